@@ -1,0 +1,102 @@
+// Lint rules for the whole workspace. The dependency rules of DESIGN.md §1 live here:
+// apps may import libraries, libraries never import apps, only k8s-glue and the apps may import
+// @kubernetes/client-node, and protocol libraries never import k8s-glue.
+import js from '@eslint/js';
+import tseslint from 'typescript-eslint';
+import nx from '@nx/eslint-plugin';
+import prettier from 'eslint-config-prettier';
+
+export default tseslint.config(
+  {
+    ignores: [
+      '**/node_modules/**',
+      '**/dist/**',
+      '.tools/**',
+      '.nx/**',
+      'bench-results/**',
+      '**/fixtures/**',
+      'deploy/**',
+    ],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    plugins: { '@nx': nx },
+    files: ['**/*.ts', '**/*.mts', '**/*.mjs', '**/*.js'],
+    languageOptions: {
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        Buffer: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        setInterval: 'readonly',
+        clearInterval: 'readonly',
+        setImmediate: 'readonly',
+        URL: 'readonly',
+        AbortController: 'readonly',
+        AbortSignal: 'readonly',
+        TextEncoder: 'readonly',
+        TextDecoder: 'readonly',
+        queueMicrotask: 'readonly',
+        structuredClone: 'readonly',
+        performance: 'readonly',
+        fetch: 'readonly',
+      },
+    },
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allow: [],
+          depConstraints: [
+            {
+              sourceTag: 'type:app',
+              onlyDependOnLibsWithTags: ['type:lib'],
+            },
+            {
+              sourceTag: 'type:lib',
+              onlyDependOnLibsWithTags: ['type:lib'],
+            },
+            {
+              // Protocol and pure libraries know nothing of Kubernetes.
+              sourceTag: 'scope:proto',
+              notDependOnLibsWithTags: ['scope:k8s', 'type:app', 'type:tool'],
+              bannedExternalImports: ['@kubernetes/client-node'],
+            },
+            {
+              sourceTag: 'scope:k8s',
+              notDependOnLibsWithTags: ['type:app', 'type:tool'],
+            },
+            {
+              sourceTag: 'type:tool',
+              onlyDependOnLibsWithTags: ['type:lib', 'type:tool'],
+            },
+          ],
+        },
+      ],
+      '@typescript-eslint/no-unused-vars': [
+        'error',
+        { argsIgnorePattern: '^_', varsIgnorePattern: '^_', caughtErrorsIgnorePattern: '^_' },
+      ],
+      'no-restricted-syntax': [
+        'error',
+        {
+          selector: 'ExportAllDeclaration',
+          message: 'Public APIs use named re-exports only (DESIGN.md §3).',
+        },
+        {
+          selector: 'ExportDefaultDeclaration',
+          message: 'No default exports (DESIGN.md §3).',
+        },
+      ],
+    },
+  },
+  {
+    // Config files of tools (vitest, tsup, eslint) must default-export.
+    files: ['**/*.config.ts', '**/*.config.mjs', '**/*.config.js', 'eslint.config.mjs'],
+    rules: { 'no-restricted-syntax': 'off' },
+  },
+  prettier,
+);

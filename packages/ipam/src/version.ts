@@ -1,0 +1,1 @@
+export const IPAM_VERSION = '0.1.0';
