@@ -94,6 +94,29 @@ export default tseslint.config(
     },
   },
   {
+    // Tests and benchmarks of a library may use the workspace's test tools (the network-namespace
+    // kit, the test API server, bench helpers); the library's shipped code may not.
+    files: ['**/*.test.ts', '**/bench/**/*.ts', '**/test/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          depConstraints: [
+            { sourceTag: 'type:app', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
+            {
+              sourceTag: 'scope:proto',
+              notDependOnLibsWithTags: ['scope:k8s', 'type:app'],
+              bannedExternalImports: ['@kubernetes/client-node'],
+            },
+            { sourceTag: 'type:tool', onlyDependOnLibsWithTags: ['type:lib', 'type:tool'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Config files of tools (vitest, tsup, eslint) must default-export.
     files: ['**/*.config.ts', '**/*.config.mjs', '**/*.config.js', 'eslint.config.mjs'],
     rules: { 'no-restricted-syntax': 'off' },
