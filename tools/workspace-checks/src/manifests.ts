@@ -1,0 +1,60 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+
+export interface WorkspacePackage {
+  dir: string;
+  group: 'packages' | 'apps' | 'tools';
+  manifest: Record<string, unknown>;
+}
+
+export function workspacePackages(root: string): WorkspacePackage[] {
+  const out: WorkspacePackage[] = [];
+  for (const group of ['packages', 'apps', 'tools'] as const) {
+    const base = join(root, group);
+    if (!existsSync(base)) continue;
+    for (const name of readdirSync(base)) {
+      const file = join(base, name, 'package.json');
+      if (!existsSync(file)) continue;
+      out.push({
+        dir: join(base, name),
+        group,
+        manifest: JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>,
+      });
+    }
+  }
+  return out;
+}
+
+/**
+ * What a publishable library must have (issue 2): an exports map, engines, files, sideEffects
+ * false, the Apache-2.0 licence, Nx tags, build/typecheck/pack-check targets and a README.
+ */
+export function libraryManifestProblems(pkg: WorkspacePackage): string[] {
+  const m = pkg.manifest;
+  const problems: string[] = [];
+  const folder = pkg.dir.split('/').pop();
+  if (m.name !== `@ironlb/${folder}`) problems.push(`name must be @ironlb/${folder}`);
+  if (m.private === true) problems.push('a library must not be private');
+  if (m.license !== 'Apache-2.0') problems.push('license must be Apache-2.0');
+  if (m.type !== 'module') problems.push('type must be module');
+  if (m.sideEffects !== false) problems.push('sideEffects must be false');
+  const engines = m.engines as Record<string, string> | undefined;
+  if (!engines?.node?.includes('24')) problems.push('engines.node must require Node 24');
+  const files = m.files as string[] | undefined;
+  if (!files?.includes('dist')) problems.push('files must include dist');
+  const exp = m.exports as Record<string, unknown> | undefined;
+  const dot = exp?.['.'] as Record<string, string> | undefined;
+  if (!dot?.types || !dot.import) problems.push('exports["."] must have types and import');
+  if (existsSync(join(pkg.dir, 'src', 'testing', 'index.ts')) && !exp?.['./testing']) {
+    problems.push('src/testing exists, so exports must have "./testing"');
+  }
+  const scripts = (m.scripts ?? {}) as Record<string, string>;
+  for (const s of ['build', 'typecheck', 'pack-check'])
+    if (!scripts[s]) problems.push(`missing script ${s}`);
+  const tags = ((m.nx as Record<string, unknown> | undefined)?.tags ?? []) as string[];
+  if (!tags.includes('type:lib')) problems.push('nx tags must include type:lib');
+  if (!tags.includes('scope:proto') && !tags.includes('scope:k8s'))
+    problems.push('nx tags must include scope:proto or scope:k8s');
+  if (!existsSync(join(pkg.dir, 'README.md'))) problems.push('README.md missing');
+  return problems;
+}

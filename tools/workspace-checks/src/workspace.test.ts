@@ -1,0 +1,89 @@
+import { describe, expect, it } from 'vitest';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { ESLint } from 'eslint';
+import { libraryManifestProblems, workspacePackages } from './index.ts';
+
+const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
+
+describe('publishable libraries', () => {
+  const libs = workspacePackages(root).filter((p) => p.group === 'packages');
+
+  it('exist', () => {
+    expect(libs.length).toBeGreaterThan(0);
+  });
+
+  for (const lib of libs) {
+    it(`${lib.dir.slice(root.length + 1)} has a complete manifest`, () => {
+      expect(libraryManifestProblems(lib)).toEqual([]);
+    });
+  }
+});
+
+describe('tooling versions', () => {
+  it('pins nx and every @nx/* package to one exact version (DESIGN.md §8)', () => {
+    const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+      devDependencies: Record<string, string>;
+    };
+    const nx = Object.entries(pkg.devDependencies).filter(
+      ([n]) => n === 'nx' || n.startsWith('@nx/'),
+    );
+    expect(nx.length).toBeGreaterThan(1);
+    const versions = new Set(nx.map(([, v]) => v));
+    expect(versions.size).toBe(1);
+    expect([...versions][0]).toMatch(/^\d+\.\d+\.\d+$/);
+  });
+});
+
+describe('dependency rules (DESIGN.md §1) are enforced by lint', () => {
+  // @nx/enforce-module-boundaries reads Nx's cached project graph; without it the rule is skipped.
+  const graph = spawnSync('npx', ['nx', 'show', 'projects'], {
+    cwd: root,
+    env: { ...process.env, NX_DAEMON: 'false' },
+  });
+  const eslint = new ESLint({ cwd: root });
+
+  async function boundaryErrors(file: string, code: string): Promise<string[]> {
+    const [result] = await eslint.lintText(code, { filePath: join(root, file) });
+    return (result?.messages ?? [])
+      .filter((m) => m.ruleId === '@nx/enforce-module-boundaries')
+      .map((m) => m.message);
+  }
+
+  it('computes the project graph', () => {
+    expect(graph.status).toBe(0);
+  });
+
+  it('forbids a protocol library from importing @kubernetes/client-node', async () => {
+    const errors = await boundaryErrors(
+      'packages/ipam/src/leak.ts',
+      "import { KubeConfig } from '@kubernetes/client-node';\nexport const k = KubeConfig;\n",
+    );
+    expect(errors.join('\n')).toMatch(/@kubernetes\/client-node/);
+  });
+
+  it('forbids a library from importing a workspace tool in shipped code', async () => {
+    const errors = await boundaryErrors(
+      'packages/ipam/src/leak.ts',
+      "import { median } from '@ironlb/bench-kit';\nexport const m = median;\n",
+    );
+    expect(errors.length).toBeGreaterThan(0);
+  });
+
+  it('lets a library test use the workspace tools', async () => {
+    const errors = await boundaryErrors(
+      'packages/ipam/src/leak.test.ts',
+      "import { median } from '@ironlb/bench-kit';\nexport const m = median;\n",
+    );
+    expect(errors).toEqual([]);
+  });
+
+  it('forbids public re-exports with export * (DESIGN.md §3)', async () => {
+    const [result] = await eslint.lintText("export * from './x.js';\n", {
+      filePath: join(root, 'packages/ipam/src/index.ts'),
+    });
+    expect(result?.messages.some((m) => m.ruleId === 'no-restricted-syntax')).toBe(true);
+  });
+});
