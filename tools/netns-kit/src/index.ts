@@ -12,5 +12,7 @@ export { netnsSkipReason } from './skip.ts';
 export { sweepStale, listNamespaces, KIT_PREFIX } from './sweep.ts';
 export { Tcpdump } from './tcpdump.ts';
 export { parsePcap } from './pcap.ts';
+export { decodeFrame } from './decode.ts';
+export type { DecodedFrame } from './decode.ts';
 export type { CapturedPacket } from './pcap.ts';
 export { nodeBinary, kitEnv, workspaceRoot } from './paths.ts';
