@@ -3,6 +3,7 @@ import { fileURLToPath } from 'node:url';
 import {
   NsProcess,
   Tcpdump,
+  decodeFrame,
   Topology,
   namespaceExists,
   netnsSkipReason,
