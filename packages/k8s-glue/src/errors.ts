@@ -1,0 +1,31 @@
+// One base error class for the package (DESIGN.md §3): a literal `code` plus structured fields.
+import type { ConfigProblem } from './config/types.js';
+
+export type K8sGlueErrorCode =
+  | 'CONFIG_INVALID'
+  | 'CONVERTER_INPUT_INVALID'
+  | 'WEBHOOK_BAD_REQUEST'
+  | 'CERTIFICATE_ERROR'
+  | 'KUBE_CLIENT_ERROR';
+
+export class K8sGlueError extends Error {
+  readonly code: K8sGlueErrorCode;
+  constructor(code: K8sGlueErrorCode, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'K8sGlueError';
+    this.code = code;
+  }
+}
+
+/** The configuration was rejected; `problems` lists every issue found, not just the first. */
+export class ConfigInvalidError extends K8sGlueError {
+  readonly problems: readonly ConfigProblem[];
+  /** True when every problem may resolve by itself (a referenced object not there yet). */
+  readonly transientOnly: boolean;
+  constructor(problems: readonly ConfigProblem[], code: K8sGlueErrorCode = 'CONFIG_INVALID') {
+    super(code, problems.map((p) => p.message).join('\n'));
+    this.name = 'ConfigInvalidError';
+    this.problems = problems;
+    this.transientOnly = problems.length > 0 && problems.every((p) => p.transient);
+  }
+}

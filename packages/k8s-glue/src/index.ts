@@ -1,0 +1,67 @@
+// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3).
+export { ConfigInvalidError, K8sGlueError } from './errors.js';
+export type { K8sGlueErrorCode } from './errors.js';
+
+// API types (generated from src/crd/definitions.ts) and the core objects k8s-glue reads.
+export type {
+  BFDProfile,
+  BFDProfileSpec,
+  BGPAdvertisement,
+  BGPAdvertisementSpec,
+  BGPPeer,
+  BGPPeerSpec,
+  BGPPeerV1beta1,
+  BGPPeerV1beta1Spec,
+  Community,
+  CommunitySpec,
+  ConfigurationState,
+  ConfigurationStateStatus,
+  IPAddressPool,
+  IPAddressPoolSpec,
+  IPAddressPoolStatus,
+  L2Advertisement,
+  L2AdvertisementSpec,
+  ServiceBGPStatus,
+  ServiceBGPStatusStatus,
+  ServiceL2Status,
+  ServiceL2StatusStatus,
+} from './api/types.generated.js';
+export type {
+  ConfigMapObject,
+  LabelSelector,
+  LabelSelectorRequirement,
+  NamespaceObject,
+  NodeObject,
+  ObjectMeta,
+  SecretObject,
+} from './api/meta.js';
+
+// CRDs.
+export { GROUP, KINDS } from './crd/definitions.js';
+export type { KindDef, PrinterColumn, VersionDef } from './crd/definitions.js';
+export { buildCrd, DEFAULT_CONVERSION_SERVICE, renderAll, renderTypes } from './crd/render.js';
+export type { ConversionService } from './crd/render.js';
+export type { CelRule, Schema } from './crd/schema.js';
+
+// Configuration.
+export { parseConfig } from './config/parse.js';
+export { DEFAULT_NAMESPACE } from './config/resources.js';
+export type { ClusterResources, ParseOptions } from './config/resources.js';
+export { anySelectorMatches, selectorMatches } from './config/selector.js';
+export { parseCommunity } from './config/community.js';
+export { formatGoDuration, parseGoDuration } from './config/duration.js';
+export { toIpamPools } from './config/ipam.js';
+export type { IpamPoolSpec } from './config/ipam.js';
+export type {
+  AddressBlock,
+  BfdProfileConfig,
+  BgpAdvertisementConfig,
+  ConfigProblem,
+  DomainConfig,
+  L2AdvertisementConfig,
+  ObjectRef,
+  ParseResult,
+  PeerConfig,
+  PoolConfig,
+  ServiceAllocationConfig,
+} from './config/types.js';
