@@ -1,0 +1,159 @@
+import type {
+  AnnounceOptions,
+  AnnounceState,
+  L2Action,
+  L2MachineEvent,
+  L2MachineState,
+  L2Protocol,
+  Mac,
+} from '@ironlb/raw-link';
+import {
+  DEFAULT_ANNOUNCE_OPTIONS,
+  RawLinkError,
+  canonicalIp,
+  formatIPv4,
+  formatMac,
+  initialAnnounceState,
+  isBroadcastMac,
+  macEquals,
+  parseIPv4,
+  stepAnnounce,
+} from '@ironlb/raw-link';
+import { isIPv4 } from 'node:net';
+import type { ArpFrame } from '../codec/arp.js';
+import { ArpOp, buildArpReply, buildGratuitousArp, decodeArpFrame } from '../codec/arp.js';
+import { ArpError, ArpErrorCode } from '../errors.js';
+
+export interface ArpState extends L2MachineState {
+  readonly announce: AnnounceState;
+}
+
+export interface ArpMachineContext {
+  /** Interface name (reported in events). */
+  iface: string;
+  /** The interface's MAC: the answer we give, and how we recognise our own frames. */
+  mac: Mac;
+  /** Announcement schedule; default MetalLB's (1.1 s × 5 s, no refresh). */
+  announce?: Partial<AnnounceOptions>;
+}
+
+/**
+ * The kernel filter: ARP only, never frames this host sends (the kernel's own ARP and our replies
+ * would otherwise wake the process), and never 802.1Q-tagged frames (they belong to a VLAN device).
+ */
+export function arpFilter(mac: Mac): string {
+  return `arp and not ether src ${formatMac(mac)}`;
+}
+
+/** Validates and canonicalises an IPv4 address given by a caller. Throws ArpError INVALID_ADDRESS. */
+export function canonicalIPv4(address: string): string {
+  if (!isIPv4(address))
+    throw new ArpError(ArpErrorCode.InvalidAddress, `not an IPv4 address: ${address}`, { address });
+  try {
+    return canonicalIp(address);
+  } catch (e) {
+    if (e instanceof RawLinkError)
+      throw new ArpError(ArpErrorCode.InvalidAddress, e.message, { address }, { cause: e });
+    throw e;
+  }
+}
+
+/**
+ * The pure ARP responder machine for one interface. Answers requests for announced addresses,
+ * sends gratuitous rounds when the schedule says so, and reports conflicts. Decisions:
+ * - answer only requests that are broadcast or unicast to our MAC (MetalLB arp.go), whose target
+ *   is announced, and that are not someone's announcement of that same address (SPA = TPA);
+ * - never react to frames with our MAC as Ethernet or ARP sender (libpcap sees outgoing frames);
+ * - a probe (SPA 0.0.0.0, RFC 5227 §2.1.1) for our address is answered, as the Linux kernel does,
+ *   so the prober backs off, and reported as a conflict;
+ * - a reply or announcement from another MAC with SPA = our address is a conflict (MetalLB #740,
+ *   #968). We report it and do not fight back: two responders defending would flap the address.
+ */
+export function arpProtocol(ctx: ArpMachineContext): L2Protocol<ArpState> {
+  const options: AnnounceOptions = { ...DEFAULT_ANNOUNCE_OPTIONS, ...ctx.announce };
+  const mac = ctx.mac;
+  const macText = formatMac(mac);
+  const iface = ctx.iface;
+
+  const onFrame = (state: ArpState, frame: Uint8Array): L2Action[] => {
+    let f: ArpFrame;
+    try {
+      f = decodeArpFrame(frame);
+    } catch (e) {
+      if (e instanceof ArpError) return [];
+      throw e;
+    }
+    if (f.vlanId !== undefined) return [];
+    const { arp } = f;
+    if (macEquals(f.src, mac) || macEquals(arp.senderMac, mac)) return [];
+    const set = state.announce.addresses;
+    const spa = formatIPv4(arp.senderIp);
+    const tpa = formatIPv4(arp.targetIp);
+    const otherMac = formatMac(arp.senderMac);
+    if (set.has(spa)) {
+      // Someone else speaks for our address (a reply, or a gratuitous request / announcement).
+      return [
+        {
+          type: 'event',
+          event: {
+            type: 'conflict',
+            iface,
+            address: spa,
+            mac: macText,
+            otherMac,
+            kind: arp.op === ArpOp.Reply ? 'reply' : 'announcement',
+          },
+        },
+      ];
+    }
+    if (arp.op !== ArpOp.Request || !set.has(tpa)) return [];
+    if (!isBroadcastMac(f.dst) && !macEquals(f.dst, mac)) return [];
+    const actions: L2Action[] = [];
+    const probe = spa === '0.0.0.0';
+    actions.push({
+      type: 'event',
+      event: { type: 'request', iface, address: tpa, senderMac: otherMac, senderIp: spa },
+    });
+    if (probe)
+      actions.push({
+        type: 'event',
+        event: { type: 'conflict', iface, address: tpa, mac: macText, otherMac, kind: 'probe' },
+      });
+    actions.push({ type: 'send', frame: buildArpReply(mac, arp) });
+    actions.push({
+      type: 'event',
+      event: { type: 'reply', iface, address: tpa, mac: macText, toMac: otherMac, toIp: spa },
+    });
+    return actions;
+  };
+
+  return {
+    name: 'arp',
+    canonical: canonicalIPv4,
+    filter: () => arpFilter(mac),
+    initial: () => ({ announce: initialAnnounceState() }),
+    step(state: ArpState, event: L2MachineEvent, nowMs: number) {
+      if (event.type === 'frame') return { state, actions: onFrame(state, event.frame) };
+      const r = stepAnnounce(state.announce, event, nowMs, options);
+      const actions: L2Action[] = [];
+      for (const a of r.actions) {
+        if (a.type === 'announce') {
+          const [req, rep] = buildGratuitousArp(mac, parseIPv4(a.address));
+          actions.push({ type: 'send', frame: req }, { type: 'send', frame: rep });
+          actions.push({
+            type: 'event',
+            event: {
+              type: 'gratuitous',
+              iface,
+              address: a.address,
+              mac: macText,
+              reason: a.reason,
+              frames: 2,
+            },
+          });
+        } else actions.push(a);
+      }
+      return { state: { announce: r.state }, actions };
+    },
+  };
+}
