@@ -1,2 +1,22 @@
 // @ironlb/ipam public API. Named re-exports only (DESIGN.md §3).
-export { IPAM_VERSION } from './version.js';
+export { IpFamily, formatAddress, parseAddress } from './addr.js';
+export { Allocator, createAllocator } from './allocator.js';
+export type { AllocationResult, AllocatorDeps, AllocatorOptions } from './allocator.js';
+export { IpamError, IpamErrorCode } from './errors.js';
+export type { ConfigIssue } from './errors.js';
+export { FailureReason, describeFailure, describeSharingDetail } from './failures.js';
+export type { AllocationFailure, FamilyWord, SharingDetail } from './failures.js';
+export { parsePoolEntry, parsePools, validatePools } from './pools.js';
+export type { Pool, PoolSet, PoolSpec, Segment } from './pools.js';
+export { reconcile, restartOrder, restore } from './reconcile.js';
+export type { ReconcileEvent, ReconcileResult, ServiceState } from './reconcile.js';
+export { IpFamilyPolicy } from './types.js';
+export type {
+  Allocation,
+  AllocationRequest,
+  LostAllocation,
+  MovedAllocation,
+  PoolCounters,
+  Port,
+  SetPoolsResult,
+} from './types.js';

@@ -1,0 +1,277 @@
+// The allocator's bookkeeping: who holds which address, with which sharing key, backend key and
+// ports, and which addresses of each pool segment are in use. Memory is proportional to the number
+// of allocations: nothing here is sized by a pool.
+import { formatAddress } from './addr.js';
+import { IpamError, IpamErrorCode } from './errors.js';
+import type { AllocationFailure, SharingDetail } from './failures.js';
+import { addressAt, ordinalOf, segmentAt, usableIn } from './pools.js';
+import type { Pool, PoolSet, Segment } from './pools.js';
+import { RunSet } from './runset.js';
+import type { Port } from './types.js';
+
+/** Everyone using one address. */
+interface AddressUse {
+  seg: Segment;
+  /** service → its port keys on this address */
+  users: Map<string, readonly string[]>;
+  /** port key ("TCP/80") → service using it */
+  ports: Map<string, string>;
+  /** The key of the last service assigned here (MetalLB's sharingKeyForIP). */
+  sharingKey: string;
+  backendKey: string;
+}
+
+export interface ServiceRecord {
+  pool: string;
+  addrs: bigint[];
+  ports: Port[];
+  portKeys: string[];
+  sharingKey: string;
+  backendKey: string;
+}
+
+export function portKey(p: Port): string {
+  return `${p.protocol}/${p.port}`;
+}
+
+function shareId(sharingKey: string, backendKey: string): string {
+  return `${sharingKey}\u0000${backendKey}`;
+}
+
+/** A sorted array of addresses; small per sharing key, so splicing is cheap. */
+class SortedAddrs {
+  readonly xs: bigint[] = [];
+  lowerBound(a: bigint): number {
+    let lo = 0;
+    let hi = this.xs.length;
+    while (lo < hi) {
+      const mid = (lo + hi) >> 1;
+      if (this.xs[mid]! < a) lo = mid + 1;
+      else hi = mid;
+    }
+    return lo;
+  }
+  add(a: bigint): void {
+    const i = this.lowerBound(a);
+    if (this.xs[i] !== a) this.xs.splice(i, 0, a);
+  }
+  delete(a: bigint): void {
+    const i = this.lowerBound(a);
+    if (this.xs[i] === a) this.xs.splice(i, 1);
+  }
+}
+
+export class State {
+  pools: PoolSet;
+  readonly occupied = new Map<Segment, RunSet>();
+  readonly uses = new Map<bigint, AddressUse>();
+  readonly services = new Map<string, ServiceRecord>();
+  /** (sharing key, backend key) → addresses whose record carries that key; only non-empty keys. */
+  private readonly shareIndex = new Map<string, SortedAddrs>();
+
+  constructor(pools: PoolSet) {
+    this.pools = pools;
+  }
+
+  private runsOf(seg: Segment): RunSet {
+    let rs = this.occupied.get(seg);
+    if (!rs) {
+      rs = new RunSet();
+      this.occupied.set(seg, rs);
+    }
+    return rs;
+  }
+
+  /** The pool holding every address (MetalLB's poolFor: one pool, avoidBuggyIPs respected). */
+  poolFor(addrs: readonly bigint[]): Pool | undefined {
+    let pool: string | undefined;
+    for (const a of addrs) {
+      const seg = segmentAt(this.pools, a);
+      if (!seg || !usableIn(seg, a)) return undefined;
+      if (pool !== undefined && pool !== seg.pool) return undefined;
+      pool = seg.pool;
+    }
+    return pool === undefined ? undefined : this.pools.pools.get(pool);
+  }
+
+  /** MetalLB's checkSharing: may `service` use `addr` with these keys and ports? */
+  checkSharing(
+    service: string,
+    addr: bigint,
+    portKeys: readonly string[],
+    ports: readonly Port[],
+    sharingKey: string,
+    backendKey: string,
+  ): AllocationFailure | undefined {
+    const use = this.uses.get(addr);
+    if (!use) return undefined;
+    const detail = sharingDetail(use.sharingKey, use.backendKey, sharingKey, backendKey);
+    if (detail !== undefined) {
+      // The sole user of an address may change its own key in place (MetalLB allocator.go).
+      const others = [...use.users.keys()].filter((s) => s !== service).sort();
+      if (others.length > 0) {
+        return {
+          reason: 'sharing-conflict',
+          service,
+          address: formatAddress(addr),
+          detail,
+          sharingKey,
+          existingSharingKey: use.sharingKey,
+          backendKey,
+          existingBackendKey: use.backendKey,
+          otherServices: others,
+        };
+      }
+    }
+    for (let i = 0; i < portKeys.length; i++) {
+      const cur = use.ports.get(portKeys[i]!);
+      if (cur !== undefined && cur !== service) {
+        return {
+          reason: 'port-in-use',
+          address: formatAddress(addr),
+          port: { ...ports[i]! },
+          usedBy: cur,
+        };
+      }
+    }
+    return undefined;
+  }
+
+  /**
+   * The lowest address of `seg` that `service` may take: the lowest unused one, or a lower one
+   * already used under the same non-empty sharing and backend keys with none of `portKeys` taken.
+   */
+  lowestUsable(
+    seg: Segment,
+    service: string,
+    portKeys: readonly string[],
+    sharingKey: string,
+    backendKey: string,
+  ): bigint | undefined {
+    if (seg.count === 0n) return undefined;
+    const rs = this.occupied.get(seg);
+    const ord = rs ? rs.firstAbsentFrom(0n) : 0n;
+    const free = ord < seg.count ? addressAt(seg, ord) : undefined;
+    if (sharingKey === '') return free;
+    const idx = this.shareIndex.get(shareId(sharingKey, backendKey));
+    if (!idx) return free;
+    const xs = idx.xs;
+    for (let i = idx.lowerBound(seg.lo); i < xs.length; i++) {
+      const a = xs[i]!;
+      if (a > seg.hi || (free !== undefined && a > free)) break;
+      if (!usableIn(seg, a)) continue;
+      const use = this.uses.get(a)!;
+      let clash = false;
+      for (const pk of portKeys) {
+        const cur = use.ports.get(pk);
+        if (cur !== undefined && cur !== service) {
+          clash = true;
+          break;
+        }
+      }
+      if (!clash) return a;
+    }
+    return free;
+  }
+
+  /** Records the allocation unconditionally (callers checked it). Replaces any previous one. */
+  assign(service: string, rec: ServiceRecord): void {
+    this.unassign(service);
+    for (const a of rec.addrs) {
+      let use = this.uses.get(a);
+      if (!use) {
+        const seg = segmentAt(this.pools, a);
+        if (!seg) throw new IpamError(IpamErrorCode.Internal, `no segment for ${formatAddress(a)}`);
+        use = {
+          seg,
+          users: new Map(),
+          ports: new Map(),
+          sharingKey: rec.sharingKey,
+          backendKey: rec.backendKey,
+        };
+        this.uses.set(a, use);
+        this.runsOf(seg).add(ordinalOf(seg, a));
+        this.indexKey(a, use.sharingKey, use.backendKey, true);
+      } else if (use.sharingKey !== rec.sharingKey || use.backendKey !== rec.backendKey) {
+        this.indexKey(a, use.sharingKey, use.backendKey, false);
+        use.sharingKey = rec.sharingKey;
+        use.backendKey = rec.backendKey;
+        this.indexKey(a, use.sharingKey, use.backendKey, true);
+      }
+      use.users.set(service, rec.portKeys);
+      for (const pk of rec.portKeys) use.ports.set(pk, service);
+    }
+    this.services.set(service, rec);
+  }
+
+  /** Frees the service's addresses; returns its record, if it had one. */
+  unassign(service: string): ServiceRecord | undefined {
+    const rec = this.services.get(service);
+    if (!rec) return undefined;
+    this.services.delete(service);
+    for (const a of rec.addrs) {
+      const use = this.uses.get(a);
+      if (!use) throw new IpamError(IpamErrorCode.Internal, `incoherent state for ${service}`);
+      for (const pk of rec.portKeys) {
+        if (use.ports.get(pk) === service) use.ports.delete(pk);
+      }
+      use.users.delete(service);
+      // Unlike MetalLB (which forgets the sharing key once no ports remain, even with users left),
+      // the record lives exactly as long as the address has users.
+      if (use.users.size === 0) {
+        this.uses.delete(a);
+        this.indexKey(a, use.sharingKey, use.backendKey, false);
+        this.occupied.get(use.seg)?.delete(ordinalOf(use.seg, a));
+      }
+    }
+    return rec;
+  }
+
+  private indexKey(a: bigint, sharingKey: string, backendKey: string, add: boolean): void {
+    if (sharingKey === '') return;
+    const id = shareId(sharingKey, backendKey);
+    let idx = this.shareIndex.get(id);
+    if (add) {
+      if (!idx) {
+        idx = new SortedAddrs();
+        this.shareIndex.set(id, idx);
+      }
+      idx.add(a);
+    } else if (idx) {
+      idx.delete(a);
+      if (idx.xs.length === 0) this.shareIndex.delete(id);
+    }
+  }
+
+  /** Users of an address, sorted. */
+  usersOf(a: bigint): string[] {
+    const use = this.uses.get(a);
+    return use ? [...use.users.keys()].sort() : [];
+  }
+
+  /** Distinct addresses in use in a pool, per family (shared addresses count once, as MetalLB). */
+  assignedIn(pool: Pool): { v4: bigint; v6: bigint } {
+    let v4 = 0n;
+    let v6 = 0n;
+    for (const seg of pool.segments) {
+      const n = BigInt(this.occupied.get(seg)?.size ?? 0);
+      if (seg.family === 'IPv4') v4 += n;
+      else v6 += n;
+    }
+    return { v4, v6 };
+  }
+}
+
+/** MetalLB's sharingOK as data: undefined when the keys allow sharing. */
+function sharingDetail(
+  existingSharing: string,
+  existingBackend: string,
+  sharing: string,
+  backend: string,
+): SharingDetail | undefined {
+  if (existingSharing === '') return 'existing-does-not-share';
+  if (sharing === '') return 'new-does-not-share';
+  if (existingSharing !== sharing) return 'sharing-key';
+  if (existingBackend !== backend) return 'backend-key';
+  return undefined;
+}

@@ -1,1 +1,0 @@
-export const IPAM_VERSION = '0.1.0';
