@@ -1,0 +1,89 @@
+import type { AnnounceOptions, L2Responder, L2ResponderDeps } from '@ironlb/raw-link';
+import {
+  createL2Responder,
+  formatIPv6,
+  openCapLink,
+  parseIPv6,
+  silentLogger,
+} from '@ironlb/raw-link';
+import { solicitedNodeGroup } from '../codec/ndp.js';
+import { ndpProtocol } from '../machine/ndp-machine.js';
+import type { MulticastMembership } from './multicast.js';
+import { createUdp6Membership } from './multicast.js';
+
+export type NdpResponderDeps = Partial<L2ResponderDeps> & {
+  /** Solicited-node group membership; default an unprivileged udp6 socket. */
+  membership?: MulticastMembership;
+};
+
+export interface NdpResponderOptions {
+  /** Interface to answer on. */
+  iface: string;
+  /** Spacing of unsolicited-NA burst rounds, milliseconds. Default 1100 (MetalLB). */
+  burstIntervalMs?: number;
+  /** Burst length after the last trigger, milliseconds. Default 5000 (MetalLB). */
+  burstDurationMs?: number;
+  /** Periodic unsolicited NA after the burst, milliseconds; 0 = off. Default 0 (see MetalLB #2910). */
+  refreshIntervalMs?: number;
+  /** Kernel capture buffer, bytes. Default 1 MiB. */
+  bufferSizeBytes?: number;
+}
+
+/**
+ * Starts answering Neighbor Solicitations on `options.iface` for the addresses later passed to
+ * `announce()`, joining each address's solicited-node group (reference-counted: several addresses
+ * can share one group). Throws RawLinkError if the interface cannot be opened.
+ */
+export function createNdpResponder(
+  deps: NdpResponderDeps,
+  options: NdpResponderOptions,
+): L2Responder {
+  const logger = deps.logger ?? silentLogger;
+  const ownMembership = deps.membership === undefined;
+  const membership = deps.membership ?? createUdp6Membership({ logger });
+  const groups = new Map<string, number>();
+  const iface = options.iface;
+  const onMembership = (change: 'added' | 'removed', address: string) => {
+    const group = formatIPv6(solicitedNodeGroup(parseIPv6(address)));
+    const n = groups.get(group) ?? 0;
+    try {
+      if (change === 'added') {
+        if (n === 0) membership.join(group, iface);
+        groups.set(group, n + 1);
+      } else if (n > 0) {
+        if (n === 1) {
+          groups.delete(group);
+          membership.leave(group, iface);
+        } else groups.set(group, n - 1);
+      }
+    } catch (err) {
+      // Answering still works where frames arrive anyway (promiscuous capture); say so loudly.
+      logger.error({ err, group, iface }, 'ndp: solicited-node group membership failed');
+    }
+    deps.onMembership?.(change, address);
+  };
+  const announce: Partial<AnnounceOptions> = {};
+  if (options.burstIntervalMs !== undefined) announce.burstIntervalMs = options.burstIntervalMs;
+  if (options.burstDurationMs !== undefined) announce.burstDurationMs = options.burstDurationMs;
+  if (options.refreshIntervalMs !== undefined)
+    announce.refreshIntervalMs = options.refreshIntervalMs;
+  const r = createL2Responder(
+    { ...deps, openLink: deps.openLink ?? openCapLink, onMembership },
+    {
+      iface,
+      ...(options.bufferSizeBytes !== undefined
+        ? { bufferSizeBytes: options.bufferSizeBytes }
+        : {}),
+    },
+    (mac) => ndpProtocol({ iface, mac, announce }),
+  );
+  return {
+    ...r,
+    iface: r.iface,
+    mac: r.mac,
+    close() {
+      r.close();
+      if (ownMembership) membership.close();
+    },
+  };
+}
