@@ -1,0 +1,170 @@
+// Validating admission for every metallb.io kind (AdmissionReview v1), MetalLB's approach
+// (internal/k8s/webhooks): take the objects that exist, put the new one in (or take the old one
+// out), run the same parser the controller and speaker run, and answer with its messages.
+//
+// Differences from MetalLB, on purpose:
+//  - Problems that already existed before this request do not block it: only problems the
+//    request introduces are reported (MetalLB refuses any change while something unrelated is
+//    broken, one of the "webhook blocks everything" complaints).
+//  - Transient problems (a Secret, BFDProfile or Community alias not there yet) are allowed, as
+//    MetalLB does by blanking those fields; objects may be applied in any order.
+//  - BGPPeer disableMP: MetalLB returns a warning and skips all other validation on create
+//    (metallb-behaviour.md §1.4 (q)); we warn and still validate.
+import type { BGPPeer, BGPPeerV1beta1 } from '../api/types.generated.js';
+import { parseConfig } from '../config/parse.js';
+import { DEFAULT_NAMESPACE, type ClusterResources } from '../config/resources.js';
+import type { ConfigProblem } from '../config/types.js';
+import { bgpPeerToV1beta2 } from './conversion.js';
+
+type Obj = { metadata?: { name?: string; namespace?: string }; [k: string]: unknown };
+
+export interface AdmissionRequest {
+  uid: string;
+  kind: { group: string; version: string; kind: string };
+  name?: string;
+  namespace?: string;
+  operation: 'CREATE' | 'UPDATE' | 'DELETE' | 'CONNECT';
+  object?: Obj | null;
+  oldObject?: Obj | null;
+}
+
+export interface AdmissionResponse {
+  uid: string;
+  allowed: boolean;
+  result?: { code: number; reason?: string; message?: string };
+  warnings?: string[];
+}
+
+export interface AdmissionReview {
+  apiVersion: 'admission.k8s.io/v1';
+  kind: 'AdmissionReview';
+  request?: AdmissionRequest;
+  response?: AdmissionResponse;
+}
+
+export interface AdmissionDecision {
+  readonly allowed: boolean;
+  readonly message?: string;
+  /** Present when the request could not be decoded (HTTP 400 in the review). */
+  readonly badRequest?: boolean;
+  readonly warnings?: readonly string[];
+  /** The problems this request would introduce. */
+  readonly problems?: readonly ConfigProblem[];
+}
+
+/** Which ClusterResources list holds each validated kind. */
+const LIST_OF: Record<string, keyof ClusterResources> = {
+  IPAddressPool: 'pools',
+  L2Advertisement: 'l2Advertisements',
+  BGPAdvertisement: 'bgpAdvertisements',
+  BGPPeer: 'peers',
+  BFDProfile: 'bfdProfiles',
+  Community: 'communities',
+};
+const STATUS_KINDS = new Set(['ServiceL2Status', 'ServiceBGPStatus', 'ConfigurationState']);
+
+function withObject(
+  res: ClusterResources,
+  kind: string,
+  obj: Obj | undefined,
+  remove: Obj | undefined,
+): ClusterResources {
+  const key = LIST_OF[kind] as keyof ClusterResources;
+  const name = (obj ?? remove)?.metadata?.name;
+  const current = ((res[key] as readonly Obj[] | undefined) ?? []).filter(
+    (o) => o.metadata?.name !== name,
+  );
+  return { ...res, [key]: obj ? [...current, obj] : current };
+}
+
+const problemKey = (p: ConfigProblem) => `${p.object.kind}/${p.object.name}|${p.path}|${p.message}`;
+
+function permanentProblems(res: ClusterResources, namespace: string): ConfigProblem[] {
+  const r = parseConfig(res, { namespace });
+  return r.ok ? [] : r.problems.filter((p) => !p.transient);
+}
+
+/**
+ * Decides one admission request. `existing` is what the cluster holds now (IronLB's
+ * namespace); `namespace` is IronLB's namespace.
+ */
+export function decideAdmission(
+  req: AdmissionRequest,
+  existing: ClusterResources,
+  namespace: string = DEFAULT_NAMESPACE,
+): AdmissionDecision {
+  const kind = req.kind.kind;
+  const isDelete = req.operation === 'DELETE';
+  let obj = (isDelete ? req.oldObject : req.object) ?? undefined;
+  if (!obj || typeof obj !== 'object')
+    return { allowed: false, badRequest: true, message: 'request has no object' };
+  if (kind === 'BGPPeer' && req.kind.version === 'v1beta1') {
+    obj = bgpPeerToV1beta2(obj as unknown as BGPPeerV1beta1) as unknown as Obj;
+  }
+  const objNs = obj.metadata?.namespace ?? req.namespace;
+  if (!isDelete && objNs !== namespace) {
+    return { allowed: false, message: `resource must be created in ${namespace} namespace` };
+  }
+  if (STATUS_KINDS.has(kind) || !(kind in LIST_OF)) return { allowed: true };
+
+  if (isDelete) {
+    // MetalLB validateBFDDelete: a referenced profile cannot go away. Other deletions are
+    // allowed (no webhook blocks deleting a pool in use, §1.8).
+    if (kind === 'BFDProfile') {
+      const user = (existing.peers ?? []).find((p) => p.spec?.bfdProfile === obj?.metadata?.name);
+      if (user) {
+        return {
+          allowed: false,
+          message: `failed to delete BFDProfile ${obj.metadata?.name ?? ''}, used by BGPPeer ${user.metadata.name ?? ''}`,
+        };
+      }
+    }
+    return { allowed: true };
+  }
+
+  const warnings: string[] = [];
+  if (kind === 'BGPPeer' && (obj as unknown as BGPPeer).spec?.disableMP) {
+    warnings.push('disableMP is deprecated and has no effect, use dualStackAddressFamily instead');
+  }
+  const before = new Set(permanentProblems(existing, namespace).map(problemKey));
+  const after = permanentProblems(withObject(existing, kind, obj, undefined), namespace);
+  const introduced = after.filter((p) => !before.has(problemKey(p)));
+  if (introduced.length > 0) {
+    return {
+      allowed: false,
+      message: introduced.map((p) => p.message).join('\n'),
+      problems: introduced,
+      ...(warnings.length ? { warnings } : {}),
+    };
+  }
+  return { allowed: true, ...(warnings.length ? { warnings } : {}) };
+}
+
+/** Wraps a decision into the AdmissionReview v1 response (controller-runtime's codes). */
+export function admissionResponse(uid: string, d: AdmissionDecision): AdmissionReview {
+  const response: AdmissionResponse = { uid, allowed: d.allowed };
+  if (d.badRequest) response.result = { code: 400, message: d.message ?? 'bad request' };
+  else if (!d.allowed)
+    response.result = {
+      code: 403,
+      reason: 'Forbidden',
+      ...(d.message ? { message: d.message } : {}),
+    };
+  else response.result = { code: 200 };
+  if (d.warnings?.length) response.warnings = [...d.warnings];
+  return { apiVersion: 'admission.k8s.io/v1', kind: 'AdmissionReview', response };
+}
+
+/** MetalLB's webhook paths, so that existing ValidatingWebhookConfigurations keep working. */
+export const WEBHOOK_PATHS: Readonly<Record<string, string>> = {
+  '/validate-metallb-io-v1beta1-ipaddresspool': 'IPAddressPool',
+  '/validate-metallb-io-v1beta1-l2advertisement': 'L2Advertisement',
+  '/validate-metallb-io-v1beta1-bgpadvertisement': 'BGPAdvertisement',
+  '/validate-metallb-io-v1beta1-community': 'Community',
+  '/validate-metallb-io-v1beta1-bfdprofile': 'BFDProfile',
+  '/validate-metallb-io-v1beta2-bgppeer': 'BGPPeer',
+  '/validate-metallb-io-v1beta1-bgppeer': 'BGPPeer',
+  '/validate-metallb-io-v1beta1-servicel2status': 'ServiceL2Status',
+  '/validate-metallb-io-v1beta1-servicebgpstatus': 'ServiceBGPStatus',
+  '/validate-metallb-io-v1beta1-configurationstate': 'ConfigurationState',
+};

@@ -1,0 +1,125 @@
+import { describe, expect, it } from 'vitest';
+import { admissionResponse, decideAdmission } from '../src/webhook/admission.js';
+import {
+  V1BETA2_FIELDS_ANNOTATION,
+  bgpPeerToV1beta1,
+  bgpPeerToV1beta2,
+  handleConversionReview,
+} from '../src/webhook/conversion.js';
+import type { BGPPeer, BGPPeerV1beta1 } from '../src/api/types.generated.js';
+import { WEBHOOK_CASES } from './cases/webhook-cases.js';
+
+describe('validating admission: MetalLB webhook table', () => {
+  for (const c of WEBHOOK_CASES) {
+    it(c.desc, () => {
+      const d = decideAdmission({ uid: 'u', ...c.request }, c.existing);
+      expect(d.allowed, d.message).toBe(c.allowed);
+      if (c.message !== undefined) expect(d.message).toContain(c.message);
+      if (c.warning !== undefined) expect(d.warnings?.join('\n')).toContain(c.warning);
+    });
+  }
+
+  it('answers with controller-runtime codes: 403 Forbidden on denial, 400 on undecodable requests', () => {
+    const denied = admissionResponse('u1', { allowed: false, message: 'no' });
+    expect(denied.response).toEqual({
+      uid: 'u1',
+      allowed: false,
+      result: { code: 403, reason: 'Forbidden', message: 'no' },
+    });
+    const bad = decideAdmission(
+      {
+        uid: 'u2',
+        kind: { group: 'metallb.io', version: 'v1beta1', kind: 'IPAddressPool' },
+        operation: 'CREATE',
+      },
+      {},
+    );
+    expect(admissionResponse('u2', bad).response?.result?.code).toBe(400);
+  });
+});
+
+describe('BGPPeer conversion', () => {
+  const v1: BGPPeerV1beta1 = {
+    apiVersion: 'metallb.io/v1beta1',
+    kind: 'BGPPeer',
+    metadata: { name: 'r', namespace: 'metallb-system' },
+    spec: {
+      myASN: 64512,
+      peerASN: 64513,
+      peerAddress: '192.0.2.1',
+      nodeSelectors: [
+        {
+          matchLabels: { a: 'b' },
+          matchExpressions: [{ key: 'k', operator: 'In', values: ['v'] }],
+        },
+      ],
+    },
+  };
+
+  it('up-converts without materialising absent timers as 0s (MetalLB quirk fixed)', () => {
+    const v2 = bgpPeerToV1beta2(v1);
+    expect(v2.apiVersion).toBe('metallb.io/v1beta2');
+    expect(v2.spec).not.toHaveProperty('holdTime');
+    expect(v2.spec).not.toHaveProperty('keepaliveTime');
+    expect(v2.spec.nodeSelectors).toEqual(v1.spec?.nodeSelectors);
+    const withTimers = bgpPeerToV1beta2({
+      ...v1,
+      spec: { ...(v1.spec as object), holdTime: '90s' } as BGPPeerV1beta1['spec'],
+    });
+    expect(withTimers.spec.holdTime).toBe('90s');
+  });
+
+  it('round-trips v1beta2-only fields through v1beta1 via an annotation', () => {
+    const v2: BGPPeer = {
+      apiVersion: 'metallb.io/v1beta2',
+      kind: 'BGPPeer',
+      metadata: { name: 'r', namespace: 'metallb-system' },
+      spec: {
+        myASN: 1,
+        peerASN: 2,
+        peerAddress: '192.0.2.1',
+        connectTime: '5s',
+        enableGracefulRestart: true,
+        passwordSecret: { name: 's' },
+      },
+    };
+    const down = bgpPeerToV1beta1(v2);
+    expect(down.spec).not.toHaveProperty('connectTime');
+    expect(JSON.parse(down.metadata.annotations?.[V1BETA2_FIELDS_ANNOTATION] ?? '{}')).toEqual({
+      connectTime: '5s',
+      enableGracefulRestart: true,
+      passwordSecret: { name: 's' },
+    });
+    const up = bgpPeerToV1beta2(down);
+    expect(up.spec).toEqual(v2.spec);
+    expect(up.metadata.annotations).toBeUndefined();
+  });
+
+  it('answers a ConversionReview, and fails unknown conversions', () => {
+    const ok = handleConversionReview({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'ConversionReview',
+      request: {
+        uid: 'c1',
+        desiredAPIVersion: 'metallb.io/v1beta2',
+        objects: [v1 as unknown as Record<string, unknown>],
+      },
+    });
+    expect(ok.response?.result.status).toBe('Success');
+    expect(ok.response?.uid).toBe('c1');
+    expect(ok.response?.convertedObjects[0]?.apiVersion).toBe('metallb.io/v1beta2');
+    const bad = handleConversionReview({
+      apiVersion: 'apiextensions.k8s.io/v1',
+      kind: 'ConversionReview',
+      request: {
+        uid: 'c2',
+        desiredAPIVersion: 'metallb.io/v9',
+        objects: [v1 as unknown as Record<string, unknown>],
+      },
+    });
+    expect(bad.response?.result).toEqual({
+      status: 'Failure',
+      message: 'unsupported conversion from metallb.io/v1beta1 to metallb.io/v9',
+    });
+  });
+});
