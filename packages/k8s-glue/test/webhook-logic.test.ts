@@ -61,12 +61,12 @@ describe('BGPPeer conversion', () => {
     expect(v2.apiVersion).toBe('metallb.io/v1beta2');
     expect(v2.spec).not.toHaveProperty('holdTime');
     expect(v2.spec).not.toHaveProperty('keepaliveTime');
-    expect(v2.spec.nodeSelectors).toEqual(v1.spec?.nodeSelectors);
+    expect(v2.spec?.nodeSelectors).toEqual(v1.spec?.nodeSelectors);
     const withTimers = bgpPeerToV1beta2({
       ...v1,
       spec: { ...(v1.spec as object), holdTime: '90s' } as BGPPeerV1beta1['spec'],
     });
-    expect(withTimers.spec.holdTime).toBe('90s');
+    expect(withTimers.spec?.holdTime).toBe('90s');
   });
 
   it('round-trips v1beta2-only fields through v1beta1 via an annotation', () => {

@@ -70,10 +70,10 @@ export const WEBHOOK_CASES: WebhookCase[] = [
       pools: [pool('a', ['10.0.0.0/24'])],
       bgpAdvertisements: [bgpAd('adv', { aggregationLength: 24 })],
     },
-    request: req('IPAddressPool', 'UPDATE', pool('a', ['10.0.0.0/16'])),
+    request: req('IPAddressPool', 'UPDATE', pool('a', ['10.0.0.0/28'])),
     allowed: false,
     message:
-      'invalid aggregation length 24: prefix 16 in this pool is more specific than the aggregation length',
+      'invalid aggregation length 24: prefix 28 in this pool is more specific than the aggregation length',
   },
   {
     desc: 'deleting a pool in use is allowed',
