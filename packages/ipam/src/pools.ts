@@ -260,16 +260,22 @@ function build(specs: readonly PoolSpec[]): { set: PoolSet; issues: ConfigIssue[
   // overlapping entry is reported once, against an entry defined before it ("already defined").
   const sorted = [...all].sort((x, y) => (x.seg.lo < y.seg.lo ? -1 : x.seg.lo > y.seg.lo ? 1 : 0));
   let reach: (typeof all)[number] | undefined;
+  const overlaps: { later: (typeof all)[number]; issue: ConfigIssue }[] = [];
   for (const cur of sorted) {
     if (reach && reach.seg.hi >= cur.seg.lo) {
       const [later, earlier] = definedAfter(cur, reach) ? [cur, reach] : [reach, cur];
-      issues.push({
-        path: `pools[${later.poolIndex}].addresses[${later.seg.entry}]`,
-        message: `CIDR "${later.text}" in pool "${later.seg.pool}" overlaps with already defined CIDR "${earlier.text}" in pool "${earlier.seg.pool}"`,
+      overlaps.push({
+        later,
+        issue: {
+          path: `pools[${later.poolIndex}].addresses[${later.seg.entry}]`,
+          message: `CIDR "${later.text}" in pool "${later.seg.pool}" overlaps with already defined CIDR "${earlier.text}" in pool "${earlier.seg.pool}"`,
+        },
       });
     }
     if (!reach || cur.seg.hi > reach.seg.hi) reach = cur;
   }
+  overlaps.sort((x, y) => (definedAfter(x.later, y.later) ? 1 : -1));
+  for (const o of overlaps) issues.push(o.issue);
   const byAddress = sorted.map((x) => x.seg);
   return { set: { pools, byAddress }, issues };
 }
