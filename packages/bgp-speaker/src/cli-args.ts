@@ -1,0 +1,242 @@
+// Argument parsing for ironlb-bgp, kept apart from the process wiring so it is unit-testable.
+import { BgpError, BgpErrorCode } from './errors.js';
+import { parseCommunity, parseLargeCommunity } from './codec/communities.js';
+import type { LargeCommunity } from './codec/communities.js';
+import { parseAddress, parsePrefix } from './codec/prefix.js';
+
+export interface RouteFlags {
+  communities: number[];
+  largeCommunities: LargeCommunity[];
+  localPref: number | undefined;
+  med: number | undefined;
+  nextHops: string[];
+}
+
+export interface AnnounceArgs extends RouteFlags {
+  command: 'announce';
+  localAs: number;
+  peer: string;
+  peerAs: number;
+  localAddress: string | undefined;
+  port: number;
+  passive: boolean;
+  holdTimeSec: number;
+  connectRetrySec: number;
+  routerId: string | undefined;
+  prefixes: string[];
+  logLevel: string;
+}
+
+export type CliArgs = AnnounceArgs | { command: 'help' };
+
+export const USAGE = `Usage: ironlb-bgp announce --local-as N --peer ADDR --peer-as N [options] PREFIX...
+
+Opens a BGP session to one peer, announces PREFIX... and keeps running. Reads commands on stdin,
+one per line:  announce PREFIX [route flags] | withdraw PREFIX | status
+Prints events as JSON lines on stdout; logs go to stderr. SIGTERM/SIGINT send a Cease and exit 0.
+
+Session options:
+  --local-as N              our ASN (1..4294967295)                              (required)
+  --peer ADDR               peer IPv4 or IPv6 address                            (required)
+  --peer-as N               peer ASN; equal to --local-as means iBGP             (required)
+  --local-address ADDR      source address of the session (and default next hop)
+  --port N                  peer's TCP port to dial, or with --passive the port to listen on (179)
+  --passive                 wait for the peer to connect instead of dialling
+  --hold-time DURATION      proposed hold time: 0 or >= 3s, e.g. 90s, 1m30s, 9 (90s)
+  --connect-retry DURATION  maximum reconnect delay, jittered (120s)
+  --router-id ID            BGP identifier (default: --local-address if IPv4, else CRC32 of hostname)
+  --log-level LEVEL         debug|info|warn|error (info)
+Route flags (apply to the PREFIX... arguments and to stdin announce commands):
+  --next-hop ADDR           next hop; repeat once per family (default: next-hop-self)
+  --community A:B|NAME      RFC 1997 community or well-known name (no-export, ...); repeatable
+  --large-community A:B:C   RFC 8092 large community; repeatable
+  --local-pref N            LOCAL_PREF, sent to iBGP peers only (100)
+  --med N                   MULTI_EXIT_DISC
+  -h, --help                this text
+
+Example:
+  ironlb-bgp announce --local-as 64512 --peer 198.51.100.2 --peer-as 64513 \\
+    --community 64512:100 --large-community 64512:1:2 203.0.113.10/32 2001:db8:1::10/128
+`;
+
+function fail(message: string, option?: string): never {
+  throw new BgpError(BgpErrorCode.InvalidOption, message, { detail: option ? { option } : {} });
+}
+
+/** "90", "90s", "1m30s", "2m", "1h" → whole seconds. */
+export function parseDurationSec(text: string, option: string): number {
+  if (/^\d+$/.test(text)) return Number(text);
+  const m = /^(?:(\d+)h)?(?:(\d+)m)?(?:(\d+)s)?$/.exec(text);
+  if (!m || text === '') fail(`${option}: bad duration "${text}" (use e.g. 90s, 1m30s)`, option);
+  return Number(m[1] ?? 0) * 3600 + Number(m[2] ?? 0) * 60 + Number(m[3] ?? 0);
+}
+
+function parseUint(text: string | undefined, option: string, max: number, min = 0): number {
+  if (text === undefined || !/^\d+$/.test(text) || Number(text) > max || Number(text) < min) {
+    fail(`${option}: expected an integer in ${min}..${max}, got "${text ?? ''}"`, option);
+  }
+  return Number(text);
+}
+
+function wrapValue<T>(option: string, fn: () => T): T {
+  try {
+    return fn();
+  } catch (err) {
+    if (err instanceof BgpError) fail(`${option}: ${err.message}`, option);
+    throw err;
+  }
+}
+
+/** Parses route flags from a token list; returns the remaining positional tokens. */
+export function parseRouteFlags(
+  tokens: string[],
+  flags: RouteFlags,
+  onOther?: (flag: string, next: () => string) => boolean,
+): string[] {
+  const positional: string[] = [];
+  for (let i = 0; i < tokens.length; i++) {
+    const t = tokens[i] as string;
+    const next = () => {
+      const v = tokens[++i];
+      if (v === undefined) fail(`${t} needs a value`, t);
+      return v;
+    };
+    switch (t) {
+      case '--next-hop': {
+        const v = next();
+        wrapValue(t, () => parseAddress(v));
+        flags.nextHops.push(v);
+        break;
+      }
+      case '--community': {
+        const v = next();
+        flags.communities.push(wrapValue(t, () => parseCommunity(v)));
+        break;
+      }
+      case '--large-community': {
+        const v = next();
+        flags.largeCommunities.push(wrapValue(t, () => parseLargeCommunity(v)));
+        break;
+      }
+      case '--local-pref':
+        flags.localPref = parseUint(next(), t, 0xffffffff);
+        break;
+      case '--med':
+        flags.med = parseUint(next(), t, 0xffffffff);
+        break;
+      default:
+        if (t.startsWith('-')) {
+          if (onOther?.(t, next)) break;
+          fail(`unknown option ${t}`, t);
+        }
+        wrapValue('PREFIX', () => parsePrefix(t));
+        positional.push(t);
+    }
+  }
+  return positional;
+}
+
+export function parseArgs(argv: string[]): CliArgs {
+  if (argv.length === 0 || argv.includes('-h') || argv.includes('--help') || argv[0] === 'help')
+    return { command: 'help' };
+  const [command, ...rest] = argv;
+  if (command !== 'announce') fail(`unknown command "${command}" (try --help)`);
+  const a: Partial<AnnounceArgs> & RouteFlags = {
+    communities: [],
+    largeCommunities: [],
+    localPref: undefined,
+    med: undefined,
+    nextHops: [],
+  };
+  let passive = false;
+  const prefixes = parseRouteFlags(rest, a, (flag, next) => {
+    switch (flag) {
+      case '--local-as':
+        a.localAs = parseUint(next(), flag, 0xffffffff, 1);
+        return true;
+      case '--peer-as':
+        a.peerAs = parseUint(next(), flag, 0xffffffff, 1);
+        return true;
+      case '--peer': {
+        const v = next();
+        wrapValue(flag, () => parseAddress(v));
+        a.peer = v;
+        return true;
+      }
+      case '--local-address': {
+        const v = next();
+        wrapValue(flag, () => parseAddress(v));
+        a.localAddress = v;
+        return true;
+      }
+      case '--port':
+        a.port = parseUint(next(), flag, 65535, 1);
+        return true;
+      case '--passive':
+        passive = true;
+        return true;
+      case '--hold-time': {
+        const v = parseDurationSec(next(), flag);
+        if (v !== 0 && (v < 3 || v > 65535))
+          fail(`${flag}: must be 0 or 3s..65535s (RFC 4271 §4.2)`, flag);
+        a.holdTimeSec = v;
+        return true;
+      }
+      case '--connect-retry': {
+        const v = parseDurationSec(next(), flag);
+        if (v < 1) fail(`${flag}: must be at least 1s`, flag);
+        a.connectRetrySec = v;
+        return true;
+      }
+      case '--router-id': {
+        const v = next();
+        const p = wrapValue(flag, () => parseAddress(v));
+        if (p.family !== 'ipv4' || p.bytes.every((b) => b === 0))
+          fail(`${flag}: must be a non-zero IPv4 dotted quad`, flag);
+        a.routerId = v;
+        return true;
+      }
+      case '--log-level': {
+        const v = next();
+        if (!['debug', 'info', 'warn', 'error'].includes(v))
+          fail(`${flag}: expected debug|info|warn|error`, flag);
+        a.logLevel = v;
+        return true;
+      }
+      default:
+        return false;
+    }
+  });
+  if (a.localAs === undefined) fail('--local-as is required', '--local-as');
+  if (a.peer === undefined) fail('--peer is required', '--peer');
+  if (a.peerAs === undefined) fail('--peer-as is required', '--peer-as');
+  if (a.localAs === 23456 || a.peerAs === 23456)
+    fail('AS 23456 is AS_TRANS and cannot be used (RFC 6793)');
+  return {
+    command: 'announce',
+    localAs: a.localAs,
+    peer: a.peer,
+    peerAs: a.peerAs,
+    localAddress: a.localAddress,
+    port: a.port ?? 179,
+    passive,
+    holdTimeSec: a.holdTimeSec ?? 90,
+    connectRetrySec: a.connectRetrySec ?? 120,
+    routerId: a.routerId,
+    prefixes,
+    logLevel: a.logLevel ?? 'info',
+    communities: a.communities,
+    largeCommunities: a.largeCommunities,
+    localPref: a.localPref,
+    med: a.med,
+    nextHops: a.nextHops,
+  };
+}
+
+/** Splits a stdin line into tokens on whitespace. */
+export function tokenize(line: string): string[] {
+  return line
+    .trim()
+    .split(/\s+/)
+    .filter((t) => t.length > 0);
+}

@@ -1,0 +1,498 @@
+// Path attributes (RFC 4271 §4.3 / §5) with RFC 7606 revised error handling on decode.
+// Encode order puts MP_UNREACH/MP_REACH first, as RFC 7606 §5.1 asks of senders.
+import { BgpError, BgpErrorCode, wireError } from '../errors.js';
+import type { ErrorHandling } from '../errors.js';
+import {
+  AS_TRANS,
+  Afi,
+  AsPathSegmentType,
+  AttrFlag,
+  AttrType,
+  ErrorCode,
+  Safi,
+  UpdateSubcode,
+} from './constants.js';
+import type { LargeCommunity } from './communities.js';
+import { formatAddress, readPrefixes } from './prefix.js';
+import type { AddressFamily, Prefix } from './prefix.js';
+import { ByteWriter } from './writer.js';
+
+export interface AsPathSegment {
+  type: number;
+  asns: number[];
+}
+
+export interface MpReach {
+  afi: number;
+  safi: number;
+  /** One next hop, or global then link-local for a 32-byte IPv6 next hop (RFC 2545 §3). */
+  nextHops: string[];
+  nlri: Prefix[];
+}
+
+export interface MpUnreach {
+  afi: number;
+  safi: number;
+  withdrawn: Prefix[];
+}
+
+export interface PathAttributes {
+  origin?: number;
+  asPath?: AsPathSegment[];
+  nextHop?: string;
+  med?: number;
+  localPref?: number;
+  atomicAggregate?: boolean;
+  aggregator?: { asn: number; address: string };
+  communities?: number[];
+  originatorId?: string;
+  clusterList?: string[];
+  largeCommunities?: LargeCommunity[];
+  as4Path?: AsPathSegment[];
+  mpReach?: MpReach;
+  mpUnreach?: MpUnreach;
+  /** Attributes we do not interpret, kept verbatim (flags, type, value). */
+  other?: { flags: number; type: number; value: Uint8Array }[];
+}
+
+/** What the decoder needs from the negotiated session. */
+export interface DecodeContext {
+  /** Both sides sent the 4-octet AS capability: AS_PATH carries 4-byte ASNs (RFC 6793 §4). */
+  fourOctetAs: boolean;
+  /** Families in which the peer sends ADD-PATH path identifiers (RFC 7911). */
+  addPathReceive?: ReadonlySet<AddressFamily>;
+}
+
+export interface AttributeProblem {
+  attributeType: number;
+  handling: Exclude<ErrorHandling, 'none' | 'session-reset'>;
+  reason: string;
+  /** The NOTIFICATION RFC 4271 would have sent (for logs and counters). */
+  notification: { code: number; subcode: number };
+}
+
+export interface DecodedAttributes {
+  attributes: PathAttributes;
+  problems: AttributeProblem[];
+}
+
+const WELL_KNOWN = new Set<number>([
+  AttrType.Origin,
+  AttrType.AsPath,
+  AttrType.NextHop,
+  AttrType.LocalPref,
+  AttrType.AtomicAggregate,
+]);
+
+function familyOfAfi(afi: number): AddressFamily | null {
+  return afi === Afi.Ipv4 ? 'ipv4' : afi === Afi.Ipv6 ? 'ipv6' : null;
+}
+
+function readAsPath(v: Buffer, asnBytes: 2 | 4): AsPathSegment[] | null {
+  const segs: AsPathSegment[] = [];
+  let i = 0;
+  while (i < v.length) {
+    if (i + 2 > v.length) return null;
+    const type = v[i] as number;
+    const count = v[i + 1] as number;
+    if (type < 1 || type > 4 || count === 0) return null;
+    i += 2;
+    if (i + count * asnBytes > v.length) return null;
+    const asns: number[] = [];
+    for (let k = 0; k < count; k++, i += asnBytes)
+      asns.push(asnBytes === 4 ? v.readUInt32BE(i) : v.readUInt16BE(i));
+    segs.push({ type, asns });
+  }
+  return segs;
+}
+
+/**
+ * Decodes the path attribute block. Session-reset cases throw BgpError (RFC 7606 §5.3, §3 j:
+ * attribute lengths overrun, or MP_REACH/MP_UNREACH repeated, or MP NLRI unparseable); softer cases
+ * are returned as problems for the caller to apply (treat-as-withdraw / attribute-discard).
+ */
+export function decodeAttributes(buf: Buffer, ctx: DecodeContext): DecodedAttributes {
+  const attributes: PathAttributes = {};
+  const problems: AttributeProblem[] = [];
+  const seen = new Set<number>();
+  const taw = (type: number, subcode: number, reason: string) =>
+    problems.push({
+      attributeType: type,
+      handling: 'treat-as-withdraw',
+      reason,
+      notification: { code: ErrorCode.UpdateMessage, subcode },
+    });
+  const discard = (type: number, subcode: number, reason: string) =>
+    problems.push({
+      attributeType: type,
+      handling: 'attribute-discard',
+      reason,
+      notification: { code: ErrorCode.UpdateMessage, subcode },
+    });
+  let i = 0;
+  while (i < buf.length) {
+    if (i + 3 > buf.length)
+      throw wireError(
+        'truncated attribute header',
+        ErrorCode.UpdateMessage,
+        UpdateSubcode.MalformedAttributeList,
+      );
+    const flags = buf[i] as number;
+    const type = buf[i + 1] as number;
+    const ext = (flags & AttrFlag.ExtendedLength) !== 0;
+    if (ext && i + 4 > buf.length)
+      throw wireError(
+        'truncated attribute header',
+        ErrorCode.UpdateMessage,
+        UpdateSubcode.MalformedAttributeList,
+      );
+    const len = ext ? buf.readUInt16BE(i + 2) : (buf[i + 2] as number);
+    const start = i + (ext ? 4 : 3);
+    if (start + len > buf.length) {
+      // RFC 7606 §4: the attribute overruns the block, NLRI can no longer be located.
+      throw wireError(
+        'attribute overruns attribute block',
+        ErrorCode.UpdateMessage,
+        UpdateSubcode.AttributeLengthError,
+        undefined,
+        { attributeType: type },
+      );
+    }
+    const v = buf.subarray(start, start + len);
+    i = start + len;
+    if (type === AttrType.MpReachNlri || type === AttrType.MpUnreachNlri) {
+      if (seen.has(type))
+        throw wireError(
+          'MP attribute repeated',
+          ErrorCode.UpdateMessage,
+          UpdateSubcode.MalformedAttributeList,
+          undefined,
+          { attributeType: type },
+        );
+    } else if (seen.has(type)) {
+      // RFC 7606 §3 g: keep the first copy of any other repeated attribute.
+      discard(type, UpdateSubcode.MalformedAttributeList, 'repeated attribute');
+      continue;
+    }
+    seen.add(type);
+    const optional = (flags & AttrFlag.Optional) !== 0;
+    const transitive = (flags & AttrFlag.Transitive) !== 0;
+    // RFC 7606 §3 c: flags conflicting with a known attribute's definition → treat-as-withdraw.
+    const expectWellKnown = WELL_KNOWN.has(type);
+    if (expectWellKnown && (optional || !transitive)) {
+      taw(type, UpdateSubcode.AttributeFlagsError, 'bad flags for well-known attribute');
+      continue;
+    }
+    switch (type) {
+      case AttrType.Origin:
+        if (len !== 1 || (v[0] as number) > 2)
+          taw(
+            type,
+            len !== 1 ? UpdateSubcode.AttributeLengthError : UpdateSubcode.InvalidOriginAttribute,
+            'bad ORIGIN',
+          );
+        else attributes.origin = v[0] as number;
+        break;
+      case AttrType.AsPath: {
+        const segs = readAsPath(v, ctx.fourOctetAs ? 4 : 2);
+        if (!segs) taw(type, UpdateSubcode.MalformedAsPath, 'malformed AS_PATH');
+        else attributes.asPath = segs;
+        break;
+      }
+      case AttrType.NextHop:
+        if (len !== 4) taw(type, UpdateSubcode.AttributeLengthError, 'bad NEXT_HOP length');
+        else attributes.nextHop = formatAddress(v);
+        break;
+      case AttrType.MultiExitDisc:
+        if (len !== 4) taw(type, UpdateSubcode.AttributeLengthError, 'bad MED length');
+        else attributes.med = v.readUInt32BE(0);
+        break;
+      case AttrType.LocalPref:
+        if (len !== 4) taw(type, UpdateSubcode.AttributeLengthError, 'bad LOCAL_PREF length');
+        else attributes.localPref = v.readUInt32BE(0);
+        break;
+      case AttrType.AtomicAggregate:
+        // RFC 7606 §7.6: attribute-discard.
+        if (len !== 0)
+          discard(type, UpdateSubcode.AttributeLengthError, 'bad ATOMIC_AGGREGATE length');
+        else attributes.atomicAggregate = true;
+        break;
+      case AttrType.Aggregator: {
+        const want = ctx.fourOctetAs ? 8 : 6;
+        // RFC 7606 §7.7: attribute-discard.
+        if (len !== want)
+          discard(type, UpdateSubcode.AttributeLengthError, 'bad AGGREGATOR length');
+        else
+          attributes.aggregator = {
+            asn: want === 8 ? v.readUInt32BE(0) : v.readUInt16BE(0),
+            address: formatAddress(v.subarray(want - 4)),
+          };
+        break;
+      }
+      case AttrType.Communities:
+        // RFC 7606 §7.8: treat-as-withdraw.
+        if (len === 0 || len % 4 !== 0)
+          taw(type, UpdateSubcode.OptionalAttributeError, 'bad COMMUNITIES length');
+        else {
+          const cs: number[] = [];
+          for (let k = 0; k < len; k += 4) cs.push(v.readUInt32BE(k));
+          attributes.communities = cs;
+        }
+        break;
+      case AttrType.OriginatorId:
+        if (len !== 4) taw(type, UpdateSubcode.AttributeLengthError, 'bad ORIGINATOR_ID length');
+        else attributes.originatorId = formatAddress(v);
+        break;
+      case AttrType.ClusterList:
+        if (len === 0 || len % 4 !== 0)
+          taw(type, UpdateSubcode.AttributeLengthError, 'bad CLUSTER_LIST length');
+        else {
+          const ids: string[] = [];
+          for (let k = 0; k < len; k += 4) ids.push(formatAddress(v.subarray(k, k + 4)));
+          attributes.clusterList = ids;
+        }
+        break;
+      case AttrType.LargeCommunities:
+        // RFC 8092 §6: zero or a non-multiple of 12 → treat-as-withdraw; duplicates removed.
+        if (len === 0 || len % 12 !== 0)
+          taw(type, UpdateSubcode.OptionalAttributeError, 'bad LARGE_COMMUNITY length');
+        else {
+          const seenLc = new Set<string>();
+          const lcs: LargeCommunity[] = [];
+          for (let k = 0; k < len; k += 12) {
+            const lc = {
+              global: v.readUInt32BE(k),
+              local1: v.readUInt32BE(k + 4),
+              local2: v.readUInt32BE(k + 8),
+            };
+            const key = `${lc.global}:${lc.local1}:${lc.local2}`;
+            if (!seenLc.has(key)) {
+              seenLc.add(key);
+              lcs.push(lc);
+            }
+          }
+          attributes.largeCommunities = lcs;
+        }
+        break;
+      case AttrType.As4Path: {
+        // RFC 6793 §6 / RFC 7606 §7.x: a malformed AS4_PATH is discarded.
+        const segs = readAsPath(v, 4);
+        if (!segs || segs.some((s) => s.type > 2))
+          discard(type, UpdateSubcode.OptionalAttributeError, 'malformed AS4_PATH');
+        else attributes.as4Path = segs;
+        break;
+      }
+      case AttrType.MpReachNlri:
+        attributes.mpReach = decodeMpReach(v, ctx, problems);
+        break;
+      case AttrType.MpUnreachNlri:
+        attributes.mpUnreach = decodeMpUnreach(v, ctx);
+        break;
+      default:
+        if (!optional) {
+          // RFC 4271 §6.3: an unrecognised well-known attribute is a session error.
+          throw wireError(
+            `unrecognized well-known attribute ${type}`,
+            ErrorCode.UpdateMessage,
+            UpdateSubcode.UnrecognizedWellKnownAttribute,
+            buf.subarray(i - len - (ext ? 4 : 3), i),
+            { attributeType: type },
+          );
+        }
+        (attributes.other ??= []).push({ flags, type, value: Uint8Array.from(v) });
+    }
+  }
+  return { attributes, problems };
+}
+
+function decodeMpReach(
+  v: Buffer,
+  ctx: DecodeContext,
+  problems: AttributeProblem[],
+): MpReach | undefined {
+  if (v.length < 5)
+    throw wireError(
+      'MP_REACH too short',
+      ErrorCode.UpdateMessage,
+      UpdateSubcode.OptionalAttributeError,
+      undefined,
+      { attributeType: AttrType.MpReachNlri },
+    );
+  const afi = v.readUInt16BE(0);
+  const safi = v[2] as number;
+  const nhLen = v[3] as number;
+  if (4 + nhLen + 1 > v.length)
+    throw wireError(
+      'MP_REACH next hop overruns',
+      ErrorCode.UpdateMessage,
+      UpdateSubcode.OptionalAttributeError,
+      undefined,
+      { attributeType: AttrType.MpReachNlri },
+    );
+  const family = familyOfAfi(afi);
+  const nlriStart = 4 + nhLen + 1;
+  if (!family || safi !== Safi.Unicast) {
+    // Not a family we speak: skip it whole (RFC 4760 §7 lets us ignore unknown AFI/SAFI).
+    return { afi, safi, nextHops: [], nlri: [] };
+  }
+  const nlri = readPrefixes(
+    v,
+    nlriStart,
+    v.length,
+    family,
+    ctx.addPathReceive?.has(family) ?? false,
+  );
+  if (!nlri)
+    throw wireError(
+      'MP_REACH NLRI malformed',
+      ErrorCode.UpdateMessage,
+      UpdateSubcode.OptionalAttributeError,
+      undefined,
+      { attributeType: AttrType.MpReachNlri },
+    );
+  const nh = v.subarray(4, 4 + nhLen);
+  const nextHops: string[] = [];
+  // RFC 2545 §3: 16 (global) or 32 (global + link-local); RFC 8950 would allow IPv6 for IPv4 NLRI.
+  if (family === 'ipv6' && (nhLen === 16 || nhLen === 32)) {
+    nextHops.push(formatAddress(nh.subarray(0, 16)));
+    if (nhLen === 32) nextHops.push(formatAddress(nh.subarray(16, 32)));
+  } else if (family === 'ipv4' && (nhLen === 4 || nhLen === 16 || nhLen === 32)) {
+    nextHops.push(formatAddress(nh.subarray(0, nhLen === 4 ? 4 : 16)));
+  } else {
+    // RFC 7606 §7.11: an inconsistent next-hop length → treat-as-withdraw.
+    problems.push({
+      attributeType: AttrType.MpReachNlri,
+      handling: 'treat-as-withdraw',
+      reason: 'bad MP_REACH next hop length',
+      notification: {
+        code: ErrorCode.UpdateMessage,
+        subcode: UpdateSubcode.OptionalAttributeError,
+      },
+    });
+  }
+  return { afi, safi, nextHops, nlri };
+}
+
+function decodeMpUnreach(v: Buffer, ctx: DecodeContext): MpUnreach {
+  if (v.length < 3)
+    throw wireError(
+      'MP_UNREACH too short',
+      ErrorCode.UpdateMessage,
+      UpdateSubcode.OptionalAttributeError,
+      undefined,
+      { attributeType: AttrType.MpUnreachNlri },
+    );
+  const afi = v.readUInt16BE(0);
+  const safi = v[2] as number;
+  const family = familyOfAfi(afi);
+  if (!family || safi !== Safi.Unicast) return { afi, safi, withdrawn: [] };
+  const withdrawn = readPrefixes(v, 3, v.length, family, ctx.addPathReceive?.has(family) ?? false);
+  if (!withdrawn)
+    throw wireError(
+      'MP_UNREACH NLRI malformed',
+      ErrorCode.UpdateMessage,
+      UpdateSubcode.OptionalAttributeError,
+      undefined,
+      { attributeType: AttrType.MpUnreachNlri },
+    );
+  return { afi, safi, withdrawn };
+}
+
+// ---------------------------------------------------------------- encode
+
+export interface EncodeContext {
+  /** Peer sent the 4-octet AS capability (we always do). */
+  fourOctetAs: boolean;
+}
+
+function attrHeader(w: ByteWriter, flags: number, type: number, len: number): void {
+  if (len > 255)
+    w.u8(flags | AttrFlag.ExtendedLength)
+      .u8(type)
+      .u16(len);
+  else w.u8(flags).u8(type).u8(len);
+}
+
+function writeAsPath(
+  w: ByteWriter,
+  segs: AsPathSegment[],
+  asnBytes: 2 | 4,
+  mapTrans: boolean,
+): void {
+  for (const s of segs) {
+    // A segment holds at most 255 ASNs (RFC 4271 §4.3); split longer ones.
+    for (let k = 0; k < s.asns.length; k += 255) {
+      const part = s.asns.slice(k, k + 255);
+      w.u8(s.type).u8(part.length);
+      for (const a of part) {
+        if (asnBytes === 4) w.u32(a);
+        else w.u16(mapTrans && a > 0xffff ? AS_TRANS : a);
+      }
+    }
+  }
+}
+
+function asPathBytes(segs: AsPathSegment[], asnBytes: 2 | 4, mapTrans: boolean): Buffer {
+  const w = new ByteWriter(32);
+  writeAsPath(w, segs, asnBytes, mapTrans);
+  return w.finish();
+}
+
+/**
+ * Encodes the attribute block except MP_REACH/MP_UNREACH (the packer adds those, since they hold
+ * the NLRI). Towards a 2-octet peer, 4-octet ASNs become AS_TRANS and the true path goes in AS4_PATH
+ * (RFC 6793 §4.2.2).
+ */
+export function encodeAttributes(a: PathAttributes, ctx: EncodeContext): Buffer {
+  const w = new ByteWriter(64);
+  const wk = AttrFlag.Transitive;
+  const opt = AttrFlag.Optional;
+  const optTrans = AttrFlag.Optional | AttrFlag.Transitive;
+  if (a.origin !== undefined) {
+    attrHeader(w, wk, AttrType.Origin, 1);
+    w.u8(a.origin);
+  }
+  let needAs4 = false;
+  if (a.asPath !== undefined) {
+    const body = asPathBytes(a.asPath, ctx.fourOctetAs ? 4 : 2, true);
+    attrHeader(w, wk, AttrType.AsPath, body.length);
+    w.bytes(body);
+    needAs4 = !ctx.fourOctetAs && a.asPath.some((s) => s.asns.some((x) => x > 0xffff));
+  }
+  if (a.nextHop !== undefined) {
+    const parts = a.nextHop.split('.').map(Number);
+    if (parts.length !== 4)
+      throw new BgpError(BgpErrorCode.EncodeError, `NEXT_HOP must be IPv4: ${a.nextHop}`);
+    attrHeader(w, wk, AttrType.NextHop, 4);
+    for (const p of parts) w.u8(p);
+  }
+  if (a.med !== undefined) {
+    attrHeader(w, opt, AttrType.MultiExitDisc, 4);
+    w.u32(a.med);
+  }
+  if (a.localPref !== undefined) {
+    attrHeader(w, wk, AttrType.LocalPref, 4);
+    w.u32(a.localPref);
+  }
+  if (a.atomicAggregate) attrHeader(w, wk, AttrType.AtomicAggregate, 0);
+  if (a.communities !== undefined && a.communities.length > 0) {
+    attrHeader(w, optTrans, AttrType.Communities, 4 * a.communities.length);
+    for (const c of a.communities) w.u32(c);
+  }
+  if (needAs4 && a.asPath) {
+    const body = asPathBytes(a.asPath, 4, false);
+    attrHeader(w, optTrans, AttrType.As4Path, body.length);
+    w.bytes(body);
+  }
+  if (a.largeCommunities !== undefined && a.largeCommunities.length > 0) {
+    attrHeader(w, optTrans, AttrType.LargeCommunities, 12 * a.largeCommunities.length);
+    for (const c of a.largeCommunities) w.u32(c.global).u32(c.local1).u32(c.local2);
+  }
+  for (const o of a.other ?? []) {
+    attrHeader(w, o.flags & ~AttrFlag.ExtendedLength, o.type, o.value.length);
+    w.bytes(o.value);
+  }
+  return w.finish();
+}
+
+export { AsPathSegmentType };

@@ -1,0 +1,120 @@
+// Prefixes and addresses as wire bytes. RFC 4271 §4.3: a prefix is (length in bits, then the
+// fewest whole octets that hold it); RFC 4760 §5 uses the same form inside MP_REACH/MP_UNREACH.
+import ipaddr from 'ipaddr.js';
+import { BgpError, BgpErrorCode } from '../errors.js';
+
+export type AddressFamily = 'ipv4' | 'ipv6';
+
+/** A unicast prefix in canonical text form ("198.51.100.0/24", "2001:db8::/32"). */
+export interface Prefix {
+  family: AddressFamily;
+  /** Network address bytes, host bits zeroed; 4 or 16 bytes. */
+  bytes: Uint8Array;
+  length: number;
+}
+
+export function familyBytes(family: AddressFamily): number {
+  return family === 'ipv4' ? 4 : 16;
+}
+
+/** Parses an address into bytes; throws BgpError INVALID_VALUE on anything else. */
+export function parseAddress(text: string): { family: AddressFamily; bytes: Uint8Array } {
+  if (!ipaddr.isValid(text)) {
+    throw new BgpError(BgpErrorCode.InvalidValue, `not an IP address: ${text}`, {
+      detail: { value: text },
+    });
+  }
+  const a = ipaddr.parse(text);
+  // An IPv4-mapped IPv6 address from a dual-stack socket is really IPv4.
+  if (a.kind() === 'ipv6' && (a as ipaddr.IPv6).isIPv4MappedAddress()) {
+    return {
+      family: 'ipv4',
+      bytes: Uint8Array.from((a as ipaddr.IPv6).toIPv4Address().toByteArray()),
+    };
+  }
+  return { family: a.kind(), bytes: Uint8Array.from(a.toByteArray()) };
+}
+
+export function formatAddress(bytes: Uint8Array): string {
+  if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
+  return ipaddr.fromByteArray(Array.from(bytes)).toString();
+}
+
+/** Parses "A/len" (a bare address means a host route) and zeroes host bits. */
+export function parsePrefix(text: string): Prefix {
+  const slash = text.indexOf('/');
+  const addr = slash < 0 ? text : text.slice(0, slash);
+  const { family, bytes } = parseAddress(addr);
+  const max = family === 'ipv4' ? 32 : 128;
+  const lenText = slash < 0 ? String(max) : text.slice(slash + 1);
+  const length = /^\d{1,3}$/.test(lenText) ? Number(lenText) : Number.NaN;
+  if (!(length >= 0 && length <= max)) {
+    throw new BgpError(BgpErrorCode.InvalidValue, `bad prefix length: ${text}`, {
+      detail: { value: text },
+    });
+  }
+  return { family, bytes: maskBytes(bytes, length), length };
+}
+
+function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  for (let i = 0; i < out.length; i++) {
+    const bits = Math.max(0, Math.min(8, length - i * 8));
+    out[i] = (out[i] ?? 0) & ((0xff00 >> bits) & 0xff);
+  }
+  return out;
+}
+
+export function formatPrefix(p: Prefix): string {
+  return `${formatAddress(p.bytes)}/${p.length}`;
+}
+
+/** Encoded size of one prefix in NLRI form. */
+export function prefixWireLength(p: Prefix): number {
+  return 1 + Math.ceil(p.length / 8);
+}
+
+export function writePrefix(p: Prefix, out: Uint8Array, offset: number): number {
+  out[offset] = p.length;
+  const n = Math.ceil(p.length / 8);
+  out.set(p.bytes.subarray(0, n), offset + 1);
+  return offset + 1 + n;
+}
+
+/**
+ * Decodes a run of NLRI. Returns null when the bytes cannot be parsed as prefixes of this family
+ * (the caller picks the NOTIFICATION / RFC 7606 handling, which differs by where the NLRI sits).
+ * `addPath`: RFC 7911 §3, every NLRI starts with a 4-byte Path Identifier (we parse and drop it).
+ */
+export function readPrefixes(
+  buf: Uint8Array,
+  start: number,
+  end: number,
+  family: AddressFamily,
+  addPath = false,
+): Prefix[] | null {
+  const max = family === 'ipv4' ? 32 : 128;
+  const size = familyBytes(family);
+  const out: Prefix[] = [];
+  let i = start;
+  while (i < end) {
+    if (addPath) {
+      if (i + 4 > end) return null;
+      i += 4;
+    }
+    const length = buf[i];
+    if (length === undefined || length > max) return null;
+    const n = Math.ceil(length / 8);
+    if (i + 1 + n > end) return null;
+    const bytes = new Uint8Array(size);
+    bytes.set(buf.subarray(i + 1, i + 1 + n));
+    // RFC 4271 says trailing bits are irrelevant; normalise so equal prefixes compare equal.
+    out.push({ family, bytes: maskBytes(bytes, length), length });
+    i += 1 + n;
+  }
+  return out;
+}
+
+export function prefixKey(p: Prefix): string {
+  return formatPrefix(p);
+}

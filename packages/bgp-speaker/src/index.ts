@@ -1,0 +1,124 @@
+// @ironlb/bgp-speaker public API. Named re-exports only (DESIGN.md §3).
+export { BgpError, BgpErrorCode } from './errors.js';
+export type { BgpErrorFields, ErrorHandling, NotificationFields } from './errors.js';
+
+// codec/
+export {
+  AS_TRANS,
+  Afi,
+  AsPathSegmentType,
+  AttrFlag,
+  AttrType,
+  BGP_PORT,
+  CapabilityCode,
+  CeaseSubcode,
+  ErrorCode,
+  FsmSubcode,
+  HeaderSubcode,
+  MAX_EXTENDED_MESSAGE_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MessageType,
+  OpenSubcode,
+  Origin,
+  RouteRefreshSubtype,
+  Safi,
+  UpdateSubcode,
+  WellKnownCommunity,
+} from './codec/constants.js';
+export { BgpFramer } from './codec/framer.js';
+export type { FramerOptions } from './codec/framer.js';
+export { decodeMessage } from './codec/message.js';
+export type { BgpMessage } from './codec/message.js';
+export { decodeOpenBody, encodeOpenBody, emptyCapabilities, peerAsOf } from './codec/open.js';
+export type {
+  AddPathEntry,
+  AfiSafi,
+  Capabilities,
+  GracefulRestartCapability,
+  OpenInput,
+  OpenMessage,
+} from './codec/open.js';
+export { decodeAttributes, encodeAttributes } from './codec/attributes.js';
+export type {
+  AsPathSegment,
+  AttributeProblem,
+  DecodeContext,
+  EncodeContext,
+  MpReach,
+  MpUnreach,
+  PathAttributes,
+} from './codec/attributes.js';
+export {
+  decodeUpdateBody,
+  encodeEndOfRib,
+  encodeFrame,
+  packAnnouncements,
+  packWithdrawals,
+} from './codec/update.js';
+export type { AnnounceGroup, UpdateMessage } from './codec/update.js';
+export {
+  decodeNotificationBody,
+  decodeRouteRefreshBody,
+  encodeKeepalive,
+  encodeNotification,
+  encodeRouteRefresh,
+} from './codec/notification.js';
+export type {
+  KeepaliveMessage,
+  NotificationMessage,
+  RouteRefreshMessage,
+} from './codec/notification.js';
+export { formatAddress, formatPrefix, parseAddress, parsePrefix } from './codec/prefix.js';
+export type { AddressFamily, Prefix } from './codec/prefix.js';
+export {
+  formatCommunity,
+  formatLargeCommunity,
+  parseCommunity,
+  parseLargeCommunity,
+} from './codec/communities.js';
+export type { LargeCommunity } from './codec/communities.js';
+
+// machine/
+export {
+  DEFAULT_SESSION_CONFIG,
+  decodeContextOf,
+  initialSessionState,
+  nextDeadline,
+  step,
+} from './machine/session.js';
+export type {
+  ConnState,
+  Negotiated,
+  SessionAction,
+  SessionConfig,
+  SessionEvent,
+  SessionState,
+  SessionStateName,
+  StepContext,
+  StepResult,
+} from './machine/types.js';
+export { planUpdates } from './machine/rib.js';
+export type { AdjRibOut, PeerExportContext, Plan, Route, RouteAttributes } from './machine/rib.js';
+
+// io/
+export { createBgpSpeaker } from './io/speaker.js';
+export type {
+  AnnounceOptions,
+  BgpSpeaker,
+  PeerOptions,
+  SpeakerDeps,
+  SpeakerOptions,
+} from './io/speaker.js';
+export { netTransport } from './io/net-transport.js';
+export { noMetrics, silentLogger, systemClock } from './io/deps.js';
+export type {
+  BgpSocket,
+  Clock,
+  ConnectOptions,
+  Listener,
+  Logger,
+  Metrics,
+  PendingConnect,
+  Transport,
+} from './io/deps.js';
+export type { PeerCounters, PeerStatus, SpeakerEvent } from './io/events.js';

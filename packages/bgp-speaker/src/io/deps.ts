@@ -1,0 +1,80 @@
+// Injected dependencies (DESIGN.md §3): clock, randomness, logger, metrics and the transport.
+// Real implementations here; fakes in src/testing/.
+
+/** Monotonic milliseconds plus timers, so tests can drive time by hand. */
+export interface Clock {
+  now(): number;
+  setTimeout(fn: () => void, ms: number): unknown;
+  clearTimeout(handle: unknown): void;
+}
+
+/** The subset of pino's API we call. */
+export interface Logger {
+  debug(obj: object, msg?: string): void;
+  info(obj: object, msg?: string): void;
+  warn(obj: object, msg?: string): void;
+  error(obj: object, msg?: string): void;
+}
+
+/** Counter sink; names are stable (`bgp_updates_sent_total`, ...), labels carry the peer. */
+export interface Metrics {
+  inc(name: string, labels: Record<string, string>, value?: number): void;
+}
+
+/** A connected byte stream to a peer. */
+export interface BgpSocket {
+  readonly localAddress: string | undefined;
+  readonly localPort: number | undefined;
+  readonly remoteAddress: string | undefined;
+  readonly remotePort: number | undefined;
+  write(data: Uint8Array): void;
+  /** Flush queued bytes, then close. */
+  end(): void;
+  onData(fn: (data: Uint8Array) => void): void;
+  onClose(fn: (reason: string) => void): void;
+}
+
+export interface ConnectOptions {
+  host: string;
+  port: number;
+  localAddress?: string;
+  localPort?: number;
+}
+
+export interface PendingConnect {
+  cancel(): void;
+}
+
+export interface Listener {
+  readonly address: string;
+  readonly port: number;
+  close(): Promise<void>;
+}
+
+/** How sessions reach the network; the default is node:net, tests use an in-memory one. */
+export interface Transport {
+  connect(
+    o: ConnectOptions,
+    onConnect: (s: BgpSocket) => void,
+    onError: (reason: string) => void,
+  ): PendingConnect;
+  listen(
+    o: { host: string; port: number },
+    onConnection: (s: BgpSocket) => void,
+  ): Promise<Listener>;
+}
+
+export const systemClock: Clock = {
+  now: () => performance.now(),
+  setTimeout: (fn, ms) => setTimeout(fn, Math.max(0, ms)),
+  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
+};
+
+export const silentLogger: Logger = {
+  debug: () => {},
+  info: () => {},
+  warn: () => {},
+  error: () => {},
+};
+
+export const noMetrics: Metrics = { inc: () => {} };

@@ -1,0 +1,242 @@
+// Two speakers over the in-memory network with a manual clock: announcements, packing, End-of-RIB,
+// withdraw, re-send after reconnect, hold timer on a blackholed link, loop prevention.
+import { describe, expect, it } from 'vitest';
+import { BgpError, BgpErrorCode } from '../errors.js';
+import { parseCommunity } from '../codec/communities.js';
+import { ManualClock, MemoryNetwork, seededRandom } from '../testing/index.js';
+import { createBgpSpeaker } from './speaker.js';
+import type { SpeakerEvent } from './events.js';
+import { encodeKeepalive } from '../codec/notification.js';
+import { encodeOpenBody } from '../codec/open.js';
+import { parsePrefix } from '../codec/prefix.js';
+import { encodeFrame, packAnnouncements } from '../codec/update.js';
+
+async function pair(opts: { ibgp?: boolean; holdTimeSec?: number } = {}) {
+  const net = new MemoryNetwork();
+  const clock = new ClockWrap();
+  const asB = opts.ibgp ? 64512 : 64513;
+  const a = createBgpSpeaker(
+    { clock: clock.c, random: seededRandom(1), transport: net.transport('198.51.100.1') },
+    { localAs: 64512, routerId: '198.51.100.1' },
+  );
+  const b = createBgpSpeaker(
+    { clock: clock.c, random: seededRandom(2), transport: net.transport('198.51.100.2') },
+    { localAs: asB, routerId: '198.51.100.2' },
+  );
+  const ea: SpeakerEvent[] = [];
+  const eb: SpeakerEvent[] = [];
+  a.onEvent((e) => ea.push(e));
+  b.onEvent((e) => eb.push(e));
+  await b.addPeer({
+    address: '198.51.100.1',
+    peerAs: 64512,
+    passive: true,
+    localAddress: '198.51.100.2',
+    holdTimeSec: opts.holdTimeSec ?? 9,
+  });
+  return { net, clock: clock.c, a, b, ea, eb, asB };
+}
+
+class ClockWrap {
+  c = new ManualClock(1000);
+}
+
+const received = (ev: SpeakerEvent[]) =>
+  ev.filter((e): e is Extract<SpeakerEvent, { type: 'received' }> => e.type === 'received');
+
+describe('speaker over an in-memory network', () => {
+  it('establishes, dumps routes with End-of-RIB per family, then sends changes and withdrawals', async () => {
+    const { net, a, b, ea, eb, asB } = await pair();
+    a.announce('203.0.113.0/24', { communities: [parseCommunity('64512:100')] });
+    a.announce('2001:db8:1::/48');
+    await a.addPeer({
+      address: '198.51.100.2',
+      peerAs: asB,
+      holdTimeSec: 9,
+      localAddress: '198.51.100.1',
+      nextHopIpv6: ['2001:db8:200::1'],
+    });
+    await net.flush();
+    expect(a.status()[0]?.state).toBe('Established');
+    expect(b.status()[0]?.state).toBe('Established');
+    const r = received(eb);
+    expect(r.flatMap((x) => x.announced).sort()).toEqual(['2001:db8:1::/48', '203.0.113.0/24']);
+    expect(
+      r
+        .map((x) => x.endOfRib)
+        .filter(Boolean)
+        .sort(),
+    ).toEqual(['ipv4', 'ipv6']);
+    eb.length = 0;
+    a.withdraw('203.0.113.0/24');
+    a.announce('198.51.100.128/25');
+    await net.flush();
+    expect(received(eb).flatMap((x) => x.withdrawn)).toEqual(['203.0.113.0/24']);
+    expect(received(eb).flatMap((x) => x.announced)).toEqual(['198.51.100.128/25']);
+    const sent = ea.filter((e) => e.type === 'sent');
+    expect(sent.length).toBeGreaterThan(0);
+    expect(a.status()[0]?.counters.prefixesSent).toBe(2);
+  });
+
+  it('packs a burst of 5000 announcements into few UPDATEs sent in one turn', async () => {
+    const { net, a, eb, asB } = await pair();
+    await a.addPeer({ address: '198.51.100.2', peerAs: asB, holdTimeSec: 9 });
+    await net.flush();
+    const before = a.status()[0]!.counters.updatesOut;
+    for (let i = 0; i < 5000; i++) a.announce(`198.18.${i >> 8}.${i & 0xff}/32`);
+    await net.flush();
+    const msgs = a.status()[0]!.counters.updatesOut - before;
+    // 5000 × 5 bytes / (65535 - header) → 1 message with extended messages negotiated.
+    expect(msgs).toBeLessThanOrEqual(2);
+    expect(received(eb).flatMap((x) => x.announced)).toHaveLength(5000);
+  });
+
+  it('eBGP gets AS_PATH [own AS] and no LOCAL_PREF; iBGP gets an empty AS_PATH and LOCAL_PREF', async () => {
+    for (const ibgp of [false, true]) {
+      const { net, a, b, asB } = await pair({ ibgp });
+      const updates: unknown[] = [];
+      b.onEvent(() => undefined);
+      a.announce('203.0.113.7/32', {
+        localPref: 250,
+        largeCommunities: [{ global: 64512, local1: 1, local2: 2 }],
+      });
+      await a.addPeer({ address: '198.51.100.2', peerAs: asB, holdTimeSec: 9 });
+      await net.flush();
+      // Inspect the bytes A wrote: decode its UPDATE via B's received event is attribute-less,
+      // so read the wire: find the UPDATE in the memory sockets.
+      const { decodeMessage } = await import('../codec/message.js');
+      const { BgpFramer } = await import('../codec/framer.js');
+      const sock = net.sockets.find((s) => s.localAddress === '198.51.100.1');
+      const frames = new BgpFramer({ maxFrameBytes: 65535 }).push(Buffer.concat(sock!.written));
+      for (const f of frames) {
+        const m = decodeMessage(f, { fourOctetAs: true });
+        if (m.type === 'update' && m.nlri.length) updates.push(m.attributes);
+      }
+      expect(updates).toHaveLength(1);
+      const at = updates[0] as {
+        asPath: unknown;
+        localPref?: number;
+        nextHop: string;
+        largeCommunities: unknown;
+      };
+      expect(at.asPath).toEqual(ibgp ? [] : [{ type: 2, asns: [64512] }]);
+      expect(at.localPref).toBe(ibgp ? 250 : undefined);
+      expect(at.nextHop).toBe('198.51.100.1');
+      expect(at.largeCommunities).toEqual([{ global: 64512, local1: 1, local2: 2 }]);
+    }
+  });
+
+  it('re-sends everything after the peer restarts', async () => {
+    const { net, a, b, eb, asB, clock } = await pair();
+    a.announce('203.0.113.0/24');
+    await a.addPeer({
+      address: '198.51.100.2',
+      peerAs: asB,
+      holdTimeSec: 9,
+      minConnectRetrySec: 1,
+    });
+    await net.flush();
+    await b.stop('restart');
+    await net.flush();
+    expect(a.status()[0]?.state).not.toBe('Established');
+    const b2 = createBgpSpeaker(
+      { clock, transport: net.transport('198.51.100.2') },
+      { localAs: asB, routerId: '198.51.100.2' },
+    );
+    const eb2: SpeakerEvent[] = [];
+    b2.onEvent((e) => eb2.push(e));
+    await b2.addPeer({ address: '198.51.100.1', peerAs: 64512, passive: true, holdTimeSec: 9 });
+    clock.advance(2000);
+    await net.flush();
+    expect(a.status()[0]?.state).toBe('Established');
+    expect(received(eb2).flatMap((x) => x.announced)).toEqual(['203.0.113.0/24']);
+    expect(eb.some((e) => e.type === 'notification' && e.direction === 'received')).toBe(false);
+  });
+
+  it('our hold timer fires on a blackholed link within the negotiated hold time', async () => {
+    const { net, a, ea, asB, clock } = await pair();
+    await a.addPeer({ address: '198.51.100.2', peerAs: asB, holdTimeSec: 9 });
+    await net.flush();
+    net.blackhole('198.51.100.2');
+    const t0 = clock.now();
+    for (let i = 0; i < 100 && a.status()[0]?.state === 'Established'; i++) {
+      clock.advance(100);
+      await net.flush(5);
+    }
+    const n = ea.find((e) => e.type === 'notification' && e.direction === 'sent');
+    expect(n).toMatchObject({ code: 4, subcode: 0 });
+    expect(clock.now() - t0).toBeLessThanOrEqual(9100);
+    expect(clock.now() - t0).toBeGreaterThanOrEqual(6000);
+  });
+
+  it('never re-exports received routes', async () => {
+    const { net, a, b, ea, eb } = await pair();
+    b.announce('192.0.2.0/24');
+    await a.addPeer({ address: '198.51.100.2', peerAs: 64513, holdTimeSec: 9 });
+    await net.flush();
+    const got = received(ea).filter((x) => x.announced.length);
+    expect(got[0]?.announced).toEqual(['192.0.2.0/24']);
+    expect(got[0]?.droppedOwnAs).toBe(false);
+    expect(a.status()[0]?.counters.prefixesSent).toBe(0);
+    expect(received(eb).flatMap((x) => x.announced)).toEqual([]);
+  });
+
+  it('drops received routes that carry our own AS (a reflected route)', async () => {
+    const net = new MemoryNetwork();
+    const a = createBgpSpeaker(
+      { clock: new ManualClock(), transport: net.transport('198.51.100.1') },
+      { localAs: 64512, routerId: '198.51.100.1' },
+    );
+    const ea: SpeakerEvent[] = [];
+    a.onEvent((e) => ea.push(e));
+    // A raw fake router: OPEN, KEEPALIVE, then an UPDATE with AS_PATH [64513 64512].
+    await net.transport('198.51.100.2').listen({ host: '198.51.100.2', port: 179 }, (sock) => {
+      sock.write(
+        encodeFrame(
+          1,
+          encodeOpenBody({
+            asn: 64513,
+            holdTimeSec: 90,
+            bgpId: '198.51.100.2',
+            families: [{ afi: 1, safi: 1 }],
+          }),
+        ),
+      );
+      sock.write(encodeKeepalive());
+      sock.write(
+        packAnnouncements(
+          {
+            family: 'ipv4',
+            attributes: {
+              origin: 0,
+              asPath: [{ type: 2, asns: [64513, 64512] }],
+              nextHop: '198.51.100.2',
+            },
+            prefixes: [parsePrefix('203.0.113.0/24')],
+          },
+          { fourOctetAs: true },
+          4096,
+        )[0]!,
+      );
+    });
+    await a.addPeer({ address: '198.51.100.2', peerAs: 64513 });
+    await net.flush();
+    const r = received(ea).find((x) => x.announced.length);
+    expect(r?.droppedOwnAs).toBe(true);
+    expect(a.status()[0]?.counters.ownAsDropped).toBe(1);
+    expect(a.status()[0]?.counters.prefixesReceived).toBe(0);
+  });
+
+  it('rejects bad options with INVALID_OPTION', async () => {
+    expect(() => createBgpSpeaker({}, { localAs: 0, routerId: '1.2.3.4' })).toThrow(BgpError);
+    const s = createBgpSpeaker(
+      { transport: new MemoryNetwork().transport('198.51.100.1') },
+      { localAs: 64512, routerId: '198.51.100.1' },
+    );
+    await expect(
+      s.addPeer({ address: '198.51.100.2', peerAs: 64513, holdTimeSec: 2 }),
+    ).rejects.toMatchObject({ code: BgpErrorCode.InvalidOption });
+    expect(() => s.announce('not-a-prefix')).toThrow(BgpError);
+    await s.stop();
+  });
+});

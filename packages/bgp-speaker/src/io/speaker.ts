@@ -1,0 +1,272 @@
+// The multi-peer speaker: one desired route table, one PeerDriver (session + Adj-RIB-Out) per
+// peer, an optional listener for passive peers. Changes are coalesced per microtask so a burst of
+// announce() calls becomes one packed UPDATE, and still leaves within the same event-loop turn.
+import { BgpError, BgpErrorCode } from '../errors.js';
+import { AS_TRANS, BGP_PORT, CeaseSubcode } from '../codec/constants.js';
+import { parseAddress, parsePrefix, prefixKey } from '../codec/prefix.js';
+import type { AddressFamily } from '../codec/prefix.js';
+import { DEFAULT_SESSION_CONFIG } from '../machine/session.js';
+import type { Route, RouteAttributes } from '../machine/rib.js';
+import { netTransport } from './net-transport.js';
+import { noMetrics, silentLogger, systemClock } from './deps.js';
+import type { BgpSocket, Clock, Listener, Logger, Metrics, Transport } from './deps.js';
+import type { PeerStatus, SpeakerEvent } from './events.js';
+import { PeerDriver } from './peer.js';
+
+export interface SpeakerDeps {
+  /** Default: performance.now() and global timers. */
+  clock?: Clock;
+  /** Uniform [0,1) source for connect-retry jitter. Default Math.random. */
+  random?: () => number;
+  /** Default: silent. pino loggers fit. */
+  logger?: Logger;
+  metrics?: Metrics;
+  /** Default: node:net. */
+  transport?: Transport;
+}
+
+export interface SpeakerOptions {
+  /** Our ASN, 1..4294967295. Required. */
+  localAs: number;
+  /** BGP Identifier (dotted quad, non-zero). Required. */
+  routerId: string;
+  /**
+   * Where to accept passive sessions: { address, port }. Default: no listener unless a peer is
+   * passive, then the peer's localAddress (or "::") and port 179.
+   */
+  listen?: { address: string; port: number };
+}
+
+export interface PeerOptions {
+  /** Peer address (IPv4 or IPv6). Required. */
+  address: string;
+  /** Peer ASN. Required; equal to localAs means iBGP. */
+  peerAs: number;
+  /** TCP port to dial. Default 179. */
+  port?: number;
+  /** Source address for the session (and default next hop). Default: the kernel's choice. */
+  localAddress?: string;
+  /** Source port. Default: ephemeral. */
+  localPort?: number;
+  /** Wait for the peer to dial. Default false. */
+  passive?: boolean;
+  /** Proposed hold time, seconds; 0 or ≥ 3. Default 90. */
+  holdTimeSec?: number;
+  /** Maximum reconnect delay, seconds (jittered ×0.75–1.0). Default 120. */
+  connectRetrySec?: number;
+  /** First reconnect delay, seconds, doubling per failure. Default 1. */
+  minConnectRetrySec?: number;
+  /** Families to negotiate. Default both IPv4 and IPv6 unicast. */
+  families?: AddressFamily[];
+  /** IPv4 next hop for IPv4 routes. Default: the session's local address when IPv4. */
+  nextHopIpv4?: string;
+  /** IPv6 next hop(s) for IPv6 routes. Default: the session's local IPv6 address, else ::ffff:<v4>. */
+  nextHopIpv6?: string[];
+  /** Advertise RFC 8654 extended messages. Default true. */
+  extendedMessage?: boolean;
+}
+
+export interface AnnounceOptions {
+  /** RFC 1997 communities as numbers (see parseCommunity for text). */
+  communities?: number[];
+  largeCommunities?: RouteAttributes['largeCommunities'];
+  /** iBGP only. Default 100. */
+  localPref?: number;
+  med?: number;
+  nextHop?: string;
+}
+
+export interface BgpSpeaker {
+  addPeer(o: PeerOptions): Promise<void>;
+  /** Closes the session with Cease/3 (peer de-configured, RFC 4486) and forgets the peer. */
+  removePeer(address: string): void;
+  /** Adds or replaces a route; sent to every Established peer within the same event-loop turn. */
+  announce(prefix: string, attrs?: AnnounceOptions): void;
+  withdraw(prefix: string): void;
+  routes(): { prefix: string; attributes: RouteAttributes }[];
+  status(): PeerStatus[];
+  onEvent(fn: (e: SpeakerEvent) => void): () => void;
+  /** Cease/2 with the RFC 9003 message to every peer, closes the listener. */
+  stop(message?: string): Promise<void>;
+}
+
+function checkAsn(n: number, what: string): void {
+  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff || n === AS_TRANS) {
+    throw new BgpError(
+      BgpErrorCode.InvalidOption,
+      `${what} must be an integer in 1..4294967295 (not 23456)`,
+      { detail: { option: what, value: n } },
+    );
+  }
+}
+
+export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): BgpSpeaker {
+  checkAsn(options.localAs, 'localAs');
+  const rid = parseAddress(options.routerId);
+  if (rid.family !== 'ipv4' || rid.bytes.every((b) => b === 0)) {
+    throw new BgpError(BgpErrorCode.InvalidOption, 'routerId must be a non-zero dotted quad', {
+      detail: { option: 'routerId', value: options.routerId },
+    });
+  }
+  const clock = deps.clock ?? systemClock;
+  const random = deps.random ?? Math.random;
+  const logger = deps.logger ?? silentLogger;
+  const metrics = deps.metrics ?? noMetrics;
+  const transport = deps.transport ?? netTransport;
+  const routes = new Map<string, Route>();
+  const peers = new Map<string, PeerDriver>();
+  const listeners = new Set<(e: SpeakerEvent) => void>();
+  const servers = new Map<string, Listener>();
+  let dirty = new Set<string>();
+  let flushQueued = false;
+  let stopped = false;
+
+  const emit = (e: SpeakerEvent) => {
+    for (const fn of listeners) fn(e);
+  };
+
+  const scheduleFlush = () => {
+    if (flushQueued) return;
+    flushQueued = true;
+    queueMicrotask(() => {
+      flushQueued = false;
+      const keys = dirty;
+      dirty = new Set();
+      for (const p of peers.values()) p.flush(keys);
+    });
+  };
+
+  const normPeer = (a: string) => {
+    const p = parseAddress(a);
+    return { key: p.bytes.join('.'), family: p.family };
+  };
+
+  const onIncoming = (s: BgpSocket) => {
+    const peer = s.remoteAddress ? peers.get(normPeer(s.remoteAddress).key) : undefined;
+    if (!peer || stopped) {
+      // RFC 4486: Cease/5 "Connection Rejected" for a connection from an unknown peer.
+      logger.warn({ remote: s.remoteAddress }, 'rejecting connection from unknown peer');
+      s.end();
+      return;
+    }
+    peer.accept(s);
+  };
+
+  const ensureListener = async (host: string, port: number) => {
+    const key = `${host}|${port}`;
+    if (servers.has(key)) return;
+    try {
+      servers.set(key, await transport.listen({ host, port }, onIncoming));
+    } catch (err) {
+      throw new BgpError(
+        BgpErrorCode.InvalidOption,
+        `cannot listen on [${host}]:${port}: ${(err as Error).message}`,
+        { detail: { host, port } },
+      );
+    }
+  };
+
+  const speaker: BgpSpeaker = {
+    async addPeer(o) {
+      if (stopped) throw new BgpError(BgpErrorCode.Stopped, 'speaker stopped');
+      checkAsn(o.peerAs, 'peerAs');
+      const { key } = normPeer(o.address);
+      if (peers.has(key))
+        throw new BgpError(BgpErrorCode.InvalidOption, `peer ${o.address} already exists`, {
+          detail: { option: 'address', value: o.address },
+        });
+      const hold = o.holdTimeSec ?? DEFAULT_SESSION_CONFIG.holdTimeSec;
+      if (!Number.isInteger(hold) || hold < 0 || hold > 65535 || hold === 1 || hold === 2) {
+        throw new BgpError(
+          BgpErrorCode.InvalidOption,
+          'holdTimeSec must be 0 or 3..65535 (RFC 4271 §4.2)',
+          { detail: { option: 'holdTimeSec', value: hold } },
+        );
+      }
+      if (o.localAddress) parseAddress(o.localAddress);
+      const driver = new PeerDriver(
+        { clock, random, logger, metrics, transport, emit, routes },
+        {
+          address: o.address,
+          port: o.port ?? BGP_PORT,
+          localAddress: o.localAddress,
+          localPort: o.localPort,
+          nextHopIpv4: o.nextHopIpv4,
+          nextHopIpv6: o.nextHopIpv6,
+          session: {
+            ...DEFAULT_SESSION_CONFIG,
+            localAs: options.localAs,
+            peerAs: o.peerAs,
+            routerId: options.routerId,
+            holdTimeSec: hold,
+            passive: o.passive ?? false,
+            ...(o.connectRetrySec !== undefined ? { connectRetrySec: o.connectRetrySec } : {}),
+            ...(o.minConnectRetrySec !== undefined
+              ? { minConnectRetrySec: o.minConnectRetrySec }
+              : {}),
+            ...(o.families ? { families: o.families } : {}),
+            ...(o.extendedMessage !== undefined ? { extendedMessage: o.extendedMessage } : {}),
+          },
+        },
+      );
+      peers.set(key, driver);
+      if (o.passive || options.listen) {
+        const l = options.listen ?? { address: o.localAddress ?? '::', port: o.port ?? BGP_PORT };
+        try {
+          await ensureListener(l.address, l.port);
+        } catch (err) {
+          peers.delete(key);
+          throw err;
+        }
+      }
+      driver.start();
+    },
+    removePeer(address) {
+      const { key } = normPeer(address);
+      const p = peers.get(key);
+      if (!p) return;
+      p.stop(CeaseSubcode.PeerDeconfigured);
+      peers.delete(key);
+    },
+    announce(prefix, attrs = {}) {
+      if (stopped) throw new BgpError(BgpErrorCode.Stopped, 'speaker stopped');
+      const p = parsePrefix(prefix);
+      if (attrs.nextHop !== undefined && parseAddress(attrs.nextHop).family !== p.family) {
+        throw new BgpError(
+          BgpErrorCode.InvalidValue,
+          `next hop ${attrs.nextHop} does not match ${prefix}`,
+          { detail: { value: attrs.nextHop } },
+        );
+      }
+      const key = prefixKey(p);
+      routes.set(key, { prefix: p, attributes: { ...attrs } });
+      dirty.add(key);
+      scheduleFlush();
+    },
+    withdraw(prefix) {
+      const key = prefixKey(parsePrefix(prefix));
+      if (routes.delete(key)) {
+        dirty.add(key);
+        scheduleFlush();
+      }
+    },
+    routes() {
+      return [...routes.entries()].map(([prefix, r]) => ({ prefix, attributes: r.attributes }));
+    },
+    status() {
+      return [...peers.values()].map((p) => p.status());
+    },
+    onEvent(fn) {
+      listeners.add(fn);
+      return () => listeners.delete(fn);
+    },
+    async stop(message) {
+      if (stopped) return;
+      stopped = true;
+      for (const p of peers.values()) p.stop(CeaseSubcode.AdministrativeShutdown, message);
+      await Promise.all([...servers.values()].map((s) => s.close()));
+      servers.clear();
+    },
+  };
+  return speaker;
+}

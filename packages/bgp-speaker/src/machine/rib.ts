@@ -1,0 +1,154 @@
+// Adj-RIB-Out per peer (RFC 4271 §3.2) and the pure planner that turns "desired routes" minus
+// "what this peer already has" into packed UPDATE messages.
+//
+// Export policy (RFC 4271 §5.1, MetalLB parity): ORIGIN IGP; AS_PATH [own AS] to eBGP, empty to
+// iBGP; LOCAL_PREF only to iBGP (§5.1.5); next hop self unless the route names one; MED only when
+// set. Received routes are never in the desired table, so they are never re-exported.
+import { AsPathSegmentType, Origin } from '../codec/constants.js';
+import type { PathAttributes } from '../codec/attributes.js';
+import type { LargeCommunity } from '../codec/communities.js';
+import { formatPrefix, parsePrefix } from '../codec/prefix.js';
+import type { AddressFamily, Prefix } from '../codec/prefix.js';
+import { packAnnouncements, packWithdrawals } from '../codec/update.js';
+
+/** Attributes a user attaches to an announced prefix. */
+export interface RouteAttributes {
+  communities?: number[];
+  largeCommunities?: LargeCommunity[];
+  /** Sent to iBGP peers only; iBGP default 100. */
+  localPref?: number;
+  med?: number;
+  /** Overrides next-hop-self for this route (must match the prefix family). */
+  nextHop?: string;
+}
+
+export interface Route {
+  prefix: Prefix;
+  attributes: RouteAttributes;
+}
+
+/** Per-peer facts the planner needs. */
+export interface PeerExportContext {
+  localAs: number;
+  ebgp: boolean;
+  families: ReadonlySet<AddressFamily>;
+  fourOctetAs: boolean;
+  maxMessageBytes: number;
+  /** Next hop for IPv4 routes (next-hop self), when we have one. */
+  nextHopIpv4: string | undefined;
+  /** Next hop(s) for IPv6 routes: global, optionally link-local (RFC 2545 §3). */
+  nextHopIpv6: string[] | undefined;
+  /** LOCAL_PREF for iBGP routes that set none. Default 100. */
+  defaultLocalPref?: number;
+}
+
+/** Signature of what was sent for each prefix key; equal signature → nothing to send. */
+export type AdjRibOut = Map<string, string>;
+
+export interface Plan {
+  messages: Buffer[];
+  /** Prefix keys announced (new or changed attributes) and withdrawn by these messages. */
+  announced: string[];
+  withdrawn: string[];
+  /** Prefixes of a negotiated family that could not be sent (no next hop for that family). */
+  skipped: string[];
+}
+
+function effectiveAttributes(
+  r: Route,
+  ctx: PeerExportContext,
+): { attrs: PathAttributes; nextHops: string[] } | null {
+  const fam = r.prefix.family;
+  let nextHops: string[] | undefined;
+  if (r.attributes.nextHop !== undefined) nextHops = [r.attributes.nextHop];
+  else
+    nextHops =
+      fam === 'ipv4'
+        ? ctx.nextHopIpv4 !== undefined
+          ? [ctx.nextHopIpv4]
+          : undefined
+        : ctx.nextHopIpv6;
+  if (!nextHops || nextHops.length === 0) return null;
+  const attrs: PathAttributes = {
+    origin: Origin.Igp,
+    asPath: ctx.ebgp ? [{ type: AsPathSegmentType.AsSequence, asns: [ctx.localAs] }] : [],
+  };
+  if (fam === 'ipv4') attrs.nextHop = nextHops[0] as string;
+  if (r.attributes.med !== undefined) attrs.med = r.attributes.med;
+  if (!ctx.ebgp) attrs.localPref = r.attributes.localPref ?? ctx.defaultLocalPref ?? 100;
+  if (r.attributes.communities?.length) attrs.communities = [...new Set(r.attributes.communities)];
+  if (r.attributes.largeCommunities?.length) {
+    const seen = new Set<string>();
+    attrs.largeCommunities = r.attributes.largeCommunities.filter((c) => {
+      const k = `${c.global}:${c.local1}:${c.local2}`;
+      return seen.has(k) ? false : (seen.add(k), true);
+    });
+  }
+  return { attrs, nextHops };
+}
+
+function signature(attrs: PathAttributes, nextHops: string[]): string {
+  return JSON.stringify([attrs, nextHops]);
+}
+
+/**
+ * Plans the UPDATEs that bring `adjOut` in line with `desired` for the given keys (all keys of both
+ * when `dirty` is undefined: the initial dump or a route refresh). Mutates `adjOut` to the new
+ * state. Withdrawals come first, then announcements grouped by identical attributes and packed.
+ */
+export function planUpdates(
+  desired: ReadonlyMap<string, Route>,
+  adjOut: AdjRibOut,
+  ctx: PeerExportContext,
+  dirty?: Iterable<string>,
+): Plan {
+  const keys = dirty ? new Set(dirty) : new Set([...desired.keys(), ...adjOut.keys()]);
+  const withdraw: Record<AddressFamily, Prefix[]> = { ipv4: [], ipv6: [] };
+  const groups = new Map<
+    string,
+    { family: AddressFamily; attrs: PathAttributes; nextHops: string[]; prefixes: Prefix[] }
+  >();
+  const skipped: string[] = [];
+  const withdrawnKeys: string[] = [];
+  const announcedKeys: string[] = [];
+  for (const key of keys) {
+    const r = desired.get(key);
+    const had = adjOut.get(key);
+    const eff = r && ctx.families.has(r.prefix.family) ? effectiveAttributes(r, ctx) : null;
+    if (r && ctx.families.has(r.prefix.family) && !eff) skipped.push(formatPrefix(r.prefix));
+    if (!eff) {
+      if (had !== undefined) {
+        withdraw[had.startsWith('4') ? 'ipv4' : 'ipv6'].push(r?.prefix ?? parsePrefix(key));
+        adjOut.delete(key);
+        withdrawnKeys.push(key);
+      }
+      continue;
+    }
+    const sig = signature(eff.attrs, eff.nextHops);
+    const fam = (r as Route).prefix.family;
+    const stored = `${fam === 'ipv4' ? '4' : '6'}${sig}`;
+    if (had === stored) continue;
+    adjOut.set(key, stored);
+    const gk = `${fam}|${sig}`;
+    let g = groups.get(gk);
+    if (!g)
+      groups.set(gk, (g = { family: fam, attrs: eff.attrs, nextHops: eff.nextHops, prefixes: [] }));
+    g.prefixes.push((r as Route).prefix);
+    announcedKeys.push(key);
+  }
+  const messages: Buffer[] = [];
+  for (const fam of ['ipv4', 'ipv6'] as const) {
+    if (withdraw[fam].length)
+      messages.push(...packWithdrawals(fam, withdraw[fam], ctx.maxMessageBytes));
+  }
+  for (const g of groups.values()) {
+    messages.push(
+      ...packAnnouncements(
+        { family: g.family, attributes: g.attrs, mpNextHops: g.nextHops, prefixes: g.prefixes },
+        { fourOctetAs: ctx.fourOctetAs },
+        ctx.maxMessageBytes,
+      ),
+    );
+  }
+  return { messages, announced: announcedKeys, withdrawn: withdrawnKeys, skipped };
+}

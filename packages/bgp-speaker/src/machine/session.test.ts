@@ -1,0 +1,254 @@
+import { describe, expect, it } from 'vitest';
+import { CeaseSubcode, ErrorCode, FsmSubcode, OpenSubcode } from '../codec/constants.js';
+import { decodeMessage } from '../codec/message.js';
+import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
+import { encodeOpenBody } from '../codec/open.js';
+import { encodeFrame } from '../codec/update.js';
+import { DEFAULT_SESSION_CONFIG, initialSessionState, nextDeadline, step } from './session.js';
+import type { SessionAction, SessionConfig, SessionEvent, SessionState } from './types.js';
+
+const cfg: SessionConfig = {
+  ...DEFAULT_SESSION_CONFIG,
+  localAs: 64512,
+  peerAs: 64513,
+  routerId: '198.51.100.1',
+  holdTimeSec: 9,
+  connectRetrySec: 120,
+};
+
+function peerOpen(o: { asn?: number; hold?: number; id?: string } = {}): Uint8Array {
+  return encodeFrame(
+    1,
+    encodeOpenBody({
+      asn: o.asn ?? 64513,
+      holdTimeSec: o.hold ?? 90,
+      bgpId: o.id ?? '198.51.100.2',
+      families: [
+        { afi: 1, safi: 1 },
+        { afi: 2, safi: 1 },
+      ],
+    }),
+  );
+}
+
+class Harness {
+  s: SessionState;
+  now = 0;
+  rnd = 0.5;
+  log: SessionAction[] = [];
+  constructor(c: Partial<SessionConfig> = {}) {
+    this.s = initialSessionState({ ...cfg, ...c });
+  }
+  ev(e: SessionEvent): SessionAction[] {
+    const r = step(this.s, e, { now: this.now, random: this.rnd });
+    this.s = r.state;
+    this.log.push(...r.actions);
+    return r.actions;
+  }
+  advance(ms: number): SessionAction[] {
+    const out: SessionAction[] = [];
+    const end = this.now + ms;
+    for (let d = nextDeadline(this.s); d !== null && d <= end; d = nextDeadline(this.s)) {
+      this.now = d;
+      out.push(...this.ev({ type: 'timer' }));
+    }
+    this.now = end;
+    return out;
+  }
+  sent(actions: SessionAction[], kind?: string) {
+    return actions.filter(
+      (a): a is Extract<SessionAction, { type: 'send' }> =>
+        a.type === 'send' && (!kind || a.kind === kind),
+    );
+  }
+  notification(actions: SessionAction[]) {
+    const n = this.sent(actions, 'notification')[0];
+    return n ? decodeMessage(n.bytes, { fourOctetAs: true }) : undefined;
+  }
+  establish(conn = 1): void {
+    this.ev({ type: 'start' });
+    this.ev({ type: 'connected', conn });
+    this.ev({ type: 'frame', conn, bytes: peerOpen() });
+    this.ev({ type: 'frame', conn, bytes: encodeKeepalive() });
+  }
+}
+
+describe('session machine (RFC 4271 §8)', () => {
+  it('active open: Idle → Connect → OpenSent → OpenConfirm → Established, hold = min(9, 90)', () => {
+    const h = new Harness();
+    expect(h.ev({ type: 'start' })).toContainEqual({ type: 'connect' });
+    expect(h.s.name).toBe('Connect');
+    const a = h.ev({ type: 'connected', conn: 1 });
+    expect(h.sent(a, 'open')).toHaveLength(1);
+    expect(h.s.name).toBe('OpenSent');
+    h.ev({ type: 'frame', conn: 1, bytes: peerOpen() });
+    expect(h.s.name).toBe('OpenConfirm');
+    const e = h.ev({ type: 'frame', conn: 1, bytes: encodeKeepalive() });
+    const est = e.find((x) => x.type === 'established');
+    expect(est && est.type === 'established' && est.negotiated).toMatchObject({
+      holdTimeSec: 9,
+      keepaliveSec: 3,
+      families: ['ipv4', 'ipv6'],
+      fourOctetAs: true,
+    });
+    expect(h.log.filter((x) => x.type === 'state').map((x) => x.type === 'state' && x.to)).toEqual([
+      'Connect',
+      'OpenSent',
+      'OpenConfirm',
+      'Established',
+    ]);
+  });
+
+  it('sends keepalives every hold/3 and resets the session when the peer is silent for the hold time', () => {
+    const h = new Harness();
+    h.establish();
+    const ka = h.advance(8000);
+    expect(h.sent(ka, 'keepalive').length).toBe(2);
+    const out = h.advance(1000);
+    const n = h.notification(out);
+    expect(n).toMatchObject({ type: 'notification', code: ErrorCode.HoldTimerExpired });
+    expect(out).toContainEqual(expect.objectContaining({ type: 'down' }));
+    expect(h.s.name).toBe('Active');
+  });
+
+  it('a received KEEPALIVE restarts the hold timer', () => {
+    const h = new Harness();
+    h.establish();
+    h.advance(8000);
+    h.ev({ type: 'frame', conn: 1, bytes: encodeKeepalive() });
+    expect(h.sent(h.advance(8000), 'notification')).toHaveLength(0);
+    expect(h.s.name).toBe('Established');
+  });
+
+  it('hold time 0 means no keepalives and no hold timer', () => {
+    const h = new Harness({ holdTimeSec: 0 });
+    h.establish();
+    expect(h.sent(h.advance(3_600_000))).toHaveLength(0);
+    expect(h.s.name).toBe('Established');
+  });
+
+  it('rejects hold time 1 or 2 with 2/6, a wrong AS with 2/2, a zero BGP ID with 2/3', () => {
+    for (const [open, sub] of [
+      [peerOpen({ hold: 2 }), OpenSubcode.UnacceptableHoldTime],
+      [peerOpen({ asn: 64999 }), OpenSubcode.BadPeerAs],
+      [peerOpen({ id: '0.0.0.0' }), OpenSubcode.BadBgpIdentifier],
+    ] as const) {
+      const h = new Harness();
+      h.ev({ type: 'start' });
+      h.ev({ type: 'connected', conn: 1 });
+      const out = h.ev({ type: 'frame', conn: 1, bytes: open });
+      expect(h.notification(out)).toMatchObject({ code: ErrorCode.OpenMessage, subcode: sub });
+      expect(out).toContainEqual({ type: 'close', conn: 1 });
+    }
+  });
+
+  it('OpenSent gives up after the 240 s open hold timer', () => {
+    const h = new Harness();
+    h.ev({ type: 'start' });
+    h.ev({ type: 'connected', conn: 1 });
+    expect(h.sent(h.advance(239_000))).toHaveLength(0);
+    expect(h.notification(h.advance(1000))).toMatchObject({ code: ErrorCode.HoldTimerExpired });
+  });
+
+  it('unexpected messages are FSM errors (RFC 6608)', () => {
+    const h = new Harness();
+    h.ev({ type: 'start' });
+    h.ev({ type: 'connected', conn: 1 });
+    expect(
+      h.notification(h.ev({ type: 'frame', conn: 1, bytes: encodeKeepalive() })),
+    ).toMatchObject({
+      code: ErrorCode.FiniteStateMachine,
+      subcode: FsmSubcode.UnexpectedInOpenSent,
+    });
+    const h2 = new Harness();
+    h2.establish();
+    expect(h2.notification(h2.ev({ type: 'frame', conn: 1, bytes: peerOpen() }))).toMatchObject({
+      code: ErrorCode.FiniteStateMachine,
+      subcode: FsmSubcode.UnexpectedInEstablished,
+    });
+  });
+
+  it('reconnects with exponential backoff, jittered ×0.75..1.0, capped at connectRetrySec', () => {
+    const h = new Harness({ connectRetrySec: 8, minConnectRetrySec: 1 });
+    h.rnd = 0;
+    h.ev({ type: 'start' });
+    const delays: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      h.ev({ type: 'connect-failed', reason: 'ECONNREFUSED' });
+      const at = h.s.connectRetryAt as number;
+      delays.push(at - h.now);
+      h.now = at;
+      expect(h.ev({ type: 'timer' })).toContainEqual({ type: 'connect' });
+    }
+    expect(delays).toEqual([750, 1500, 3000, 6000, 6000, 6000]);
+  });
+
+  it('passive sessions never dial and accept an incoming connection', () => {
+    const h = new Harness({ passive: true });
+    expect(h.ev({ type: 'start' })).not.toContainEqual({ type: 'connect' });
+    expect(h.s.name).toBe('Active');
+    expect(h.sent(h.ev({ type: 'incoming', conn: 7 }), 'open')).toHaveLength(1);
+  });
+
+  it('collision: the connection opened by the higher BGP ID survives, the other gets Cease/7', () => {
+    // Our ID 198.51.100.1 < peer 198.51.100.2: keep the peer's (incoming) connection.
+    const h = new Harness();
+    h.ev({ type: 'start' });
+    h.ev({ type: 'connected', conn: 1 });
+    h.ev({ type: 'incoming', conn: 2 });
+    h.ev({ type: 'frame', conn: 1, bytes: peerOpen() });
+    const out = h.ev({ type: 'frame', conn: 2, bytes: peerOpen() });
+    expect(h.notification(out)).toMatchObject({
+      code: ErrorCode.Cease,
+      subcode: CeaseSubcode.ConnectionCollisionResolution,
+    });
+    expect(out).toContainEqual({ type: 'close', conn: 1 });
+    expect(h.s.conns.map((c) => c.id)).toEqual([2]);
+    // Higher local ID: keep ours (outgoing).
+    const g = new Harness({ routerId: '198.51.100.9' });
+    g.ev({ type: 'start' });
+    g.ev({ type: 'connected', conn: 1 });
+    g.ev({ type: 'incoming', conn: 2 });
+    g.ev({ type: 'frame', conn: 1, bytes: peerOpen() });
+    const out2 = g.ev({ type: 'frame', conn: 2, bytes: peerOpen() });
+    expect(out2).toContainEqual({ type: 'close', conn: 2 });
+    expect(g.s.conns.map((c) => c.id)).toEqual([1]);
+  });
+
+  it('an incoming connection while Established is closed', () => {
+    const h = new Harness();
+    h.establish();
+    expect(h.ev({ type: 'incoming', conn: 5 })).toContainEqual({ type: 'close', conn: 5 });
+    expect(h.s.name).toBe('Established');
+  });
+
+  it('stop sends Cease/2 with the shutdown message and goes Idle without reconnecting', () => {
+    const h = new Harness();
+    h.establish();
+    const out = h.ev({ type: 'stop', message: 'maintenance' });
+    expect(h.notification(out)).toMatchObject({
+      code: ErrorCode.Cease,
+      subcode: CeaseSubcode.AdministrativeShutdown,
+      shutdownMessage: 'maintenance',
+    });
+    expect(h.s.name).toBe('Idle');
+    expect(nextDeadline(h.s)).toBeNull();
+  });
+
+  it('a NOTIFICATION from the peer drops the session and schedules a reconnect', () => {
+    const h = new Harness();
+    h.establish();
+    const out = h.ev({ type: 'frame', conn: 1, bytes: encodeNotification(6, 3) });
+    expect(out).toContainEqual(expect.objectContaining({ type: 'notification-received' }));
+    expect(h.sent(out)).toHaveLength(0);
+    expect(h.s.connectRetryAt).not.toBeNull();
+  });
+
+  it('is pure: the input state is not modified', () => {
+    const h = new Harness();
+    h.establish();
+    const before = JSON.stringify(h.s);
+    step(h.s, { type: 'frame', conn: 1, bytes: encodeNotification(6, 3) }, { now: 1, random: 0 });
+    expect(JSON.stringify(h.s)).toBe(before);
+  });
+});

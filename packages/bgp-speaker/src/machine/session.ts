@@ -1,0 +1,481 @@
+// The RFC 4271 §8 finite state machine of one peer as a pure function:
+// step(state, event, {now, random}) → {state, actions}. No sockets, no timers, no clock reads.
+//
+// Connections are tracked individually so that a collision (RFC 4271 §6.8: both sides dial at
+// once) is just two entries in `conns` until one of them is resolved with Cease/7.
+import { BgpError } from '../errors.js';
+import { CeaseSubcode, ErrorCode, FsmSubcode, OpenSubcode } from '../codec/constants.js';
+import type { DecodeContext } from '../codec/attributes.js';
+import { decodeMessage } from '../codec/message.js';
+import type { BgpMessage } from '../codec/message.js';
+import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
+import { afiSafiOf, bgpIdToNumber, encodeOpenBody, peerAsOf } from '../codec/open.js';
+import type { OpenMessage } from '../codec/open.js';
+import { encodeFrame } from '../codec/update.js';
+import {
+  MAX_EXTENDED_MESSAGE_LENGTH,
+  MAX_MESSAGE_LENGTH,
+  MessageType,
+} from '../codec/constants.js';
+import type { AddressFamily } from '../codec/prefix.js';
+import type {
+  ConnState,
+  Negotiated,
+  SessionAction,
+  SessionConfig,
+  SessionEvent,
+  SessionState,
+  SessionStateName,
+  StepContext,
+  StepResult,
+} from './types.js';
+
+export const DEFAULT_SESSION_CONFIG = {
+  holdTimeSec: 90,
+  connectRetrySec: 120,
+  minConnectRetrySec: 1,
+  openHoldTimeSec: 240,
+  passive: false,
+  families: ['ipv4', 'ipv6'] as AddressFamily[],
+  extendedMessage: true,
+  routeRefresh: true,
+} satisfies Partial<SessionConfig>;
+
+export function initialSessionState(config: SessionConfig): SessionState {
+  return {
+    config,
+    running: false,
+    connecting: false,
+    conns: [],
+    connectRetryAt: null,
+    failures: 0,
+    name: 'Idle',
+    lastReason: 'init',
+  };
+}
+
+/** Earliest deadline in the state, or null when nothing is pending. */
+export function nextDeadline(s: SessionState): number | null {
+  let at: number | null = s.connectRetryAt;
+  for (const c of s.conns) {
+    for (const t of [c.holdAt, c.keepaliveAt]) if (t !== null && (at === null || t < at)) at = t;
+  }
+  return at;
+}
+
+/** What the decoder must know about a connection (4-octet AS once OPENs are exchanged). */
+export function decodeContextOf(s: SessionState, conn: number): DecodeContext {
+  const c = s.conns.find((x) => x.id === conn);
+  return { fourOctetAs: c?.peerOpen?.capabilities.fourOctetAs !== undefined };
+}
+
+export function established(s: SessionState): ConnState | undefined {
+  return s.conns.find((c) => c.phase === 'Established');
+}
+
+class Stepper {
+  s: SessionState;
+  readonly actions: SessionAction[] = [];
+  readonly now: number;
+  readonly random: number;
+
+  constructor(state: SessionState, ctx: StepContext) {
+    this.s = { ...state, conns: state.conns.map((c) => ({ ...c })) };
+    this.now = ctx.now;
+    this.random = ctx.random;
+  }
+
+  get cfg(): SessionConfig {
+    return this.s.config;
+  }
+
+  conn(id: number): ConnState | undefined {
+    return this.s.conns.find((c) => c.id === id);
+  }
+
+  send(c: ConnState, kind: 'open' | 'keepalive' | 'notification', bytes: Uint8Array): void {
+    this.actions.push({ type: 'send', conn: c.id, kind, bytes });
+  }
+
+  openBytes(): Buffer {
+    return encodeFrame(
+      MessageType.Open,
+      encodeOpenBody({
+        asn: this.cfg.localAs,
+        holdTimeSec: this.cfg.holdTimeSec,
+        bgpId: this.cfg.routerId,
+        families: this.cfg.families.map(afiSafiOf),
+        routeRefresh: this.cfg.routeRefresh,
+        extendedMessage: this.cfg.extendedMessage,
+      }),
+    );
+  }
+
+  /** Sends a NOTIFICATION (if the connection got as far as OpenSent) and drops the connection. */
+  fail(
+    c: ConnState,
+    code: number,
+    subcode: number,
+    reason: string,
+    data?: Uint8Array,
+    shutdownMessage?: string,
+  ): void {
+    this.send(c, 'notification', encodeNotification(code, subcode, data, shutdownMessage));
+    this.actions.push({
+      type: 'notification-sent',
+      conn: c.id,
+      code,
+      subcode,
+      reason,
+      ...(shutdownMessage !== undefined ? { shutdownMessage } : {}),
+    });
+    this.drop(c, reason);
+  }
+
+  /** Removes a connection; if it was the session, the session goes down and reconnects later. */
+  drop(c: ConnState, reason: string): void {
+    this.actions.push({ type: 'close', conn: c.id });
+    const wasEstablished = c.phase === 'Established';
+    this.s.conns = this.s.conns.filter((x) => x.id !== c.id);
+    if (wasEstablished) this.actions.push({ type: 'down', conn: c.id, reason });
+    if (this.s.conns.length === 0) {
+      this.s.lastReason = reason;
+      if (this.s.running) {
+        this.s.failures++;
+        this.scheduleRetry();
+      }
+    }
+  }
+
+  /** RFC 4271 §8.1.1 ConnectRetryTimer with exponential backoff and §10 jitter (×0.75–1.0). */
+  scheduleRetry(): void {
+    if (this.cfg.passive) {
+      this.s.connectRetryAt = null;
+      return;
+    }
+    const base = Math.min(
+      this.cfg.connectRetrySec,
+      this.cfg.minConnectRetrySec * 2 ** Math.max(0, this.s.failures - 1),
+    );
+    const jitter = 0.75 + 0.25 * this.random;
+    this.s.connectRetryAt = this.now + Math.round(base * jitter * 1000);
+  }
+
+  dial(): void {
+    this.s.connecting = true;
+    this.actions.push({ type: 'connect' });
+    // A dial that has not completed by the next retry time is abandoned and retried.
+    const base = Math.min(
+      this.cfg.connectRetrySec,
+      Math.max(this.cfg.minConnectRetrySec * 2 ** this.s.failures, 3),
+    );
+    this.s.connectRetryAt = this.now + Math.round(base * (0.75 + 0.25 * this.random) * 1000);
+  }
+
+  newConn(id: number, direction: 'in' | 'out'): void {
+    const c: ConnState = {
+      id,
+      direction,
+      phase: 'OpenSent',
+      peerOpen: null,
+      negotiated: null,
+      holdAt: this.now + this.cfg.openHoldTimeSec * 1000,
+      keepaliveAt: null,
+    };
+    this.s.conns.push(c);
+    this.send(c, 'open', this.openBytes());
+  }
+
+  handle(e: SessionEvent): void {
+    switch (e.type) {
+      case 'start':
+        if (this.s.running) return;
+        this.s.running = true;
+        this.s.failures = 0;
+        this.s.lastReason = 'start';
+        if (!this.cfg.passive) this.dial();
+        return;
+      case 'stop': {
+        this.s.running = false;
+        this.s.connectRetryAt = null;
+        if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
+        this.s.connecting = false;
+        const subcode = e.subcode ?? CeaseSubcode.AdministrativeShutdown;
+        for (const c of [...this.s.conns])
+          this.fail(c, ErrorCode.Cease, subcode, 'stopped', undefined, e.message);
+        this.s.lastReason = 'stopped';
+        return;
+      }
+      case 'timer':
+        return this.timers();
+      case 'connected':
+        this.s.connecting = false;
+        if (!this.s.running || established(this.s)) {
+          this.actions.push({ type: 'close', conn: e.conn });
+          return;
+        }
+        this.s.connectRetryAt = null;
+        this.newConn(e.conn, 'out');
+        this.s.lastReason = 'tcp connected';
+        return;
+      case 'connect-failed':
+        this.s.connecting = false;
+        this.s.lastReason = `connect failed: ${e.reason}`;
+        if (this.s.running && this.s.conns.length === 0) {
+          this.s.failures++;
+          this.scheduleRetry();
+        }
+        return;
+      case 'incoming':
+        // RFC 4271 §6.8: a connection arriving while Established loses; also reject when stopped.
+        if (!this.s.running || established(this.s)) {
+          this.actions.push({ type: 'close', conn: e.conn });
+          return;
+        }
+        this.newConn(e.conn, 'in');
+        this.s.lastReason = 'tcp accepted';
+        return;
+      case 'closed': {
+        const c = this.conn(e.conn);
+        if (c) this.drop(c, `connection closed: ${e.reason}`);
+        return;
+      }
+      case 'decode-error': {
+        const c = this.conn(e.conn);
+        if (!c) return;
+        const n = e.error.notification;
+        if (n) this.fail(c, n.code, n.subcode, e.error.message, n.data);
+        else this.drop(c, e.error.message);
+        return;
+      }
+      case 'update-sent': {
+        // RFC 4271 §8.2.2: sending an UPDATE restarts the KeepaliveTimer.
+        const c = this.conn(e.conn);
+        if (c?.negotiated && c.negotiated.keepaliveSec > 0)
+          c.keepaliveAt = this.now + c.negotiated.keepaliveSec * 1000;
+        return;
+      }
+      case 'frame': {
+        const c = this.conn(e.conn);
+        if (!c) return;
+        let msg: BgpMessage;
+        try {
+          msg = decodeMessage(e.bytes, {
+            fourOctetAs: c.peerOpen?.capabilities.fourOctetAs !== undefined,
+          });
+        } catch (err) {
+          if (err instanceof BgpError && err.notification) {
+            const n = err.notification;
+            this.fail(c, n.code, n.subcode, err.message, n.data);
+            return;
+          }
+          throw err;
+        }
+        this.message(c, msg);
+        return;
+      }
+    }
+  }
+
+  timers(): void {
+    const now = this.now;
+    if (this.s.connectRetryAt !== null && this.s.connectRetryAt <= now) {
+      this.s.connectRetryAt = null;
+      if (this.s.running && this.s.conns.length === 0 && !this.cfg.passive) {
+        if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
+        this.dial();
+      }
+    }
+    for (const c of [...this.s.conns]) {
+      if (c.holdAt !== null && c.holdAt <= now) {
+        // RFC 4271 §8.2.2 HoldTimer_Expires: NOTIFICATION 4/0, drop.
+        this.fail(c, ErrorCode.HoldTimerExpired, 0, 'hold timer expired');
+        continue;
+      }
+      if (c.keepaliveAt !== null && c.keepaliveAt <= now && c.negotiated) {
+        this.actions.push({
+          type: 'send',
+          conn: c.id,
+          kind: 'keepalive',
+          bytes: encodeKeepalive(),
+        });
+        c.keepaliveAt = now + c.negotiated.keepaliveSec * 1000;
+      }
+    }
+  }
+
+  restartHold(c: ConnState): void {
+    if (c.negotiated && c.negotiated.holdTimeSec > 0)
+      c.holdAt = this.now + c.negotiated.holdTimeSec * 1000;
+  }
+
+  message(c: ConnState, m: BgpMessage): void {
+    if (m.type === 'notification') {
+      this.actions.push({ type: 'notification-received', conn: c.id, message: m });
+      this.drop(
+        c,
+        `notification received ${m.code}/${m.subcode}${m.shutdownMessage ? `: ${m.shutdownMessage}` : ''}`,
+      );
+      return;
+    }
+    switch (c.phase) {
+      case 'OpenSent':
+        if (m.type !== 'open')
+          return this.fail(
+            c,
+            ErrorCode.FiniteStateMachine,
+            FsmSubcode.UnexpectedInOpenSent,
+            `unexpected ${m.type} in OpenSent`,
+          );
+        return this.open(c, m);
+      case 'OpenConfirm':
+        if (m.type === 'keepalive') {
+          c.phase = 'Established';
+          this.restartHold(c);
+          this.s.failures = 0;
+          this.actions.push({
+            type: 'established',
+            conn: c.id,
+            negotiated: c.negotiated as Negotiated,
+          });
+          return;
+        }
+        return this.fail(
+          c,
+          ErrorCode.FiniteStateMachine,
+          FsmSubcode.UnexpectedInOpenConfirm,
+          `unexpected ${m.type} in OpenConfirm`,
+        );
+      case 'Established':
+        if (m.type === 'open')
+          return this.fail(
+            c,
+            ErrorCode.FiniteStateMachine,
+            FsmSubcode.UnexpectedInEstablished,
+            'OPEN in Established',
+          );
+        // RFC 4271 §8.2.2: KEEPALIVE and UPDATE restart the HoldTimer.
+        this.restartHold(c);
+        if (m.type === 'update') this.actions.push({ type: 'update', conn: c.id, message: m });
+        else if (m.type === 'route-refresh')
+          this.actions.push({ type: 'route-refresh', conn: c.id, message: m });
+        return;
+    }
+  }
+
+  open(c: ConnState, m: OpenMessage): void {
+    const cfg = this.cfg;
+    const peerAs = peerAsOf(m);
+    if (peerAs !== cfg.peerAs) {
+      const data = m.myAs <= 0xffff ? Uint8Array.of(m.myAs >> 8, m.myAs & 0xff) : new Uint8Array(0);
+      return this.fail(
+        c,
+        ErrorCode.OpenMessage,
+        OpenSubcode.BadPeerAs,
+        `peer AS ${peerAs}, expected ${cfg.peerAs}`,
+        data,
+      );
+    }
+    const peerId = bgpIdToNumber(m.bgpId);
+    // RFC 6286 §2.2: the identifier must be non-zero; within one AS it must differ from ours.
+    if (peerId === 0 || (peerAs === cfg.localAs && peerId === bgpIdToNumber(cfg.routerId))) {
+      return this.fail(
+        c,
+        ErrorCode.OpenMessage,
+        OpenSubcode.BadBgpIdentifier,
+        `bad BGP identifier ${m.bgpId}`,
+      );
+    }
+    // RFC 4271 §6.2: hold time 1 or 2 is unacceptable.
+    if (m.holdTimeSec === 1 || m.holdTimeSec === 2) {
+      return this.fail(
+        c,
+        ErrorCode.OpenMessage,
+        OpenSubcode.UnacceptableHoldTime,
+        `unacceptable hold time ${m.holdTimeSec}`,
+      );
+    }
+    const holdTimeSec = Math.min(cfg.holdTimeSec, m.holdTimeSec);
+    const keepaliveSec = holdTimeSec === 0 ? 0 : Math.max(1, Math.floor(holdTimeSec / 3));
+    // RFC 4760 §8: no MP capability at all means IPv4 unicast only.
+    const peerFamilies =
+      m.capabilities.multiprotocol.length === 0
+        ? new Set(['1/1'])
+        : new Set(m.capabilities.multiprotocol.map((f) => `${f.afi}/${f.safi}`));
+    const families = cfg.families.filter((f) => {
+      const a = afiSafiOf(f);
+      return peerFamilies.has(`${a.afi}/${a.safi}`);
+    });
+    const extendedMessage = cfg.extendedMessage && m.capabilities.extendedMessage;
+    c.peerOpen = m;
+    c.negotiated = {
+      holdTimeSec,
+      keepaliveSec,
+      families,
+      fourOctetAs: m.capabilities.fourOctetAs !== undefined,
+      extendedMessage,
+      maxMessageBytes: extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH,
+      routeRefresh: m.capabilities.routeRefresh,
+      peerOpen: m,
+      peerAs,
+    };
+    // Collision detection (RFC 4271 §6.8) against any other connection whose OPEN we know.
+    for (const other of this.s.conns) {
+      if (other === c || other.peerOpen === null) continue;
+      if (other.phase === 'Established') {
+        return this.fail(
+          c,
+          ErrorCode.Cease,
+          CeaseSubcode.ConnectionCollisionResolution,
+          'collision with established connection',
+        );
+      }
+      // Keep the connection opened by the side with the higher BGP Identifier.
+      const localWins = bgpIdToNumber(cfg.routerId) > peerId;
+      const loser = (localWins ? 'in' : 'out') === c.direction ? c : other;
+      this.fail(
+        loser,
+        ErrorCode.Cease,
+        CeaseSubcode.ConnectionCollisionResolution,
+        'connection collision',
+      );
+      if (loser === c) return;
+    }
+    c.phase = 'OpenConfirm';
+    this.actions.push({ type: 'send', conn: c.id, kind: 'keepalive', bytes: encodeKeepalive() });
+    if (holdTimeSec === 0) {
+      c.holdAt = null;
+      c.keepaliveAt = null;
+    } else {
+      c.holdAt = this.now + holdTimeSec * 1000;
+      c.keepaliveAt = this.now + keepaliveSec * 1000;
+    }
+  }
+
+  finish(prev: SessionState): StepResult {
+    const name = this.deriveName();
+    if (name !== prev.name) {
+      this.actions.push({ type: 'state', from: prev.name, to: name, reason: this.s.lastReason });
+      this.s.name = name;
+    }
+    this.actions.push({ type: 'arm-timer', at: nextDeadline(this.s) });
+    return { state: this.s, actions: this.actions };
+  }
+
+  deriveName(): SessionStateName {
+    const order: SessionStateName[] = ['Established', 'OpenConfirm', 'OpenSent'];
+    for (const n of order) if (this.s.conns.some((c) => c.phase === n)) return n;
+    if (!this.s.running) return 'Idle';
+    if (this.s.connecting) return 'Connect';
+    return 'Active';
+  }
+}
+
+/** One step of the machine. Pure: the input state is not modified. */
+export function step(state: SessionState, event: SessionEvent, ctx: StepContext): StepResult {
+  const st = new Stepper(state, ctx);
+  st.handle(event);
+  return st.finish(state);
+}
+
+export type { Negotiated, SessionConfig, SessionState };
