@@ -28,3 +28,13 @@ export type {
   JSONSchemaProps,
   ValidationRule,
 } from './schema/types.ts';
+export { startTestApiServer, kubeconfigFor } from './start.ts';
+export type { TestApiServer, TestApiServerOptions } from './start.ts';
+export { ApiCore } from './server/api.ts';
+export type { ApiCoreOptions, WriteQuery, WriteResult } from './server/api.ts';
+export type { ConversionHook } from './registry/crd.ts';
+export type { ServiceNetworkOptions } from './registry/service.ts';
+export type { StoreOptions } from './store.ts';
+export type { KubeObject, ResourceType, Strategy } from './registry/types.ts';
+export { makeServingCert } from './tls.ts';
+export type { ServingCert } from './tls.ts';

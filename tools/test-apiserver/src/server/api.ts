@@ -1,0 +1,636 @@
+// The verbs, independent of HTTP: what pkg/registry/generic/registry.Store does around a strategy
+// (create/update/delete flows, optimistic concurrency, finalizers and deletionTimestamp, generation,
+// no-op updates that write nothing) plus the namespace lifecycle and CRD registration.
+import { randomUUID } from 'node:crypto';
+import {
+  ApiError,
+  MODIFIED_CONFLICT,
+  alreadyExists,
+  badRequest,
+  conflict,
+  forbidden,
+  invalid,
+  invalidValue,
+  notFound,
+  type StatusCause,
+} from '../errors.ts';
+import { isObject, type Json, type JsonObject } from '../schema/structural.ts';
+import type { CustomResourceDefinition } from '../schema/types.ts';
+import { objectKey, Store, type StoreOptions } from '../store.ts';
+import { builtinTypes } from '../registry/builtins.ts';
+import { crdResourceTypes, crdStrategy, type ConversionHook } from '../registry/crd.ts';
+import { Registry } from '../registry/registry.ts';
+import { ServiceNetwork, type ServiceNetworkOptions } from '../registry/service.ts';
+import {
+  gvString,
+  type KubeObject,
+  type ResourceType,
+  type WriteContext,
+} from '../registry/types.ts';
+import { generateName, nowTime, validateObjectMeta } from '../util/meta.ts';
+import { deepEqual } from '../schema/validate.ts';
+import { jsonPatch, mergePatch, strategicMergePatch } from '../util/patch.ts';
+import { selectFilter, type ListQuery } from './query.ts';
+
+export interface ApiCoreOptions extends ServiceNetworkOptions, StoreOptions {
+  conversionHook?: ConversionHook;
+}
+
+export interface WriteQuery {
+  dryRun?: boolean;
+  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
+  fieldManager?: string;
+}
+
+export interface WriteResult {
+  status: number;
+  body: Json;
+  warnings: string[];
+}
+
+const SYSTEM_META = [
+  'uid',
+  'creationTimestamp',
+  'deletionTimestamp',
+  'deletionGracePeriodSeconds',
+  'generation',
+];
+
+function gr(t: ResourceType) {
+  return { group: t.group, resource: t.resource };
+}
+
+export class ApiCore {
+  readonly store: Store;
+  readonly registry = new Registry();
+  readonly net: ServiceNetwork;
+  private readonly hook: ConversionHook | undefined;
+  private readonly builtins: ResourceType[];
+
+  constructor(options: ApiCoreOptions = {}) {
+    this.net = new ServiceNetwork(options);
+    this.hook = options.conversionHook;
+    this.builtins = builtinTypes({ net: this.net });
+    for (const t of this.builtins) {
+      if (t.resource === 'customresourcedefinitions') t.strategy = crdStrategy();
+      this.registry.add(t);
+    }
+    this.store = new Store(options);
+    this.restore();
+  }
+
+  /** After loading --data: re-register CRDs and re-claim Service IPs and ports. */
+  private restore(): void {
+    for (const crd of this.store.list('apiextensions.k8s.io/customresourcedefinitions'))
+      this.registerCrd(crd);
+    for (const svc of this.store.list('/services')) this.net.restore(svc);
+    const boot = (type: string, body: KubeObject) => {
+      const t = this.builtins.find((b) => b.resource === type) as ResourceType;
+      const ns = body.metadata.namespace;
+      if (this.store.get(t.storageKey, objectKey(ns, body.metadata.name ?? ''))) return;
+      this.create(t, ns, body, {});
+    };
+    for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
+      boot('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
+    // The `kubernetes` Service takes the first address of the range, as on a real cluster.
+    const first = this.net.ranges[0];
+    const kubeIP = first
+      ? first.cidr.replace(/\.0\/\d+$/, '.1').replace(/::\/\d+$/, '::1')
+      : undefined;
+    boot('services', {
+      apiVersion: 'v1',
+      kind: 'Service',
+      metadata: {
+        name: 'kubernetes',
+        namespace: 'default',
+        labels: { component: 'apiserver', provider: 'kubernetes' },
+      },
+      spec: {
+        type: 'ClusterIP',
+        ports: [{ name: 'https', port: 443, protocol: 'TCP', targetPort: 6443 }],
+        ...(kubeIP ? { clusterIP: kubeIP } : {}),
+      },
+    });
+  }
+
+  private registerCrd(crd: KubeObject): void {
+    const c = crd as unknown as CustomResourceDefinition;
+    this.registry.removeWhere((t) => t.crdName === c.metadata.name);
+    for (const t of crdResourceTypes(c, this.hook)) this.registry.add(t);
+  }
+
+  /** A stored object as the served version of `t` shows it. */
+  output(t: ResourceType, stored: KubeObject): KubeObject {
+    if (t.fromStorage) return t.fromStorage(stored);
+    const { apiVersion: _a, kind: _k, ...rest } = stored;
+    return { apiVersion: gvString(t.group, t.version), kind: t.kind, ...rest } as KubeObject;
+  }
+
+  private toStorage(t: ResourceType, o: KubeObject): KubeObject {
+    if (t.toStorage) return t.toStorage(o);
+    return { ...o, apiVersion: gvString(t.group, t.storageVersion), kind: t.kind } as KubeObject;
+  }
+
+  private key(t: ResourceType, ns: string | undefined, name: string): string {
+    return objectKey(t.namespaced ? ns : undefined, name);
+  }
+
+  getStored(t: ResourceType, ns: string | undefined, name: string): KubeObject | undefined {
+    return this.store.get(t.storageKey, this.key(t, ns, name));
+  }
+
+  get(t: ResourceType, ns: string | undefined, name: string): KubeObject {
+    const o = this.getStored(t, ns, name);
+    if (!o) throw notFound(gr(t), name);
+    return this.output(t, o);
+  }
+
+  list(t: ResourceType, ns: string | undefined, q: ListQuery): JsonObject {
+    const filter = selectFilter(t, q, ns);
+    let start: string | undefined;
+    let rv = this.store.resourceVersion;
+    if (q.continueToken) {
+      let tok: { rv: number; start: string };
+      try {
+        tok = JSON.parse(Buffer.from(q.continueToken, 'base64url').toString('utf8')) as {
+          rv: number;
+          start: string;
+        };
+      } catch {
+        throw badRequest('continue key is not valid: illegal base64 data');
+      }
+      if (tok.rv < this.store.oldestResourceVersion)
+        throw new ApiError(
+          410,
+          'Expired',
+          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
+        );
+      start = tok.start;
+      rv = tok.rv;
+    }
+    const all = this.store.list(t.storageKey, t.namespaced ? ns : undefined);
+    const items: KubeObject[] = [];
+    let remaining = 0;
+    let cont: string | undefined;
+    let lastKey = '';
+    for (const o of all) {
+      const k = objectKey(o.metadata.namespace, o.metadata.name ?? '');
+      if (start !== undefined && k <= start) continue;
+      if (!filter(o)) continue;
+      if (q.limit && items.length >= q.limit) {
+        remaining++;
+        continue;
+      }
+      items.push(this.output(t, o));
+      lastKey = k;
+    }
+    const metadata: JsonObject = { resourceVersion: String(rv) };
+    if (remaining > 0) {
+      cont = Buffer.from(JSON.stringify({ rv, start: lastKey })).toString('base64url');
+      metadata.continue = cont;
+      if (!q.labelSelector && !q.fieldSelector) metadata.remainingItemCount = remaining;
+    }
+    return { kind: t.listKind, apiVersion: gvString(t.group, t.version), metadata, items };
+  }
+
+  private ctx(q: WriteQuery): WriteContext {
+    return {
+      warnings: [],
+      fieldValidation: q.fieldValidation ?? 'Warn',
+      dryRun: q.dryRun === true,
+    };
+  }
+
+  private checkBody(t: ResourceType, body: unknown): KubeObject {
+    if (!isObject(body)) throw badRequest('the body of the request was in an unknown format');
+    const gv = gvString(t.group, t.version);
+    if (body.apiVersion !== undefined && body.apiVersion !== gv)
+      throw badRequest(
+        `the API version in the data (${String(body.apiVersion)}) does not match the expected API version (${gv})`,
+      );
+    if (body.kind !== undefined && body.kind !== t.kind)
+      throw badRequest(
+        `the kind in the data (${String(body.kind)}) does not match the expected kind (${t.kind})`,
+      );
+    const o = structuredClone(body) as KubeObject;
+    o.apiVersion = gv;
+    o.kind = t.kind;
+    if (o.metadata === undefined || o.metadata === null) o.metadata = {};
+    if (!isObject(o.metadata)) throw badRequest('metadata must be an object');
+    delete o.metadata.managedFields;
+    delete o.metadata.selfLink;
+    return o;
+  }
+
+  private checkNamespace(
+    t: ResourceType,
+    ns: string | undefined,
+    o: KubeObject,
+    creating: boolean,
+  ): void {
+    if (!t.namespaced) {
+      delete o.metadata.namespace;
+      return;
+    }
+    if (!ns)
+      throw badRequest(
+        'the namespace of the object must be set on the request path for namespaced resources',
+      );
+    if (
+      o.metadata.namespace !== undefined &&
+      o.metadata.namespace !== '' &&
+      o.metadata.namespace !== ns
+    )
+      throw badRequest(
+        'the namespace of the provided object does not match the namespace sent on the request',
+      );
+    o.metadata.namespace = ns;
+    if (!creating) return;
+    const nsObj = this.store.get('/namespaces', ns);
+    if (!nsObj) throw notFound({ group: '', resource: 'namespaces' }, ns);
+    if (nsObj.metadata.deletionTimestamp)
+      throw new ApiError(
+        403,
+        'Forbidden',
+        `${t.group ? `${t.resource}.${t.group}` : t.resource} "${o.metadata.name ?? ''}" is forbidden: unable to create new content in namespace ${ns} because it is being terminated`,
+        {
+          name: o.metadata.name ?? '',
+          kind: t.resource,
+        },
+      );
+  }
+
+  create(t: ResourceType, ns: string | undefined, body: unknown, q: WriteQuery): WriteResult {
+    const ctx = this.ctx(q);
+    const o = this.checkBody(t, body);
+    const meta = o.metadata;
+    if (meta.resourceVersion !== undefined && meta.resourceVersion !== '')
+      throw badRequest('resourceVersion should not be set on objects to be created');
+    if (
+      (meta.name === undefined || meta.name === '') &&
+      typeof meta.generateName === 'string' &&
+      meta.generateName !== ''
+    )
+      meta.name = generateName(meta.generateName);
+    this.checkNamespace(t, ns, o, true);
+    for (const f of SYSTEM_META) delete meta[f];
+    t.strategy.prepareForCreate?.(o, ctx);
+    const causes = [
+      ...validateObjectMeta(meta, t.namespaced, t.strategy.nameRule ?? 'subdomain'),
+      ...(t.strategy.validate?.(o, ctx) ?? []),
+    ];
+    if (causes.length) throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
+    const name = meta.name as string;
+    const key = this.key(t, ns, name);
+    if (this.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
+    const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
+    if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
+    meta.uid = randomUUID();
+    meta.creationTimestamp = nowTime();
+    if (t.strategy.hasGeneration) meta.generation = 1;
+    if (ctx.dryRun) {
+      t.strategy.rollback?.(o, undefined);
+      return { status: 201, body: o, warnings: ctx.warnings };
+    }
+    meta.resourceVersion = String(this.store.nextResourceVersion());
+    const stored = this.toStorage(t, o);
+    this.store.put(t.storageKey, key, stored, 'ADDED');
+    if (t.resource === 'customresourcedefinitions') this.registerCrd(stored);
+    return { status: 201, body: this.output(t, stored), warnings: ctx.warnings };
+  }
+
+  /** PUT (main or status). */
+  update(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    body: unknown,
+    q: WriteQuery,
+    sub?: string,
+  ): WriteResult {
+    const o = this.checkBody(t, body);
+    if (o.metadata.name !== undefined && o.metadata.name !== name)
+      throw badRequest(
+        `the name of the object (${String(o.metadata.name)}) does not match the name on the URL (${name})`,
+      );
+    o.metadata.name = name;
+    this.checkNamespace(t, ns, o, false);
+    const stored = this.getStored(t, ns, name);
+    if (!stored) throw notFound(gr(t), name);
+    const rv = o.metadata.resourceVersion;
+    if (rv === undefined || rv === '') {
+      if (!t.strategy.allowUnconditionalUpdate)
+        throw invalid(t.kind, t.group, name, [
+          invalidValue('metadata.resourceVersion', '0x0', 'must be specified for an update'),
+        ]);
+    } else if (rv !== stored.metadata.resourceVersion) {
+      throw conflict(gr(t), name, MODIFIED_CONFLICT);
+    }
+    return this.commitUpdate(t, ns, name, o, stored, q, sub);
+  }
+
+  patch(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    contentType: string,
+    patch: unknown,
+    q: WriteQuery,
+    sub?: string,
+  ): WriteResult {
+    const stored = this.getStored(t, ns, name);
+    if (!stored) throw notFound(gr(t), name);
+    const cur = this.output(t, stored) as Json;
+    let next: Json;
+    switch (contentType) {
+      case 'application/merge-patch+json':
+        next = mergePatch(cur, patch as Json);
+        break;
+      case 'application/json-patch+json':
+        next = jsonPatch(cur, patch);
+        break;
+      case 'application/strategic-merge-patch+json':
+        if (t.crdName !== undefined)
+          throw new ApiError(
+            415,
+            'UnsupportedMediaType',
+            'strategic merge patch is not supported for custom resources: use application/merge-patch+json or application/json-patch+json',
+          );
+        next = strategicMergePatch(cur, patch as Json);
+        break;
+      case 'application/apply-patch+yaml':
+      case 'application/apply-patch+cbor':
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          'server-side apply is not supported by this test API server (use a merge, JSON or strategic merge patch)',
+        );
+      default:
+        throw new ApiError(
+          415,
+          'UnsupportedMediaType',
+          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json${t.crdName === undefined ? ', application/strategic-merge-patch+json' : ''}`,
+        );
+    }
+    if (!isObject(next)) throw badRequest('the patched object is not an object');
+    const o = this.checkBody(t, next);
+    if (o.metadata.name !== name)
+      throw badRequest(
+        `the name of the object (${String(o.metadata.name)}) does not match the name on the URL (${name})`,
+      );
+    if (
+      o.metadata.resourceVersion !== undefined &&
+      o.metadata.resourceVersion !== stored.metadata.resourceVersion
+    )
+      throw conflict(gr(t), name, MODIFIED_CONFLICT);
+    this.checkNamespace(t, ns, o, false);
+    return this.commitUpdate(t, ns, name, o, stored, q, sub);
+  }
+
+  private commitUpdate(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    o: KubeObject,
+    stored: KubeObject,
+    q: WriteQuery,
+    sub?: string,
+  ): WriteResult {
+    const ctx = this.ctx(q);
+    const old = this.output(t, stored);
+    const meta = o.metadata;
+    for (const f of SYSTEM_META) {
+      if (old.metadata[f] === undefined) delete meta[f];
+      else meta[f] = old.metadata[f] as Json;
+    }
+    let next: KubeObject;
+    let causes: StatusCause[];
+    if (sub === 'status') {
+      next = t.strategy.prepareForStatusUpdate?.(o, old) ?? this.genericStatus(o, old);
+      for (const f of SYSTEM_META) {
+        if (old.metadata[f] === undefined) delete next.metadata[f];
+        else next.metadata[f] = old.metadata[f] as Json;
+      }
+      causes = [
+        ...validateObjectMeta(next.metadata, t.namespaced, t.strategy.nameRule ?? 'path'),
+        ...(t.strategy.validateStatusUpdate?.(next, old) ?? []),
+      ];
+    } else {
+      next = o;
+      if (t.hasStatus && !t.strategy.prepareForUpdate) {
+        if (old.status === undefined) delete next.status;
+        else next.status = structuredClone(old.status);
+      }
+      t.strategy.prepareForUpdate?.(next, old, ctx);
+      causes = [
+        ...validateObjectMeta(next.metadata, t.namespaced, 'path'),
+        ...(t.strategy.validateUpdate
+          ? t.strategy.validateUpdate(next, old, ctx)
+          : (t.strategy.validate?.(next, ctx) ?? [])),
+      ];
+      if (t.strategy.hasGeneration) {
+        const changed = t.strategy.generationChanged
+          ? t.strategy.generationChanged(next, old)
+          : !deepEqual(next.spec, old.spec);
+        if (changed)
+          next.metadata.generation =
+            (typeof old.metadata.generation === 'number' ? old.metadata.generation : 0) + 1;
+      }
+    }
+    // ValidateObjectMetaUpdate: finalizers may not be added to an object that is being deleted.
+    const oldFin = Array.isArray(old.metadata.finalizers) ? old.metadata.finalizers : [];
+    const newFin = Array.isArray(next.metadata.finalizers) ? next.metadata.finalizers : [];
+    if (old.metadata.deletionTimestamp && newFin.some((f) => !oldFin.includes(f)))
+      causes.push(
+        forbidden(
+          'metadata.finalizers',
+          'no new finalizers can be added if the object is being deleted',
+        ),
+      );
+    if (causes.length) throw invalid(t.kind, t.group, name, causes);
+    next.metadata.resourceVersion = old.metadata.resourceVersion as string;
+    if (deepEqual(next, old)) return { status: 200, body: old, warnings: ctx.warnings }; // no-op: nothing written
+    const alloc = t.strategy.beforeCommit?.(next, old) ?? [];
+    if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
+    if (ctx.dryRun) {
+      t.strategy.rollback?.(next, old);
+      return { status: 200, body: next, warnings: ctx.warnings };
+    }
+    t.strategy.afterUpdate?.(next, old);
+    next.metadata.resourceVersion = String(this.store.nextResourceVersion());
+    const key = this.key(t, ns, name);
+    const toStore = this.toStorage(t, next);
+    if (next.metadata.deletionTimestamp && newFin.length === 0 && !this.namespaceHeld(t, next)) {
+      this.finalRemove(t, key, toStore);
+      return { status: 200, body: this.output(t, toStore), warnings: ctx.warnings };
+    }
+    this.store.put(t.storageKey, key, toStore, 'MODIFIED');
+    if (t.resource === 'customresourcedefinitions') this.registerCrd(toStore);
+    return { status: 200, body: this.output(t, toStore), warnings: ctx.warnings };
+  }
+
+  /** Generic status strategy: request metadata and status, stored spec. */
+  private genericStatus(o: KubeObject, old: KubeObject): KubeObject {
+    const next = { ...o } as KubeObject;
+    if (old.spec === undefined) delete next.spec;
+    else next.spec = structuredClone(old.spec);
+    return next;
+  }
+
+  /** Namespaces wait for their content (spec.finalizers "kubernetes") even without metadata finalizers. */
+  private namespaceHeld(t: ResourceType, o: KubeObject): boolean {
+    return (
+      t.resource === 'namespaces' &&
+      t.group === '' &&
+      this.namespaceHasContent(o.metadata.name ?? '')
+    );
+  }
+
+  private finalRemove(t: ResourceType, key: string, obj: KubeObject): void {
+    const final = structuredClone(obj);
+    final.metadata.resourceVersion = String(this.store.nextResourceVersion());
+    this.store.remove(t.storageKey, key, final);
+    t.strategy.afterDelete?.(final);
+    if (t.resource === 'customresourcedefinitions') this.unregisterCrd(final);
+    if (t.namespaced && obj.metadata.namespace)
+      this.scheduleNamespaceCleanup(obj.metadata.namespace);
+  }
+
+  delete(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    opts: unknown,
+    q: WriteQuery,
+  ): WriteResult {
+    const stored = this.getStored(t, ns, name);
+    if (!stored) throw notFound(gr(t), name);
+    const pre = isObject(opts) && isObject(opts.preconditions) ? opts.preconditions : undefined;
+    if (pre?.uid !== undefined && pre.uid !== stored.metadata.uid)
+      throw conflict(
+        gr(t),
+        name,
+        `Precondition failed: UID in precondition: ${String(pre.uid)}, UID in object meta: ${String(stored.metadata.uid)}`,
+      );
+    if (
+      pre?.resourceVersion !== undefined &&
+      pre.resourceVersion !== stored.metadata.resourceVersion
+    )
+      throw conflict(
+        gr(t),
+        name,
+        `Precondition failed: ResourceVersion in precondition: ${String(pre.resourceVersion)}, ResourceVersion in object meta: ${String(stored.metadata.resourceVersion)}`,
+      );
+    const key = this.key(t, ns, name);
+    const fins = Array.isArray(stored.metadata.finalizers) ? stored.metadata.finalizers : [];
+    const isNamespace = t.resource === 'namespaces' && t.group === '';
+    if (fins.length > 0 || isNamespace) {
+      if (stored.metadata.deletionTimestamp)
+        return { status: 200, body: this.output(t, stored), warnings: [] };
+      if (q.dryRun) return { status: 200, body: this.output(t, stored), warnings: [] };
+      const next = structuredClone(stored);
+      next.metadata.deletionTimestamp = nowTime();
+      next.metadata.deletionGracePeriodSeconds = 0;
+      if (isNamespace)
+        next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };
+      next.metadata.resourceVersion = String(this.store.nextResourceVersion());
+      this.store.put(t.storageKey, key, next, 'MODIFIED');
+      if (isNamespace) this.scheduleNamespaceCleanup(name);
+      return { status: 202, body: this.output(t, next), warnings: [] };
+    }
+    if (q.dryRun) return { status: 200, body: this.output(t, stored), warnings: [] };
+    this.finalRemove(t, key, stored);
+    const gone = this.output(t, stored);
+    // The generic registry answers a Status for most kinds and the object for pods and CRs.
+    if (t.resource === 'pods' || t.crdName !== undefined)
+      return { status: 200, body: gone, warnings: [] };
+    const details: JsonObject = { name, kind: t.resource, uid: String(stored.metadata.uid) };
+    if (t.group) details.group = t.group;
+    return {
+      status: 200,
+      body: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', details },
+      warnings: [],
+    };
+  }
+
+  deleteCollection(
+    t: ResourceType,
+    ns: string | undefined,
+    q: ListQuery,
+    opts: unknown,
+    wq: WriteQuery,
+  ): WriteResult {
+    const list = this.list(t, ns, { ...q, limit: 0, continueToken: undefined });
+    const items = (list.items as KubeObject[]).map(
+      (o) => this.delete(t, ns, o.metadata.name ?? '', opts, wq).body,
+    );
+    return {
+      status: 200,
+      body: { ...list, items: items.filter((i) => isObject(i) && i.kind !== 'Status') },
+      warnings: [],
+    };
+  }
+
+  private unregisterCrd(crd: KubeObject): void {
+    const name = crd.metadata.name;
+    const types = this.registry.all().filter((t) => t.crdName === name);
+    const first = types[0];
+    if (first) {
+      // Instances go with their CRD (the apiextensions finalizer deletes them first).
+      for (const o of this.store.list(first.storageKey)) {
+        const final = structuredClone(o);
+        final.metadata.resourceVersion = String(this.store.nextResourceVersion());
+        this.store.remove(
+          first.storageKey,
+          objectKey(o.metadata.namespace, o.metadata.name ?? ''),
+          final,
+        );
+      }
+    }
+    this.registry.removeWhere((t) => t.crdName === name);
+  }
+
+  private namespaceHasContent(ns: string): boolean {
+    for (const t of this.registry.all()) {
+      if (!t.namespaced) continue;
+      if (this.store.list(t.storageKey, ns).length > 0) return true;
+    }
+    return false;
+  }
+
+  private readonly pendingNamespaces = new Set<string>();
+
+  /** The namespace controller: deletes a terminating namespace's content, then the namespace. */
+  private scheduleNamespaceCleanup(ns: string): void {
+    const nsObj = this.store.get('/namespaces', ns);
+    if (!nsObj?.metadata.deletionTimestamp || this.pendingNamespaces.has(ns)) return;
+    this.pendingNamespaces.add(ns);
+    setImmediate(() => {
+      this.pendingNamespaces.delete(ns);
+      const seen = new Set<string>();
+      for (const t of this.registry.all()) {
+        if (!t.namespaced || seen.has(t.storageKey)) continue;
+        seen.add(t.storageKey);
+        for (const o of this.store.list(t.storageKey, ns)) {
+          if (!o.metadata.deletionTimestamp)
+            this.delete(t, ns, o.metadata.name ?? '', undefined, {});
+        }
+      }
+      const cur = this.store.get('/namespaces', ns);
+      if (!cur || this.namespaceHasContent(ns)) return;
+      const fins = Array.isArray(cur.metadata.finalizers) ? cur.metadata.finalizers : [];
+      if (fins.length > 0) return;
+      const nsType = this.builtins.find((b) => b.resource === 'namespaces') as ResourceType;
+      this.finalRemove(nsType, ns, cur);
+    });
+  }
+
+  /** Errors thrown by strategies that are not ApiErrors become 500s with the cause. */
+  static wrap(e: unknown): ApiError {
+    if (e instanceof ApiError) return e;
+    return new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
+  }
+}
+
+export type { ListQuery };
+export { invalidValue };

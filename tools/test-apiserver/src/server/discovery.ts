@@ -1,0 +1,118 @@
+// Discovery documents: the legacy form (/api, /apis, /apis/<g>, <gv> APIResourceList) that
+// client-node's KubernetesObjectApi reads, and the aggregated form (apidiscovery.k8s.io/v2,
+// chosen by the Accept header) that kubectl 1.30+ asks for first.
+import type { JsonObject } from '../schema/structural.ts';
+import type { Registry } from '../registry/registry.ts';
+import { gvString, type ResourceType } from '../registry/types.ts';
+
+export const AGGREGATED_V2 = 'application/json;g=apidiscovery.k8s.io;v=v2;as=APIGroupDiscoveryList';
+export const AGGREGATED_V2BETA1 =
+  'application/json;g=apidiscovery.k8s.io;v=v2beta1;as=APIGroupDiscoveryList';
+
+/** Which aggregated discovery version the client accepts, if any (first match in Accept order). */
+export function wantsAggregated(accept: string | undefined): 'v2' | 'v2beta1' | undefined {
+  if (!accept) return undefined;
+  for (const part of accept.split(',')) {
+    const p = part.replace(/\s+/g, '');
+    if (!p.includes('as=APIGroupDiscoveryList')) continue;
+    if (p.includes('v=v2beta1')) return 'v2beta1';
+    if (p.includes('v=v2')) return 'v2';
+  }
+  return undefined;
+}
+
+function subresourceVerbs(): string[] {
+  return ['get', 'patch', 'update'];
+}
+
+export function resourceList(reg: Registry, group: string, version: string): JsonObject {
+  const resources: JsonObject[] = [];
+  for (const t of reg.resources(group, version)) {
+    const r: JsonObject = {
+      name: t.resource,
+      singularName: t.singular,
+      namespaced: t.namespaced,
+      kind: t.kind,
+      verbs: t.verbs,
+    };
+    if (t.shortNames.length) r.shortNames = t.shortNames;
+    if (t.categories.length) r.categories = t.categories;
+    resources.push(r);
+    if (t.hasStatus)
+      resources.push({
+        name: `${t.resource}/status`,
+        singularName: '',
+        namespaced: t.namespaced,
+        kind: t.kind,
+        verbs: subresourceVerbs(),
+      });
+  }
+  return {
+    kind: 'APIResourceList',
+    apiVersion: 'v1',
+    groupVersion: gvString(group, version),
+    resources,
+  };
+}
+
+export function groupDoc(reg: Registry, group: string): JsonObject {
+  const versions = reg.versions(group).map((v) => ({ groupVersion: `${group}/${v}`, version: v }));
+  return {
+    kind: 'APIGroup',
+    apiVersion: 'v1',
+    name: group,
+    versions,
+    preferredVersion: versions[0] ?? null,
+  };
+}
+
+export function groupList(reg: Registry): JsonObject {
+  const groups = reg.groups().map((g) => {
+    const d = groupDoc(reg, g);
+    return {
+      name: d.name ?? null,
+      versions: d.versions ?? null,
+      preferredVersion: d.preferredVersion ?? null,
+    };
+  });
+  return { kind: 'APIGroupList', apiVersion: 'v1', groups };
+}
+
+function aggregatedResource(t: ResourceType): JsonObject {
+  const r: JsonObject = {
+    resource: t.resource,
+    responseKind: { group: t.group, version: t.version, kind: t.kind },
+    scope: t.namespaced ? 'Namespaced' : 'Cluster',
+    singularResource: t.singular,
+    verbs: t.verbs,
+  };
+  if (t.shortNames.length) r.shortNames = t.shortNames;
+  if (t.categories.length) r.categories = t.categories;
+  if (t.hasStatus)
+    r.subresources = [
+      {
+        subresource: 'status',
+        responseKind: { group: t.group, version: t.version, kind: t.kind },
+        verbs: subresourceVerbs(),
+      },
+    ];
+  return r;
+}
+
+export function aggregated(reg: Registry, legacy: boolean, version: 'v2' | 'v2beta1'): JsonObject {
+  const groups = legacy ? [''] : reg.groups();
+  const items = groups.map((g) => ({
+    metadata: { name: g },
+    versions: reg.versions(g).map((v) => ({
+      version: v,
+      resources: reg.resources(g, v).map(aggregatedResource),
+      freshness: 'Current',
+    })),
+  }));
+  return {
+    kind: 'APIGroupDiscoveryList',
+    apiVersion: `apidiscovery.k8s.io/${version}`,
+    metadata: {},
+    items,
+  };
+}

@@ -1,0 +1,119 @@
+// Starting and stopping the server in-process, and the kubeconfig that points clients at it.
+import { createServer as createHttpServer, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { KubeConfig } from '@kubernetes/client-node';
+import { ApiCore, type ApiCoreOptions } from './server/api.ts';
+import { createHttpFront, type HttpOptions } from './server/http.ts';
+
+export interface TestApiServerOptions extends ApiCoreOptions, HttpOptions {
+  /** `host:port` to listen on; port 0 picks a free one. Default '127.0.0.1:0'. */
+  listen?: string;
+  /** Serve HTTPS with a fresh self-signed CA (put into the kubeconfig). Default false. */
+  tls?: boolean;
+  /** Where to write a kubeconfig for this server; undefined = do not write one. */
+  kubeconfigPath?: string;
+  /** Persist objects in this file across restarts (see StoreOptions.dataFile). */
+  dataFile?: string;
+}
+
+export interface TestApiServer {
+  /** Base URL, e.g. `https://127.0.0.1:43121`. */
+  url: string;
+  /** The kubeconfig file written, if `kubeconfigPath` was given. */
+  kubeconfigPath: string | undefined;
+  /** Kubeconfig YAML/JSON text for this server (context `ironlb-test`). */
+  kubeconfigText: string;
+  /** CA certificate (PEM) when serving HTTPS. */
+  caPem: string | undefined;
+  /** A fresh @kubernetes/client-node KubeConfig for this server. */
+  kubeConfig(): KubeConfig;
+  /** The in-memory API (store, registry) for white-box checks and benchmarks. */
+  core: ApiCore;
+  /** Stops listening, ends open watches, flushes `dataFile`. */
+  stop(): Promise<void>;
+}
+
+function parseListen(listen: string): { host: string; port: number } {
+  const m = /^\[?([^\]]*?)\]?:(\d+)$/.exec(listen);
+  if (!m) throw new Error(`--listen must be HOST:PORT, got ${listen}`);
+  return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
+}
+
+export function kubeconfigFor(url: string, caPem: string | undefined): string {
+  const cluster: Record<string, string> = { server: url };
+  if (caPem) cluster['certificate-authority-data'] = Buffer.from(caPem).toString('base64');
+  return JSON.stringify(
+    {
+      apiVersion: 'v1',
+      kind: 'Config',
+      clusters: [{ name: 'ironlb-test', cluster }],
+      users: [{ name: 'ironlb-test', user: { token: 'ironlb-test-token' } }],
+      contexts: [
+        {
+          name: 'ironlb-test',
+          context: { cluster: 'ironlb-test', user: 'ironlb-test', namespace: 'default' },
+        },
+      ],
+      'current-context': 'ironlb-test',
+      preferences: {},
+    },
+    null,
+    2,
+  );
+}
+
+export async function startTestApiServer(
+  options: TestApiServerOptions = {},
+): Promise<TestApiServer> {
+  const core = new ApiCore(options);
+  const front = createHttpFront(core, options);
+  const { host, port } = parseListen(options.listen ?? '127.0.0.1:0');
+  let server: Server;
+  let caPem: string | undefined;
+  if (options.tls) {
+    // Loaded lazily: x509 generation is only needed for HTTPS.
+    const { makeServingCert } = await import('./tls.ts');
+    const cert = await makeServingCert(host === '0.0.0.0' || host === '::' ? [] : [host]);
+    caPem = cert.caPem;
+    server = createHttpsServer({ cert: cert.certPem + cert.caPem, key: cert.keyPem }, front.handle);
+  } else {
+    server = createHttpServer(front.handle);
+  }
+  server.keepAliveTimeout = 5000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const addr = server.address() as AddressInfo;
+  const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
+  const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
+  const kubeconfigText = kubeconfigFor(url, caPem);
+  if (options.kubeconfigPath)
+    writeFileSync(options.kubeconfigPath, kubeconfigText, { mode: 0o600 });
+  let stopped = false;
+  return {
+    url,
+    kubeconfigPath: options.kubeconfigPath,
+    kubeconfigText,
+    caPem,
+    core,
+    kubeConfig() {
+      const kc = new KubeConfig();
+      kc.loadFromString(kubeconfigText);
+      return kc;
+    },
+    async stop() {
+      if (stopped) return;
+      stopped = true;
+      front.setReady(false);
+      const closed = new Promise<void>((resolve) => server.close(() => resolve()));
+      front.closeWatches();
+      server.closeIdleConnections();
+      setTimeout(() => server.closeAllConnections(), 1000).unref();
+      await closed;
+      core.store.flush();
+    },
+  };
+}
