@@ -1,0 +1,219 @@
+// FRR 8 as a real peer (protocols.md §6): zebra + bgpd per namespace, run in the foreground so the
+// kit owns (and kills) them; read back with `vtysh -c '... json'`.
+// `no bgp ebgp-requires-policy` opts out of RFC 8212 default-deny; a DENY route-map out stops FRR
+// reflecting our own routes back at us (protocols.md §6).
+import { chownSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
+import { join } from 'node:path';
+import { execFileSync } from 'node:child_process';
+import type { NsProcess } from '../process.ts';
+import { KitError } from '../errors.ts';
+import { isV6, pollUntil } from './types.ts';
+import type { BgpDaemon, DaemonConfig, Family, PeerRoute, PeerSessionState } from './types.ts';
+
+export function frrBgpdConfig(c: DaemonConfig): string {
+  const l: string[] = [
+    'hostname bgpd',
+    'log stdout informational',
+    `router bgp ${c.as}`,
+    ` bgp router-id ${c.routerId}`,
+    ' no bgp ebgp-requires-policy',
+    ' no bgp default ipv4-unicast',
+    ' no bgp network import-check',
+  ];
+  for (const n of c.neighbors) {
+    l.push(` neighbor ${n.address} remote-as ${n.as}`);
+    if (n.passive ?? true) l.push(` neighbor ${n.address} passive`);
+    if (n.port) l.push(` neighbor ${n.address} port ${n.port}`);
+    const hold = n.holdTimeSec ?? 90;
+    l.push(` neighbor ${n.address} timers ${Math.max(1, Math.floor(hold / 3))} ${hold}`);
+    l.push(` neighbor ${n.address} timers connect ${n.connectRetrySec ?? 5}`);
+    if (c.localAddress) l.push(` neighbor ${n.address} update-source ${c.localAddress}`);
+    if (n.multihop) l.push(` neighbor ${n.address} ebgp-multihop 64`);
+  }
+  for (const fam of ['ipv4', 'ipv6'] as Family[]) {
+    l.push(` address-family ${fam} unicast`);
+    for (const r of (c.routes ?? []).filter((x) => isV6(x.prefix) === (fam === 'ipv6')))
+      l.push(`  network ${r.prefix} route-map INJECT_${r.prefix.replace(/[^0-9a-f]/gi, '_')}`);
+    for (const n of c.neighbors.filter((x) => (x.families ?? ['ipv4']).includes(fam))) {
+      l.push(`  neighbor ${n.address} activate`);
+      if (!(c.routes ?? []).length) l.push(`  neighbor ${n.address} route-map DENY out`);
+      if (n.as === c.as) l.push(`  neighbor ${n.address} next-hop-self`);
+    }
+    l.push(' exit-address-family');
+  }
+  l.push('route-map DENY deny 10');
+  for (const r of c.routes ?? []) {
+    l.push(`route-map INJECT_${r.prefix.replace(/[^0-9a-f]/gi, '_')} permit 10`);
+    if (r.communities?.length) l.push(` set community ${r.communities.join(' ')}`);
+    if (r.largeCommunities?.length) l.push(` set large-community ${r.largeCommunities.join(' ')}`);
+    if (r.localPref !== undefined) l.push(` set local-preference ${r.localPref}`);
+    if (r.med !== undefined) l.push(` set metric ${r.med}`);
+  }
+  return l.join('\n') + '\n';
+}
+
+interface FrrPath {
+  aspath?: { string?: string; segments?: { list?: number[] }[] };
+  path?: string;
+  origin?: string;
+  med?: number;
+  metric?: number;
+  locPrf?: number;
+  localpref?: number;
+  community?: { string?: string; list?: string[] };
+  largeCommunity?: { string?: string; list?: string[] };
+  nexthops?: { ip?: string; scope?: string }[];
+}
+
+/** Parses `show bgp <afi> unicast json` and the per-prefix detail `show bgp <afi> unicast <p> json`. */
+export function parseFrrDetail(prefix: string, json: string): PeerRoute[] {
+  const doc = JSON.parse(json) as { paths?: FrrPath[] };
+  return (doc.paths ?? []).map((p) => ({
+    prefix,
+    nextHop: p.nexthops?.find((n) => n.scope !== 'link-local')?.ip ?? p.nexthops?.[0]?.ip,
+    asPath: (p.aspath?.string ?? p.path ?? '')
+      .split(/\s+/)
+      .filter((x) => /^\d+$/.test(x))
+      .map(Number),
+    origin: p.origin,
+    communities: (p.community?.string ?? '').split(/\s+/).filter(Boolean).map(frrWellKnown),
+    largeCommunities: (p.largeCommunity?.string ?? '').split(/\s+/).filter(Boolean),
+    localPref: p.locPrf ?? p.localpref,
+    med: p.med ?? p.metric,
+  }));
+}
+
+const FRR_NAMES: Record<string, string> = {
+  'no-export': '65535:65281',
+  'no-advertise': '65535:65282',
+  'local-AS': '65535:65283',
+  'no-peer': '65535:65284',
+  blackhole: '65535:666',
+  'graceful-shutdown': '65535:0',
+};
+
+function frrWellKnown(c: string): string {
+  return FRR_NAMES[c] ?? c;
+}
+
+export class Frr implements BgpDaemon {
+  readonly kind = 'frr' as const;
+  readonly config: DaemonConfig;
+  readonly sockDir: string;
+  private procs: NsProcess[] = [];
+
+  private constructor(config: DaemonConfig) {
+    this.config = config;
+    this.sockDir = join(config.dir, 'sock');
+  }
+
+  static async start(config: DaemonConfig): Promise<Frr> {
+    const f = new Frr(config);
+    mkdirSync(f.sockDir, { recursive: true });
+    chmodSync(config.dir, 0o755);
+    const uid = Number(execFileSync('id', ['-u', 'frr']).toString().trim());
+    const gid = Number(execFileSync('id', ['-g', 'frr']).toString().trim());
+    chownSync(f.sockDir, uid, gid);
+    writeFileSync(join(config.dir, 'zebra.conf'), 'hostname zebra\n');
+    writeFileSync(join(config.dir, 'bgpd.conf'), frrBgpdConfig(config));
+    chmodSync(join(config.dir, 'bgpd.conf'), 0o644);
+    chmodSync(join(config.dir, 'zebra.conf'), 0o644);
+    await f.launch();
+    return f;
+  }
+
+  private daemonArgs(d: string): string[] {
+    const dir = this.config.dir;
+    return [
+      `/usr/lib/frr/${d}`,
+      '-f',
+      join(dir, `${d}.conf`),
+      '--vty_socket',
+      this.sockDir,
+      '-z',
+      join(this.sockDir, 'zserv.api'),
+      '-i',
+      join(this.sockDir, `${d}.pid`),
+      '-A',
+      '127.0.0.1',
+      '--log',
+      'stdout',
+    ];
+  }
+
+  private async launch(): Promise<void> {
+    const ns = this.config.ns;
+    const zebra = ns.spawn(this.daemonArgs('zebra'));
+    this.procs = [zebra];
+    await pollUntil(
+      async () => (await this.vtysh('show version')).code,
+      (c) => c === 0,
+      10_000,
+      100,
+    );
+    const bgpArgs = this.daemonArgs('bgpd');
+    bgpArgs.push('-p', String(this.config.listenPort ?? 179));
+    if (this.config.localAddress) bgpArgs.push('-l', this.config.localAddress);
+    const bgpd = ns.spawn(bgpArgs);
+    this.procs.push(bgpd);
+    const ok = await pollUntil(
+      async () => (await this.vtysh('show bgp summary json')).stdout,
+      (s) => s.includes('routerId') || s.includes('ipv4Unicast') || s.includes('ipv6Unicast'),
+      15_000,
+      200,
+    );
+    if (!ok.includes('routerId') && !ok.includes('Unicast'))
+      throw new KitError(
+        'timeout',
+        `FRR bgpd did not come up: ${bgpd.stderr.slice(-1500)} ${bgpd.stdout.slice(-1500)}`,
+      );
+  }
+
+  vtysh(cmd: string) {
+    return this.config.ns.exec(['vtysh', '--vty_socket', this.sockDir, '-c', cmd]);
+  }
+
+  async sessionState(neighbor: string): Promise<PeerSessionState> {
+    const r = await this.vtysh(`show bgp neighbors ${neighbor} json`);
+    try {
+      const doc = JSON.parse(r.stdout) as Record<string, { bgpState?: string }>;
+      const s = doc[neighbor]?.bgpState ?? '';
+      return (
+        (['Idle', 'Connect', 'Active', 'OpenSent', 'OpenConfirm', 'Established'] as const).find(
+          (x) => x === s,
+        ) ?? 'Unknown'
+      );
+    } catch {
+      return 'Unknown';
+    }
+  }
+
+  /** Negotiated timers and capabilities as FRR reports them. */
+  async neighborJson(neighbor: string): Promise<Record<string, unknown>> {
+    const r = await this.vtysh(`show bgp neighbors ${neighbor} json`);
+    return (JSON.parse(r.stdout) as Record<string, Record<string, unknown>>)[neighbor] ?? {};
+  }
+
+  async routes(family: Family): Promise<PeerRoute[]> {
+    const r = await this.vtysh(`show bgp ${family} unicast json`);
+    const doc = JSON.parse(r.stdout || '{}') as { routes?: Record<string, unknown[]> };
+    const own = new Set((this.config.routes ?? []).map((x) => x.prefix));
+    const out: PeerRoute[] = [];
+    for (const prefix of Object.keys(doc.routes ?? {})) {
+      if (own.has(prefix)) continue;
+      const d = await this.vtysh(`show bgp ${family} unicast ${prefix} json`);
+      out.push(...parseFrrDetail(prefix, d.stdout));
+    }
+    return out;
+  }
+
+  async restart(): Promise<void> {
+    await this.stop();
+    await this.launch();
+  }
+
+  async stop(): Promise<void> {
+    for (const p of [...this.procs].reverse()) await p.stop(3_000);
+    this.procs = [];
+  }
+}

@@ -1,0 +1,104 @@
+// Shared types of the real-peer wrappers (BIRD 2, FRR 8, GoBGP 3, ExaBGP 4). Each wrapper starts its
+// daemon inside a Netns with a generated config, reads session state and received routes through
+// the daemon's own CLI, and restarts / stops it cleanly. Configs follow protocols.md §6.
+import type { Netns } from '../netns.ts';
+
+export type Family = 'ipv4' | 'ipv6';
+
+export interface NeighborConfig {
+  /** Neighbour address. */
+  address: string;
+  /** Neighbour ASN (equal to the daemon's ASN → iBGP). */
+  as: number;
+  /** Wait for the neighbour to connect (default true: our speaker dials, as MetalLB does). */
+  passive?: boolean;
+  /** Neighbour's TCP port when the daemon dials (default 179). */
+  port?: number;
+  /** Hold time the daemon proposes, seconds (default 90). */
+  holdTimeSec?: number;
+  /** Connect retry, seconds (default 5: GoBGP otherwise waits ~2 min, protocols.md §1.2). */
+  connectRetrySec?: number;
+  /** Families to enable (default ['ipv4']). */
+  families?: Family[];
+  /** eBGP multihop (BIRD/FRR), for peers not on the same link. */
+  multihop?: boolean;
+}
+
+/** A route the daemon originates itself (route injection). */
+export interface InjectedRoute {
+  prefix: string;
+  /** Next hop to announce (default: the daemon's own address / next-hop-self). */
+  nextHop?: string;
+  /** "A:B" strings. */
+  communities?: string[];
+  /** "G:L1:L2" strings. */
+  largeCommunities?: string[];
+  localPref?: number;
+  med?: number;
+}
+
+export interface DaemonConfig {
+  ns: Netns;
+  /** Folder for config, sockets and pid files (e.g. topology.tempDir('bird')). */
+  dir: string;
+  as: number;
+  routerId: string;
+  /** Address the daemon listens on / sources sessions from. */
+  localAddress?: string;
+  /** TCP port to listen on (default 179). */
+  listenPort?: number;
+  neighbors: NeighborConfig[];
+  routes?: InjectedRoute[];
+}
+
+/** A route as read back through the daemon's CLI, normalised across daemons. */
+export interface PeerRoute {
+  prefix: string;
+  nextHop: string | undefined;
+  /** Flattened AS_PATH. */
+  asPath: number[];
+  origin: string | undefined;
+  /** "A:B" (numeric, never well-known names). */
+  communities: string[];
+  /** "G:L1:L2". */
+  largeCommunities: string[];
+  localPref: number | undefined;
+  med: number | undefined;
+}
+
+/** Normalised session state name: the RFC 4271 names. */
+export type PeerSessionState =
+  'Idle' | 'Connect' | 'Active' | 'OpenSent' | 'OpenConfirm' | 'Established' | 'Unknown';
+
+export interface BgpDaemon {
+  readonly kind: 'bird' | 'frr' | 'gobgp' | 'exabgp';
+  sessionState(neighbor: string): Promise<PeerSessionState>;
+  routes(family: Family): Promise<PeerRoute[]>;
+  restart(): Promise<void>;
+  stop(): Promise<void>;
+}
+
+export function communityText(c: number): string {
+  return `${c >>> 16}:${c & 0xffff}`;
+}
+
+/** Polls `fn` until it returns a truthy value or the time is up (bounded loop). */
+export async function pollUntil<T>(
+  fn: () => Promise<T>,
+  ok: (v: T) => boolean,
+  timeoutMs: number,
+  intervalMs = 100,
+): Promise<T> {
+  const end = Date.now() + timeoutMs;
+  let last: T = await fn();
+  while (!ok(last)) {
+    if (Date.now() > end) return last;
+    await new Promise((r) => setTimeout(r, intervalMs));
+    last = await fn();
+  }
+  return last;
+}
+
+export function isV6(addr: string): boolean {
+  return addr.includes(':');
+}
