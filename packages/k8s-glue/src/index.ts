@@ -65,3 +65,37 @@ export type {
   PoolConfig,
   ServiceAllocationConfig,
 } from './config/types.js';
+
+// Webhooks.
+export { WEBHOOK_PATHS, admissionResponse, decideAdmission } from './webhook/admission.js';
+export type {
+  AdmissionDecision,
+  AdmissionRequest,
+  AdmissionResponse,
+  AdmissionReview,
+} from './webhook/admission.js';
+export {
+  V1BETA2_FIELDS_ANNOTATION,
+  bgpPeerToV1beta1,
+  bgpPeerToV1beta2,
+  handleConversionReview,
+} from './webhook/conversion.js';
+export type { ConversionReview } from './webhook/conversion.js';
+export { createWebhookServer } from './webhook/server.js';
+export type {
+  WebhookServer,
+  WebhookServerDeps,
+  WebhookServerLogger,
+  WebhookServerOptions,
+} from './webhook/server.js';
+export { CertManager } from './webhook/cert-manager.js';
+export type { CertManagerOptions, Clock, EnsureResult, Logger } from './webhook/cert-manager.js';
+export { generateCa, inspectBundle, issueServingCert } from './webhook/certs.js';
+export type { BundleVerdict, CertBundle, KeyPairPem } from './webhook/certs.js';
+export { KubeClientError, webhookKubeClientFromConfig } from './webhook/kube-client.js';
+export type {
+  CrdObject,
+  WebhookConfigurationObject,
+  WebhookKubeClient,
+} from './webhook/kube-client.js';
+export { WEBHOOK_CONFIGURATION_NAME, buildValidatingWebhookConfiguration } from './crd/render.js';

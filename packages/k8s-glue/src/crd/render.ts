@@ -102,6 +102,10 @@ export function renderAll(): Map<string, string> {
     all.push(y);
   }
   files.set(`deploy/crds/all.yaml`, all.join(''));
+  files.set(
+    'deploy/webhooks/validatingwebhookconfiguration.yaml',
+    HEADER + '---\n' + stringify(buildValidatingWebhookConfiguration(), { lineWidth: 0 }),
+  );
   files.set('packages/k8s-glue/src/api/types.generated.ts', renderTypes());
   return files;
 }
@@ -166,4 +170,106 @@ export function renderTypes(): string {
     }
   }
   return out.join('\n');
+}
+
+/** The webhooks MetalLB registers (names, paths, operations), pointing at IronLB's server. */
+const WEBHOOKS: readonly {
+  name: string;
+  version: string;
+  plural: string;
+  singular: string;
+  ops: string[];
+}[] = [
+  {
+    name: 'ipaddresspoolvalidationwebhook',
+    version: 'v1beta1',
+    plural: 'ipaddresspools',
+    singular: 'ipaddresspool',
+    ops: ['CREATE', 'UPDATE'],
+  },
+  {
+    name: 'l2advertisementvalidationwebhook',
+    version: 'v1beta1',
+    plural: 'l2advertisements',
+    singular: 'l2advertisement',
+    ops: ['CREATE', 'UPDATE'],
+  },
+  {
+    name: 'bgpadvertisementvalidationwebhook',
+    version: 'v1beta1',
+    plural: 'bgpadvertisements',
+    singular: 'bgpadvertisement',
+    ops: ['CREATE', 'UPDATE'],
+  },
+  {
+    name: 'communityvalidationwebhook',
+    version: 'v1beta1',
+    plural: 'communities',
+    singular: 'community',
+    ops: ['CREATE', 'UPDATE'],
+  },
+  {
+    name: 'bfdprofilevalidationwebhook',
+    version: 'v1beta1',
+    plural: 'bfdprofiles',
+    singular: 'bfdprofile',
+    ops: ['CREATE', 'DELETE'],
+  },
+  {
+    name: 'bgppeervalidationwebhook',
+    version: 'v1beta2',
+    plural: 'bgppeers',
+    singular: 'bgppeer',
+    ops: ['CREATE', 'UPDATE'],
+  },
+  {
+    name: 'servicel2statusvalidationwebhook',
+    version: 'v1beta1',
+    plural: 'servicel2statuses',
+    singular: 'servicel2status',
+    ops: ['CREATE', 'UPDATE'],
+  },
+  {
+    name: 'servicebgpstatusvalidationwebhook',
+    version: 'v1beta1',
+    plural: 'servicebgpstatuses',
+    singular: 'servicebgpstatus',
+    ops: ['CREATE', 'UPDATE'],
+  },
+  {
+    name: 'configurationstatevalidationwebhook',
+    version: 'v1beta1',
+    plural: 'configurationstates',
+    singular: 'configurationstate',
+    ops: ['CREATE', 'UPDATE'],
+  },
+];
+
+export const WEBHOOK_CONFIGURATION_NAME = 'metallb-webhook-configuration';
+
+export function buildValidatingWebhookConfiguration(
+  svc: ConversionService = DEFAULT_CONVERSION_SERVICE,
+): Record<string, unknown> {
+  return {
+    apiVersion: 'admissionregistration.k8s.io/v1',
+    kind: 'ValidatingWebhookConfiguration',
+    metadata: { name: WEBHOOK_CONFIGURATION_NAME },
+    webhooks: WEBHOOKS.map((w) => ({
+      admissionReviewVersions: ['v1'],
+      clientConfig: {
+        // caBundle is patched in at runtime by the certificate manager.
+        service: {
+          name: svc.name,
+          namespace: svc.namespace,
+          path: `/validate-metallb-io-${w.version}-${w.singular}`,
+        },
+      },
+      failurePolicy: 'Fail',
+      name: `${w.name}.metallb.io`,
+      rules: [
+        { apiGroups: [GROUP], apiVersions: [w.version], operations: w.ops, resources: [w.plural] },
+      ],
+      sideEffects: 'None',
+    })),
+  };
 }
