@@ -7,7 +7,7 @@ import { Tcpdump, Topology, netnsSkipReason, nodeBinary, workspaceRoot } from '@
 import { formatIPv4, formatMac } from '@ironlb/raw-link';
 import { ArpOp, decodeArpFrame } from './index.js';
 
-const skip = netnsSkipReason(['arping', 'tcpdump']);
+const skip = netnsSkipReason(['arping', 'ndisc6', 'tcpdump']);
 const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const harness = fileURLToPath(new URL('../test/harness.ts', import.meta.url));
 const VIP = '198.51.100.10';
@@ -52,7 +52,10 @@ describe.skipIf(skip)(
       topo = await Topology.create('arp');
       client = await topo.addNamespace('client');
       resp = await topo.addNamespace('resp');
-      await topo.link(client, 'v1', resp, 'v2', { a: ['198.51.100.1/24'], b: ['198.51.100.2/24'] });
+      await topo.link(client, 'v1', resp, 'v2', {
+        a: ['198.51.100.1/24', '2001:db8:1::1/64'],
+        b: ['198.51.100.2/24', '2001:db8:1::2/64'],
+      });
       respMac = await resp.mac('v2');
     });
     afterAll(async () => {
@@ -158,6 +161,39 @@ describe.skipIf(skip)(
         expect((await arping(client, '198.51.100.20')).macs).toEqual([]);
       } finally {
         await p.stop();
+      }
+    });
+
+    it('ironlb-l2 answers ARP and NDP for a dual-stack address set (arping + ndisc6)', async () => {
+      const p = resp.spawn([
+        nodeBinary(),
+        cli,
+        'announce',
+        '-i',
+        'v2',
+        '--log-level',
+        'warn',
+        '198.51.100.40',
+        '2001:db8:1::40',
+      ]);
+      try {
+        await p.waitForLine(/"event":"ready"/, 10_000);
+        expect((await arping(client, '198.51.100.40')).macs).toEqual([respMac]);
+        const nd = await client.exec(
+          ['ndisc6', '-1', '-r', '2', '-w', '700', '2001:db8:1::40', 'v1'],
+          { timeoutMs: 10_000 },
+        );
+        expect(nd.code).toBe(0);
+        expect(
+          /Target link-layer address: ([0-9A-Fa-f:]{17})/.exec(nd.stdout)?.[1]?.toLowerCase(),
+        ).toBe(respMac);
+        const ev = p.jsonLines<Ev>();
+        expect(ev.some((e) => e.event === 'reply' && e.address === '2001:db8:1::40')).toBe(true);
+        expect(ev.some((e) => e.event === 'reply' && e.address === '198.51.100.40')).toBe(true);
+        p.kill('SIGINT');
+        expect((await p.waitForExit(5_000)).code).toBe(0);
+      } finally {
+        p.kill('SIGKILL');
       }
     });
 

@@ -1,0 +1,210 @@
+// NDP responder against Debian's ndisc6, the Linux kernel and tcpdump, in network namespaces (issue 6).
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Netns, NsProcess } from '@ironlb/netns-kit';
+import { Tcpdump, Topology, netnsSkipReason, workspaceRoot } from '@ironlb/netns-kit';
+import { formatIPv6, formatMac } from '@ironlb/raw-link';
+import { NdpOptionType, decodeNdpFrame, linkLayerOption } from './index.js';
+
+const skip = netnsSkipReason(['ndisc6', 'tcpdump']);
+const harness = fileURLToPath(new URL('../test/harness.ts', import.meta.url));
+const nudProbe = fileURLToPath(new URL('../test/nud-probe.ts', import.meta.url));
+const VIP = '2001:db8:1::10';
+
+// Harness scripts import @ironlb/raw-link through its package exports (dist): build it first.
+beforeAll(() => {
+  if (skip) return;
+  const b = spawnSync(
+    'npx',
+    ['nx', 'run', '@ironlb/ndp-responder:build', '--output-style=static'],
+    {
+      cwd: workspaceRoot,
+      encoding: 'utf8',
+    },
+  );
+  if (b.status !== 0) throw new Error(`build failed: ${b.stdout}${b.stderr}`);
+}, 120_000);
+
+async function ndisc6(ns: Netns, iface: string, target: string) {
+  const r = await ns.exec(['ndisc6', '-1', '-r', '2', '-w', '700', target, iface], {
+    timeoutMs: 10_000,
+  });
+  const mac = /Target link-layer address: ([0-9A-Fa-f:]{17})/.exec(r.stdout)?.[1]?.toLowerCase();
+  return { code: r.code, mac, stdout: r.stdout };
+}
+
+async function command(p: NsProcess, line: string) {
+  const from = p.lines.length;
+  p.writeLine(line);
+  return JSON.parse(await p.waitForLine(/"event":"(ack|error)"/, 5_000, { from })) as {
+    event: string;
+    announced: string[];
+    counters: { requests: number; replies: number; gratuitous: number } | null;
+  };
+}
+
+describe.skipIf(skip)(
+  `ndp-responder vs ndisc6 and the kernel${skip ? ' — SKIPPED: ' + skip : ''}`,
+  () => {
+    let topo: Topology;
+    let client: Netns;
+    let resp: Netns;
+    let respMac: string;
+    let p: NsProcess;
+
+    beforeAll(async () => {
+      topo = await Topology.create('ndp');
+      client = await topo.addNamespace('client');
+      resp = await topo.addNamespace('resp');
+      await topo.link(client, 'v1', resp, 'v2', {
+        a: ['2001:db8:1::1/64'],
+        b: ['2001:db8:1::2/64'],
+      });
+      respMac = await resp.mac('v2');
+      p = resp.spawnNode(harness, ['--interface', 'v2'], { stdin: true });
+      await p.waitForLine(/"event":"ready"/, 15_000);
+    });
+    afterAll(async () => {
+      await p?.stop();
+      await topo?.destroy();
+    });
+
+    it('answers ndisc6 with the interface MAC, sends 6 unsolicited NAs 1.1 s apart, and stays silent for unannounced targets', async () => {
+      expect((await ndisc6(client, 'v1', VIP)).mac).toBeUndefined();
+      const cap = await Tcpdump.start(client, 'v1', 'icmp6 and (ip6[40] = 135 or ip6[40] = 136)');
+      let packets;
+      try {
+        expect((await command(p, `announce ${VIP}`)).announced).toEqual([VIP]);
+        const hit = await ndisc6(client, 'v1', VIP);
+        expect(hit.code).toBe(0);
+        expect(hit.mac).toBe(respMac);
+        const miss = await ndisc6(client, 'v1', '2001:db8:1::11');
+        expect(miss.mac).toBeUndefined();
+        expect(miss.code).not.toBe(0);
+        // the kernel keeps answering for its own address on the same link
+        expect((await ndisc6(client, 'v1', '2001:db8:1::2')).mac).toBe(respMac);
+        await new Promise((r) => setTimeout(r, 6_000));
+      } finally {
+        packets = await cap.stop();
+      }
+      const nas = packets
+        .map((pk) => ({ t: pk.timeUs, p: decodeNdpFrame(pk.data) }))
+        .filter((x) => x.p.message.kind === 'na' && formatIPv6(x.p.message.target) === VIP);
+      const unsolicited = nas.filter((x) => formatIPv6(x.p.dst) === 'ff02::1');
+      expect(unsolicited).toHaveLength(6);
+      for (const u of unsolicited) {
+        expect(u.p.message).toMatchObject({ kind: 'na', solicited: false, override: true });
+        expect(
+          formatMac(linkLayerOption(u.p.message.options, NdpOptionType.TargetLinkLayerAddress)!),
+        ).toBe(respMac);
+        expect(u.p.hopLimit).toBe(255);
+      }
+      const gaps = unsolicited.slice(1).map((u, i) => (u.t - (unsolicited[i]?.t ?? 0)) / 1000);
+      for (const g of gaps) {
+        expect(g).toBeGreaterThan(1_000);
+        expect(g).toBeLessThan(1_300);
+      }
+      const solicited = nas.filter(
+        (x) => x.p.message.kind === 'na' && x.p.message.solicited && formatIPv6(x.p.src) === VIP,
+      );
+      expect(solicited.length).toBeGreaterThanOrEqual(1);
+      expect(formatMac(solicited[0]!.p.srcMac)).toBe(respMac);
+    });
+
+    it('joins the solicited-node group in the kernel (ip maddr lists it, so the NIC filter and MLD snooping pass NS) and leaves it on withdrawal', async () => {
+      const groups = async () =>
+        (await resp.run(['ip', '-6', 'maddr', 'show', 'dev', 'v2'])).stdout;
+      expect(await groups()).toContain('ff02::1:ff00:10');
+      await command(p, `announce 2001:db8:1::abc`);
+      expect(await groups()).toContain('ff02::1:ff00:abc');
+      await command(p, `withdraw 2001:db8:1::abc`);
+      expect(await groups()).not.toContain('ff02::1:ff00:abc');
+    });
+
+    it('answers a unicast NUD probe that carries no Source Link-Layer option (MetalLB #2920)', async () => {
+      const probe = client.spawnNode(nudProbe, [
+        '--interface',
+        'v1',
+        '--from',
+        '2001:db8:1::1',
+        '--target',
+        VIP,
+        '--dst-mac',
+        respMac,
+      ]);
+      const st = await probe.waitForExit(20_000);
+      const na = probe
+        .jsonLines<{
+          event: string;
+          solicited: boolean;
+          override: boolean;
+          tlla: string;
+          dst: string;
+        }>()
+        .find((e) => e.event === 'na');
+      expect(st.code, probe.stderr).toBe(0);
+      expect(na).toMatchObject({
+        solicited: true,
+        override: true,
+        tlla: respMac,
+        dst: '2001:db8:1::1',
+      });
+    });
+
+    it('stops answering when the address is withdrawn', async () => {
+      const ack = await command(p, `withdraw ${VIP}`);
+      expect(ack.announced).toEqual([]);
+      expect(ack.counters?.replies).toBeGreaterThanOrEqual(2);
+      expect((await ndisc6(client, 'v1', VIP)).mac).toBeUndefined();
+      expect((await resp.run(['ip', '-6', 'maddr', 'show', 'dev', 'v2'])).stdout).not.toContain(
+        'ff02::1:ff00:10',
+      );
+    });
+  },
+);
+
+describe.skipIf(skip)(`ndp takeover on a switch${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
+  let topo: Topology;
+  afterAll(async () => {
+    await topo?.destroy();
+  });
+
+  it("the client's neighbour table moves to the new responder's MAC on takeover (unsolicited NA, O=1)", async () => {
+    topo = await Topology.create('ndptk');
+    const sw = await topo.addNamespace('sw');
+    const client = await topo.addNamespace('client');
+    const n1 = await topo.addNamespace('n1');
+    const n2 = await topo.addNamespace('n2');
+    await topo.link(client, 'v1', sw, 's1', { a: ['2001:db8:1::1/64'] });
+    await topo.link(n1, 'v2', sw, 's2', { a: ['2001:db8:1::2/64'] });
+    await topo.link(n2, 'v3', sw, 's3', { a: ['2001:db8:1::3/64'] });
+    await topo.bridge(sw, 'br0', ['s1', 's2', 's3']);
+    const mac1 = await n1.mac('v2');
+    const mac2 = await n2.mac('v3');
+    const neigh = async () => {
+      const r = await client.exec(['ip', '-6', 'neigh', 'show', VIP, 'dev', 'v1']);
+      return /lladdr ([0-9a-f:]{17})/.exec(r.stdout)?.[1];
+    };
+    const a = n1.spawnNode(harness, ['--interface', 'v2'], { stdin: true });
+    const b = n2.spawnNode(harness, ['--interface', 'v3'], { stdin: true });
+    try {
+      await a.waitForLine(/"event":"ready"/, 15_000);
+      await b.waitForLine(/"event":"ready"/, 15_000);
+      await command(a, `announce ${VIP}`);
+      await client.exec(['ping', '-6', '-c', '1', '-W', '1', VIP]);
+      expect(await neigh()).toBe(mac1);
+      await command(a, `withdraw ${VIP}`);
+      const t0 = Date.now();
+      await command(b, `announce ${VIP}`);
+      let now: string | undefined;
+      while (Date.now() - t0 < 8_000 && (now = await neigh()) !== mac2)
+        await new Promise((r) => setTimeout(r, 100));
+      expect(now).toBe(mac2);
+      expect((await ndisc6(client, 'v1', VIP)).mac).toBe(mac2);
+    } finally {
+      await a.stop();
+      await b.stop();
+    }
+  });
+});
