@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // ironlb-test-apiserver: run the test API server as a process (for the lab and for restart tests).
-//   ironlb-test-apiserver --listen 127.0.0.1:0 --kubeconfig FILE [--tls] [--data FILE]
+//   ironlb-test-apiserver --listen 127.0.0.1:0 --kubeconfig FILE [--http] [--data FILE]
 //                         [--service-cluster-ip-range CIDR[,CIDR]] [--service-node-port-range A-B]
 //                         [--watch-cache-size N]
 // Prints the URL on stdout (one line) once listening; exits 0 on SIGTERM/SIGINT after ending
@@ -8,7 +8,7 @@
 import { parseArgs } from 'node:util';
 import { startTestApiServer, type TestApiServerOptions } from './start.ts';
 
-const USAGE = `usage: ironlb-test-apiserver --listen HOST:PORT --kubeconfig FILE [--tls] [--data FILE]
+const USAGE = `usage: ironlb-test-apiserver --listen HOST:PORT --kubeconfig FILE [--http] [--data FILE]
   [--service-cluster-ip-range CIDR[,CIDR]] [--service-node-port-range MIN-MAX] [--watch-cache-size N]
   [--bookmark-interval-ms N]`;
 
@@ -19,7 +19,7 @@ async function main(): Promise<void> {
       options: {
         listen: { type: 'string', default: '127.0.0.1:0' },
         kubeconfig: { type: 'string' },
-        tls: { type: 'boolean', default: false },
+        http: { type: 'boolean', default: false },
         data: { type: 'string' },
         'service-cluster-ip-range': { type: 'string' },
         'service-node-port-range': { type: 'string' },
@@ -37,7 +37,7 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const opts: TestApiServerOptions = { listen: values.listen, tls: values.tls };
+  const opts: TestApiServerOptions = { listen: values.listen, tls: !values.http };
   if (values.kubeconfig) opts.kubeconfigPath = values.kubeconfig;
   if (values.data) opts.dataFile = values.data;
   if (values['service-cluster-ip-range'])

@@ -10,7 +10,7 @@ import { createHttpFront, type HttpOptions } from './server/http.ts';
 export interface TestApiServerOptions extends ApiCoreOptions, HttpOptions {
   /** `host:port` to listen on; port 0 picks a free one. Default '127.0.0.1:0'. */
   listen?: string;
-  /** Serve HTTPS with a fresh self-signed CA (put into the kubeconfig). Default false. */
+  /** Serve HTTPS with a fresh self-signed CA (put into the kubeconfig). Default true. */
   tls?: boolean;
   /** Where to write a kubeconfig for this server; undefined = do not write one. */
   kubeconfigPath?: string;
@@ -31,6 +31,11 @@ export interface TestApiServer {
   kubeConfig(): KubeConfig;
   /** The in-memory API (store, registry) for white-box checks and benchmarks. */
   core: ApiCore;
+  /**
+   * Ends every open watch stream now, as an API server restart or a load balancer would; clients
+   * reconnect from their last resourceVersion. With `core.store.compact()` first, they get 410.
+   */
+  dropWatches(): void;
   /** Stops listening, ends open watches, flushes `dataFile`. */
   stop(): Promise<void>;
 }
@@ -42,8 +47,10 @@ function parseListen(listen: string): { host: string; port: number } {
 }
 
 export function kubeconfigFor(url: string, caPem: string | undefined): string {
-  const cluster: Record<string, string> = { server: url };
+  const cluster: Record<string, string | boolean> = { server: url };
   if (caPem) cluster['certificate-authority-data'] = Buffer.from(caPem).toString('base64');
+  // client-node 2.x refuses plain-HTTP servers unless TLS verification is explicitly skipped.
+  else cluster['insecure-skip-tls-verify'] = true;
   return JSON.stringify(
     {
       apiVersion: 'v1',
@@ -72,7 +79,8 @@ export async function startTestApiServer(
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:0');
   let server: Server;
   let caPem: string | undefined;
-  if (options.tls) {
+  const tls = options.tls ?? true;
+  if (tls) {
     // Loaded lazily: x509 generation is only needed for HTTPS.
     const { makeServingCert } = await import('./tls.ts');
     const cert = await makeServingCert(host === '0.0.0.0' || host === '::' ? [] : [host]);
@@ -88,7 +96,7 @@ export async function startTestApiServer(
   });
   const addr = server.address() as AddressInfo;
   const shownHost = addr.family === 'IPv6' ? `[${addr.address}]` : addr.address;
-  const url = `${options.tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
+  const url = `${tls ? 'https' : 'http'}://${shownHost}:${addr.port}`;
   const kubeconfigText = kubeconfigFor(url, caPem);
   if (options.kubeconfigPath)
     writeFileSync(options.kubeconfigPath, kubeconfigText, { mode: 0o600 });
@@ -103,6 +111,9 @@ export async function startTestApiServer(
       const kc = new KubeConfig();
       kc.loadFromString(kubeconfigText);
       return kc;
+    },
+    dropWatches() {
+      front.closeWatches();
     },
     async stop() {
       if (stopped) return;

@@ -37,11 +37,11 @@ export function eventsV1FromCore(o: KubeObject): KubeObject {
   return out;
 }
 
-/** ValidateEventCreate for events.k8s.io/v1 (validated on the storage form). */
+/** ValidateEventCreate for events.k8s.io/v1 (on the events.k8s.io/v1 form of the request). */
 export function validateEventsV1(o: KubeObject): StatusCause[] {
   const out: StatusCause[] = [];
   if (o.eventTime === undefined || o.eventTime === null) out.push(required('eventTime'));
-  if (typeof o.reportingComponent !== 'string' || o.reportingComponent === '')
+  if (typeof o.reportingController !== 'string' || o.reportingController === '')
     out.push(required('reportingController'));
   if (typeof o.reportingInstance !== 'string' || o.reportingInstance === '')
     out.push(required('reportingInstance'));
@@ -49,13 +49,13 @@ export function validateEventsV1(o: KubeObject): StatusCause[] {
   if (typeof o.reason !== 'string' || o.reason === '') out.push(required('reason'));
   if (!['Normal', 'Warning'].includes(String(o.type)))
     out.push(notSupported('type', o.type ?? '', ['Normal', 'Warning']));
-  if (typeof o.message === 'string' && o.message.length > 1024)
+  if (typeof o.note === 'string' && o.note.length > 1024)
     out.push({
       reason: 'FieldValueTooLong',
       message: 'Too long: may not be more than 1024 bytes',
       field: 'note',
     });
-  const inv = isObject(o.involvedObject) ? o.involvedObject : undefined;
+  const inv = isObject(o.regarding) ? o.regarding : undefined;
   if (
     inv &&
     typeof inv.namespace === 'string' &&
