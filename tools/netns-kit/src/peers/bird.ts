@@ -52,6 +52,8 @@ export function birdConfig(c: DaemonConfig): string {
     lines.push(`  connect retry time ${n.connectRetrySec ?? 5};`);
     lines.push('  error wait time 1, 5;');
     if (n.multihop) lines.push('  multihop;');
+    // BIRD treats iBGP as multihop unless told the neighbour is on a shared link.
+    else if (ibgp) lines.push('  direct;');
     const exportAll = routes.length > 0;
     for (const fam of n.families ?? ['ipv4']) {
       lines.push(

@@ -1,0 +1,271 @@
+// Interop with three real routers from Debian (BIRD 2, FRR 8, GoBGP 3) in network namespaces. Our
+// speaker runs as the shipped CLI (a black box) in one namespace, the router in the other.
+// Per router: eBGP with 2-octet ASNs over an IPv4 session carrying IPv4 and IPv6 prefixes with
+// communities and large communities; withdraw on a stdin command; router restart → re-announced;
+// iBGP with 4-octet ASNs over an IPv6 session with LOCAL_PREF; blackholed link → our hold timer.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
+import type { Netns } from '@ironlb/netns-kit';
+import { Bird, Frr, Gobgp, pollUntil } from '../../../tools/netns-kit/src/peers/index.ts';
+import type {
+  BgpDaemon,
+  DaemonConfig,
+  PeerRoute,
+} from '../../../tools/netns-kit/src/peers/index.ts';
+import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
+
+type Kind = 'bird' | 'frr' | 'gobgp';
+const starters: Record<Kind, (c: DaemonConfig) => Promise<BgpDaemon>> = {
+  bird: (c) => Bird.start(c),
+  frr: (c) => Frr.start(c),
+  gobgp: (c) => Gobgp.start(c),
+};
+const binaries: Record<Kind, string[]> = {
+  bird: ['bird', 'birdc'],
+  frr: ['/usr/lib/frr/bgpd', '/usr/lib/frr/zebra', 'vtysh'],
+  gobgp: ['gobgpd', 'gobgp'],
+};
+
+const find = (rs: PeerRoute[], p: string) => rs.find((r) => r.prefix === p);
+
+for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
+  const skip = netnsSkipReason(binaries[kind]);
+  describe.skipIf(skip)(`ironlb-bgp ⇄ ${kind}${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
+    let topo: Topology;
+    let us: Netns;
+    let rt: Netns;
+
+    beforeAll(async () => {
+      ensureBuilt();
+      topo = await Topology.create(`bgp${kind}`);
+      us = await topo.addNamespace('speaker');
+      rt = await topo.addNamespace('router');
+      await topo.link(us, 'v1', rt, 'v2', {
+        a: ['198.51.100.1/24', '2001:db8:200::1/64'],
+        b: ['198.51.100.2/24', '2001:db8:200::2/64'],
+      });
+    });
+    afterAll(async () => {
+      await topo?.destroy();
+    });
+
+    it('eBGP, 2-octet ASNs, IPv4 session: v4 + v6 prefixes with communities arrive as sent; withdraw; router restart re-announces', async () => {
+      const router = await starters[kind]({
+        ns: rt,
+        dir: topo.tempDir(kind),
+        as: 64513,
+        routerId: '198.51.100.2',
+        localAddress: '198.51.100.2',
+        neighbors: [{ address: '198.51.100.1', as: 64512, families: ['ipv4', 'ipv6'] }],
+      });
+      const cli = startCli(us, [
+        'announce',
+        '--local-as',
+        '64512',
+        '--peer',
+        '198.51.100.2',
+        '--peer-as',
+        '64513',
+        '--local-address',
+        '198.51.100.1',
+        '--next-hop',
+        '2001:db8:200::1',
+        '--community',
+        '64512:100',
+        '--community',
+        'no-export',
+        '--large-community',
+        '64512:1:2',
+        '203.0.113.0/24',
+        '2001:db8:1::/48',
+      ]);
+      try {
+        await waitEvent(cli, established, 30_000);
+        const v4 = await pollUntil(
+          () => router.routes('ipv4'),
+          (r) => !!find(r, '203.0.113.0/24'),
+          15_000,
+        );
+        expect(find(v4, '203.0.113.0/24')).toMatchObject({
+          nextHop: '198.51.100.1',
+          asPath: [64512],
+          origin: 'IGP',
+          communities: ['64512:100', '65535:65281'],
+          largeCommunities: ['64512:1:2'],
+        });
+        expect(find(v4, '203.0.113.0/24')?.localPref === undefined || kind === 'bird').toBe(true);
+        const v6 = await pollUntil(
+          () => router.routes('ipv6'),
+          (r) => !!find(r, '2001:db8:1::/48'),
+          15_000,
+        );
+        expect(find(v6, '2001:db8:1::/48')).toMatchObject({
+          nextHop: '2001:db8:200::1',
+          asPath: [64512],
+          communities: ['64512:100', '65535:65281'],
+          largeCommunities: ['64512:1:2'],
+        });
+
+        // A stdin announce with its own attributes, then a withdraw.
+        cli.writeLine('announce 203.0.113.128/25 --community 64512:300 --med 5');
+        const added = await pollUntil(
+          () => router.routes('ipv4'),
+          (r) => !!find(r, '203.0.113.128/25'),
+          10_000,
+        );
+        expect(find(added, '203.0.113.128/25')).toMatchObject({
+          communities: ['64512:300'],
+          med: 5,
+        });
+        cli.writeLine('withdraw 203.0.113.0/24');
+        cli.writeLine('withdraw 2001:db8:1::/48');
+        const afterWd = await pollUntil(
+          () => router.routes('ipv4'),
+          (r) => !find(r, '203.0.113.0/24'),
+          10_000,
+        );
+        expect(find(afterWd, '203.0.113.0/24')).toBeUndefined();
+        expect(
+          find(
+            await pollUntil(
+              () => router.routes('ipv6'),
+              (r) => !find(r, '2001:db8:1::/48'),
+              10_000,
+            ),
+            '2001:db8:1::/48',
+          ),
+        ).toBeUndefined();
+
+        // Router restart: the session drops, comes back, and the Adj-RIB-Out is sent again.
+        const mark = cli.lines.length;
+        await router.restart();
+        await waitEvent(cli, established, 30_000, mark);
+        const again = await pollUntil(
+          () => router.routes('ipv4'),
+          (r) => !!find(r, '203.0.113.128/25'),
+          15_000,
+        );
+        expect(find(again, '203.0.113.128/25')).toMatchObject({
+          communities: ['64512:300'],
+          med: 5,
+        });
+        expect(find(again, '203.0.113.0/24')).toBeUndefined();
+
+        // status on stdin reports the session and counters.
+        const m2 = cli.lines.length;
+        cli.writeLine('status');
+        const st = await waitEvent(cli, (e) => e.event === 'status', 5_000, m2);
+        const peers = st.peers as {
+          state: string;
+          counters: { prefixesSent: number; establishedTransitions: number };
+        }[];
+        expect(peers[0]?.state).toBe('Established');
+        expect(peers[0]?.counters.establishedTransitions).toBeGreaterThanOrEqual(2);
+        expect(peers[0]?.counters.prefixesSent).toBe(1);
+
+        // SIGTERM: Cease then exit 0.
+        cli.kill('SIGTERM');
+        expect((await cli.waitForExit(5_000)).code).toBe(0);
+        expect(
+          cli
+            .jsonLines()
+            .some(
+              (e) =>
+                e.event === 'notification' &&
+                e.direction === 'sent' &&
+                e.code === 6 &&
+                e.subcode === 2,
+            ),
+        ).toBe(true);
+      } finally {
+        await cli.stop(2_000);
+        await router.stop();
+      }
+    });
+
+    it('iBGP, 4-octet ASNs, IPv6 session: LOCAL_PREF arrives; blackholed link → our hold timer fires within the hold time', async () => {
+      const router = await starters[kind]({
+        ns: rt,
+        dir: topo.tempDir(`${kind}-ibgp`),
+        as: 4200000001,
+        routerId: '198.51.100.2',
+        localAddress: '2001:db8:200::2',
+        neighbors: [
+          {
+            address: '2001:db8:200::1',
+            as: 4200000001,
+            families: ['ipv4', 'ipv6'],
+            holdTimeSec: 3,
+          },
+        ],
+      });
+      const cli = startCli(us, [
+        'announce',
+        '--local-as',
+        '4200000001',
+        '--peer',
+        '2001:db8:200::2',
+        '--peer-as',
+        '4200000001',
+        '--local-address',
+        '2001:db8:200::1',
+        '--router-id',
+        '198.51.100.1',
+        '--hold-time',
+        '3s',
+        '--next-hop',
+        '198.51.100.1',
+        '--local-pref',
+        '250',
+        '--large-community',
+        '4200000001:7:8',
+        '203.0.113.64/26',
+        '2001:db8:2::/48',
+      ]);
+      try {
+        const up = await waitEvent(cli, established, 30_000);
+        expect(up.peer).toBe('2001:db8:200::2');
+        const v6 = await pollUntil(
+          () => router.routes('ipv6'),
+          (r) => !!find(r, '2001:db8:2::/48'),
+          15_000,
+        );
+        expect(find(v6, '2001:db8:2::/48')).toMatchObject({
+          asPath: [],
+          localPref: 250,
+          largeCommunities: ['4200000001:7:8'],
+        });
+        const v4 = await pollUntil(
+          () => router.routes('ipv4'),
+          (r) => !!find(r, '203.0.113.64/26'),
+          15_000,
+        );
+        expect(find(v4, '203.0.113.64/26')).toMatchObject({
+          asPath: [],
+          localPref: 250,
+          nextHop: '198.51.100.1',
+        });
+
+        const mark = cli.lines.length;
+        const t0 = Date.now();
+        await topo.blackhole(rt, 'v2');
+        const n = await waitEvent(
+          cli,
+          (e) => e.event === 'notification' && e.direction === 'sent',
+          10_000,
+          mark,
+        );
+        const elapsed = Date.now() - t0;
+        expect(n).toMatchObject({ code: 4, subcode: 0 });
+        // Negotiated hold 3 s; the router's last keepalive came ≤ 1 s before the blackhole.
+        expect(elapsed).toBeLessThanOrEqual(3_000 + 500);
+        await topo.clearLoss(rt, 'v2');
+        await waitEvent(cli, established, 30_000, mark);
+      } finally {
+        await topo.clearLoss(rt, 'v2').catch(() => undefined);
+        await cli.stop(2_000);
+        await router.stop();
+      }
+    });
+  });
+}
