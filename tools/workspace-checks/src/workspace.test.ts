@@ -64,6 +64,14 @@ describe('dependency rules (DESIGN.md §1) are enforced by lint', () => {
     expect(errors.join('\n')).toMatch(/@kubernetes\/client-node/);
   });
 
+  it('forbids a protocol library from importing k8s-glue', async () => {
+    const errors = await boundaryErrors(
+      'packages/ipam/src/leak.ts',
+      "import * as glue from '@ironlb/k8s-glue';\nexport const g = glue;\n",
+    );
+    expect(errors.join('\n')).toMatch(/scope:k8s/);
+  });
+
   it('forbids a library from importing a workspace tool in shipped code', async () => {
     const errors = await boundaryErrors(
       'packages/ipam/src/leak.ts',
