@@ -34,7 +34,7 @@ describe('basic verbs over HTTPS', () => {
       metadata: { name: 'cfg', namespace: ns },
       data: { a: 'b' },
     });
-    expect(created.metadata?.resourceVersion).toMatch(/^\d+$/);
+    expect((created.metadata as { resourceVersion?: string }).resourceVersion).toMatch(/^\d+$/);
     const read = await c.objects.read({
       apiVersion: 'v1',
       kind: 'ConfigMap',

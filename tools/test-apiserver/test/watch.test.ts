@@ -21,7 +21,7 @@ interface Seen {
 
 async function watch(
   path: string,
-  query: Record<string, unknown>,
+  query: Record<string, string | number | boolean | undefined>,
 ): Promise<{ events: Seen[]; done: Promise<unknown>; abort: () => void }> {
   const events: Seen[] = [];
   let resolveDone: (v: unknown) => void = () => {};
