@@ -9,4 +9,14 @@ export default defineConfig([
     sourcemap: true,
     target: 'node24',
   },
+  {
+    // The converter CLI: `npx ironlb-convert-configmap < configmap.yaml > resources.yaml`.
+    entry: { 'ironlb-convert-configmap': 'src/convert/cli.ts' },
+    format: ['esm'],
+    dts: false,
+    clean: false,
+    sourcemap: true,
+    target: 'node24',
+    banner: { js: '#!/usr/bin/env node' },
+  },
 ]);

@@ -97,14 +97,16 @@ export function renderAll(): Map<string, string> {
   const files = new Map<string, string>();
   const all: string[] = [];
   for (const k of KINDS) {
-    const y = HEADER + '---\n' + stringify(buildCrd(k), { lineWidth: 0 });
+    const y = HEADER + '---\n' + stringify(buildCrd(k), { lineWidth: 0, version: '1.1' });
     files.set(`deploy/crds/${GROUP}_${k.plural}.yaml`, y);
     all.push(y);
   }
   files.set(`deploy/crds/all.yaml`, all.join(''));
   files.set(
     'deploy/webhooks/validatingwebhookconfiguration.yaml',
-    HEADER + '---\n' + stringify(buildValidatingWebhookConfiguration(), { lineWidth: 0 }),
+    HEADER +
+      '---\n' +
+      stringify(buildValidatingWebhookConfiguration(), { lineWidth: 0, version: '1.1' }),
   );
   files.set('packages/k8s-glue/src/api/types.generated.ts', renderTypes());
   return files;
