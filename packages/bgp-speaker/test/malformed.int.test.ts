@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { Netns } from '@ironlb/netns-kit';
-import { ensureBuilt, startCli, waitEvent } from './harness.js';
+import { ensureBuilt, startCli } from './harness.js';
 
 const skip = netnsSkipReason([]);
 const rawPeer = fileURLToPath(new URL('./raw-peer.ts', import.meta.url));
