@@ -1,7 +1,7 @@
 // Starting and stopping the server in-process, and the kubeconfig that points clients at it.
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
-import { writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { KubeConfig } from '@kubernetes/client-node';
 import { ApiCore, type ApiCoreOptions } from './server/api.ts';
@@ -83,7 +83,17 @@ export async function startTestApiServer(
   if (tls) {
     // Loaded lazily: x509 generation is only needed for HTTPS.
     const { makeServingCert } = await import('./tls.ts');
-    const cert = await makeServingCert(host === '0.0.0.0' || host === '::' ? [] : [host]);
+    // With --data the serving certificate survives restarts too, so clients holding the old
+    // kubeconfig reconnect (a real API server keeps its certificate across restarts).
+    const certFile = options.dataFile ? `${options.dataFile}.tls.json` : undefined;
+    const cert =
+      certFile && existsSync(certFile)
+        ? (JSON.parse(readFileSync(certFile, 'utf8')) as Awaited<
+            ReturnType<typeof makeServingCert>
+          >)
+        : await makeServingCert(host === '0.0.0.0' || host === '::' ? [] : [host]);
+    if (certFile && !existsSync(certFile))
+      writeFileSync(certFile, JSON.stringify(cert), { mode: 0o600 });
     caPem = cert.caPem;
     server = createHttpsServer({ cert: cert.certPem + cert.caPem, key: cert.keyPem }, front.handle);
   } else {
