@@ -95,8 +95,10 @@ export function formatAddress(a: bigint): string {
     const v = Number(a & 0xffffffffn);
     return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
   }
-  const g: number[] = [];
-  for (let i = 7; i >= 0; i--) g.push(Number((a >> BigInt(i * 16)) & 0xffffn));
+  // One native conversion instead of eight BigInt shifts: this runs once per allocation.
+  const h = a.toString(16).padStart(32, '0');
+  const g: number[] = new Array<number>(8);
+  for (let i = 0; i < 8; i++) g[i] = parseInt(h.slice(i * 4, i * 4 + 4), 16);
   // Longest run of ≥ 2 zero groups is compressed, the first one on ties (RFC 5952 §4.2).
   let bestStart = -1;
   let bestLen = 1;
@@ -123,4 +125,12 @@ export function isBuggyV4(a: bigint): boolean {
   if (familyOf(a) !== IpFamily.IPv4) return false;
   const last = a & 0xffn;
   return last === 0n || last === 255n;
+}
+
+/**
+ * A Map key for an address. V8 hashes a BigInt by its lowest 64-bit digit only, so addresses that
+ * differ above bit 64 (two /64s) would all collide: IPv4 becomes a number, IPv6 a hex string.
+ */
+export function addrKey(a: bigint): number | string {
+  return a >= V4_BASE && a <= V4_TOP ? Number(a - V4_BASE) : a.toString(16);
 }

@@ -75,9 +75,12 @@ function normalize(req: AllocationRequest): Norm {
     backendKey: req.backendKey ?? '',
     ports,
     portKeys: ports.map(portKey),
-    matching: new Set(req.matchingPools ?? []),
+    matching:
+      req.matchingPools && req.matchingPools.length > 0 ? new Set(req.matchingPools) : NO_POOLS,
   };
 }
+
+const NO_POOLS: ReadonlySet<string> = new Set();
 
 function addrsFamily(addrs: readonly bigint[]): FamilyWord | undefined {
   if (addrs.length === 1) return wordOf(familyOf(addrs[0]!));
@@ -103,6 +106,7 @@ function parseAll(texts: readonly string[]): bigint[] | { bad: string } {
 export class Allocator {
   private readonly state: State;
   private readonly deps: AllocatorDeps;
+  private readonly tierCache = new Map<string, string[][]>();
 
   constructor(deps: AllocatorDeps = {}, pools?: PoolSet) {
     this.deps = deps;
@@ -160,12 +164,24 @@ export class Allocator {
       return this.allocateFromPool(n, req.requestedPool);
     }
     if (held) return this.assignParsed(n, held.addrs);
-    const tiers = orderPools(this.state.pools, n.matching);
+    const tiers = this.tiers(n.matching);
     for (const tier of tiers) {
       const r = this.allocateFromPools(n, tier);
       if (r) return r;
     }
     return this.fail(n, { reason: 'no-available-ips' });
+  }
+
+  /** orderPools, cached per set of matching pools until the pool set changes. */
+  private tiers(matching: ReadonlySet<string>): string[][] {
+    const key = [...matching].sort().join('\u0000');
+    let t = this.tierCache.get(key);
+    if (!t) {
+      t = orderPools(this.state.pools, matching);
+      if (this.tierCache.size > 1000) this.tierCache.clear();
+      this.tierCache.set(key, t);
+    }
+    return t;
   }
 
   /** MetalLB's AllocateFromPool. */
@@ -229,16 +245,24 @@ export class Allocator {
     const found: Found = { pool: poolName, IPv4: undefined, IPv6: undefined };
     const pool = this.state.pools.pools.get(poolName);
     if (!pool) return found;
-    for (const seg of pool.segments) {
-      if (only !== undefined && seg.family !== only) continue;
-      if (found[seg.family] !== undefined) continue;
-      found[seg.family] = this.state.lowestUsable(
-        seg,
+    for (const fam of only === undefined ? BOTH : only === IpFamily.IPv4 ? V4_ONLY : V6_ONLY) {
+      const list = pool.byFamily[fam];
+      const seg = this.state.firstCandidate(
+        list,
         n.service,
         n.portKeys,
         n.sharingKey,
         n.backendKey,
       );
+      if (seg) {
+        found[fam] = this.state.lowestUsable(
+          seg,
+          n.service,
+          n.portKeys,
+          n.sharingKey,
+          n.backendKey,
+        );
+      }
     }
     return found;
   }
@@ -342,7 +366,8 @@ export class Allocator {
     const all = [...this.state.services.entries()];
     for (const [svc] of all) this.state.unassign(svc);
     this.state.pools = next;
-    this.state.occupied.clear();
+    this.state.resetOccupancy();
+    this.tierCache.clear();
     const lost: LostAllocation[] = [];
     const moved: MovedAllocation[] = [];
     for (const [svc, rec] of all) {
@@ -414,6 +439,10 @@ export class Allocator {
     this.deps.onCountersChanged?.(pool);
   }
 }
+
+const BOTH = [IpFamily.IPv4, IpFamily.IPv6] as const;
+const V4_ONLY = [IpFamily.IPv4] as const;
+const V6_ONLY = [IpFamily.IPv6] as const;
 
 interface Found {
   pool: string;

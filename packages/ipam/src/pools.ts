@@ -55,6 +55,8 @@ export interface Segment {
   readonly base: bigint;
   /** Number of usable addresses in the segment (exact). */
   readonly count: bigint;
+  /** Position among the pool's segments of the same family, in listed order. */
+  readonly famPos: number;
 }
 
 /** A validated pool. */
@@ -68,6 +70,8 @@ export interface Pool {
   readonly priority: number;
   /** Segments in the order the entries are listed: MetalLB walks them in this order. */
   readonly segments: readonly Segment[];
+  /** The same segments split by family, still in listed order (Segment.famPos indexes these). */
+  readonly byFamily: { readonly IPv4: readonly Segment[]; readonly IPv6: readonly Segment[] };
   /** Usable addresses per family (avoidBuggyIPs applied), exact. */
   readonly capacityIPv4: bigint;
   readonly capacityIPv6: bigint;
@@ -107,17 +111,30 @@ function makeSegment(
   lo: bigint,
   hi: bigint,
   avoidBuggy: boolean,
+  famPos: number,
 ): Segment {
   const family = familyOf(lo);
   const skipBuggy = avoidBuggy && family === IpFamily.IPv4;
-  if (!skipBuggy) return { pool, entry, family, lo, hi, skipBuggy, base: lo, count: hi - lo + 1n };
+  if (!skipBuggy) {
+    return { pool, entry, family, lo, hi, skipBuggy, base: lo, count: hi - lo + 1n, famPos };
+  }
   let u0 = lo;
   while (u0 <= hi && isBuggyV4(u0)) u0++;
   let u1 = hi;
   while (u1 >= u0 && isBuggyV4(u1)) u1--;
-  if (u0 > u1) return { pool, entry, family, lo, hi, skipBuggy, base: 0n, count: 0n };
+  if (u0 > u1) return { pool, entry, family, lo, hi, skipBuggy, base: 0n, count: 0n, famPos };
   const base = buggyRank(u0);
-  return { pool, entry, family, lo, hi, skipBuggy, base, count: buggyRank(u1) - base + 1n };
+  return {
+    pool,
+    entry,
+    family,
+    lo,
+    hi,
+    skipBuggy,
+    base,
+    count: buggyRank(u1) - base + 1n,
+    famPos,
+  };
 }
 
 type Parsed = { lo: bigint; hi: bigint } | { error: string };
@@ -226,6 +243,7 @@ function build(specs: readonly PoolSpec[]): { set: PoolSet; issues: ConfigIssue[
     }
     const avoid = spec.avoidBuggyIPs ?? false;
     const segments: Segment[] = [];
+    const byFamily: { IPv4: Segment[]; IPv6: Segment[] } = { IPv4: [], IPv6: [] };
     let capacityIPv4 = 0n;
     let capacityIPv6 = 0n;
     spec.addresses.forEach((text, j) => {
@@ -237,7 +255,9 @@ function build(specs: readonly PoolSpec[]): { set: PoolSet; issues: ConfigIssue[
         });
         return;
       }
-      const seg = makeSegment(spec.name, j, p.lo, p.hi, avoid);
+      const list = byFamily[familyOf(p.lo)];
+      const seg = makeSegment(spec.name, j, p.lo, p.hi, avoid, list.length);
+      list.push(seg);
       segments.push(seg);
       all.push({ seg, poolIndex: i, text });
       if (seg.family === IpFamily.IPv4) capacityIPv4 += seg.count;
@@ -251,6 +271,7 @@ function build(specs: readonly PoolSpec[]): { set: PoolSet; issues: ConfigIssue[
       pinned: spec.serviceAllocation !== undefined,
       priority,
       segments,
+      byFamily,
       capacityIPv4,
       capacityIPv6,
     });

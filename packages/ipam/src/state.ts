@@ -1,7 +1,7 @@
 // The allocator's bookkeeping: who holds which address, with which sharing key, backend key and
 // ports, and which addresses of each pool segment are in use. Memory is proportional to the number
 // of allocations: nothing here is sized by a pool.
-import { formatAddress } from './addr.js';
+import { addrKey, formatAddress } from './addr.js';
 import { IpamError, IpamErrorCode } from './errors.js';
 import type { AllocationFailure, SharingDetail } from './failures.js';
 import { addressAt, ordinalOf, segmentAt, usableIn } from './pools.js';
@@ -64,13 +64,69 @@ class SortedAddrs {
 export class State {
   pools: PoolSet;
   readonly occupied = new Map<Segment, RunSet>();
-  readonly uses = new Map<bigint, AddressUse>();
+  /** addrKey(address) → its users (never a bigint key: see addrKey). */
+  readonly uses = new Map<number | string, AddressUse>();
   readonly services = new Map<string, ServiceRecord>();
   /** (sharing key, backend key) → addresses whose record carries that key; only non-empty keys. */
   private readonly shareIndex = new Map<string, SortedAddrs>();
+  /**
+   * Per pool and family (keyed by Pool.byFamily[family]): the positions of the segments that have
+   * no usable address left, so that "first segment in listed order with room" is one lookup even
+   * for pools of thousands of entries.
+   */
+  private readonly fullIdx = new Map<readonly Segment[], RunSet>();
 
   constructor(pools: PoolSet) {
     this.pools = pools;
+  }
+
+  /** Forgets all occupancy (before re-recording every allocation over a new pool set). */
+  resetOccupancy(): void {
+    this.occupied.clear();
+    this.fullIdx.clear();
+  }
+
+  private listOf(seg: Segment): readonly Segment[] | undefined {
+    return this.pools.pools.get(seg.pool)?.byFamily[seg.family];
+  }
+
+  private fullOf(list: readonly Segment[]): RunSet {
+    let rs = this.fullIdx.get(list);
+    if (!rs) {
+      rs = new RunSet();
+      for (const s of list) if (s.count === 0n) rs.add(BigInt(s.famPos));
+      this.fullIdx.set(list, rs);
+    }
+    return rs;
+  }
+
+  /**
+   * The first segment (listed order) of `list` where `service` can get an address: one with an
+   * unused address, or one holding a compatible shared address.
+   */
+  firstCandidate(
+    list: readonly Segment[],
+    service: string,
+    portKeys: readonly string[],
+    sharingKey: string,
+    backendKey: string,
+  ): Segment | undefined {
+    if (list.length === 0) return undefined;
+    let pos = Number(this.fullOf(list).firstAbsentFrom(0n));
+    if (sharingKey !== '') {
+      const idx = this.shareIndex.get(shareId(sharingKey, backendKey));
+      const first = list[0]!;
+      if (idx) {
+        for (const a of idx.xs) {
+          const use = this.uses.get(addrKey(a))!;
+          const seg = use.seg;
+          if (seg.famPos >= pos || seg.pool !== first.pool || seg.family !== first.family) continue;
+          if (!usableIn(seg, a) || !portsFree(use, service, portKeys)) continue;
+          pos = seg.famPos;
+        }
+      }
+    }
+    return list[pos];
   }
 
   private runsOf(seg: Segment): RunSet {
@@ -103,7 +159,7 @@ export class State {
     sharingKey: string,
     backendKey: string,
   ): AllocationFailure | undefined {
-    const use = this.uses.get(addr);
+    const use = this.uses.get(addrKey(addr));
     if (!use) return undefined;
     const detail = sharingDetail(use.sharingKey, use.backendKey, sharingKey, backendKey);
     if (detail !== undefined) {
@@ -160,16 +216,7 @@ export class State {
       const a = xs[i]!;
       if (a > seg.hi || (free !== undefined && a > free)) break;
       if (!usableIn(seg, a)) continue;
-      const use = this.uses.get(a)!;
-      let clash = false;
-      for (const pk of portKeys) {
-        const cur = use.ports.get(pk);
-        if (cur !== undefined && cur !== service) {
-          clash = true;
-          break;
-        }
-      }
-      if (!clash) return a;
+      if (portsFree(this.uses.get(addrKey(a))!, service, portKeys)) return a;
     }
     return free;
   }
@@ -178,7 +225,8 @@ export class State {
   assign(service: string, rec: ServiceRecord): void {
     this.unassign(service);
     for (const a of rec.addrs) {
-      let use = this.uses.get(a);
+      const key = addrKey(a);
+      let use = this.uses.get(key);
       if (!use) {
         const seg = segmentAt(this.pools, a);
         if (!seg) throw new IpamError(IpamErrorCode.Internal, `no segment for ${formatAddress(a)}`);
@@ -189,8 +237,13 @@ export class State {
           sharingKey: rec.sharingKey,
           backendKey: rec.backendKey,
         };
-        this.uses.set(a, use);
-        this.runsOf(seg).add(ordinalOf(seg, a));
+        this.uses.set(key, use);
+        const rs = this.runsOf(seg);
+        rs.add(ordinalOf(seg, a));
+        if (seg.count <= MAX_SAFE && rs.size === Number(seg.count)) {
+          const list = this.listOf(seg);
+          if (list) this.fullOf(list).add(BigInt(seg.famPos));
+        }
         this.indexKey(a, use.sharingKey, use.backendKey, true);
       } else if (use.sharingKey !== rec.sharingKey || use.backendKey !== rec.backendKey) {
         this.indexKey(a, use.sharingKey, use.backendKey, false);
@@ -210,7 +263,8 @@ export class State {
     if (!rec) return undefined;
     this.services.delete(service);
     for (const a of rec.addrs) {
-      const use = this.uses.get(a);
+      const key = addrKey(a);
+      const use = this.uses.get(key);
       if (!use) throw new IpamError(IpamErrorCode.Internal, `incoherent state for ${service}`);
       for (const pk of rec.portKeys) {
         if (use.ports.get(pk) === service) use.ports.delete(pk);
@@ -219,9 +273,11 @@ export class State {
       // Unlike MetalLB (which forgets the sharing key once no ports remain, even with users left),
       // the record lives exactly as long as the address has users.
       if (use.users.size === 0) {
-        this.uses.delete(a);
+        this.uses.delete(key);
         this.indexKey(a, use.sharingKey, use.backendKey, false);
         this.occupied.get(use.seg)?.delete(ordinalOf(use.seg, a));
+        const list = this.listOf(use.seg);
+        if (list && use.seg.count > 0n) this.fullIdx.get(list)?.delete(BigInt(use.seg.famPos));
       }
     }
     return rec;
@@ -245,7 +301,7 @@ export class State {
 
   /** Users of an address, sorted. */
   usersOf(a: bigint): string[] {
-    const use = this.uses.get(a);
+    const use = this.uses.get(addrKey(a));
     return use ? [...use.users.keys()].sort() : [];
   }
 
@@ -260,6 +316,16 @@ export class State {
     }
     return { v4, v6 };
   }
+}
+
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+
+function portsFree(use: AddressUse, service: string, portKeys: readonly string[]): boolean {
+  for (const pk of portKeys) {
+    const cur = use.ports.get(pk);
+    if (cur !== undefined && cur !== service) return false;
+  }
+  return true;
 }
 
 /** MetalLB's sharingOK as data: undefined when the keys allow sharing. */
