@@ -50,8 +50,8 @@ export type { ClusterResources, ParseOptions } from './config/resources.js';
 export { anySelectorMatches, selectorMatches } from './config/selector.js';
 export { parseCommunity } from './config/community.js';
 export { formatGoDuration, parseGoDuration } from './config/duration.js';
-export { toIpamPools } from './config/ipam.js';
-export type { IpamPoolSpec } from './config/ipam.js';
+export { matchingPools, poolMatchesService, toIpamPools } from './config/ipam.js';
+export type { ServiceIdentity } from './config/ipam.js';
 export type {
   AddressBlock,
   BfdProfileConfig,

@@ -1,25 +1,44 @@
-// Mapping from the domain config to the pool specs @ironlb/ipam takes. At the time of
-// writing packages/ipam exported no pool type yet, so this is the plain shape k8s-glue
-// promises; when ipam lands its PoolSpec, this function is where the two meet.
-// Namespace and service selectors stay in k8s-glue (DESIGN.md §1): ipam gets names only.
-import type { DomainConfig } from './types.js';
+// The meeting point with @ironlb/ipam: pools in the shape ipam's parsePools() takes, and the
+// service-to-pinned-pool matching that ipam leaves to k8s-glue (AllocationRequest.matchingPools).
+// Namespace and service selectors are evaluated here, never in ipam (DESIGN.md §1).
+import type { PoolSpec } from '@ironlb/ipam';
+import { anySelectorMatches } from './selector.js';
+import type { DomainConfig, PoolConfig } from './types.js';
 
-export interface IpamPoolSpec {
-  readonly name: string;
-  /** Canonical CIDRs in the order written (allocation walks them in this order, MetalLB §3). */
-  readonly cidrs: readonly string[];
-  readonly autoAssign: boolean;
-  readonly avoidBuggyIPs: boolean;
-  /** Present when the pool has a serviceAllocation block ("pinned" pool). */
-  readonly priority?: number;
-}
-
-export function toIpamPools(config: DomainConfig): IpamPoolSpec[] {
+export function toIpamPools(config: DomainConfig): PoolSpec[] {
   return config.pools.map((p) => ({
     name: p.name,
-    cidrs: p.cidrs,
+    // ipam parses the entries itself (same MetalLB syntax) and keeps their listed order.
+    addresses: p.blocks.map((b) => b.source),
     autoAssign: p.autoAssign,
     avoidBuggyIPs: p.avoidBuggyIPs,
-    ...(p.serviceAllocation ? { priority: p.serviceAllocation.priority } : {}),
+    ...(p.serviceAllocation
+      ? { serviceAllocation: { priority: p.serviceAllocation.priority } }
+      : {}),
   }));
+}
+
+/** What k8s-glue knows about a Service for pool pinning. */
+export interface ServiceIdentity {
+  readonly namespace: string;
+  readonly labels?: Readonly<Record<string, string>>;
+}
+
+/**
+ * MetalLB's isPoolCompatibleWithService for pinned pools: the namespace must be listed (or
+ * selected) when namespaces are given, and a service selector must match when selectors are
+ * given; both when both are. A priority-only block matches every service.
+ */
+export function poolMatchesService(pool: PoolConfig, svc: ServiceIdentity): boolean {
+  const sa = pool.serviceAllocation;
+  if (!sa) return false;
+  if (sa.namespaces.length > 0 && !sa.namespaces.includes(svc.namespace)) return false;
+  if (sa.serviceSelectors.length > 0 && !anySelectorMatches(sa.serviceSelectors, svc.labels))
+    return false;
+  return true;
+}
+
+/** AllocationRequest.matchingPools for one service. */
+export function matchingPools(config: DomainConfig, svc: ServiceIdentity): string[] {
+  return config.pools.filter((p) => poolMatchesService(p, svc)).map((p) => p.name);
 }
