@@ -331,6 +331,7 @@ class Stepper {
       case 'OpenConfirm':
         if (m.type === 'keepalive') {
           c.phase = 'Established';
+          this.s.lastReason = 'KEEPALIVE received';
           this.restartHold(c);
           this.s.failures = 0;
           this.actions.push({
@@ -442,6 +443,7 @@ class Stepper {
       if (loser === c) return;
     }
     c.phase = 'OpenConfirm';
+    this.s.lastReason = 'OPEN received';
     this.actions.push({ type: 'send', conn: c.id, kind: 'keepalive', bytes: encodeKeepalive() });
     if (holdTimeSec === 0) {
       c.holdAt = null;
