@@ -119,7 +119,7 @@ async function captureOne(
     const streams = new Map<number, Buffer[]>();
     for (const p of packets) {
       const f = decodeFrame(p.data);
-      if (!f.tcp || f.tcp.srcPort !== 179 || f.tcp.payload.length === 0) continue;
+      if (!f?.tcp || f.tcp.srcPort !== 179 || f.tcp.payload.length === 0) continue;
       const list = streams.get(f.tcp.dstPort) ?? [];
       list.push(Buffer.from(f.tcp.payload));
       streams.set(f.tcp.dstPort, list);
