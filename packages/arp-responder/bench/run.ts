@@ -5,7 +5,10 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BenchReport, summarize } from '@ironlb/bench-kit';
 import type { Netns, NsProcess } from '@ironlb/netns-kit';
-import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
+import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
+import type { CapturedPacket } from '@ironlb/netns-kit';
+import { formatIPv4 } from '@ironlb/raw-link';
+import { ArpOp, decodeArpFrame } from '../src/index.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const KERNEL_IP = '198.51.100.2';
@@ -72,9 +75,33 @@ async function cpuUnderLoad(
   return { cpuMsPerSec: (ticks * TICK_MS) / secs, pps: (2 * tx) / secs };
 }
 
+/** Request→reply time on the wire at the responder's interface (tcpdump kernel timestamps). */
+function wireLatenciesUs(packets: CapturedPacket[], ip: string): number[] {
+  const out: number[] = [];
+  let pending: number | undefined;
+  for (const pk of packets) {
+    let f;
+    try {
+      f = decodeArpFrame(pk.data);
+    } catch {
+      continue;
+    }
+    if (f.arp.op === ArpOp.Request && formatIPv4(f.arp.targetIp) === ip) pending = pk.timeUs;
+    else if (
+      f.arp.op === ArpOp.Reply &&
+      formatIPv4(f.arp.senderIp) === ip &&
+      pending !== undefined
+    ) {
+      out.push(pk.timeUs - pending);
+      pending = undefined;
+    }
+  }
+  return out;
+}
+
 async function main() {
   const report = new BenchReport('arp-responder');
-  const skip = netnsSkipReason(['arping', 'ping']);
+  const skip = netnsSkipReason(['arping', 'ping', 'tcpdump']);
   if (skip) {
     console.log(`arp-responder bench SKIPPED: ${skip}`);
     return;
@@ -90,37 +117,65 @@ async function main() {
     const kernel: number[] = [];
     const ours: number[] = [];
     await arpingUs(client, VIP, 20); // warm-up (JIT, page faults)
-    for (let i = 0; i < ROUNDS; i++) {
-      kernel.push(...(await arpingUs(client, KERNEL_IP, PINGS_PER_ROUND)));
-      ours.push(...(await arpingUs(client, VIP, PINGS_PER_ROUND)));
+    const wire = await Tcpdump.start(resp, 'v2', 'arp');
+    let packets: CapturedPacket[];
+    try {
+      for (let i = 0; i < ROUNDS; i++) {
+        kernel.push(...(await arpingUs(client, KERNEL_IP, PINGS_PER_ROUND)));
+        ours.push(...(await arpingUs(client, VIP, PINGS_PER_ROUND)));
+      }
+    } finally {
+      packets = await wire.stop();
     }
     const k = summarize(kernel);
     const o = summarize(ours);
+    // Headline: request→reply time on the wire at the responder's interface, from tcpdump's kernel
+    // timestamps. arping's own RTT is shown too but is not trustworthy for a userspace responder on
+    // a small VM: arping (2.23) stamps the send time after pcap_inject returns, and when our
+    // responder is woken on the same CPU it can run before arping does, so RTTs come out too short.
+    const anchorName = 'Linux kernel, own address';
+    const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
+    const wo = summarize(wireLatenciesUs(packets, VIP));
     report.add({
-      name: 'ARP reply latency p50 (arping RTT)',
+      name: 'ARP reply latency p50 (request→reply on the wire, tcpdump at the responder)',
+      value: wo.p50,
+      unit: 'µs',
+      anchor: wk.p50,
+      anchorName,
+      target: '≤ 200 µs',
+      pass: wo.p50 <= 200,
+      note: `n=${wo.count}/${wk.count}`,
+    });
+    report.add({
+      name: 'ARP reply latency p99 (on the wire)',
+      value: wo.p99,
+      unit: 'µs',
+      anchor: wk.p99,
+      anchorName,
+      target: '≤ 2000 µs',
+      pass: wo.p99 <= 2000,
+    });
+    report.add({
+      name: 'ARP reply latency max (on the wire)',
+      value: wo.max,
+      unit: 'µs',
+      anchor: wk.max,
+      anchorName,
+    });
+    report.add({
+      name: 'arping-reported RTT p50 (unreliable here, see bench/run.ts)',
       value: o.p50,
       unit: 'µs',
       anchor: k.p50,
-      anchorName: 'Linux kernel, own address',
-      target: '≤ 200 µs',
-      pass: o.p50 <= 200,
+      anchorName,
       note: `n=${o.count}/${k.count}`,
     });
     report.add({
-      name: 'ARP reply latency p99 (arping RTT)',
+      name: 'arping-reported RTT p99',
       value: o.p99,
       unit: 'µs',
       anchor: k.p99,
-      anchorName: 'Linux kernel, own address',
-      target: '≤ 2000 µs',
-      pass: o.p99 <= 2000,
-    });
-    report.add({
-      name: 'ARP reply latency max',
-      value: o.max,
-      unit: 'µs',
-      anchor: k.max,
-      anchorName: 'Linux kernel, own address',
+      anchorName,
     });
     const lossPct = 100 * (1 - o.count / (ROUNDS * PINGS_PER_ROUND));
     report.add({ name: 'arping requests unanswered (responder)', value: lossPct, unit: '%' });

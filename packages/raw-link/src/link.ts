@@ -25,7 +25,7 @@ export interface LinkOpenOptions {
    * process. A function receives the interface MAC (to exclude frames the host itself sends).
    */
   filter: string | ((mac: Mac) => string);
-  /** Kernel capture ring size in bytes. Default 1 MiB (ARP/NDP frames are small). */
+  /** Kernel capture ring size in bytes. Default 4 MiB: a burst of ~30k small frames (an ARP storm) fits while the event loop is busy. */
   bufferSizeBytes?: number;
 }
 

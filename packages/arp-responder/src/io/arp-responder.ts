@@ -14,7 +14,7 @@ export interface ArpResponderOptions {
   burstDurationMs?: number;
   /** Periodic gratuitous ARP after the burst, milliseconds; 0 = off. Default 0 (MetalLB #2910 for why you may want it). */
   refreshIntervalMs?: number;
-  /** Kernel capture buffer, bytes. Default 1 MiB. */
+  /** Kernel capture buffer, bytes. Default 4 MiB. */
   bufferSizeBytes?: number;
 }
 

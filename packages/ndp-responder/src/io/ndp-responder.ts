@@ -25,7 +25,7 @@ export interface NdpResponderOptions {
   burstDurationMs?: number;
   /** Periodic unsolicited NA after the burst, milliseconds; 0 = off. Default 0 (see MetalLB #2910). */
   refreshIntervalMs?: number;
-  /** Kernel capture buffer, bytes. Default 1 MiB. */
+  /** Kernel capture buffer, bytes. Default 4 MiB. */
   bufferSizeBytes?: number;
 }
 

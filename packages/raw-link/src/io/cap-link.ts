@@ -78,7 +78,7 @@ export function openCapLink(iface: string, options: LinkOpenOptions): Link {
   const filter = typeof options.filter === 'function' ? options.filter(mac) : options.filter;
   let linkType: string;
   try {
-    linkType = cap.open(iface, filter, options.bufferSizeBytes ?? 1 << 20, buffer);
+    linkType = cap.open(iface, filter, options.bufferSizeBytes ?? 4 << 20, buffer);
   } catch (cause) {
     throw new RawLinkError(
       RawLinkErrorCode.OpenFailed,

@@ -20,7 +20,7 @@ export interface L2ResponderDeps {
 export interface L2ResponderOptions {
   /** Interface to answer on. */
   iface: string;
-  /** Kernel capture buffer in bytes. Default 1 MiB. */
+  /** Kernel capture buffer in bytes. Default 4 MiB. */
   bufferSizeBytes?: number;
 }
 
