@@ -1,0 +1,126 @@
+/**
+ * The machine's state: plain data, no I/O. Deadlines are absolute machine times (ms).
+ */
+import type { Meta } from '../codec/messages.js';
+import { BroadcastQueue } from './broadcasts.js';
+import type { MachineStats, MemberStatus } from './types.js';
+
+export interface Member {
+  name: string;
+  addr: string;
+  meta: Meta;
+  incarnation: number;
+  status: MemberStatus;
+  /** When status last changed, ms (for gossip-to-the-dead and reaping). */
+  sinceMs: number;
+}
+
+/** A running Lifeguard suspicion (suspicion.go). */
+export interface Suspicion {
+  incarnation: number;
+  startMs: number;
+  minMs: number;
+  maxMs: number;
+  /** Confirmations wanted to reach minMs (0 = timer is minMs from the start). */
+  k: number;
+  /** Members that suspected independently, the first accuser included. */
+  accusers: Set<string>;
+  deadlineMs: number;
+}
+
+/** The probe round in flight (state.go probeNode). */
+export interface ProbeRound {
+  target: string;
+  seq: number;
+  startMs: number;
+  /** Direct-ack deadline; null once the indirect phase has begun. */
+  ackDeadlineMs: number | null;
+  endMs: number;
+  expectedNacks: number;
+  nacks: number;
+  tcpToken: number | null;
+  tcpOk: boolean;
+}
+
+/** An indirect ping we run on behalf of a requester (SWIM ping-req). */
+export interface Forward {
+  requester: string;
+  origSeq: number;
+  wantNack: boolean;
+  deadlineMs: number;
+}
+
+export type StreamPurpose =
+  | { kind: 'join'; seed: string }
+  | { kind: 'push-pull'; peer: string }
+  | { kind: 'reconnect'; peer: string }
+  | { kind: 'tcp-ping'; seq: number };
+
+export interface MachineState {
+  self: Member;
+  members: Map<string, Member>;
+  started: boolean;
+  leaving: boolean;
+  probeOrder: string[];
+  probeIndex: number;
+  probe: ProbeRound | null;
+  nextProbeMs: number;
+  nextGossipMs: number;
+  nextPushPullMs: number;
+  nextReapMs: number;
+  nextReconnectMs: number;
+  seq: number;
+  forwards: Map<number, Forward>;
+  suspicions: Map<string, Suspicion>;
+  /** Lifeguard local health multiplier, 0..awarenessMaxMultiplier−1. */
+  awareness: number;
+  queue: BroadcastQueue;
+  nextToken: number;
+  streams: Map<number, StreamPurpose>;
+  joinPending: number;
+  joinOk: number;
+  joinFailed: string[];
+  stats: MachineStats;
+}
+
+export function initialState(name: string, addr: string, meta: Meta, nowMs: number): MachineState {
+  return {
+    self: { name, addr, meta, incarnation: 0, status: 'alive', sinceMs: nowMs },
+    members: new Map(),
+    started: false,
+    leaving: false,
+    probeOrder: [],
+    probeIndex: 0,
+    probe: null,
+    nextProbeMs: Infinity,
+    nextGossipMs: Infinity,
+    nextPushPullMs: Infinity,
+    nextReapMs: Infinity,
+    nextReconnectMs: Infinity,
+    seq: 0,
+    forwards: new Map(),
+    suspicions: new Map(),
+    awareness: 0,
+    queue: new BroadcastQueue(),
+    nextToken: 1,
+    streams: new Map(),
+    joinPending: 0,
+    joinOk: 0,
+    joinFailed: [],
+    stats: {
+      probes: 0,
+      probeFailures: 0,
+      indirectProbes: 0,
+      tcpFallbacks: 0,
+      tcpFallbackSuccesses: 0,
+      refutations: 0,
+      suspicionsStarted: 0,
+      confirmations: 0,
+      deathsDeclared: 0,
+      packetsIn: 0,
+      messagesIn: 0,
+      packetsOut: 0,
+      pushPulls: 0,
+    },
+  };
+}
