@@ -1,4 +1,4 @@
-// `npm run bench [-- project...]`: runs the uncached `bench` target of every project (or the ones
+// `npm run bench [-- project...] [--collect]`: runs the uncached `bench` target of every project (or the ones
 // named), one at a time because the machines are small and noisy, then refreshes BENCHMARKS.md
 // from bench-results/<project>.json. Sections of projects not run this time are kept as they were.
 import { spawnSync } from 'node:child_process';
@@ -9,14 +9,16 @@ import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 process.chdir(root);
-const only = process.argv.slice(2);
+// `--collect` only regenerates BENCHMARKS.md from the JSON files already in bench-results/.
+const collect = process.argv.includes('--collect');
+const only = process.argv.slice(2).filter((a) => a !== '--collect');
 const env = { ...process.env, NX_DAEMON: 'false', NX_TUI: 'false' };
 
 const args = only.length
   ? ['nx', 'run-many', '-t', 'bench', '-p', ...only, '--parallel=1', '--output-style=stream']
   : ['nx', 'run-many', '-t', 'bench', '--parallel=1', '--output-style=stream'];
-const started = Date.now();
-const r = spawnSync('npx', args, { stdio: 'inherit', env });
+const started = collect ? 0 : Date.now();
+const r = collect ? { status: 0 } : spawnSync('npx', args, { stdio: 'inherit', env });
 const ran = new Set();
 const resultsDir = join(root, 'bench-results');
 const results = existsSync(resultsDir)
