@@ -99,3 +99,8 @@ export type {
   WebhookKubeClient,
 } from './webhook/kube-client.js';
 export { WEBHOOK_CONFIGURATION_NAME, buildValidatingWebhookConfiguration } from './crd/render.js';
+
+// The legacy ConfigMap converter.
+export { convertConfig, convertConfigMap, renderResources } from './convert/configmap.js';
+export type { ConvertResult, ConvertedResources } from './convert/configmap.js';
+export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.js';
