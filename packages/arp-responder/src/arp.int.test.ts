@@ -197,6 +197,51 @@ describe.skipIf(skip)(
       }
     });
 
+    it('ironlb-l2 --refresh-interval re-announces periodically after the burst (MetalLB #2910)', async () => {
+      const cap = await Tcpdump.start(client, 'v1', 'arp');
+      const p = resp.spawn([
+        nodeBinary(),
+        cli,
+        'announce',
+        '-i',
+        'v2',
+        '--log-level',
+        'warn',
+        '--burst-duration',
+        '0',
+        '--refresh-interval',
+        '1s',
+        '198.51.100.50',
+      ]);
+      let garps: number[] = [];
+      try {
+        await p.waitForLine(/"event":"ready"/, 10_000);
+        await new Promise((r) => setTimeout(r, 3_500));
+        p.kill('SIGTERM');
+        expect((await p.waitForExit(5_000)).code).toBe(0);
+      } finally {
+        p.kill('SIGKILL');
+        garps = (await cap.stop())
+          .filter((pk) => {
+            const f = decodeArpFrame(pk.data);
+            return (
+              formatIPv4(f.arp.senderIp) === '198.51.100.50' &&
+              formatIPv4(f.arp.targetIp) === '198.51.100.50' &&
+              f.arp.op === ArpOp.Request
+            );
+          })
+          .map((pk) => pk.timeUs);
+      }
+      const reasons = p
+        .jsonLines<Ev>()
+        .filter((e) => e.event === 'gratuitous')
+        .map((e) => e.reason);
+      expect(reasons).toEqual(['burst', 'refresh', 'refresh', 'refresh']);
+      expect(garps).toHaveLength(4);
+      for (let i = 1; i < garps.length; i++)
+        expect(Math.abs((garps[i]! - garps[i - 1]!) / 1000 - 1000)).toBeLessThan(150);
+    });
+
     it('rejects bad arguments with a one-line error and exit code 2', async () => {
       const bad = [
         ['announce', '--interface', 'nosuch0', VIP],
