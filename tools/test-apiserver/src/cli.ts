@@ -37,7 +37,11 @@ async function main(): Promise<void> {
     process.stdout.write(`${USAGE}\n`);
     return;
   }
-  const opts: TestApiServerOptions = { listen: values.listen, tls: !values.http };
+  const opts: TestApiServerOptions = {
+    listen: values.listen,
+    tls: !values.http,
+    withoutClient: true,
+  };
   if (values.kubeconfig) opts.kubeconfigPath = values.kubeconfig;
   if (values.data) opts.dataFile = values.data;
   if (values['service-cluster-ip-range'])

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, type Server } from 'node:http';
 import { createServer as createHttpsServer } from 'node:https';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
-import { KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiCore, type ApiCoreOptions } from './server/api.ts';
 import { createHttpFront, type HttpOptions } from './server/http.ts';
 
@@ -14,6 +14,8 @@ export interface TestApiServerOptions extends ApiCoreOptions, HttpOptions {
   tls?: boolean;
   /** Where to write a kubeconfig for this server; undefined = do not write one. */
   kubeconfigPath?: string;
+  /** Do not load @kubernetes/client-node (kubeConfig() then throws). Default false. */
+  withoutClient?: boolean;
   /** Persist objects in this file across restarts (see StoreOptions.dataFile). */
   dataFile?: string;
 }
@@ -74,6 +76,8 @@ export function kubeconfigFor(url: string, caPem: string | undefined): string {
 export async function startTestApiServer(
   options: TestApiServerOptions = {},
 ): Promise<TestApiServer> {
+  // client-node is loaded only for kubeConfig(): the CLI process does not need it.
+  const client = options.withoutClient ? undefined : await import('@kubernetes/client-node');
   const core = new ApiCore(options);
   const front = createHttpFront(core, options);
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:0');
@@ -118,7 +122,8 @@ export async function startTestApiServer(
     caPem,
     core,
     kubeConfig() {
-      const kc = new KubeConfig();
+      if (!client) throw new Error('started withoutClient: load the kubeconfig text yourself');
+      const kc = new client.KubeConfig();
       kc.loadFromString(kubeconfigText);
       return kc;
     },

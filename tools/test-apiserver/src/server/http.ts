@@ -43,9 +43,11 @@ function send(
   contentType = 'application/json',
 ): void {
   const data = typeof body === 'string' ? body : JSON.stringify(body);
-  const headers: Record<string, string | string[]> = {
+  // Content-Length (not chunked) lets Node send headers and body in one write.
+  const headers: Record<string, string | string[] | number> = {
     'Content-Type': contentType,
     'Cache-Control': 'no-cache, private',
+    'Content-Length': Buffer.byteLength(data),
   };
   if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
   res.writeHead(status, headers);
