@@ -40,6 +40,8 @@ export function objectKey(namespace: string | undefined, name: string): string {
 
 export class Store {
   private readonly buckets = new Map<string, Map<string, KubeObject>>();
+  /** Sorted keys per bucket, dropped when a key is added or removed (not on modification). */
+  private readonly sortedKeys = new Map<string, string[]>();
   private readonly log: StoreEvent[] = [];
   private logStart = 0;
   private readonly listeners = new Set<Listener>();
@@ -84,7 +86,11 @@ export class Store {
   list(bucket: string, namespace?: string): KubeObject[] {
     const b = this.buckets.get(bucket);
     if (!b) return [];
-    const keys = [...b.keys()].sort();
+    let keys = this.sortedKeys.get(bucket);
+    if (!keys) {
+      keys = [...b.keys()].sort();
+      this.sortedKeys.set(bucket, keys);
+    }
     const out: KubeObject[] = [];
     const prefix = namespace ? `${namespace}/` : undefined;
     for (const k of keys) {
@@ -104,6 +110,7 @@ export class Store {
     const b = this.bucket(bucket);
     const prev = b.get(key);
     this.revision = Number(obj.metadata.resourceVersion);
+    if (!prev) this.sortedKeys.delete(bucket);
     b.set(key, obj);
     this.emit({ rv: this.revision, type, bucket, obj, prev });
   }
@@ -114,6 +121,7 @@ export class Store {
     const prev = b.get(key);
     if (!prev) return;
     this.revision = Number(final.metadata.resourceVersion);
+    this.sortedKeys.delete(bucket);
     b.delete(key);
     this.emit({ rv: this.revision, type: 'DELETED', bucket, obj: final, prev });
   }
@@ -197,6 +205,7 @@ export class Store {
     for (const [name, objs] of Object.entries(doc.buckets)) {
       const b = this.bucket(name);
       for (const o of objs) b.set(objectKey(o.metadata.namespace, o.metadata.name ?? ''), o);
+      this.sortedKeys.delete(name);
     }
   }
 }
