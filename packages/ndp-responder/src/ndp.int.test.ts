@@ -170,7 +170,7 @@ describe.skipIf(skip)(`ndp takeover on a switch${skip ? ' — SKIPPED: ' + skip 
     await topo?.destroy();
   });
 
-  it("the client's neighbour table moves to the new responder's MAC on takeover (unsolicited NA, O=1)", async () => {
+  it("the client's neighbour table moves to the new responder's MAC on takeover (unsolicited NA, O=1); a split brain is reported as conflicts", async () => {
     topo = await Topology.create('ndptk');
     const sw = await topo.addNamespace('sw');
     const client = await topo.addNamespace('client');
@@ -202,6 +202,19 @@ describe.skipIf(skip)(`ndp takeover on a switch${skip ? ' — SKIPPED: ' + skip 
         await new Promise((r) => setTimeout(r, 100));
       expect(now).toBe(mac2);
       expect((await ndisc6(client, 'v1', VIP)).mac).toBe(mac2);
+      // split brain: node 1 announces again while node 2 still does — both report the other
+      const fromA = a.lines.length;
+      const fromB = b.lines.length;
+      await command(a, `announce ${VIP}`);
+      await command(b, `announce ${VIP}`); // re-triggers b's burst in case it already ended
+      const ca = JSON.parse(
+        await a.waitForLine(/"event":"conflict"/, 10_000, { from: fromA }),
+      ) as Record<string, unknown>;
+      const cb = JSON.parse(
+        await b.waitForLine(/"event":"conflict"/, 10_000, { from: fromB }),
+      ) as Record<string, unknown>;
+      expect(ca).toMatchObject({ address: VIP, otherMac: mac2, kind: 'announcement' });
+      expect(cb).toMatchObject({ address: VIP, otherMac: mac1, kind: 'announcement' });
     } finally {
       await a.stop();
       await b.stop();
