@@ -6,6 +6,7 @@ import { AS_TRANS, BGP_PORT, CeaseSubcode } from '../codec/constants.js';
 import { parseAddress, parsePrefix, prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { DEFAULT_SESSION_CONFIG } from '../machine/session.js';
+import { attributesKeyOf } from '../machine/rib.js';
 import type { Route, RouteAttributes } from '../machine/rib.js';
 import { netTransport } from './net-transport.js';
 import { noMetrics, silentLogger, systemClock } from './deps.js';
@@ -239,7 +240,8 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
         );
       }
       const key = prefixKey(p);
-      routes.set(key, { prefix: p, attributes: { ...attrs } });
+      const attributes = { ...attrs };
+      routes.set(key, { prefix: p, attributes, attributesKey: attributesKeyOf(attributes) });
       dirty.add(key);
       scheduleFlush();
     },

@@ -25,6 +25,15 @@ export interface RouteAttributes {
 export interface Route {
   prefix: Prefix;
   attributes: RouteAttributes;
+  /**
+   * A stable text key of `attributes` (routes with equal keys share attributes). Computed once at
+   * announce time so planning 10k routes does not serialise 10k attribute sets; derived if absent.
+   */
+  attributesKey?: string;
+}
+
+export function attributesKeyOf(a: RouteAttributes): string {
+  return JSON.stringify(a);
 }
 
 /** Per-peer facts the planner needs. */
@@ -110,11 +119,23 @@ export function planUpdates(
   >();
   const skipped: string[] = [];
   const withdrawnKeys: string[] = [];
+  const memo = new Map<string, { attrs: PathAttributes; nextHops: string[]; sig: string } | null>();
   const announcedKeys: string[] = [];
   for (const key of keys) {
     const r = desired.get(key);
     const had = adjOut.get(key);
-    const eff = r && ctx.families.has(r.prefix.family) ? effectiveAttributes(r, ctx) : null;
+    // Effective attributes depend only on (family, attributes, peer): memoise per plan.
+    let eff: { attrs: PathAttributes; nextHops: string[]; sig: string } | null = null;
+    if (r && ctx.families.has(r.prefix.family)) {
+      const memoKey = `${r.prefix.family}|${r.attributesKey ?? attributesKeyOf(r.attributes)}`;
+      const cached = memo.get(memoKey);
+      if (cached !== undefined) eff = cached;
+      else {
+        const e = effectiveAttributes(r, ctx);
+        eff = e ? { ...e, sig: signature(e.attrs, e.nextHops) } : null;
+        memo.set(memoKey, eff);
+      }
+    }
     if (r && ctx.families.has(r.prefix.family) && !eff) skipped.push(formatPrefix(r.prefix));
     if (!eff) {
       if (had !== undefined) {
@@ -124,7 +145,7 @@ export function planUpdates(
       }
       continue;
     }
-    const sig = signature(eff.attrs, eff.nextHops);
+    const sig = eff.sig;
     const fam = (r as Route).prefix.family;
     const stored = `${fam === 'ipv4' ? '4' : '6'}${sig}`;
     if (had === stored) continue;
