@@ -13,6 +13,10 @@ setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
 const quick = process.env.IPAM_BENCH_QUICK === '1';
 const report = new BenchReport('ipam');
+const started = performance.now();
+function stage(name: string): void {
+  process.stderr.write(`[${((performance.now() - started) / 1000).toFixed(1)} s] ${name}\n`);
+}
 
 // Deterministic PRNG (mulberry32) so every run does the same work.
 function rng(seed: number): () => number {
@@ -70,6 +74,7 @@ const v4 = (i: number): AllocationRequest => ({ service: `ns/svc-${i}`, ipFamili
 const v6 = (i: number): AllocationRequest => ({ service: `ns/svc-${i}`, ipFamilies: ['IPv6'] });
 const N = quick ? 10_000 : 100_000;
 
+stage('fill /8 and /64');
 // 1. 100k allocations from a /8 and from a /64 (target: < 1 s in total).
 {
   const a8 = createAllocator({}, { pools: [{ name: 'p8', addresses: ['10.0.0.0/8'] }] });
@@ -158,6 +163,7 @@ churn(
   v4,
 );
 
+stage('sharing');
 // 3. Sharing keys: 1000 keys, services of a key share an address until their ports collide.
 churn(
   'sharing keys (1000 keys, 10 ports)',
@@ -172,6 +178,7 @@ churn(
   }),
 );
 
+stage('fragmented');
 // 4. Fragmented pools: 4096 small ranges listed in scrambled order, avoidBuggyIPs, dual-stack.
 {
   const rand = rng(7);
@@ -198,6 +205,7 @@ churn(
   );
 }
 
+stage('anchor');
 // 5. Anchor: the same fill through the naive first-free scan, at 1k / 10k / 50k services.
 for (const n of quick ? [1_000, 5_000] : [1_000, 10_000, 50_000]) {
   const pools: PoolSpec[] = [{ name: 'p', addresses: ['10.4.0.0/16'] }];
@@ -211,6 +219,7 @@ for (const n of quick ? [1_000, 5_000] : [1_000, 10_000, 50_000]) {
   const fastMs = cpuMs(() => {
     for (let i = 0; i < n; i++) fast.allocate(v4(i));
   });
+  stage(`naive ${n}`);
   const naive = new NaiveAllocator(pools);
   const naiveMs = cpuMs(() => {
     for (let i = 0; i < n; i++) naive.allocate(v4(i));

@@ -60,12 +60,15 @@ function normalize(req: AllocationRequest): Norm {
       `request.ipFamilies must be 1 or 2 distinct families, got ${JSON.stringify(fams)}`,
     );
   }
-  const ports = (req.ports ?? []).map((p) => {
-    if (!Number.isInteger(p.port) || p.port < 0 || p.port > 65535 || !p.protocol) {
-      throw new IpamError(IpamErrorCode.InvalidRequest, `invalid port ${JSON.stringify(p)}`);
-    }
-    return { protocol: p.protocol, port: p.port };
-  });
+  const ports =
+    req.ports && req.ports.length > 0
+      ? req.ports.map((p) => {
+          if (!Number.isInteger(p.port) || p.port < 0 || p.port > 65535 || !p.protocol) {
+            throw new IpamError(IpamErrorCode.InvalidRequest, `invalid port ${JSON.stringify(p)}`);
+          }
+          return { protocol: p.protocol, port: p.port };
+        })
+      : NO_PORTS;
   return {
     service: req.service,
     family: serviceFamilyWord(fams),
@@ -74,13 +77,17 @@ function normalize(req: AllocationRequest): Norm {
     sharingKey: req.sharingKey ?? '',
     backendKey: req.backendKey ?? '',
     ports,
-    portKeys: ports.map(portKey),
+    portKeys: ports.length > 0 ? ports.map(portKey) : NO_PORT_KEYS,
     matching:
       req.matchingPools && req.matchingPools.length > 0 ? new Set(req.matchingPools) : NO_POOLS,
   };
 }
 
 const NO_POOLS: ReadonlySet<string> = new Set();
+const NO_ADDRS: bigint[] = [];
+// Shared empty lists: most services carry no ports into ipam's hot path at 100k scale.
+const NO_PORTS: Port[] = [];
+const NO_PORT_KEYS: string[] = [];
 
 function addrsFamily(addrs: readonly bigint[]): FamilyWord | undefined {
   if (addrs.length === 1) return wordOf(familyOf(addrs[0]!));
@@ -130,7 +137,10 @@ export class Allocator {
   allocate(req: AllocationRequest): AllocationResult {
     const n = normalize(req);
     const held = this.state.services.get(n.service);
-    const requested = parseAll(req.requestedAddresses ?? []);
+    const requested =
+      req.requestedAddresses && req.requestedAddresses.length > 0
+        ? parseAll(req.requestedAddresses)
+        : NO_ADDRS;
     if (!Array.isArray(requested)) {
       return this.fail(n, { reason: 'invalid-address', address: requested.bad });
     }
@@ -174,7 +184,7 @@ export class Allocator {
 
   /** orderPools, cached per set of matching pools until the pool set changes. */
   private tiers(matching: ReadonlySet<string>): string[][] {
-    const key = [...matching].sort().join('\u0000');
+    const key = matching.size === 0 ? '' : [...matching].sort().join('\u0000');
     let t = this.tierCache.get(key);
     if (!t) {
       t = orderPools(this.state.pools, matching);

@@ -12,10 +12,12 @@ import type { Port } from './types.js';
 /** Everyone using one address. */
 interface AddressUse {
   seg: Segment;
-  /** service → its port keys on this address */
-  users: Map<string, readonly string[]>;
-  /** port key ("TCP/80") → service using it */
-  ports: Map<string, string>;
+  /**
+   * The services on this address (their ports are in their ServiceRecord). A short array, not
+   * maps: almost every address has one user, and at 100k allocations the garbage collector's work
+   * is proportional to the objects each allocation keeps.
+   */
+  users: string[];
   /** The key of the last service assigned here (MetalLB's sharingKeyForIP). */
   sharingKey: string;
   backendKey: string;
@@ -121,7 +123,7 @@ export class State {
           const use = this.uses.get(addrKey(a))!;
           const seg = use.seg;
           if (seg.famPos >= pos || seg.pool !== first.pool || seg.family !== first.family) continue;
-          if (!usableIn(seg, a) || !portsFree(use, service, portKeys)) continue;
+          if (!usableIn(seg, a) || !this.portsFree(use, service, portKeys)) continue;
           pos = seg.famPos;
         }
       }
@@ -164,7 +166,7 @@ export class State {
     const detail = sharingDetail(use.sharingKey, use.backendKey, sharingKey, backendKey);
     if (detail !== undefined) {
       // The sole user of an address may change its own key in place (MetalLB allocator.go).
-      const others = [...use.users.keys()].filter((s) => s !== service).sort();
+      const others = use.users.filter((s) => s !== service).sort();
       if (others.length > 0) {
         return {
           reason: 'sharing-conflict',
@@ -180,8 +182,8 @@ export class State {
       }
     }
     for (let i = 0; i < portKeys.length; i++) {
-      const cur = use.ports.get(portKeys[i]!);
-      if (cur !== undefined && cur !== service) {
+      const cur = this.portUser(use, portKeys[i]!, service);
+      if (cur !== undefined) {
         return {
           reason: 'port-in-use',
           address: formatAddress(addr),
@@ -216,7 +218,7 @@ export class State {
       const a = xs[i]!;
       if (a > seg.hi || (free !== undefined && a > free)) break;
       if (!usableIn(seg, a)) continue;
-      if (portsFree(this.uses.get(addrKey(a))!, service, portKeys)) return a;
+      if (this.portsFree(this.uses.get(addrKey(a))!, service, portKeys)) return a;
     }
     return free;
   }
@@ -232,8 +234,7 @@ export class State {
         if (!seg) throw new IpamError(IpamErrorCode.Internal, `no segment for ${formatAddress(a)}`);
         use = {
           seg,
-          users: new Map(),
-          ports: new Map(),
+          users: [],
           sharingKey: rec.sharingKey,
           backendKey: rec.backendKey,
         };
@@ -251,8 +252,7 @@ export class State {
         use.backendKey = rec.backendKey;
         this.indexKey(a, use.sharingKey, use.backendKey, true);
       }
-      use.users.set(service, rec.portKeys);
-      for (const pk of rec.portKeys) use.ports.set(pk, service);
+      use.users.push(service);
     }
     this.services.set(service, rec);
   }
@@ -266,13 +266,11 @@ export class State {
       const key = addrKey(a);
       const use = this.uses.get(key);
       if (!use) throw new IpamError(IpamErrorCode.Internal, `incoherent state for ${service}`);
-      for (const pk of rec.portKeys) {
-        if (use.ports.get(pk) === service) use.ports.delete(pk);
-      }
-      use.users.delete(service);
+      const i = use.users.indexOf(service);
+      if (i >= 0) use.users.splice(i, 1);
       // Unlike MetalLB (which forgets the sharing key once no ports remain, even with users left),
       // the record lives exactly as long as the address has users.
-      if (use.users.size === 0) {
+      if (use.users.length === 0) {
         this.uses.delete(key);
         this.indexKey(a, use.sharingKey, use.backendKey, false);
         this.occupied.get(use.seg)?.delete(ordinalOf(use.seg, a));
@@ -299,10 +297,28 @@ export class State {
     }
   }
 
+  /** The service other than `except` using port key `pk` on the address, if any. */
+  private portUser(use: AddressUse, pk: string, except: string): string | undefined {
+    for (const u of use.users) {
+      if (u !== except && this.services.get(u)!.portKeys.includes(pk)) return u;
+    }
+    return undefined;
+  }
+
+  private portsFree(use: AddressUse, service: string, portKeys: readonly string[]): boolean {
+    if (portKeys.length === 0) return true;
+    for (const u of use.users) {
+      if (u === service) continue;
+      const theirs = this.services.get(u)!.portKeys;
+      for (const pk of portKeys) if (theirs.includes(pk)) return false;
+    }
+    return true;
+  }
+
   /** Users of an address, sorted. */
   usersOf(a: bigint): string[] {
     const use = this.uses.get(addrKey(a));
-    return use ? [...use.users.keys()].sort() : [];
+    return use ? [...use.users].sort() : [];
   }
 
   /** Distinct addresses in use in a pool, per family (shared addresses count once, as MetalLB). */
@@ -319,14 +335,6 @@ export class State {
 }
 
 const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
-
-function portsFree(use: AddressUse, service: string, portKeys: readonly string[]): boolean {
-  for (const pk of portKeys) {
-    const cur = use.ports.get(pk);
-    if (cur !== undefined && cur !== service) return false;
-  }
-  return true;
-}
 
 /** MetalLB's sharingOK as data: undefined when the keys allow sharing. */
 function sharingDetail(

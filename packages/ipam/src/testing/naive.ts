@@ -41,13 +41,16 @@ export class NaiveAllocator {
     key: string,
     sharing: string,
   ) {
-    if (!u) return true;
+    if (u === undefined) return true;
     const sameKey = u.sharing !== '' && sharing !== '' && u.key === key;
-    if (!sameKey && [...u.users].some((x) => x !== svc)) return false;
-    return ports.every((p) => {
+    if (!sameKey) {
+      for (const x of u.users) if (x !== svc) return false;
+    }
+    for (const p of ports) {
       const cur = u.ports.get(p);
-      return cur === undefined || cur === svc;
-    });
+      if (cur !== undefined && cur !== svc) return false;
+    }
+    return true;
   }
 
   /** First fitting address of one family in a pool, scanning every address from the start. */
