@@ -104,3 +104,6 @@ export { WEBHOOK_CONFIGURATION_NAME, buildValidatingWebhookConfiguration } from 
 export { convertConfig, convertConfigMap, renderResources } from './convert/configmap.js';
 export type { ConvertResult, ConvertedResources } from './convert/configmap.js';
 export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.js';
+
+// Reading the cluster.
+export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './kube/list.js';

@@ -22,6 +22,9 @@ import { KINDS } from '../src/crd/definitions.js';
 import { handleConversionReview } from '../src/webhook/conversion.js';
 import { CertManager } from '../src/webhook/cert-manager.js';
 import { webhookKubeClientFromConfig } from '../src/webhook/kube-client.js';
+import { listClusterResources } from '../src/kube/list.js';
+import { parseConfig } from '../src/config/parse.js';
+import { decideAdmission } from '../src/webhook/admission.js';
 import { fixture, yamlDocs } from './helpers.js';
 
 let api: TestApiServer;
@@ -199,5 +202,43 @@ describe('certificate manager against the test API server', () => {
     }).ensure();
     expect(again.rotated).toBe(false);
     expect(again.bundle.serving.certPem).toBe(first.bundle.serving.certPem);
+  });
+});
+
+describe('reading the cluster', () => {
+  it('lists every kind parseConfig needs, and the webhook decides against what is stored', async () => {
+    const kc = kubeConfig();
+    await kc
+      .makeApiClient(CoreV1Api)
+      .createNode({ body: { metadata: { name: 'node-1', labels: { zone: 'a' } } } });
+    const res = await listClusterResources(kc);
+    expect(res.pools?.map((p) => p.metadata.name).sort()).toEqual(['ip-pool', 'pool']);
+    expect(res.l2Advertisements?.map((p) => p.metadata.name).sort()).toEqual([
+      'example',
+      'l2advertise',
+    ]);
+    expect(res.peers?.map((p) => p.metadata.name)).toEqual(['legacy']);
+    expect(res.nodes?.map((n) => n.metadata.name)).toContain('node-1');
+    expect(res.namespaces?.map((n) => n.metadata.name)).toContain('metallb-system');
+    expect(res.secrets?.map((s) => s.metadata.name)).toContain('metallb-webhook-cert');
+    const parsed = parseConfig(res);
+    expect(parsed.ok ? [] : parsed.problems).toEqual([]);
+    const overlap = decideAdmission(
+      {
+        uid: 'u',
+        kind: { group: 'metallb.io', version: 'v1beta1', kind: 'IPAddressPool' },
+        operation: 'CREATE',
+        namespace: 'metallb-system',
+        object: {
+          metadata: { name: 'clash', namespace: 'metallb-system' },
+          spec: { addresses: ['172.25.1.50/32'] },
+        },
+      },
+      res,
+    );
+    expect(overlap).toMatchObject({
+      allowed: false,
+      message: 'CIDR "172.25.1.50/32" in pool "clash" overlaps with already defined CIDR "172.25.1.32/27"',
+    });
   });
 });

@@ -70,7 +70,7 @@ export function parseL2Ads(
   ns: string,
   p: Problems,
 ): void {
-  for (const cr of byName(crs)) {
+  for (const cr of byName(crs, p)) {
     const ref = refOf('L2Advertisement', cr, ns);
     const spec = cr.spec ?? {};
     const start = p.list.length;
@@ -151,7 +151,7 @@ export function parseBgpAds(
   ns: string,
   p: Problems,
 ): void {
-  const sorted = byName(crs);
+  const sorted = byName(crs, p);
   // MetalLB validateDuplicateBGPAdvertisements: two identical objects.
   for (let i = 0; i < sorted.length; i++) {
     for (let j = i + 1; j < sorted.length; j++) {

@@ -49,7 +49,7 @@ function checkBfdEcho(
  */
 export function parseConfig(resources: ClusterResources, options: ParseOptions = {}): ParseResult {
   const ns = options.namespace ?? DEFAULT_NAMESPACE;
-  const p = new Problems();
+  const p = new Problems(options.keepInputOrder ?? false);
   const nodes = resources.nodes ?? [];
   if (resources.bgpExtras) {
     p.add(

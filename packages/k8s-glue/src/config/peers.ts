@@ -19,7 +19,7 @@ export function parseBfdProfiles(
 ): BfdProfileConfig[] {
   const out: BfdProfileConfig[] = [];
   const names = new Set<string>();
-  byName(list).forEach((b, i) => {
+  byName(list, p).forEach((b, i) => {
     const ref = refOf('BFDProfile', b, ns);
     const name = b.metadata.name ?? '';
     const wrap = (m: string) => `parsing bfd profile #${i + 1}: ${m}`;
@@ -79,7 +79,7 @@ export function parseCommunityAliases(
   p: Problems,
 ): Map<string, Community> {
   const aliases = new Map<string, Community>();
-  for (const c of byName(list)) {
+  for (const c of byName(list, p)) {
     const ref = refOf('Community', c, ns);
     (c.spec?.communities ?? []).forEach((a, i) => {
       const name = a.name ?? '';
@@ -158,7 +158,7 @@ export interface PeerParseInput {
 export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
   const out: PeerConfig[] = [];
   const { ns } = input;
-  for (const cr of byName(input.peers)) {
+  for (const cr of byName(input.peers, p)) {
     const ref = refOf('BGPPeer', cr, ns);
     const name = cr.metadata.name ?? '';
     const s = cr.spec ?? { myASN: 0 };
@@ -316,7 +316,7 @@ export function checkPeerConflicts(
   nodesKnown: boolean,
   p: Problems,
 ): void {
-  const refs = new Map(byName(crs).map((c) => [c.metadata.name ?? '', refOf('BGPPeer', c, ns)]));
+  const refs = new Map(byName(crs, p).map((c) => [c.metadata.name ?? '', refOf('BGPPeer', c, ns)]));
   for (let i = 0; i < peers.length; i++) {
     for (let j = i + 1; j < peers.length; j++) {
       const a = peers[i] as PeerConfig;

@@ -44,7 +44,7 @@ export function parsePools(
   const pools: WorkPool[] = [];
   const seen = new Set<string>();
   const all: { cidr: Cidr }[] = [];
-  for (const cr of byName(crs)) {
+  for (const cr of byName(crs, p)) {
     const ref = refOf('IPAddressPool', cr, ns);
     const name = cr.metadata.name ?? '';
     const wrap = (m: string) => `parsing address pool ${name}: ${m}`;

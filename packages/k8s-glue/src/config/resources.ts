@@ -28,6 +28,12 @@ export interface ClusterResources {
 export interface ParseOptions {
   /** IronLB's namespace (default metallb-system). */
   readonly namespace?: string;
+  /**
+   * Process objects in the order given instead of by name. The webhook uses it to put the
+   * object under review last, so that conflicts are reported against it (MetalLB appends the
+   * new object to the existing ones the same way). Default false.
+   */
+  readonly keepInputOrder?: boolean;
 }
 
 export const DEFAULT_NAMESPACE = 'metallb-system';
@@ -35,6 +41,7 @@ export const DEFAULT_NAMESPACE = 'metallb-system';
 /** Collects problems; parsing continues past each one so that every issue is reported. */
 export class Problems {
   readonly list: ConfigProblem[] = [];
+  constructor(readonly keepInputOrder = false) {}
   add(object: ObjectRef, path: string, message: string, transient = false): void {
     this.list.push({ object, path, message, transient });
   }
@@ -51,7 +58,9 @@ export function refOf(
 /** Deterministic input order (the API lists by name; tests and YAML may not). */
 export function byName<T extends { metadata: { name?: string } }>(
   xs: readonly T[] | undefined,
+  ctx?: Problems,
 ): T[] {
+  if (ctx?.keepInputOrder) return [...(xs ?? [])];
   return [...(xs ?? [])].sort((a, b) =>
     (a.metadata.name ?? '').localeCompare(b.metadata.name ?? ''),
   );

@@ -63,24 +63,35 @@ const LIST_OF: Record<string, keyof ClusterResources> = {
 };
 const STATUS_KINDS = new Set(['ServiceL2Status', 'ServiceBGPStatus', 'ConfigurationState']);
 
+/**
+ * The cluster's objects, each list sorted by name, with `obj` replacing (or `remove` removed
+ * from) its kind's list. The object under review goes last, so that conflicts are reported
+ * against it (MetalLB appends the new object to the existing ones the same way).
+ */
 function withObject(
   res: ClusterResources,
   kind: string,
   obj: Obj | undefined,
   remove: Obj | undefined,
 ): ClusterResources {
+  const byName = (a: Obj, b: Obj) => (a.metadata?.name ?? '').localeCompare(b.metadata?.name ?? '');
+  const out: Record<string, unknown> = { ...res };
+  for (const k of Object.values(LIST_OF)) {
+    out[k] = [...((res[k] as readonly Obj[] | undefined) ?? [])].sort(byName);
+  }
   const key = LIST_OF[kind] as keyof ClusterResources;
   const name = (obj ?? remove)?.metadata?.name;
-  const current = ((res[key] as readonly Obj[] | undefined) ?? []).filter(
-    (o) => o.metadata?.name !== name,
+  const current = (out[key] as Obj[]).filter(
+    (o) => name === undefined || o.metadata?.name !== name,
   );
-  return { ...res, [key]: obj ? [...current, obj] : current };
+  out[key] = obj ? [...current, obj] : current;
+  return out as ClusterResources;
 }
 
 const problemKey = (p: ConfigProblem) => `${p.object.kind}/${p.object.name}|${p.path}|${p.message}`;
 
 function permanentProblems(res: ClusterResources, namespace: string): ConfigProblem[] {
-  const r = parseConfig(res, { namespace });
+  const r = parseConfig(res, { namespace, keepInputOrder: true });
   return r.ok ? [] : r.problems.filter((p) => !p.transient);
 }
 
@@ -126,7 +137,9 @@ export function decideAdmission(
   if (kind === 'BGPPeer' && (obj as unknown as BGPPeer).spec?.disableMP) {
     warnings.push('disableMP is deprecated and has no effect, use dualStackAddressFamily instead');
   }
-  const before = new Set(permanentProblems(existing, namespace).map(problemKey));
+  const before = new Set(
+    permanentProblems(withObject(existing, kind, undefined, undefined), namespace).map(problemKey),
+  );
   const after = permanentProblems(withObject(existing, kind, obj, undefined), namespace);
   const introduced = after.filter((p) => !before.has(problemKey(p)));
   if (introduced.length > 0) {
