@@ -1,5 +1,6 @@
 // Cluster-IP and NodePort allocators (pkg/registry/core/service/ipallocator and portallocator).
-// The real ones pick at random; these pick the lowest free value so tests are reproducible.
+// The real ones pick at random; these pick the next free value after the last one (wrapping
+// around), so tests are reproducible and freed values are not reused at once.
 import ipaddr from 'ipaddr.js';
 
 export type IPFamily = 'IPv4' | 'IPv6';
