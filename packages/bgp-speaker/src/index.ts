@@ -38,7 +38,8 @@ export type {
   OpenInput,
   OpenMessage,
 } from './codec/open.js';
-export { decodeAttributes, encodeAttributes } from './codec/attributes.js';
+export { decodeAttributes } from './codec/attributes.js';
+export { encodeAttributes } from './codec/attributes-encode.js';
 export type {
   AsPathSegment,
   AttributeProblem,

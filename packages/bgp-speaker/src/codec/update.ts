@@ -9,7 +9,8 @@ import {
   MessageType,
   UpdateSubcode,
 } from './constants.js';
-import { decodeAttributes, encodeAttributes } from './attributes.js';
+import { decodeAttributes } from './attributes.js';
+import { encodeAttributes } from './attributes-encode.js';
 import type {
   AttributeProblem,
   DecodeContext,

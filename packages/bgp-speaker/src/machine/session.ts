@@ -4,19 +4,16 @@
 // Connections are tracked individually so that a collision (RFC 4271 §6.8: both sides dial at
 // once) is just two entries in `conns` until one of them is resolved with Cease/7.
 import { BgpError } from '../errors.js';
-import { CeaseSubcode, ErrorCode, FsmSubcode, OpenSubcode } from '../codec/constants.js';
+import { CeaseSubcode, ErrorCode, FsmSubcode } from '../codec/constants.js';
 import type { DecodeContext } from '../codec/attributes.js';
 import { decodeMessage } from '../codec/message.js';
 import type { BgpMessage } from '../codec/message.js';
 import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
-import { afiSafiOf, bgpIdToNumber, encodeOpenBody, peerAsOf } from '../codec/open.js';
+import { afiSafiOf, bgpIdToNumber, encodeOpenBody } from '../codec/open.js';
+import { negotiate } from './negotiate.js';
 import type { OpenMessage } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
-import {
-  MAX_EXTENDED_MESSAGE_LENGTH,
-  MAX_MESSAGE_LENGTH,
-  MessageType,
-} from '../codec/constants.js';
+import { MessageType } from '../codec/constants.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import type {
   ConnState,
@@ -365,61 +362,14 @@ class Stepper {
   }
 
   open(c: ConnState, m: OpenMessage): void {
+    const r = negotiate(this.cfg, m);
+    if ('fail' in r)
+      return this.fail(c, ErrorCode.OpenMessage, r.fail.subcode, r.fail.reason, r.fail.data);
     const cfg = this.cfg;
-    const peerAs = peerAsOf(m);
-    if (peerAs !== cfg.peerAs) {
-      const data = m.myAs <= 0xffff ? Uint8Array.of(m.myAs >> 8, m.myAs & 0xff) : new Uint8Array(0);
-      return this.fail(
-        c,
-        ErrorCode.OpenMessage,
-        OpenSubcode.BadPeerAs,
-        `peer AS ${peerAs}, expected ${cfg.peerAs}`,
-        data,
-      );
-    }
     const peerId = bgpIdToNumber(m.bgpId);
-    // RFC 6286 §2.2: the identifier must be non-zero; within one AS it must differ from ours.
-    if (peerId === 0 || (peerAs === cfg.localAs && peerId === bgpIdToNumber(cfg.routerId))) {
-      return this.fail(
-        c,
-        ErrorCode.OpenMessage,
-        OpenSubcode.BadBgpIdentifier,
-        `bad BGP identifier ${m.bgpId}`,
-      );
-    }
-    // RFC 4271 §6.2: hold time 1 or 2 is unacceptable.
-    if (m.holdTimeSec === 1 || m.holdTimeSec === 2) {
-      return this.fail(
-        c,
-        ErrorCode.OpenMessage,
-        OpenSubcode.UnacceptableHoldTime,
-        `unacceptable hold time ${m.holdTimeSec}`,
-      );
-    }
-    const holdTimeSec = Math.min(cfg.holdTimeSec, m.holdTimeSec);
-    const keepaliveSec = holdTimeSec === 0 ? 0 : Math.max(1, Math.floor(holdTimeSec / 3));
-    // RFC 4760 §8: no MP capability at all means IPv4 unicast only.
-    const peerFamilies =
-      m.capabilities.multiprotocol.length === 0
-        ? new Set(['1/1'])
-        : new Set(m.capabilities.multiprotocol.map((f) => `${f.afi}/${f.safi}`));
-    const families = cfg.families.filter((f) => {
-      const a = afiSafiOf(f);
-      return peerFamilies.has(`${a.afi}/${a.safi}`);
-    });
-    const extendedMessage = cfg.extendedMessage && m.capabilities.extendedMessage;
+    const { holdTimeSec, keepaliveSec } = r.ok;
     c.peerOpen = m;
-    c.negotiated = {
-      holdTimeSec,
-      keepaliveSec,
-      families,
-      fourOctetAs: m.capabilities.fourOctetAs !== undefined,
-      extendedMessage,
-      maxMessageBytes: extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH,
-      routeRefresh: m.capabilities.routeRefresh,
-      peerOpen: m,
-      peerAs,
-    };
+    c.negotiated = r.ok;
     // Collision detection (RFC 4271 §6.8) against any other connection whose OPEN we know.
     for (const other of this.s.conns) {
       if (other === c || other.peerOpen === null) continue;
