@@ -89,6 +89,13 @@ export type {
   WebhookServerOptions,
 } from './webhook/server.js';
 export { CertManager } from './webhook/cert-manager.js';
+export { startCertRotation } from './webhook/rotation.js';
+export type {
+  CertRotation,
+  CertRotationDeps,
+  CertRotationOptions,
+  Timers,
+} from './webhook/rotation.js';
 export type { CertManagerOptions, Clock, EnsureResult, Logger } from './webhook/cert-manager.js';
 export { generateCa, inspectBundle, issueServingCert } from './webhook/certs.js';
 export type { BundleVerdict, CertBundle, KeyPairPem } from './webhook/certs.js';

@@ -238,7 +238,8 @@ describe('reading the cluster', () => {
     );
     expect(overlap).toMatchObject({
       allowed: false,
-      message: 'CIDR "172.25.1.50/32" in pool "clash" overlaps with already defined CIDR "172.25.1.32/27"',
+      message:
+        'CIDR "172.25.1.50/32" in pool "clash" overlaps with already defined CIDR "172.25.1.32/27"',
     });
   });
 });

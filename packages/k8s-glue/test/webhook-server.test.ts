@@ -9,6 +9,7 @@ import { buildCrd, buildValidatingWebhookConfiguration } from '../src/crd/render
 import { KINDS } from '../src/crd/definitions.js';
 import { CertManager } from '../src/webhook/cert-manager.js';
 import { createWebhookServer, type WebhookServer } from '../src/webhook/server.js';
+import { startCertRotation, type Timers } from '../src/webhook/rotation.js';
 import type { ClusterResources } from '../src/config/resources.js';
 import type { CrdObject, WebhookConfigurationObject } from '../src/webhook/kube-client.js';
 import { InMemoryWebhookKubeClient, ManualClock } from '../src/testing/index.js';
@@ -283,5 +284,33 @@ describe('webhook server over HTTPS', () => {
     expect(vwc?.webhooks?.[0]?.clientConfig.caBundle).toBe(
       Buffer.from(newCa.bundle.caBundlePem).toString('base64'),
     );
+  });
+});
+
+describe('certificate rotation loop', () => {
+  it('checks on its interval and hands over a new certificate only when it changed', async () => {
+    const { client } = setup();
+    const clock = new ManualClock(Date.now());
+    const manager = new CertManager({ client, clock });
+    const pending: { fn: () => void; ms: number }[] = [];
+    const timers: Timers = {
+      setTimeout: (fn, ms) => pending.push({ fn, ms }),
+      clearTimeout: () => undefined,
+    };
+    const served: string[] = [];
+    const rotation = startCertRotation(
+      { manager, timers, onCertificate: (b) => served.push(b.serving.certPem) },
+      { checkIntervalMs: 60_000 },
+    );
+    expect(pending.map((p) => p.ms)).toEqual([60_000]);
+    await rotation.check();
+    expect(served).toHaveLength(1);
+    await rotation.check(); // nothing changed
+    expect(served).toHaveLength(1);
+    clock.advance(300 * DAY); // inside the renewal window
+    await rotation.check();
+    expect(served).toHaveLength(2);
+    expect(served[1]).not.toBe(served[0]);
+    rotation.stop();
   });
 });

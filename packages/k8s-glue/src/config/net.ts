@@ -87,6 +87,10 @@ export function summarize(family: 4 | 6, start: bigint, end: bigint): Cidr[] {
 /** MetalLB's ParseCIDR: returns the CIDRs or MetalLB's error text. */
 export function parseAddresses(text: string): { cidrs: Cidr[] } | { error: string } {
   if (!text.includes('-')) {
+    // A bare address is taken as /32 or /128. MetalLB insists on the prefix form; @ironlb/ipam
+    // accepts the bare form too, and the two must agree on what a pool contains.
+    const bare = text.includes('/') ? undefined : parseIp(text);
+    if (bare) return { cidrs: [makeCidr(bare.family, bare.value, bare.family === 4 ? 32 : 128)] };
     const c = parsePrefix(text);
     return c ? { cidrs: [c] } : { error: `invalid CIDR ${goQuote(text)}` };
   }

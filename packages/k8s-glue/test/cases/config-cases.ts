@@ -110,6 +110,11 @@ export const CONFIG_CASES = [
     want: { pools: [{ cidrs: ['10.0.0.0/30'] }] },
   },
   {
+    desc: 'a bare address is a /32 or /128 (as @ironlb/ipam reads it)',
+    crs: { pools: [pool('p', ['192.0.2.7', '2001:db8::7'])] },
+    want: { pools: [{ cidrs: ['192.0.2.7/32', '2001:db8::7/128'] }] },
+  },
+  {
     desc: 'duplicate pool definition',
     crs: { pools: [pool('pool1', ['10.0.0.0/24']), pool('pool1', ['10.1.0.0/24'])] },
     error: 'duplicate definition of pool "pool1"',
