@@ -855,6 +855,75 @@ export const CONFIG_CASES = [
     error: 'parsing peer p duplicate definition of nodeSelectors',
   },
 
+  // ---- validation mode (validation_test.go): native mode refuses these; IronLB, like FRR-K8s, accepts them
+  {
+    desc: 'FRR-K8s mode: peer with a BFD profile is accepted',
+    crs: { peers: [peer('p', { bfdProfile: 'foo' })], bfdProfiles: [{ metadata: m('foo') }] },
+    want: { peers: [{ bfdProfile: 'foo' }] },
+  },
+  {
+    desc: 'FRR-K8s mode: an IPv6 pool advertised over BGP is accepted',
+    crs: { pools: [pool('v6', ['2001:db8::/64'])], bgpAdvertisements: [bgpAd('foo')] },
+    want: { pools: [{ bgpAdvertisements: [{ name: 'foo' }] }] },
+  },
+  {
+    desc: 'FRR-K8s mode: a non-zero keepalive time is accepted',
+    crs: { peers: [peer('p', { keepaliveTime: '1s' })] },
+    want: { peers: [{ keepaliveTimeMs: 1000, holdTimeMs: 3000 }] },
+  },
+  {
+    desc: 'FRR-K8s mode: large communities are accepted',
+    crs: {
+      pools: [testPool],
+      bgpAdvertisements: [bgpAd('a', { communities: ['large:4200000000:1:2'] })],
+    },
+    want: { pools: [{ bgpAdvertisements: [{ communities: ['large:4200000000:1:2'] }] }] },
+  },
+  {
+    desc: 'FRR mode: routerID set on all peers, all equal',
+    crs: {
+      peers: [
+        peer('a', { routerID: '1.2.3.4' }),
+        peer('b', { routerID: '1.2.3.4', peerAddress: '1.2.3.5' }),
+      ],
+    },
+    want: { peers: [{ routerID: '1.2.3.4' }, { routerID: '1.2.3.4' }] },
+  },
+  {
+    desc: 'FRR mode: routerID set, one not set',
+    crs: {
+      peers: [
+        peer('a', { routerID: '1.2.3.4' }),
+        peer('b', { routerID: '1.2.3.4', peerAddress: '1.2.3.5' }),
+        peer('c', { peerAddress: '1.2.3.6' }),
+      ],
+    },
+    error: 'has RouterID different from 1.2.3.4, in FRR mode all RouterID must be equal',
+  },
+  {
+    desc: 'FRR mode: myAsn set, all equal',
+    crs: {
+      peers: [
+        peer('a', { myASN: 123 }),
+        peer('b', { myASN: 123, peerAddress: '1.2.3.5' }),
+        peer('c', { myASN: 123, peerAddress: '1.2.3.6' }),
+      ],
+    },
+    want: { peers: [{ myASN: 123 }, { myASN: 123 }, { myASN: 123 }] },
+  },
+  {
+    desc: 'FRR mode: myAsn set, one different',
+    crs: {
+      peers: [
+        peer('a', { myASN: 123 }),
+        peer('b', { myASN: 123, peerAddress: '1.2.3.5' }),
+        peer('c', { myASN: 124, peerAddress: '1.2.3.6' }),
+      ],
+    },
+    error:
+      'peer 1.2.3.6 has myAsn different from 1.2.3.4, in FRR mode all myAsn must be equal for the same VRF',
+  },
+
   // ---- BFD profiles
   {
     desc: 'BFD profile with every field',
