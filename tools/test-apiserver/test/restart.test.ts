@@ -7,7 +7,13 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { CoreV1Api, KubeConfig, Watch } from '@kubernetes/client-node';
+import {
+  CoreV1Api,
+  KubeConfig,
+  Watch,
+  makeInformer,
+  type V1ConfigMap,
+} from '@kubernetes/client-node';
 import { afterAll, describe, expect, it } from 'vitest';
 import { eventually } from './helpers.ts';
 
@@ -81,11 +87,27 @@ describe('CLI restart with --data', () => {
         seen.push({ type, name: obj.metadata?.name, rv: obj.metadata?.resourceVersion }),
       () => (ended = true),
     );
+    // An informer that restarts itself on errors (what a controller does): across the restart it
+    // must resume from its resourceVersion — no relist, no duplicate add/update events.
+    const inf = makeInformer<V1ConfigMap>(kc, '/api/v1/namespaces/metallb-system/configmaps', () =>
+      core.listNamespacedConfigMap({ namespace: 'metallb-system' }),
+    );
+    const informerLog: string[] = [];
+    let restarts = 0;
+    let stopInformer = false;
+    inf.on('add', (o) => informerLog.push(`add ${o.metadata?.name}`));
+    inf.on('update', (o) => informerLog.push(`update ${o.metadata?.name}`));
+    inf.on('delete', (o) => informerLog.push(`delete ${o.metadata?.name}`));
+    inf.on('error', () => {
+      restarts++;
+      if (!stopInformer) setTimeout(() => void inf.start(), 100);
+    });
+    await inf.start();
     await core.createNamespacedConfigMap({
       namespace: 'metallb-system',
       body: { metadata: { name: 'before' } },
     });
-    await eventually(() => (seen.length === 1 ? true : undefined));
+    await eventually(() => (seen.length === 1 && informerLog.length === 1 ? true : undefined));
     const lastRv = seen[0]?.rv;
 
     expect(await stopCli(first.proc)).toBe(0);
@@ -123,6 +145,11 @@ describe('CLI restart with --data', () => {
     await eventually(() => (resumed.length === 1 ? true : undefined));
     expect(resumed).toEqual([{ type: 'ADDED', name: 'after' }]);
     ctl.abort();
+    await eventually(() => (informerLog.length === 2 ? true : undefined), 10_000);
+    expect(informerLog).toEqual(['add before', 'add after']);
+    expect(restarts).toBeGreaterThan(0);
+    stopInformer = true;
+    await inf.stop();
 
     // A resourceVersion from before the restart's watch window is Gone.
     const stale: { type: string; code?: number }[] = [];
