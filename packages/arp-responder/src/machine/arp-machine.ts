@@ -20,8 +20,8 @@ import {
   stepAnnounce,
 } from '@ironlb/raw-link';
 import { isIPv4 } from 'node:net';
-import type { ArpFrame } from '../codec/arp.js';
-import { ArpOp, buildArpReply, buildGratuitousArp, decodeArpFrame } from '../codec/arp.js';
+import { ArpOp, buildGratuitousArp } from '../codec/arp.js';
+import { ArpOffset, arpFrameOp, arpReplyFromFrame } from '../codec/arp-view.js';
 import { ArpError, ArpErrorCode } from '../errors.js';
 
 export interface ArpState extends L2MachineState {
@@ -76,50 +76,43 @@ export function arpProtocol(ctx: ArpMachineContext): L2Protocol<ArpState> {
   const iface = ctx.iface;
 
   const onFrame = (state: ArpState, frame: Uint8Array): L2Action[] => {
-    let f: ArpFrame;
-    try {
-      f = decodeArpFrame(frame);
-    } catch (e) {
-      if (e instanceof ArpError) return [];
-      throw e;
-    }
-    if (f.vlanId !== undefined) return [];
-    const { arp } = f;
-    if (macEquals(f.src, mac) || macEquals(arp.senderMac, mac)) return [];
+    // Hot path without allocations until we know the frame concerns us (see codec/arp-view.ts).
+    // Tagged frames fail the EtherType check: they belong to a VLAN device.
+    const op = arpFrameOp(frame);
+    if (op === 0) return [];
+    if (macEquals(frame, mac, ArpOffset.src) || macEquals(frame, mac, ArpOffset.senderMac))
+      return [];
     const set = state.announce.addresses;
-    const spa = formatIPv4(arp.senderIp);
-    const tpa = formatIPv4(arp.targetIp);
-    const otherMac = formatMac(arp.senderMac);
+    const spa = formatIPv4(frame, ArpOffset.senderIp);
     if (set.has(spa)) {
       // Someone else speaks for our address (a reply, or a gratuitous request / announcement).
+      const kind = op === ArpOp.Reply ? 'reply' : 'announcement';
+      const otherMac = formatMac(frame, ArpOffset.senderMac);
       return [
         {
           type: 'event',
-          event: {
-            type: 'conflict',
-            iface,
-            address: spa,
-            mac: macText,
-            otherMac,
-            kind: arp.op === ArpOp.Reply ? 'reply' : 'announcement',
-          },
+          event: { type: 'conflict', iface, address: spa, mac: macText, otherMac, kind },
         },
       ];
     }
-    if (arp.op !== ArpOp.Request || !set.has(tpa)) return [];
-    if (!isBroadcastMac(f.dst) && !macEquals(f.dst, mac)) return [];
-    const actions: L2Action[] = [];
-    const probe = spa === '0.0.0.0';
-    actions.push({
-      type: 'event',
-      event: { type: 'request', iface, address: tpa, senderMac: otherMac, senderIp: spa },
-    });
-    if (probe)
+    if (op !== ArpOp.Request) return [];
+    const tpa = formatIPv4(frame, ArpOffset.targetIp);
+    if (!set.has(tpa)) return [];
+    if (!isBroadcastMac(frame, ArpOffset.dst) && !macEquals(frame, mac, ArpOffset.dst)) return [];
+    const otherMac = formatMac(frame, ArpOffset.senderMac);
+    // The reply goes first: event consumers (the CLI writes JSON lines) must not delay it.
+    const actions: L2Action[] = [
+      { type: 'send', frame: arpReplyFromFrame(mac, frame) },
+      {
+        type: 'event',
+        event: { type: 'request', iface, address: tpa, senderMac: otherMac, senderIp: spa },
+      },
+    ];
+    if (spa === '0.0.0.0')
       actions.push({
         type: 'event',
         event: { type: 'conflict', iface, address: tpa, mac: macText, otherMac, kind: 'probe' },
       });
-    actions.push({ type: 'send', frame: buildArpReply(mac, arp) });
     actions.push({
       type: 'event',
       event: { type: 'reply', iface, address: tpa, mac: macText, toMac: otherMac, toIp: spa },

@@ -138,10 +138,14 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
     const senderMac = formatMac(slla ?? p.srcMac);
     const dad = p.src.every((b) => b === 0);
     const senderIp = formatIPv6(p.src);
-    const actions: L2Action[] = [
-      { type: 'event', event: { type: 'request', iface, address, senderMac, senderIp } },
-    ];
+    // Replies go before events: event consumers (the CLI writes JSON lines) must not delay them.
+    const request: L2Action = {
+      type: 'event',
+      event: { type: 'request', iface, address, senderMac, senderIp },
+    };
+    const actions: L2Action[] = [];
     if (dad) {
+      actions.push({ type: 'send', frame: buildUnsolicitedAdvertisement(mac, ns.target) }, request);
       actions.push({
         type: 'event',
         event: {
@@ -153,7 +157,6 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
           kind: 'probe',
         },
       });
-      actions.push({ type: 'send', frame: buildUnsolicitedAdvertisement(mac, ns.target) });
       actions.push({
         type: 'event',
         event: {
@@ -168,15 +171,18 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
       return actions;
     }
     const toMac = slla ?? p.srcMac;
-    actions.push({
-      type: 'send',
-      frame: buildAdvertisement(
-        mac,
-        ns.target,
-        { ip: p.src, mac: toMac },
-        { solicited: true, override: true },
-      ),
-    });
+    actions.push(
+      {
+        type: 'send',
+        frame: buildAdvertisement(
+          mac,
+          ns.target,
+          { ip: p.src, mac: toMac },
+          { solicited: true, override: true },
+        ),
+      },
+      request,
+    );
     actions.push({
       type: 'event',
       event: {
@@ -192,6 +198,13 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
   };
 
   const onFrame = (state: NdpState, frame: Uint8Array): L2Action[] => {
+    // Cheap pre-filter on fixed offsets before the full decode (which verifies the checksum and
+    // builds views): untagged IPv6, next header ICMPv6, type NS/NA, target announced. Everything
+    // else — most solicitations on a busy segment are for other hosts — costs a few byte reads.
+    if (frame.length < 78 || frame[12] !== 0x86 || frame[13] !== 0xdd || frame[20] !== 58)
+      return [];
+    if (frame[54] !== 135 && frame[54] !== 136) return [];
+    if (!state.announce.addresses.has(formatIPv6(frame, 62))) return [];
     let p: NdpPacket;
     try {
       p = decodeNdpFrame(frame);

@@ -83,7 +83,7 @@ export function createL2Responder<S extends L2MachineState>(
           if (!c) counters.set(e.address, (c = emptyCounters()));
           countEvent(c, e);
           if (e.type === 'conflict') logger.warn({ ...e }, `${proto.name}: address conflict`);
-          else logger.debug({ ...e }, `${proto.name}: ${e.type}`);
+          else logger.debug(e, `${proto.name}: ${e.type}`);
           try {
             deps.onEvent?.(e);
           } catch (err) {
