@@ -4,12 +4,13 @@
 // pool, entries in listed order, lowest usable address first. Outcomes are typed results, never
 // exceptions (failures.ts).
 import { IpFamily, familyOf, formatAddress, parseAddress } from './addr.js';
-import { IpamError, IpamErrorCode } from './errors.js';
 import type { AllocationFailure, FamilyWord } from './failures.js';
-import { orderPools, selectAddresses, serviceFamilyWord, wordOf } from './select.js';
+import { orderPools, selectAddresses, wordOf } from './select.js';
+import { NO_ADDRS, addrsFamily, normalize, parseAll, sameSet } from './request.js';
+import type { Norm } from './request.js';
 import type { PoolSet, PoolSpec } from './pools.js';
 import { parsePools } from './pools.js';
-import { State, portKey } from './state.js';
+import { State } from './state.js';
 import type { ServiceRecord } from './state.js';
 import { IpFamilyPolicy } from './types.js';
 import type {
@@ -18,7 +19,6 @@ import type {
   LostAllocation,
   MovedAllocation,
   PoolCounters,
-  Port,
   SetPoolsResult,
 } from './types.js';
 
@@ -34,80 +34,6 @@ export interface AllocatorDeps {
 export interface AllocatorOptions {
   /** Initial pool set (a parsed PoolSet, or specs validated here). Default: no pools. */
   pools?: PoolSet | readonly PoolSpec[];
-}
-
-interface Norm {
-  service: string;
-  family: FamilyWord;
-  primary: IpFamily;
-  policy: IpFamilyPolicy;
-  sharingKey: string;
-  backendKey: string;
-  ports: Port[];
-  portKeys: string[];
-  matching: ReadonlySet<string>;
-}
-
-function normalize(req: AllocationRequest): Norm {
-  if (typeof req.service !== 'string' || req.service === '') {
-    throw new IpamError(IpamErrorCode.InvalidRequest, 'request.service must be a non-empty string');
-  }
-  const fams = req.ipFamilies;
-  const valid = (f: unknown) => f === IpFamily.IPv4 || f === IpFamily.IPv6;
-  if (fams.length < 1 || fams.length > 2 || !fams.every(valid) || fams[0] === fams[1]) {
-    throw new IpamError(
-      IpamErrorCode.InvalidRequest,
-      `request.ipFamilies must be 1 or 2 distinct families, got ${JSON.stringify(fams)}`,
-    );
-  }
-  const ports =
-    req.ports && req.ports.length > 0
-      ? req.ports.map((p) => {
-          if (!Number.isInteger(p.port) || p.port < 0 || p.port > 65535 || !p.protocol) {
-            throw new IpamError(IpamErrorCode.InvalidRequest, `invalid port ${JSON.stringify(p)}`);
-          }
-          return { protocol: p.protocol, port: p.port };
-        })
-      : NO_PORTS;
-  return {
-    service: req.service,
-    family: serviceFamilyWord(fams),
-    primary: fams[0]!,
-    policy: req.ipFamilyPolicy ?? IpFamilyPolicy.SingleStack,
-    sharingKey: req.sharingKey ?? '',
-    backendKey: req.backendKey ?? '',
-    ports,
-    portKeys: ports.length > 0 ? ports.map(portKey) : NO_PORT_KEYS,
-    matching:
-      req.matchingPools && req.matchingPools.length > 0 ? new Set(req.matchingPools) : NO_POOLS,
-  };
-}
-
-const NO_POOLS: ReadonlySet<string> = new Set();
-const NO_ADDRS: bigint[] = [];
-// Shared empty lists: most services carry no ports into ipam's hot path at 100k scale.
-const NO_PORTS: Port[] = [];
-const NO_PORT_KEYS: string[] = [];
-
-function addrsFamily(addrs: readonly bigint[]): FamilyWord | undefined {
-  if (addrs.length === 1) return wordOf(familyOf(addrs[0]!));
-  if (addrs.length === 2 && familyOf(addrs[0]!) !== familyOf(addrs[1]!)) return 'dual';
-  return undefined;
-}
-
-function sameSet(a: readonly bigint[], b: readonly bigint[]): boolean {
-  return a.length === b.length && a.every((x) => b.includes(x)) && b.every((x) => a.includes(x));
-}
-
-/** Parses address texts; the first unparsable one is reported. */
-function parseAll(texts: readonly string[]): bigint[] | { bad: string } {
-  const out: bigint[] = [];
-  for (const t of texts) {
-    const a = parseAddress(t.trim());
-    if (a === undefined) return { bad: t };
-    out.push(a);
-  }
-  return out;
 }
 
 export class Allocator {

@@ -3,7 +3,7 @@
 // every address against the sharing and port maps until one fits. O(pool prefix) per allocation,
 // O(n²) to fill a pool. Two uses: the benchmark anchor (protocols.md §5.3), and a differential
 // oracle in property tests (both must hand out the same addresses).
-import { formatAddress, isBuggyV4 } from '../addr.js';
+import { formatAddress, isBuggyV4, parseAddress } from '../addr.js';
 import { parsePools } from '../pools.js';
 import type { PoolSet, PoolSpec } from '../pools.js';
 import type { AllocationRequest } from '../types.js';
@@ -160,6 +160,24 @@ export class NaiveAllocator {
     const xs = this.addrText.get(svc) ?? [];
     // IPv4 first, as the real allocator (and MetalLB) order them.
     return [...xs].sort((a, b) => Number(a.includes(':')) - Number(b.includes(':')));
+  }
+
+  /**
+   * Records that `svc` holds `address` (single-family, no ports, no sharing) without scanning:
+   * builds the state a fill would have produced, so a benchmark can time the next allocation at
+   * 50k services without first paying the O(n²) fill.
+   */
+  seed(svc: string, address: string): void {
+    for (const pool of this.set.pools.values()) {
+      for (const seg of pool.segments) {
+        const a = parseAddress(address);
+        if (a === undefined || a < seg.lo || a > seg.hi) continue;
+        const at = { seg: `${pool.name}#${seg.entry}`, off: Number(a - seg.lo), lo: seg.lo };
+        this.take(svc, pool.name, [at], [], '\u0000', '');
+        return;
+      }
+    }
+    throw new Error(`seed: ${address} is in no pool`);
   }
 
   release(svc: string): void {
