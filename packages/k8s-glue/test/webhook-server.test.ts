@@ -221,6 +221,70 @@ describe('webhook server over HTTPS', () => {
     });
   });
 
+  it('denies with the reason when the existing objects cannot be read', async () => {
+    const ctx = setup();
+    const { bundle } = await new CertManager({
+      client: ctx.client,
+      clock: { now: () => Date.now() },
+    }).ensure();
+    server = createWebhookServer(
+      {
+        resources: async () => {
+          throw new Error('apiserver unreachable');
+        },
+      },
+      { cert: bundle.serving.certPem, key: bundle.serving.keyPem, port: 0, host: '127.0.0.1' },
+    );
+    const { port } = await server.listen();
+    const r = await post(
+      port,
+      bundle.caBundlePem,
+      '/validate-metallb-io-v1beta1-ipaddresspool',
+      review('e', 'IPAddressPool', pool('p', ['192.0.2.0/24'])),
+    );
+    expect(r.body).toMatchObject({
+      response: {
+        uid: 'e',
+        allowed: false,
+        result: { code: 403, message: 'failed to get existing objects: apiserver unreachable' },
+      },
+    });
+  });
+
+  it('refuses request bodies over the limit with 413', async () => {
+    const ctx = setup();
+    const { bundle } = await new CertManager({
+      client: ctx.client,
+      clock: { now: () => Date.now() },
+    }).ensure();
+    server = createWebhookServer(
+      { resources: async () => ({}) },
+      {
+        cert: bundle.serving.certPem,
+        key: bundle.serving.keyPem,
+        port: 0,
+        host: '127.0.0.1',
+        maxBodyBytes: 1024,
+      },
+    );
+    const { port } = await server.listen();
+    const big = review(
+      'b',
+      'IPAddressPool',
+      pool(
+        'p',
+        Array.from({ length: 200 }, (_, i) => `10.${i}.0.0/24`),
+      ),
+    );
+    const r = await post(
+      port,
+      bundle.caBundlePem,
+      '/validate-metallb-io-v1beta1-ipaddresspool',
+      big,
+    ).catch((e: Error) => ({ status: -1, body: e.message, serial: '' }));
+    expect(r.status).toBe(413);
+  });
+
   it('refuses malformed requests and unknown paths', async () => {
     const { port, bundle } = await start();
     expect(

@@ -113,8 +113,13 @@ export function decideAdmission(
     obj = bgpPeerToV1beta2(obj as unknown as BGPPeerV1beta1) as unknown as Obj;
   }
   const objNs = obj.metadata?.namespace ?? req.namespace;
-  if (!isDelete && objNs !== namespace) {
-    return { allowed: false, message: `resource must be created in ${namespace} namespace` };
+  if (objNs !== namespace) {
+    // MetalLB checks the namespace on create only. An update of an object elsewhere concerns
+    // an object IronLB never reads, so it is let through without validation.
+    if (req.operation === 'CREATE') {
+      return { allowed: false, message: `resource must be created in ${namespace} namespace` };
+    }
+    return { allowed: true };
   }
   if (STATUS_KINDS.has(kind) || !(kind in LIST_OF)) return { allowed: true };
 

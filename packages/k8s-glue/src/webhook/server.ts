@@ -107,8 +107,17 @@ export function createWebhookServer(
     if (!request || typeof request.uid !== 'string' || !request.kind) {
       throw new HttpError(400, 'not an AdmissionReview request');
     }
-    const existing = await deps.resources();
-    const decision = decideAdmission(request, existing, namespace);
+    let decision;
+    try {
+      decision = decideAdmission(request, await deps.resources(), namespace);
+    } catch (e) {
+      // MetalLB denies when it cannot list the existing objects; so do we, with the reason.
+      log?.error({ op: 'admission', error: String(e) }, 'failed to get existing objects');
+      decision = {
+        allowed: false,
+        message: `failed to get existing objects: ${e instanceof Error ? e.message : String(e)}`,
+      };
+    }
     log?.info(
       {
         op: 'admission',

@@ -87,6 +87,12 @@ export const WEBHOOK_CASES: WebhookCase[] = [
     request: req('IPAddressPool', 'CREATE', pool('c', ['10.9.0.0/24'])),
     allowed: true,
   },
+  {
+    desc: 'update of a pool outside the IronLB namespace is not IronLB’s business',
+    existing: {},
+    request: req('IPAddressPool', 'UPDATE', inNs(pool('p', ['not-an-ip']), 'default')),
+    allowed: true,
+  },
   // BGPAdvertisement
   {
     desc: 'advertisement with invalid aggregation length for an existing pool',
