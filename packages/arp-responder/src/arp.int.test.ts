@@ -187,9 +187,9 @@ describe.skipIf(skip)(
         expect(
           /Target link-layer address: ([0-9A-Fa-f:]{17})/.exec(nd.stdout)?.[1]?.toLowerCase(),
         ).toBe(respMac);
-        const ev = p.jsonLines<Ev>();
-        expect(ev.some((e) => e.event === 'reply' && e.address === '2001:db8:1::40')).toBe(true);
-        expect(ev.some((e) => e.event === 'reply' && e.address === '198.51.100.40')).toBe(true);
+        // the reply is sent before its event line is written: wait for the lines, do not race them
+        await p.waitForLine(/"event":"reply".*"address":"2001:db8:1::40"/, 5_000);
+        await p.waitForLine(/"event":"reply".*"address":"198.51.100.40"/, 5_000);
         p.kill('SIGINT');
         expect((await p.waitForExit(5_000)).code).toBe(0);
       } finally {
