@@ -407,7 +407,8 @@ class Stepper {
   finish(prev: SessionState): StepResult {
     const name = this.deriveName();
     if (name !== prev.name) {
-      this.actions.push({ type: 'state', from: prev.name, to: name, reason: this.s.lastReason });
+      // Report the transition before its consequences (the initial dump, the down event).
+      this.actions.unshift({ type: 'state', from: prev.name, to: name, reason: this.s.lastReason });
       this.s.name = name;
     }
     this.actions.push({ type: 'arm-timer', at: nextDeadline(this.s) });

@@ -37,6 +37,7 @@ export function exabgpConfig(c: ExabgpConfig, sink: string): string {
       '  api {',
       '    processes [ dump ];',
       '    receive { parsed; update; notification; }',
+      '    neighbor-changes;',
       '  }',
     );
     const routes = (c.routes ?? []).filter((r) =>
