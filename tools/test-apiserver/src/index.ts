@@ -31,7 +31,13 @@ export type {
 export { startTestApiServer, kubeconfigFor } from './start.ts';
 export type { TestApiServer, TestApiServerOptions } from './start.ts';
 export { ApiCore } from './server/api.ts';
-export type { ApiCoreOptions, WriteQuery, WriteResult } from './server/api.ts';
+export type {
+  AdmissionAttributes,
+  AdmissionHook,
+  ApiCoreOptions,
+  WriteQuery,
+  WriteResult,
+} from './server/api.ts';
 export type { ConversionHook } from './registry/crd.ts';
 export type { ServiceNetworkOptions } from './registry/service.ts';
 export type { StoreOptions } from './store.ts';

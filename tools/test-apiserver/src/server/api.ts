@@ -32,8 +32,36 @@ import { deepEqual } from '../schema/validate.ts';
 import { jsonPatch, mergePatch, strategicMergePatch } from '../util/patch.ts';
 import { selectFilter, type ListQuery } from './query.ts';
 
+/** What an admission step sees (admission.Attributes of kube-apiserver, in JSON form). */
+export interface AdmissionAttributes {
+  operation: 'CREATE' | 'UPDATE' | 'DELETE';
+  resource: ResourceType;
+  subresource: string | undefined;
+  namespace: string | undefined;
+  name: string;
+  /** The object to be written (served version); undefined for DELETE. */
+  object: KubeObject | undefined;
+  /** The stored object (served version) for UPDATE and DELETE. */
+  oldObject: KubeObject | undefined;
+  dryRun: boolean;
+}
+
+/**
+ * The seam for admission webhooks (next issue): called after the strategy's validation and before
+ * the write is committed. Throw an ApiError to deny. It may be asynchronous; the write then
+ * re-checks the stored object and answers 409 Conflict if it changed meanwhile.
+ */
+export type AdmissionHook = (attrs: AdmissionAttributes) => void | Promise<void>;
+
 export interface ApiCoreOptions extends ServiceNetworkOptions, StoreOptions {
   conversionHook?: ConversionHook;
+  admissionHook?: AdmissionHook;
+}
+
+/** A validated write waiting for admission and commit. */
+interface PendingWrite {
+  attrs: AdmissionAttributes;
+  commit(): WriteResult;
 }
 
 export interface WriteQuery {
@@ -65,11 +93,13 @@ export class ApiCore {
   readonly registry = new Registry();
   readonly net: ServiceNetwork;
   private readonly hook: ConversionHook | undefined;
+  private readonly admission: AdmissionHook | undefined;
   private readonly builtins: ResourceType[];
 
   constructor(options: ApiCoreOptions = {}) {
     this.net = new ServiceNetwork(options);
     this.hook = options.conversionHook;
+    this.admission = options.admissionHook;
     this.builtins = builtinTypes({ net: this.net });
     for (const t of this.builtins) {
       if (t.resource === 'customresourcedefinitions') t.strategy = crdStrategy();
@@ -88,7 +118,7 @@ export class ApiCore {
       const t = this.builtins.find((b) => b.resource === type) as ResourceType;
       const ns = body.metadata.namespace;
       if (this.store.get(t.storageKey, objectKey(ns, body.metadata.name ?? ''))) return;
-      this.create(t, ns, body, {});
+      this.createNow(t, ns, body, {});
     };
     for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease'])
       boot('namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: ns } });
@@ -260,7 +290,32 @@ export class ApiCore {
       );
   }
 
-  create(t: ResourceType, ns: string | undefined, body: unknown, q: WriteQuery): WriteResult {
+  /** Create without admission (start-up objects, in-process use). */
+  createNow(t: ResourceType, ns: string | undefined, body: unknown, q: WriteQuery): WriteResult {
+    return this.prepareCreate(t, ns, body, q).commit();
+  }
+
+  /** Runs the admission hook, if any, between validation and commit. */
+  private async admitted(w: PendingWrite): Promise<WriteResult> {
+    if (this.admission) await this.admission(w.attrs);
+    return w.commit();
+  }
+
+  create(
+    t: ResourceType,
+    ns: string | undefined,
+    body: unknown,
+    q: WriteQuery,
+  ): Promise<WriteResult> {
+    return this.admitted(this.prepareCreate(t, ns, body, q));
+  }
+
+  private prepareCreate(
+    t: ResourceType,
+    ns: string | undefined,
+    body: unknown,
+    q: WriteQuery,
+  ): PendingWrite {
     const ctx = this.ctx(q);
     const o = this.checkBody(t, body);
     const meta = o.metadata;
@@ -282,6 +337,28 @@ export class ApiCore {
     if (causes.length) throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
     const name = meta.name as string;
     const key = this.key(t, ns, name);
+    if (this.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
+    const attrs: AdmissionAttributes = {
+      operation: 'CREATE',
+      resource: t,
+      subresource: undefined,
+      namespace: ns,
+      name,
+      object: o,
+      oldObject: undefined,
+      dryRun: ctx.dryRun,
+    };
+    return { attrs, commit: () => this.commitCreate(t, key, o, ctx) };
+  }
+
+  private commitCreate(
+    t: ResourceType,
+    key: string,
+    o: KubeObject,
+    ctx: WriteContext,
+  ): WriteResult {
+    const meta = o.metadata;
+    const name = meta.name as string;
     if (this.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
     const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
     if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
@@ -307,7 +384,7 @@ export class ApiCore {
     body: unknown,
     q: WriteQuery,
     sub?: string,
-  ): WriteResult {
+  ): Promise<WriteResult> {
     const o = this.checkBody(t, body);
     if (o.metadata.name !== undefined && o.metadata.name !== name)
       throw badRequest(
@@ -326,7 +403,7 @@ export class ApiCore {
     } else if (rv !== stored.metadata.resourceVersion) {
       throw conflict(gr(t), name, MODIFIED_CONFLICT);
     }
-    return this.commitUpdate(t, ns, name, o, stored, q, sub);
+    return this.admitted(this.prepareUpdate(t, ns, name, o, stored, q, sub));
   }
 
   patch(
@@ -337,7 +414,7 @@ export class ApiCore {
     patch: unknown,
     q: WriteQuery,
     sub?: string,
-  ): WriteResult {
+  ): Promise<WriteResult> {
     const stored = this.getStored(t, ns, name);
     if (!stored) throw notFound(gr(t), name);
     const cur = this.output(t, stored) as Json;
@@ -384,10 +461,10 @@ export class ApiCore {
     )
       throw conflict(gr(t), name, MODIFIED_CONFLICT);
     this.checkNamespace(t, ns, o, false);
-    return this.commitUpdate(t, ns, name, o, stored, q, sub);
+    return this.admitted(this.prepareUpdate(t, ns, name, o, stored, q, sub));
   }
 
-  private commitUpdate(
+  private prepareUpdate(
     t: ResourceType,
     ns: string | undefined,
     name: string,
@@ -395,7 +472,7 @@ export class ApiCore {
     stored: KubeObject,
     q: WriteQuery,
     sub?: string,
-  ): WriteResult {
+  ): PendingWrite {
     const ctx = this.ctx(q);
     const old = this.output(t, stored);
     const meta = o.metadata;
@@ -449,6 +526,31 @@ export class ApiCore {
       );
     if (causes.length) throw invalid(t.kind, t.group, name, causes);
     next.metadata.resourceVersion = old.metadata.resourceVersion as string;
+    const attrs: AdmissionAttributes = {
+      operation: 'UPDATE',
+      resource: t,
+      subresource: sub,
+      namespace: ns,
+      name,
+      object: next,
+      oldObject: old,
+      dryRun: ctx.dryRun,
+    };
+    return { attrs, commit: () => this.commitUpdate(t, ns, name, next, old, stored, newFin, ctx) };
+  }
+
+  private commitUpdate(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    next: KubeObject,
+    old: KubeObject,
+    stored: KubeObject,
+    newFin: Json[],
+    ctx: WriteContext,
+  ): WriteResult {
+    // Admission may have been asynchronous: the stored object must still be the one validated.
+    if (this.getStored(t, ns, name) !== stored) throw conflict(gr(t), name, MODIFIED_CONFLICT);
     if (deepEqual(next, old)) return { status: 200, body: old, warnings: ctx.warnings }; // no-op: nothing written
     const alloc = t.strategy.beforeCommit?.(next, old) ?? [];
     if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
@@ -496,7 +598,33 @@ export class ApiCore {
       this.scheduleNamespaceCleanup(obj.metadata.namespace);
   }
 
-  delete(
+  async delete(
+    t: ResourceType,
+    ns: string | undefined,
+    name: string,
+    opts: unknown,
+    q: WriteQuery,
+  ): Promise<WriteResult> {
+    if (this.admission) {
+      const stored = this.getStored(t, ns, name);
+      if (!stored) throw notFound(gr(t), name);
+      const oldObject = this.output(t, stored);
+      await this.admission({
+        operation: 'DELETE',
+        resource: t,
+        subresource: undefined,
+        namespace: ns,
+        name,
+        object: undefined,
+        oldObject,
+        dryRun: q.dryRun === true,
+      });
+    }
+    return this.deleteNow(t, ns, name, opts, q);
+  }
+
+  /** Delete without admission (the namespace controller, CRD cleanup). */
+  deleteNow(
     t: ResourceType,
     ns: string | undefined,
     name: string,
@@ -553,17 +681,20 @@ export class ApiCore {
     };
   }
 
-  deleteCollection(
+  async deleteCollection(
     t: ResourceType,
     ns: string | undefined,
     q: ListQuery,
     opts: unknown,
     wq: WriteQuery,
-  ): WriteResult {
+  ): Promise<WriteResult> {
     const list = this.list(t, ns, { ...q, limit: 0, continueToken: undefined });
-    const items = (list.items as KubeObject[]).map(
-      (o) => this.delete(t, ns, o.metadata.name ?? '', opts, wq).body,
-    );
+    const items: Json[] = [];
+    for (const o of list.items as KubeObject[]) {
+      // Objects deleted meanwhile (e.g. during an asynchronous admission) are skipped.
+      if (!this.getStored(t, ns, o.metadata.name ?? '')) continue;
+      items.push((await this.delete(t, ns, o.metadata.name ?? '', opts, wq)).body);
+    }
     return {
       status: 200,
       body: { ...list, items: items.filter((i) => isObject(i) && i.kind !== 'Status') },

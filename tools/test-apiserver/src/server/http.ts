@@ -191,7 +191,10 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
   ) => {
     const method = req.method ?? 'GET';
     const { type, namespace, name, sub } = r;
-    const out = (w: WriteResult) => send(res, w.status, w.body, w.warnings);
+    const out = async (p: Promise<WriteResult>) => {
+      const w = await p;
+      send(res, w.status, w.body, w.warnings);
+    };
     const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
     if (method === 'GET' && (isWatch || (name === undefined && isWatch))) {
       if (sub !== undefined) throw methodNotAllowed('watch is not supported on subresources');
