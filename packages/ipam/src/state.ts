@@ -18,6 +18,11 @@ interface AddressUse {
    * is proportional to the objects each allocation keeps.
    */
   users: string[];
+  /**
+   * Port key ("TCP/80") → service, kept only while the address is shareable (non-empty sharing
+   * key): the sharing search tests many shared addresses per allocation.
+   */
+  ports: Map<string, string> | undefined;
   /** The key of the last service assigned here (MetalLB's sharingKeyForIP). */
   sharingKey: string;
   backendKey: string;
@@ -235,6 +240,7 @@ export class State {
         use = {
           seg,
           users: [],
+          ports: rec.sharingKey === '' ? undefined : new Map(),
           sharingKey: rec.sharingKey,
           backendKey: rec.backendKey,
         };
@@ -251,8 +257,10 @@ export class State {
         use.sharingKey = rec.sharingKey;
         use.backendKey = rec.backendKey;
         this.indexKey(a, use.sharingKey, use.backendKey, true);
+        use.ports = rec.sharingKey === '' ? undefined : this.portMapOf(use.users);
       }
       use.users.push(service);
+      if (use.ports) for (const pk of rec.portKeys) use.ports.set(pk, service);
     }
     this.services.set(service, rec);
   }
@@ -268,6 +276,9 @@ export class State {
       if (!use) throw new IpamError(IpamErrorCode.Internal, `incoherent state for ${service}`);
       const i = use.users.indexOf(service);
       if (i >= 0) use.users.splice(i, 1);
+      if (use.ports) {
+        for (const pk of rec.portKeys) if (use.ports.get(pk) === service) use.ports.delete(pk);
+      }
       // Unlike MetalLB (which forgets the sharing key once no ports remain, even with users left),
       // the record lives exactly as long as the address has users.
       if (use.users.length === 0) {
@@ -297,8 +308,18 @@ export class State {
     }
   }
 
+  private portMapOf(users: readonly string[]): Map<string, string> {
+    const m = new Map<string, string>();
+    for (const u of users) for (const pk of this.services.get(u)!.portKeys) m.set(pk, u);
+    return m;
+  }
+
   /** The service other than `except` using port key `pk` on the address, if any. */
   private portUser(use: AddressUse, pk: string, except: string): string | undefined {
+    if (use.ports) {
+      const cur = use.ports.get(pk);
+      return cur === except ? undefined : cur;
+    }
     for (const u of use.users) {
       if (u !== except && this.services.get(u)!.portKeys.includes(pk)) return u;
     }
@@ -307,6 +328,13 @@ export class State {
 
   private portsFree(use: AddressUse, service: string, portKeys: readonly string[]): boolean {
     if (portKeys.length === 0) return true;
+    if (use.ports) {
+      for (const pk of portKeys) {
+        const cur = use.ports.get(pk);
+        if (cur !== undefined && cur !== service) return false;
+      }
+      return true;
+    }
     for (const u of use.users) {
       if (u === service) continue;
       const theirs = this.services.get(u)!.portKeys;
