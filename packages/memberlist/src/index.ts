@@ -59,5 +59,5 @@ export type {
 } from './io/memberlist.js';
 export { createNetTransport } from './io/net-transport.js';
 export type { NetTransportOptions } from './io/net-transport.js';
-export { silentLogger, systemClock } from './io/ports.js';
-export type { Clock, Logger, StreamReply, TimerHandle, Transport } from './io/ports.js';
+export { noMetrics, silentLogger, systemClock } from './io/ports.js';
+export type { Clock, Logger, Metrics, StreamReply, TimerHandle, Transport } from './io/ports.js';

@@ -91,7 +91,7 @@ describe('membership rules (SWIM §4.2 incarnations)', () => {
     expect(m.state.queue.has('me')).toBe(true);
   });
 
-  it('a dead(from = node) is a leave, others are deaths', () => {
+  it('a dead(from = node) is a leave; a death of a suspect is a death', () => {
     const m = machineWith(['a', 'b']);
     const l = m.handle(
       {
@@ -102,15 +102,38 @@ describe('membership rules (SWIM §4.2 incarnations)', () => {
       5,
     );
     expect(events(l).map((e) => e.type)).toEqual(['leave']);
+    m.handle(
+      {
+        type: 'packet',
+        from: 'x',
+        packet: pkt('x', { type: 'suspect', node: 'b', incarnation: 1, from: 'c' }),
+      },
+      5,
+    );
     const d = m.handle(
       {
         type: 'packet',
         from: 'x',
-        packet: pkt('x', { type: 'dead', node: 'b', incarnation: 1, from: 'a' }),
+        packet: pkt('x', { type: 'dead', node: 'b', incarnation: 1, from: 'c' }),
+      },
+      6,
+    );
+    expect(events(d).map((e) => e.type)).toEqual(['dead']);
+  });
+
+  it('a death of a member never suspected here only starts a suspicion (refutation window)', () => {
+    const m = machineWith(['a']);
+    const d = m.handle(
+      {
+        type: 'packet',
+        from: 'x',
+        packet: pkt('x', { type: 'dead', node: 'a', incarnation: 1, from: 'c' }),
       },
       5,
     );
-    expect(events(d).map((e) => e.type)).toEqual(['dead']);
+    expect(events(d).map((e) => e.type)).toEqual(['suspect']);
+    const refuted = m.handle({ type: 'packet', from: 'x', packet: pkt('x', alive('a', 2)) }, 6);
+    expect(events(refuted).map((e) => e.type)).toEqual(['alive']);
   });
 
   it('leave sends the leave straight to every live member, leaveCopies times', () => {

@@ -213,6 +213,32 @@ describe('simulation: faults and lifecycle', () => {
     ).toEqual({ zone: 'b' });
   });
 
+  it('local health awareness: a member on a bad link backs off instead of accusing healthy ones', async () => {
+    const run = async (awarenessMaxMultiplier: number) => {
+      const sim = new Simulation({ seed: 3, options: { awarenessMaxMultiplier } });
+      await sim.startCluster(5);
+      const sick = Simulation.addrOf(4);
+      for (let i = 0; i < 4; i++)
+        sim.network.setLink(sick, Simulation.addrOf(i), { lossPercent: 60 });
+      const since = sim.clock.now();
+      let maxAwareness = 0;
+      for (let s = 0; s < 60; s++) {
+        sim.run(1000);
+        maxAwareness = Math.max(maxAwareness, sim.get('m4').awareness());
+      }
+      const healthySuspected = sim.events.filter(
+        (e) => e.atMs >= since && e.type === 'suspect' && e.member !== 'm4',
+      ).length;
+      return { maxAwareness, probes: sim.get('m4').stats().probes, healthySuspected };
+    };
+    const lha = await run(8);
+    const off = await run(1); // score can never rise: plain SWIM
+    expect(lha.maxAwareness).toBeGreaterThan(0);
+    expect(off.maxAwareness).toBe(0);
+    expect(lha.probes * 3).toBeLessThan(off.probes);
+    expect(lha.healthySuspected * 3).toBeLessThan(off.healthySuspected);
+  });
+
   it('is deterministic: same seed, same event log', async () => {
     const logs: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -17,8 +17,8 @@ import type {
   MemberEvent,
   MemberInfo,
 } from '../machine/types.js';
-import { silentLogger, systemClock } from './ports.js';
-import type { Clock, Logger, StreamReply, TimerHandle, Transport } from './ports.js';
+import { noMetrics, silentLogger, systemClock } from './ports.js';
+import type { Clock, Logger, Metrics, StreamReply, TimerHandle, Transport } from './ports.js';
 
 export interface MemberlistDeps {
   transport: Transport;
@@ -28,6 +28,8 @@ export interface MemberlistDeps {
   random?: () => number;
   /** Default: silent. */
   logger?: Logger;
+  /** Counter sink; default none (stats() always has the totals). */
+  metrics?: Metrics;
   /**
    * AES-256-GCM keyring. null/absent = plaintext (as MetalLB without a secret; a warning is
    * logged). The same object may be mutated at run time to rotate keys.
@@ -85,6 +87,7 @@ export function createMemberlist(
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const log = deps.logger ?? silentLogger;
+  const metrics = deps.metrics ?? noMetrics;
   const keyring = deps.keyring ?? null;
   const transport = deps.transport;
   const addr = advertiseAddr ?? transport.localAddr;
@@ -118,6 +121,7 @@ export function createMemberlist(
       plain = keyring === null ? bytes : open(keyring, purpose, bytes);
     } catch (err) {
       io.authFailures++;
+      metrics.count('auth_failures', 1);
       log.debug({ from, code: (err as MemberlistError).code }, 'dropped unauthenticated data');
       return null;
     }
@@ -125,6 +129,7 @@ export function createMemberlist(
       return decodePacket(plain);
     } catch (err) {
       io.decodeErrors++;
+      metrics.count('decode_errors', 1);
       log.debug({ from, code: (err as MemberlistError).code }, 'dropped undecodable data');
       return null;
     }
@@ -141,6 +146,8 @@ export function createMemberlist(
         case 'send': {
           const bytes = encode(a.packet, SealPurpose.Packet);
           io.bytesOut += bytes.length;
+          metrics.count('packets_out', 1);
+          metrics.count('bytes_out', bytes.length);
           transport.sendPacket(a.to, bytes);
           break;
         }
@@ -166,6 +173,7 @@ export function createMemberlist(
           break;
         }
         case 'event':
+          metrics.count('member_events', 1, { type: a.event.type });
           for (const l of listeners) {
             try {
               l(a.event);
@@ -209,6 +217,8 @@ export function createMemberlist(
   transport.onPacket((from, bytes) => {
     if (closed) return;
     io.bytesIn += bytes.length;
+    metrics.count('packets_in', 1);
+    metrics.count('bytes_in', bytes.length);
     const p = decode(bytes, SealPurpose.Packet, from);
     if (p !== null) step({ type: 'packet', from, packet: p });
   });

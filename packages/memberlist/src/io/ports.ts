@@ -62,3 +62,13 @@ export const systemClock: Clock = {
   },
   clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
 };
+
+/**
+ * Counter sink (e.g. an adapter to prom-client). Names are stable: `bytes_in`, `bytes_out`,
+ * `packets_in`, `packets_out`, `auth_failures`, `decode_errors`, `member_events` (label `type`).
+ */
+export interface Metrics {
+  count(name: string, delta: number, labels?: Readonly<Record<string, string>>): void;
+}
+
+export const noMetrics: Metrics = { count() {} };

@@ -140,6 +140,15 @@ export function onDead(c: Ctx, d: DeadMsg): void {
   if (m === undefined || d.incarnation < m.incarnation) return;
   if (m.status === 'dead' || m.status === 'left') return;
   const leaving = d.from === d.node;
+  if (!leaving && m.status === 'alive' && d.from !== c.s.self.name) {
+    // Deviation from hashicorp deadNode (documented in the README): a death we never saw suspected
+    // is most likely the verdict of a member whose own link is bad and who missed the refutation
+    // (Lifeguard's motivation). Treat it as that member's suspicion, so the accused gets a
+    // suspicion timeout to refute. In a real crash the suspicion has already been gossiped, so
+    // this does not slow detection.
+    onSuspect(c, { type: 'suspect', node: d.node, incarnation: d.incarnation, from: d.from });
+    return;
+  }
   m.status = leaving ? 'left' : 'dead';
   m.incarnation = d.incarnation;
   m.sinceMs = c.nowMs;
