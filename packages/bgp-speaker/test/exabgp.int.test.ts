@@ -100,4 +100,47 @@ describe.skipIf(skip)(`ironlb-bgp ⇄ exabgp${skip ? ' — SKIPPED: ' + skip : '
       await exa.stop();
     }
   });
+
+  it('towards a 2-octet-only peer (ExaBGP asn4 disabled) a 4-octet ASN goes as AS_TRANS + AS4_PATH and the peer rebuilds the real path', async () => {
+    const exa = await Exabgp.start({
+      ns: rt,
+      dir: topo.tempDir('exabgp2'),
+      as: 64513,
+      routerId: '198.51.100.2',
+      localAddress: '198.51.100.2',
+      // An old speaker only knows us as AS_TRANS (RFC 6793 §4.2.2).
+      neighbors: [{ address: '198.51.100.1', as: 23456, fourOctetAs: false }],
+    });
+    const cli = startCli(us, [
+      'announce',
+      '--local-as',
+      '4200000001',
+      '--peer',
+      '198.51.100.2',
+      '--peer-as',
+      '64513',
+      '--connect-retry',
+      '2s',
+      '203.0.113.0/24',
+    ]);
+    try {
+      await waitEvent(cli, established, 30_000);
+      const routes = await pollUntil(
+        () => exa.routes('ipv4'),
+        (r) => r.length > 0,
+        10_000,
+      );
+      // ExaBGP merges AS_PATH [23456] with AS4_PATH [4200000001] (RFC 6793 §4.2.3).
+      expect(routes).toEqual([
+        expect.objectContaining({ prefix: '203.0.113.0/24', asPath: [4200000001] }),
+      ]);
+      const st = cli.lines.length;
+      cli.writeLine('status');
+      const status = await waitEvent(cli, (e) => e.event === 'status', 5_000, st);
+      expect((status.peers as { state: string }[])[0]?.state).toBe('Established');
+    } finally {
+      await cli.stop(2_000);
+      await exa.stop();
+    }
+  });
 });

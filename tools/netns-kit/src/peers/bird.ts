@@ -51,6 +51,7 @@ export function birdConfig(c: DaemonConfig): string {
     lines.push(`  hold time ${n.holdTimeSec ?? 90};`);
     lines.push(`  connect retry time ${n.connectRetrySec ?? 5};`);
     lines.push('  error wait time 1, 5;');
+    if (n.fourOctetAs === false) lines.push('  enable as4 off;');
     if (n.multihop) lines.push('  multihop;');
     // BIRD treats iBGP as multihop unless told the neighbour is on a shared link.
     else if (ibgp) lines.push('  direct;');
@@ -105,6 +106,13 @@ export function parseBirdRoutes(text: string): PeerRoute[] {
     switch (key) {
       case 'origin':
         cur.origin = value.trim();
+        break;
+      case 'as4_path':
+        cur.as4Path = value
+          .replace(/[{}()]/g, ' ')
+          .split(/\s+/)
+          .filter(Boolean)
+          .map(Number);
         break;
       case 'as_path':
         cur.asPath = value

@@ -32,6 +32,7 @@ export function exabgpConfig(c: ExabgpConfig, sink: string): string {
     if (c.localAddress) l.push(`  local-address ${c.localAddress};`);
     l.push(`  local-as ${c.as};`, `  peer-as ${n.as};`, `  hold-time ${n.holdTimeSec ?? 90};`);
     if (n.passive ?? true) l.push('  passive true;');
+    if (n.fourOctetAs === false) l.push('  capability {', '    asn4 disable;', '  }');
     l.push('  family {', ...(n.families ?? ['ipv4']).map((f) => `    ${f} unicast;`), '  }');
     l.push(
       '  api {',

@@ -20,6 +20,12 @@ export interface NeighborConfig {
   connectRetrySec?: number;
   /** Families to enable (default ['ipv4']). */
   families?: Family[];
+  /**
+   * Advertise the RFC 6793 4-octet AS capability (default true). false makes an old 2-octet
+   * speaker: ExaBGP (`asn4 disable`) then talks to AS_TRANS; BIRD (`enable as4 off`) still checks a
+   * received AS4 capability against the configured AS, so it cannot peer with a 4-octet ASN that way.
+   */
+  fourOctetAs?: boolean;
   /** eBGP multihop (BIRD/FRR), for peers not on the same link. */
   multihop?: boolean;
 }
@@ -57,6 +63,8 @@ export interface PeerRoute {
   nextHop: string | undefined;
   /** Flattened AS_PATH. */
   asPath: number[];
+  /** Flattened AS4_PATH when the daemon shows one (a 2-octet session, RFC 6793). */
+  as4Path?: number[];
   origin: string | undefined;
   /** "A:B" (numeric, never well-known names). */
   communities: string[];
