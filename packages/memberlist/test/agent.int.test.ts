@@ -103,6 +103,34 @@ describe.skipIf(skip)(
       expect(seen.every((e) => (e.incarnation ?? 0) > 0)).toBe(true);
     });
 
+    it('IPv6: two agents on [2001:db8::]:7947 join, and a SIGKILL is detected', async () => {
+      const [a, b] = lab.members;
+      if (a === undefined || b === undefined) throw new Error('no members');
+      await topo.addAddresses(a.ns, 'eth0', ['2001:db8::11/64']);
+      await topo.addAddresses(b.ns, 'eth0', ['2001:db8::12/64']);
+      const args = (name: string, ip: string) => [
+        nodeBinary(),
+        CLI,
+        'agent',
+        '--name',
+        name,
+        '--bind',
+        `[${ip}]:7947`,
+        '--secret-file',
+        lab.secretFile,
+      ];
+      const pa = a.ns.spawn([...args('v6a', '2001:db8::11'), '--join', '[2001:db8::12]:7947']);
+      const pb = b.ns.spawn([...args('v6b', '2001:db8::12'), '--meta', 'family=ipv6']);
+      const joined = await waitEvent(pa, 'join', 'v6b', 15_000);
+      expect(joined.addr).toBe('[2001:db8::12]:7947');
+      await waitEvent(pb, 'join', 'v6a', 15_000);
+      pb.kill('SIGKILL');
+      const dead = await waitEvent(pa, 'dead', 'v6b', 15_000);
+      expect(dead.member).toBe('v6b');
+      pa.kill('SIGTERM');
+      expect((await pa.waitForExit(5000)).code).toBe(0);
+    });
+
     it('bad arguments: port in use is a one-line error and exit 2', async () => {
       const m = lab.members[0];
       if (m === undefined) throw new Error('no member');

@@ -56,4 +56,27 @@ describe('io layer', () => {
     await a.shutdown();
     await b.shutdown();
   });
+
+  it('join succeeds when at least one seed answers, and fails with JOIN_FAILED when none does', async () => {
+    const clock = new ManualClock();
+    const net = new InMemoryNetwork({ clock, random: seededRandom(1) });
+    const mk = (i: number) =>
+      createMemberlist(
+        { transport: net.createTransport(`198.51.100.${i}:7946`), clock, random: seededRandom(i) },
+        { name: `m${i}` },
+      );
+    const a = mk(1);
+    const b = mk(2);
+    a.start();
+    b.start();
+    const ok = b.join(['198.51.100.99:7946', a.addr]);
+    clock.advance(6000);
+    expect(await ok).toBe(1);
+    const none = b.join(['198.51.100.98:7946']);
+    clock.advance(6000);
+    await expect(none).rejects.toMatchObject({
+      code: 'JOIN_FAILED',
+      details: { failed: ['198.51.100.98:7946'] },
+    });
+  });
 });
