@@ -175,7 +175,11 @@ export function onPing(c: Ctx, from: string, ping: PingMsg): void {
   sendWithGossip(c, from, [{ type: 'ack', seq: ping.seq }]);
 }
 
+/** Indirect pings in flight on behalf of others; beyond this, new requests are ignored. */
+const MAX_FORWARDS = 1024;
+
 export function onIndirectPing(c: Ctx, from: string, req: IndirectPingMsg): void {
+  if (c.s.forwards.size >= MAX_FORWARDS) return;
   const seq = nextSeq(c);
   c.s.forwards.set(seq, {
     requester: from,
