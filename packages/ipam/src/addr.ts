@@ -95,29 +95,34 @@ export function formatAddress(a: bigint): string {
     const v = Number(a & 0xffffffffn);
     return `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
   }
-  // One native conversion instead of eight BigInt shifts: this runs once per allocation.
+  // One native conversion instead of eight BigInt shifts, and no per-group parse/print: this runs
+  // once per allocation.
   const h = a.toString(16).padStart(32, '0');
-  const g: number[] = new Array<number>(8);
-  for (let i = 0; i < 8; i++) g[i] = parseInt(h.slice(i * 4, i * 4 + 4), 16);
+  const g: string[] = new Array<string>(8);
+  for (let i = 0; i < 8; i++) {
+    let j = i * 4;
+    const end = j + 3;
+    while (j < end && h.charCodeAt(j) === 48) j++; // strip leading '0's, keep the last digit
+    g[i] = h.slice(j, i * 4 + 4);
+  }
   // Longest run of ≥ 2 zero groups is compressed, the first one on ties (RFC 5952 §4.2).
   let bestStart = -1;
   let bestLen = 1;
   for (let i = 0; i < 8;) {
-    if (g[i] !== 0) {
+    if (g[i] !== '0') {
       i++;
       continue;
     }
     let j = i;
-    while (j < 8 && g[j] === 0) j++;
+    while (j < 8 && g[j] === '0') j++;
     if (j - i > bestLen) {
       bestStart = i;
       bestLen = j - i;
     }
     i = j;
   }
-  const hex = (xs: number[]) => xs.map((x) => x.toString(16)).join(':');
-  if (bestStart < 0) return hex(g);
-  return `${hex(g.slice(0, bestStart))}::${hex(g.slice(bestStart + bestLen))}`;
+  if (bestStart < 0) return g.join(':');
+  return `${g.slice(0, bestStart).join(':')}::${g.slice(bestStart + bestLen).join(':')}`;
 }
 
 /** True for an IPv4 address ending in .0 or .255 (MetalLB's ipConfusesBuggyFirmwares: smurf-protection on old CPE). */

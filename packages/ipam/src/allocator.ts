@@ -96,8 +96,11 @@ export class Allocator {
       return r;
     }
     if (req.requestedPool !== undefined && req.requestedPool !== '') {
-      if (held && held.pool !== req.requestedPool) this.release(n.service);
-      return this.allocateFromPool(n, req.requestedPool);
+      if (held && held.pool !== req.requestedPool) {
+        this.release(n.service);
+        return this.allocateFromPool(n, req.requestedPool, undefined);
+      }
+      return this.allocateFromPool(n, req.requestedPool, held);
     }
     if (held) return this.assignParsed(n, held.addrs);
     const tiers = this.tiers(n.matching);
@@ -121,8 +124,11 @@ export class Allocator {
   }
 
   /** MetalLB's AllocateFromPool. */
-  private allocateFromPool(n: Norm, poolName: string): AllocationResult {
-    const held = this.state.services.get(n.service);
+  private allocateFromPool(
+    n: Norm,
+    poolName: string,
+    held: ServiceRecord | undefined,
+  ): AllocationResult {
     if (held) {
       const fam = addrsFamily(held.addrs) ?? 'dual';
       if (n.policy !== IpFamilyPolicy.PreferDualStack && fam !== n.family) {
@@ -172,7 +178,7 @@ export class Allocator {
     if (!best) return undefined;
     const picked = selectAddresses(best, n.family, n.policy);
     if (!picked) return undefined;
-    const r = this.assignParsed(n, picked);
+    const r = this.assignParsed(n, picked, true);
     return r.ok ? r : undefined;
   }
 
@@ -244,7 +250,8 @@ export class Allocator {
     return this.assignParsed(n, parsed);
   }
 
-  private assignParsed(n: Norm, addrs: readonly bigint[]): AllocationResult {
+  /** `unheld`: the caller knows the service holds nothing (saves two lookups per allocation). */
+  private assignParsed(n: Norm, addrs: readonly bigint[], unheld = false): AllocationResult {
     const texts = addrs.map(formatAddress);
     const pool = this.state.poolFor(addrs);
     if (!pool) return this.fail(n, { reason: 'not-allowed-in-config', addresses: texts });
@@ -266,7 +273,7 @@ export class Allocator {
       );
       if (f) return this.fail(n, f);
     }
-    const before = this.state.services.get(n.service);
+    const before = unheld ? undefined : this.state.services.get(n.service);
     const rec: ServiceRecord = {
       pool: pool.name,
       addrs: [...addrs],
@@ -275,7 +282,7 @@ export class Allocator {
       sharingKey: n.sharingKey,
       backendKey: n.backendKey,
     };
-    this.state.assign(n.service, rec);
+    this.state.assign(n.service, rec, unheld);
     if (before && before.pool !== pool.name) this.changed(before.pool);
     this.changed(pool.name);
     return { ok: true, service: n.service, pool: pool.name, addresses: texts };

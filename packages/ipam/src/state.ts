@@ -229,8 +229,8 @@ export class State {
   }
 
   /** Records the allocation unconditionally (callers checked it). Replaces any previous one. */
-  assign(service: string, rec: ServiceRecord): void {
-    this.unassign(service);
+  assign(service: string, rec: ServiceRecord, unheld = false): void {
+    if (!unheld) this.unassign(service);
     for (const a of rec.addrs) {
       const key = addrKey(a);
       let use = this.uses.get(key);
