@@ -166,6 +166,20 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
         expect(peers[0]?.counters.establishedTransitions).toBeGreaterThanOrEqual(2);
         expect(peers[0]?.counters.prefixesSent).toBe(1);
 
+        // ROUTE-REFRESH from the router (inbound soft reset): we re-send the Adj-RIB-Out (RFC 2918 §4).
+        // GoBGP 3.10's CLI cannot make it send one (see Gobgp.requestRefresh).
+        if (kind !== 'gobgp') {
+          const m3 = cli.lines.length;
+          await router.requestRefresh('198.51.100.1');
+          const resent = await waitEvent(
+            cli,
+            (e) => e.event === 'sent' && (e.announced as string[]).includes('203.0.113.128/25'),
+            10_000,
+            m3,
+          );
+          expect(resent.announced).toEqual(['203.0.113.128/25']);
+        }
+
         // SIGTERM: Cease then exit 0.
         cli.kill('SIGTERM');
         expect((await cli.waitForExit(5_000)).code).toBe(0);

@@ -6,7 +6,7 @@ import { parseCommunity } from '../codec/communities.js';
 import { ManualClock, MemoryNetwork, seededRandom } from '../testing/index.js';
 import { createBgpSpeaker } from './speaker.js';
 import type { SpeakerEvent } from './events.js';
-import { encodeKeepalive } from '../codec/notification.js';
+import { encodeKeepalive, encodeRouteRefresh } from '../codec/notification.js';
 import { encodeOpenBody } from '../codec/open.js';
 import { parsePrefix } from '../codec/prefix.js';
 import { encodeFrame, packAnnouncements } from '../codec/update.js';
@@ -151,6 +151,22 @@ describe('speaker over an in-memory network', () => {
     expect(a.status()[0]?.state).toBe('Established');
     expect(received(eb2).flatMap((x) => x.announced)).toEqual(['203.0.113.0/24']);
     expect(eb.some((e) => e.type === 'notification' && e.direction === 'received')).toBe(false);
+  });
+
+  it('answers a ROUTE-REFRESH by re-sending the whole Adj-RIB-Out (RFC 2918 §4)', async () => {
+    const { net, a, ea, asB } = await pair();
+    a.announce('203.0.113.0/24');
+    a.announce('203.0.113.128/25', { med: 3 });
+    await a.addPeer({ address: '198.51.100.2', peerAs: asB, holdTimeSec: 9 });
+    await net.flush();
+    ea.length = 0;
+    const sock = net.sockets.find((s) => s.localAddress === '198.51.100.2' && !s.closed);
+    sock!.write(encodeRouteRefresh(1, 1));
+    await net.flush();
+    const resent = ea
+      .filter((e) => e.type === 'sent')
+      .flatMap((e) => (e.type === 'sent' ? e.announced : []));
+    expect(resent.sort()).toEqual(['203.0.113.0/24', '203.0.113.128/25']);
   });
 
   it('our hold timer fires on a blackholed link within the negotiated hold time', async () => {

@@ -245,6 +245,11 @@ export class Bird implements BgpDaemon {
     return m ? Number(m[1]) : 0;
   }
 
+  async requestRefresh(neighbor: string): Promise<void> {
+    const i = this.config.neighbors.findIndex((n) => n.address === neighbor);
+    await this.birdc('reload', 'in', `peer${i}`);
+  }
+
   async restart(): Promise<void> {
     await this.stopProcess();
     await this.launch();

@@ -187,6 +187,11 @@ export class Exabgp implements BgpDaemon {
     return this.proc?.stderr ?? '';
   }
 
+  async requestRefresh(): Promise<void> {
+    // ExaBGP sends ROUTE-REFRESH only through its API process, which our sink does not drive.
+    throw new Error('Exabgp.requestRefresh is not supported');
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     this.launch();

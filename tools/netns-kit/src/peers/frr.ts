@@ -207,6 +207,10 @@ export class Frr implements BgpDaemon {
     return out;
   }
 
+  async requestRefresh(neighbor: string): Promise<void> {
+    await this.vtysh(`clear bgp ${neighbor} soft in`);
+  }
+
   async restart(): Promise<void> {
     await this.stop();
     await this.launch();

@@ -212,6 +212,13 @@ export class Gobgp implements BgpDaemon {
     return parseGobgpRib(r.stdout).filter((x) => !own.has(x.prefix));
   }
 
+  async requestRefresh(): Promise<void> {
+    // `gobgp neighbor X softresetin` re-applies policy to GoBGP's stored Adj-RIB-In and sends no
+    // ROUTE-REFRESH on the wire (our interop test saw none arrive), so there is no
+    // CLI way to make GoBGP 3.10 send one.
+    throw new Error('Gobgp.requestRefresh is not supported');
+  }
+
   async restart(): Promise<void> {
     await this.proc?.stop(3_000);
     await this.launch();
