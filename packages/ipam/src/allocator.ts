@@ -3,7 +3,7 @@
 // matching the service by priority, then every auto-assign pool without serviceAllocation; inside a
 // pool, entries in listed order, lowest usable address first. Outcomes are typed results, never
 // exceptions (failures.ts).
-import { IpFamily, familyOf, formatAddress, parseAddress } from './addr.js';
+import { IpFamily, addrKey, familyOf, formatAddress, parseAddress } from './addr.js';
 import type { AllocationFailure, FamilyWord } from './failures.js';
 import { orderPools, selectAddresses, wordOf } from './select.js';
 import { NO_ADDRS, addrsFamily, normalize, parseAll, sameSet } from './request.js';
@@ -262,14 +262,16 @@ export class Allocator {
     if (addrs.length === 2 && familyOf(addrs[0]!) === familyOf(addrs[1]!)) {
       return this.fail(n, { reason: 'same-family', addresses: texts });
     }
-    for (const a of addrs) {
+    const keys = addrs.map(addrKey);
+    for (let i = 0; i < addrs.length; i++) {
       const f = this.state.checkSharing(
         n.service,
-        a,
+        addrs[i]!,
         n.portKeys,
         n.ports,
         n.sharingKey,
         n.backendKey,
+        keys[i]!,
       );
       if (f) return this.fail(n, f);
     }
@@ -282,7 +284,7 @@ export class Allocator {
       sharingKey: n.sharingKey,
       backendKey: n.backendKey,
     };
-    this.state.assign(n.service, rec, unheld);
+    this.state.assign(n.service, rec, unheld, keys);
     if (before && before.pool !== pool.name) this.changed(before.pool);
     this.changed(pool.name);
     return { ok: true, service: n.service, pool: pool.name, addresses: texts };

@@ -55,6 +55,8 @@ export interface Segment {
   readonly base: bigint;
   /** Number of usable addresses in the segment (exact). */
   readonly count: bigint;
+  /** `count` as a number when exact (≤ 2^53), else Infinity: the hot path compares sizes with it. */
+  readonly countNum: number;
   /** Position among the pool's segments of the same family, in listed order. */
   readonly famPos: number;
 }
@@ -113,6 +115,19 @@ function makeSegment(
   avoidBuggy: boolean,
   famPos: number,
 ): Segment {
+  const s = makeSegmentCore(pool, entry, lo, hi, avoidBuggy, famPos);
+  const countNum = s.count <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(s.count) : Infinity;
+  return { ...s, countNum };
+}
+
+function makeSegmentCore(
+  pool: string,
+  entry: number,
+  lo: bigint,
+  hi: bigint,
+  avoidBuggy: boolean,
+  famPos: number,
+): Omit<Segment, 'countNum'> {
   const family = familyOf(lo);
   const skipBuggy = avoidBuggy && family === IpFamily.IPv4;
   if (!skipBuggy) {

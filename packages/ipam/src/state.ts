@@ -165,8 +165,9 @@ export class State {
     ports: readonly Port[],
     sharingKey: string,
     backendKey: string,
+    key: number | string = addrKey(addr),
   ): AllocationFailure | undefined {
-    const use = this.uses.get(addrKey(addr));
+    const use = this.uses.get(key);
     if (!use) return undefined;
     const detail = sharingDetail(use.sharingKey, use.backendKey, sharingKey, backendKey);
     if (detail !== undefined) {
@@ -229,10 +230,16 @@ export class State {
   }
 
   /** Records the allocation unconditionally (callers checked it). Replaces any previous one. */
-  assign(service: string, rec: ServiceRecord, unheld = false): void {
+  assign(
+    service: string,
+    rec: ServiceRecord,
+    unheld = false,
+    keys?: readonly (number | string)[],
+  ): void {
     if (!unheld) this.unassign(service);
-    for (const a of rec.addrs) {
-      const key = addrKey(a);
+    for (let i = 0; i < rec.addrs.length; i++) {
+      const a = rec.addrs[i]!;
+      const key = keys ? keys[i]! : addrKey(a);
       let use = this.uses.get(key);
       if (!use) {
         const seg = segmentAt(this.pools, a);
@@ -247,7 +254,7 @@ export class State {
         this.uses.set(key, use);
         const rs = this.runsOf(seg);
         rs.add(ordinalOf(seg, a));
-        if (seg.count <= MAX_SAFE && rs.size === Number(seg.count)) {
+        if (rs.size === seg.countNum) {
           const list = this.listOf(seg);
           if (list) this.fullOf(list).add(BigInt(seg.famPos));
         }
@@ -361,8 +368,6 @@ export class State {
     return { v4, v6 };
   }
 }
-
-const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
 
 /** MetalLB's sharingOK as data: undefined when the keys allow sharing. */
 function sharingDetail(
