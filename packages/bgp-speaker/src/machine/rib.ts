@@ -96,6 +96,22 @@ function effectiveAttributes(
   return { attrs, nextHops };
 }
 
+interface Group {
+  family: AddressFamily;
+  attrs: PathAttributes;
+  nextHops: string[];
+  prefixes: Prefix[];
+}
+
+interface Effective {
+  attrs: PathAttributes;
+  nextHops: string[];
+  /** What the Adj-RIB-Out stores for a prefix sent with these attributes. */
+  stored: string;
+  /** The UPDATE group collecting prefixes with these attributes in this plan. */
+  group: Group | null;
+}
+
 function signature(attrs: PathAttributes, nextHops: string[]): string {
   return JSON.stringify([attrs, nextHops]);
 }
@@ -113,26 +129,30 @@ export function planUpdates(
 ): Plan {
   const keys = dirty ? new Set(dirty) : new Set([...desired.keys(), ...adjOut.keys()]);
   const withdraw: Record<AddressFamily, Prefix[]> = { ipv4: [], ipv6: [] };
-  const groups = new Map<
-    string,
-    { family: AddressFamily; attrs: PathAttributes; nextHops: string[]; prefixes: Prefix[] }
-  >();
+  const groups: Group[] = [];
   const skipped: string[] = [];
   const withdrawnKeys: string[] = [];
-  const memo = new Map<string, { attrs: PathAttributes; nextHops: string[]; sig: string } | null>();
+  const memo = new Map<string, Effective | null>();
   const announcedKeys: string[] = [];
   for (const key of keys) {
     const r = desired.get(key);
     const had = adjOut.get(key);
     // Effective attributes depend only on (family, attributes, peer): memoise per plan.
-    let eff: { attrs: PathAttributes; nextHops: string[]; sig: string } | null = null;
+    let eff: Effective | null = null;
     if (r && ctx.families.has(r.prefix.family)) {
       const memoKey = `${r.prefix.family}|${r.attributesKey ?? attributesKeyOf(r.attributes)}`;
       const cached = memo.get(memoKey);
       if (cached !== undefined) eff = cached;
       else {
         const e = effectiveAttributes(r, ctx);
-        eff = e ? { ...e, sig: signature(e.attrs, e.nextHops) } : null;
+        // One `stored` string per attribute set, shared by every prefix that uses it.
+        eff = e
+          ? {
+              ...e,
+              stored: `${r.prefix.family === 'ipv4' ? '4' : '6'}${signature(e.attrs, e.nextHops)}`,
+              group: null,
+            }
+          : null;
         memo.set(memoKey, eff);
       }
     }
@@ -145,16 +165,14 @@ export function planUpdates(
       }
       continue;
     }
-    const sig = eff.sig;
     const fam = (r as Route).prefix.family;
-    const stored = `${fam === 'ipv4' ? '4' : '6'}${sig}`;
-    if (had === stored) continue;
-    adjOut.set(key, stored);
-    const gk = `${fam}|${sig}`;
-    let g = groups.get(gk);
-    if (!g)
-      groups.set(gk, (g = { family: fam, attrs: eff.attrs, nextHops: eff.nextHops, prefixes: [] }));
-    g.prefixes.push((r as Route).prefix);
+    if (had === eff.stored) continue;
+    adjOut.set(key, eff.stored);
+    if (!eff.group) {
+      eff.group = { family: fam, attrs: eff.attrs, nextHops: eff.nextHops, prefixes: [] };
+      groups.push(eff.group);
+    }
+    eff.group.prefixes.push((r as Route).prefix);
     announcedKeys.push(key);
   }
   const messages: Buffer[] = [];
@@ -162,7 +180,7 @@ export function planUpdates(
     if (withdraw[fam].length)
       messages.push(...packWithdrawals(fam, withdraw[fam], ctx.maxMessageBytes));
   }
-  for (const g of groups.values()) {
+  for (const g of groups) {
     messages.push(
       ...packAnnouncements(
         { family: g.family, attributes: g.attrs, mpNextHops: g.nextHops, prefixes: g.prefixes },
