@@ -82,6 +82,11 @@ export class PeerDriver {
     });
   }
 
+  /** Cease with `subcode` and reconnect after the backoff (the BFD seam). */
+  reset(subcode: number, message?: string): void {
+    this.dispatch({ type: 'reset', subcode, ...(message !== undefined ? { message } : {}) });
+  }
+
   /** The listener hands over a connection whose remote address is this peer's. */
   accept(socket: BgpSocket): void {
     const id = this.nextConnId++;

@@ -243,6 +243,33 @@ describe('speaker over an in-memory network', () => {
     expect(a.status()[0]?.counters.prefixesReceived).toBe(0);
   });
 
+  it('resetPeer sends Cease/10 and the session comes back; removePeer sends Cease/3 and forgets it', async () => {
+    const { net, a, eb, asB, clock } = await pair();
+    a.announce('203.0.113.0/24');
+    await a.addPeer({ address: '198.51.100.2', peerAs: asB, holdTimeSec: 9 });
+    await net.flush();
+    a.resetPeer('198.51.100.2');
+    await net.flush();
+    expect(eb).toContainEqual(
+      expect.objectContaining({
+        type: 'notification',
+        direction: 'received',
+        code: 6,
+        subcode: 10,
+      }),
+    );
+    clock.advance(1500);
+    await net.flush();
+    expect(a.status()[0]?.state).toBe('Established');
+    expect(a.status()[0]?.counters.establishedTransitions).toBe(2);
+    a.removePeer('198.51.100.2');
+    await net.flush();
+    expect(eb).toContainEqual(
+      expect.objectContaining({ type: 'notification', direction: 'received', code: 6, subcode: 3 }),
+    );
+    expect(a.status()).toEqual([]);
+  });
+
   it('rejects bad options with INVALID_OPTION', async () => {
     expect(() => createBgpSpeaker({}, { localAs: 0, routerId: '1.2.3.4' })).toThrow(BgpError);
     const s = createBgpSpeaker(

@@ -79,6 +79,11 @@ export interface AnnounceOptions {
 
 export interface BgpSpeaker {
   addPeer(o: PeerOptions): Promise<void>;
+  /**
+   * Closes the session with a Cease (default 10 "BFD Down", RFC 9384) and reconnects after the
+   * backoff: for an external liveness detector such as BFD.
+   */
+  resetPeer(address: string, subcode?: number, message?: string): void;
   /** Closes the session with Cease/3 (peer de-configured, RFC 4486) and forgets the peer. */
   removePeer(address: string): void;
   /** Adds or replaces a route; sent to every Established peer within the same event-loop turn. */
@@ -221,6 +226,9 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
         }
       }
       driver.start();
+    },
+    resetPeer(address, subcode = CeaseSubcode.BfdDown, message) {
+      peers.get(normPeer(address).key)?.reset(subcode, message);
     },
     removePeer(address) {
       const { key } = normPeer(address);

@@ -244,6 +244,37 @@ describe('session machine (RFC 4271 §8)', () => {
     expect(h.s.connectRetryAt).not.toBeNull();
   });
 
+  it('reset sends the given Cease and reconnects after the backoff (the BFD seam)', () => {
+    const h = new Harness();
+    h.establish();
+    const out = h.ev({ type: 'reset', subcode: CeaseSubcode.BfdDown });
+    expect(h.notification(out)).toMatchObject({
+      code: ErrorCode.Cease,
+      subcode: CeaseSubcode.BfdDown,
+    });
+    expect(out).toContainEqual(expect.objectContaining({ type: 'down' }));
+    expect(h.s.running).toBe(true);
+    expect(h.advance(1000)).toContainEqual({ type: 'connect' });
+  });
+
+  it('advertises graceful restart when configured (seam for RFC 4724)', () => {
+    const h = new Harness({
+      gracefulRestart: {
+        restarting: true,
+        notification: false,
+        restartTimeSec: 120,
+        families: [{ afi: 1, safi: 1, forwardingPreserved: true }],
+      },
+    });
+    h.ev({ type: 'start' });
+    const open = h.sent(h.ev({ type: 'connected', conn: 1 }), 'open')[0]!;
+    const m = decodeMessage(open.bytes, { fourOctetAs: true });
+    expect(m.type === 'open' && m.capabilities.gracefulRestart).toMatchObject({
+      restarting: true,
+      restartTimeSec: 120,
+    });
+  });
+
   it('is pure: the input state is not modified', () => {
     const h = new Harness();
     h.establish();

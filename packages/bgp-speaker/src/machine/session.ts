@@ -104,6 +104,7 @@ class Stepper {
         families: this.cfg.families.map(afiSafiOf),
         routeRefresh: this.cfg.routeRefresh,
         extendedMessage: this.cfg.extendedMessage,
+        ...(this.cfg.gracefulRestart ? { gracefulRestart: this.cfg.gracefulRestart } : {}),
       }),
     );
   }
@@ -201,6 +202,17 @@ class Stepper {
         for (const c of [...this.s.conns])
           this.fail(c, ErrorCode.Cease, subcode, 'stopped', undefined, e.message);
         this.s.lastReason = 'stopped';
+        return;
+      }
+      case 'reset': {
+        if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
+        this.s.connecting = false;
+        const had = this.s.conns.length > 0;
+        for (const c of [...this.s.conns])
+          this.fail(c, ErrorCode.Cease, e.subcode, 'reset', undefined, e.message);
+        // drop() schedules the reconnect when the last connection goes; cover "nothing to drop".
+        if (!had && this.s.running) this.scheduleRetry();
+        this.s.lastReason = `reset (Cease/${e.subcode})`;
         return;
       }
       case 'timer':

@@ -1,7 +1,7 @@
 // Types of the pure session machine (RFC 4271 §8). Deadlines live in the state; the driver arms one
 // timer for nextDeadline(state) and feeds {type:'timer'} back.
 import type { BgpError } from '../errors.js';
-import type { AfiSafi, OpenMessage } from '../codec/open.js';
+import type { AfiSafi, GracefulRestartCapability, OpenMessage } from '../codec/open.js';
 import type { NotificationMessage, RouteRefreshMessage } from '../codec/notification.js';
 import type { UpdateMessage } from '../codec/update.js';
 import type { AddressFamily } from '../codec/prefix.js';
@@ -32,6 +32,11 @@ export interface SessionConfig {
   extendedMessage: boolean;
   /** Advertise route refresh (RFC 2918). Default true: we answer by re-sending Adj-RIB-Out. */
   routeRefresh: boolean;
+  /**
+   * Graceful restart capability to advertise (RFC 4724), default none. Seam for the later
+   * Restarting Speaker work: only the OPEN carries it today; no stale-route or EoR-wait logic.
+   */
+  gracefulRestart?: GracefulRestartCapability;
 }
 
 export interface Negotiated {
@@ -78,6 +83,11 @@ export interface SessionState {
 export type SessionEvent =
   | { type: 'start' }
   | { type: 'stop'; subcode?: number; message?: string }
+  /**
+   * Tear the session down with a Cease and reconnect after the backoff (e.g. BFD saw the path die:
+   * Cease/10, RFC 9384; or a configuration change: Cease/6). The seam for BFD.
+   */
+  | { type: 'reset'; subcode: number; message?: string }
   | { type: 'timer' }
   | { type: 'connected'; conn: number }
   | { type: 'connect-failed'; reason: string }
