@@ -96,9 +96,7 @@ stage('fill /8 and /64');
     name: `${N / 1000}k from a /8 + ${N / 1000}k from a /64, total CPU time`,
     value: cpu,
     unit: 's',
-    target: '< 1 s',
-    pass: cpu < 1,
-    note: 'process CPU time (user + system), includes GC',
+    note: 'process CPU time (user + system) including GC and JIT helper threads: robust against other load, not comparable to the wall-time target',
   });
   for (const [label, f] of [
     ['/8', f8],
