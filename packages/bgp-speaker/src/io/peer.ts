@@ -1,6 +1,7 @@
 // Drives one session machine with real sockets and timers, and keeps that peer's Adj-RIB-Out.
 import { BgpError } from '../errors.js';
 import { BgpFramer } from '../codec/framer.js';
+import { MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH } from '../codec/constants.js';
 import { formatAddress, formatPrefix, parseAddress } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { encodeEndOfRib, type UpdateMessage } from '../codec/update.js';
@@ -190,7 +191,13 @@ export class PeerDriver {
   }
 
   private attach(id: number, socket: BgpSocket): void {
-    const framer = new BgpFramer();
+    // The machine enforces the negotiated size per message; the framer only caps at what we could
+    // ever accept, so frames arriving right behind the peer's KEEPALIVE are split correctly.
+    const framer = new BgpFramer({
+      maxFrameBytes: this.options.session.extendedMessage
+        ? MAX_EXTENDED_MESSAGE_LENGTH
+        : MAX_MESSAGE_LENGTH,
+    });
     this.conns.set(id, { socket, framer });
     socket.onData((data) => {
       if (!this.conns.has(id)) return;
@@ -280,7 +287,6 @@ export class PeerDriver {
         this.estConn = a.conn;
         this.counters.establishedTransitions++;
         const c = this.conns.get(a.conn);
-        if (c) c.framer.maxFrameBytes = a.negotiated.maxMessageBytes;
         // Full re-send after every (re)connect: the Adj-RIB-Out starts empty (RFC 4271 §9.4).
         this.adjOut = new Map();
         this.flush();

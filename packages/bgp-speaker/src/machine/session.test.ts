@@ -150,6 +150,16 @@ describe('session machine (RFC 4271 §8)', () => {
     expect(h.notification(h.advance(1000))).toMatchObject({ code: ErrorCode.HoldTimerExpired });
   });
 
+  it('a message over 4096 bytes is 1/2 unless extended messages were negotiated (RFC 8654)', () => {
+    const big = encodeFrame(2, Buffer.concat([Buffer.from([0, 0, 0, 0]), Buffer.alloc(5000, 0)]));
+    const h = new Harness({ extendedMessage: false });
+    h.establish();
+    expect(h.notification(h.ev({ type: 'frame', conn: 1, bytes: big }))).toMatchObject({
+      code: 1,
+      subcode: 2,
+    });
+  });
+
   it('unexpected messages are FSM errors (RFC 6608)', () => {
     const h = new Harness();
     h.ev({ type: 'start' });

@@ -13,7 +13,7 @@ import { afiSafiOf, bgpIdToNumber, encodeOpenBody } from '../codec/open.js';
 import { negotiate } from './negotiate.js';
 import type { OpenMessage } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
-import { MessageType } from '../codec/constants.js';
+import { HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType } from '../codec/constants.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import type {
   ConnState,
@@ -267,6 +267,19 @@ class Stepper {
       case 'frame': {
         const c = this.conn(e.conn);
         if (!c) return;
+        // RFC 8654 §4: above 4096 bytes only once both OPENs carried the capability (the framer
+        // lets up to 65535 through so a large UPDATE right behind the KEEPALIVE is not misread).
+        const max = c.negotiated?.maxMessageBytes ?? MAX_MESSAGE_LENGTH;
+        if (e.bytes.length > max) {
+          const n = e.bytes.length;
+          return this.fail(
+            c,
+            ErrorCode.MessageHeader,
+            HeaderSubcode.BadMessageLength,
+            `message of ${n} bytes over ${max}`,
+            Uint8Array.of(n >> 8, n & 0xff),
+          );
+        }
         let msg: BgpMessage;
         try {
           msg = decodeMessage(e.bytes, {
