@@ -334,3 +334,74 @@ describe('idempotence, release and large pools', () => {
     }
   });
 });
+
+describe('replacing the pool set', () => {
+  it('reports lost and moved services, keeps sharing, and rebuilds the free-address index', () => {
+    const changed: string[] = [];
+    const a = createAllocator(
+      { onCountersChanged: (p) => changed.push(p) },
+      { pools: [{ name: 'old', addresses: ['192.0.2.0/30', '2001:db8::/127'] }] },
+    );
+    const share = { sharingKey: 'k', ports: ports('TCP/80') };
+    a.allocate(req('ns/a', 'v4', share)); // 192.0.2.0
+    a.allocate(req('ns/b', 'v4', { sharingKey: 'k', ports: ports('TCP/443') })); // shares .0
+    a.allocate(req('ns/c')); // .1
+    a.allocate(req('ns/d')); // .2
+    a.allocate(req('ns/e', 'v6')); // 2001:db8::
+    expect(a.usersOf('192.0.2.0')).toEqual(['ns/a', 'ns/b']);
+    changed.length = 0;
+
+    const res = a.setPools([
+      { name: 'new', avoidBuggyIPs: true, addresses: ['192.0.2.0/31', '192.0.2.3/32'] },
+      { name: 'v6', addresses: ['2001:db8::/126'] },
+    ]);
+    // .0 is now a buggy address in an avoidBuggyIPs pool, .2 is outside every pool.
+    expect(res.lost.map((l) => `${l.service}:${l.addresses.join()}`).sort()).toEqual([
+      'ns/a:192.0.2.0',
+      'ns/b:192.0.2.0',
+      'ns/d:192.0.2.2',
+    ]);
+    expect(res.moved).toEqual([
+      { service: 'ns/c', fromPool: 'old', toPool: 'new', addresses: ['192.0.2.1'] },
+      { service: 'ns/e', fromPool: 'old', toPool: 'v6', addresses: ['2001:db8::'] },
+    ]);
+    expect(changed).toEqual(['new', 'old', 'v6']);
+    expect(a.counters('new')).toMatchObject({
+      assignedIPv4: 1n,
+      availableIPv4: 1n,
+      capacityIPv4: 2n,
+    });
+    expect(addrs(a.allocate(req('ns/f')))).toEqual(['192.0.2.3']);
+    expect(failure(a.allocate(req('ns/g'))).reason).toBe('no-available-ips');
+
+    // Growing back: the shared pair can return to .0 together, and the index knows .2 is free.
+    a.setPools([{ name: 'old', addresses: ['192.0.2.0/30', '2001:db8::/127'] }]);
+    expect(addrs(a.allocate(req('ns/a', 'v4', share)))).toEqual(['192.0.2.0']);
+    expect(
+      addrs(a.allocate(req('ns/b', 'v4', { sharingKey: 'k', ports: ports('TCP/443') }))),
+    ).toEqual(['192.0.2.0']);
+    expect(addrs(a.allocate(req('ns/d')))).toEqual(['192.0.2.2']);
+    expect(a.counters('old')).toMatchObject({
+      assignedIPv4: 4n,
+      availableIPv4: 0n,
+      assignedIPv6: 1n,
+    });
+  });
+
+  it('rejects an invalid pool set as a whole and keeps the current one', () => {
+    const a = createAllocator({}, { pools: basic });
+    a.allocate(req('ns/x'));
+    try {
+      a.setPools([
+        { name: 'a', addresses: ['192.0.2.0/24'] },
+        { name: 'b', addresses: ['192.0.2.5'] },
+      ]);
+      expect.unreachable();
+    } catch (e) {
+      expect(e).toBeInstanceOf(IpamError);
+      expect((e as IpamError).code).toBe('IPAM_INVALID_POOLS');
+    }
+    expect(a.allocationOf('ns/x')?.addresses).toEqual(['192.0.2.0']);
+    expect([...a.pools.pools.keys()]).toEqual(['a', 'b', 'manual', 'buggy']);
+  });
+});
