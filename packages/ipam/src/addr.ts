@@ -121,8 +121,16 @@ export function formatAddress(a: bigint): string {
     }
     i = j;
   }
-  if (bestStart < 0) return g.join(':');
-  return `${g.slice(0, bestStart).join(':')}::${g.slice(bestStart + bestLen).join(':')}`;
+  let out = '';
+  for (let i = 0; i < 8; i++) {
+    if (i === bestStart) {
+      out += '::';
+      i += bestLen - 1;
+      continue;
+    }
+    out += out === '' || out.endsWith(':') ? g[i] : `:${g[i]}`;
+  }
+  return out;
 }
 
 /** True for an IPv4 address ending in .0 or .255 (MetalLB's ipConfusesBuggyFirmwares: smurf-protection on old CPE). */
