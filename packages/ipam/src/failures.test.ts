@@ -71,6 +71,7 @@ const table: [AllocationFailure, string][] = [
     'current IP(s) ["192.0.2.1"] do not match the ipFamily of the service',
   ],
   [{ reason: 'not-allocated', service: 'ns/a' }, 'service "ns/a" has no allocated IP'],
+  [{ reason: 'no-pools' }, 'pools are empty'],
 ];
 
 describe('describeFailure', () => {

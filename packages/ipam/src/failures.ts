@@ -24,6 +24,7 @@ export const FailureReason = {
   WrongFamilyAssigned: 'wrong-family-assigned',
   CurrentFamilyChanged: 'current-family-changed',
   NotAllocated: 'not-allocated',
+  NoPools: 'no-pools',
 } as const;
 export type FailureReason = (typeof FailureReason)[keyof typeof FailureReason];
 
@@ -62,7 +63,8 @@ export type AllocationFailure =
   | { reason: 'requested-too-many'; addresses: readonly string[] }
   | { reason: 'wrong-family-assigned'; allocatedFamily: FamilyWord; serviceFamily: FamilyWord }
   | { reason: 'current-family-changed'; addresses: readonly string[] }
-  | { reason: 'not-allocated'; service: string };
+  | { reason: 'not-allocated'; service: string }
+  | { reason: 'no-pools' };
 
 // Go's %q of a string (strconv.Quote); JSON's escaping agrees for the printable ASCII that
 // addresses, pool names and service keys are made of.
@@ -112,6 +114,9 @@ export function describeFailure(f: AllocationFailure): string {
       return `current IP(s) ${qList(f.addresses)} do not match the ipFamily of the service`;
     case 'not-allocated':
       return `service ${q(f.service)} has no allocated IP`;
+    case 'no-pools':
+      // MetalLB only logs this ("pools are empty") and emits no event.
+      return 'pools are empty';
   }
 }
 

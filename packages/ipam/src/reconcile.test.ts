@@ -82,6 +82,19 @@ describe('reconcile', () => {
     expect(c).toMatchObject({ addresses: ['192.0.2.3'], events: [] });
   });
 
+  it('clears without events when there are no pools at all', () => {
+    const a = createAllocator({}, { pools });
+    reconcile(a, req('ns/x'), []);
+    a.setPools([]);
+    const r = reconcile(a, req('ns/x'), ['192.0.2.0']);
+    expect(r).toMatchObject({
+      addresses: [],
+      changed: true,
+      events: [],
+      failure: { reason: 'no-pools' },
+    });
+  });
+
   it('reports AllocationFailed data when nothing is free', () => {
     const a = createAllocator({}, { pools: [{ name: 'one', addresses: ['192.0.2.1/32'] }] });
     reconcile(a, req('ns/x'), []);

@@ -77,6 +77,18 @@ export function reconcile(
     lbText = [];
   };
 
+  // No pools at all: MetalLB clears the service without an event and reports an error.
+  if (alloc.pools.pools.size === 0) {
+    alloc.release(req.service);
+    return {
+      service: req.service,
+      addresses: [],
+      pool: undefined,
+      failure: { reason: 'no-pools' },
+      changed: current.length > 0,
+      events,
+    };
+  }
   if (lb.length === 0) alloc.release(req.service);
   else if (familyChanged(lb, req)) clear('family-changed');
 

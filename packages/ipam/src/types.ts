@@ -43,7 +43,9 @@ export interface AllocationRequest {
   ports?: readonly Port[];
   /**
    * Names of the pinned pools (pools with a serviceAllocation block) whose namespaces / namespace
-   * selectors / service selectors match this Service, as k8s-glue evaluates them. Default none.
+   * selectors / service selectors match this Service, as k8s-glue evaluates them (MetalLB's
+   * isPoolCompatibleWithService; a block with only a priority matches every service,
+   * metallb-behaviour.md §1.1/§3). Default none.
    */
   matchingPools?: readonly string[];
 }
