@@ -270,6 +270,36 @@ describe('speaker over an in-memory network', () => {
     expect(a.status()).toEqual([]);
   });
 
+  it('collision: both sides dial and listen; one connection survives, the other gets Cease/7 (RFC 4271 §6.8)', async () => {
+    const net = new MemoryNetwork();
+    const clock = new ManualClock();
+    const mk = (addr: string, asn: number) =>
+      createBgpSpeaker(
+        { clock, random: seededRandom(asn), transport: net.transport(addr) },
+        { localAs: asn, routerId: addr, listen: { address: addr, port: 179 } },
+      );
+    const a = mk('198.51.100.1', 64512);
+    const b = mk('198.51.100.2', 64513);
+    const ev: SpeakerEvent[] = [];
+    a.onEvent((e) => ev.push(e));
+    b.onEvent((e) => ev.push(e));
+    a.announce('203.0.113.0/24');
+    await Promise.all([
+      a.addPeer({ address: '198.51.100.2', peerAs: 64513 }),
+      b.addPeer({ address: '198.51.100.1', peerAs: 64512 }),
+    ]);
+    await net.flush();
+    expect(a.status()[0]?.state).toBe('Established');
+    expect(b.status()[0]?.state).toBe('Established');
+    const cease7 = ev.filter(
+      (e) => e.type === 'notification' && e.direction === 'sent' && e.code === 6 && e.subcode === 7,
+    );
+    expect(cease7.length).toBeGreaterThanOrEqual(1);
+    // The session that survived carries the route exactly once.
+    expect(received(ev).flatMap((x) => x.announced)).toEqual(['203.0.113.0/24']);
+    expect(a.status()[0]?.counters.establishedTransitions).toBe(1);
+  });
+
   it('rejects bad options with INVALID_OPTION', async () => {
     expect(() => createBgpSpeaker({}, { localAs: 0, routerId: '1.2.3.4' })).toThrow(BgpError);
     const s = createBgpSpeaker(
