@@ -21,14 +21,24 @@ export function median(samples: readonly number[]): number {
 }
 
 export function summarize(samples: readonly number[]): Summary {
-  const sum = samples.reduce((a, b) => a + b, 0);
+  if (samples.length === 0) {
+    return { count: 0, min: NaN, p50: NaN, p90: NaN, p99: NaN, max: NaN, mean: NaN };
+  }
+  // One sort and plain loops: spreading 100k samples into Math.min overflows the stack.
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (p: number) =>
+    sorted[
+      Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
+    ] as number;
+  let sum = 0;
+  for (const s of sorted) sum += s;
   return {
-    count: samples.length,
-    min: samples.length ? Math.min(...samples) : Number.NaN,
-    p50: percentile(samples, 50),
-    p90: percentile(samples, 90),
-    p99: percentile(samples, 99),
-    max: samples.length ? Math.max(...samples) : Number.NaN,
-    mean: samples.length ? sum / samples.length : Number.NaN,
+    count: sorted.length,
+    min: sorted[0] as number,
+    p50: at(50),
+    p90: at(90),
+    p99: at(99),
+    max: sorted[sorted.length - 1] as number,
+    mean: sum / sorted.length,
   };
 }
