@@ -16,3 +16,28 @@ export { decodeFrame } from './decode.ts';
 export type { DecodedFrame } from './decode.ts';
 export type { CapturedPacket } from './pcap.ts';
 export { nodeBinary, kitEnv, workspaceRoot } from './paths.ts';
+export {
+  Bird,
+  birdConfig,
+  parseBirdRoutes,
+  Frr,
+  frrBgpdConfig,
+  parseFrrDetail,
+  Gobgp,
+  gobgpConfig,
+  parseGobgpRib,
+  Exabgp,
+  exabgpConfig,
+  pollUntil,
+} from './peers/index.ts';
+export type {
+  ExabgpConfig,
+  ExabgpRoute,
+  BgpDaemon,
+  DaemonConfig,
+  Family,
+  InjectedRoute,
+  NeighborConfig,
+  PeerRoute,
+  PeerSessionState,
+} from './peers/index.ts';
