@@ -18,6 +18,60 @@ import {
 } from './resources.js';
 import type { DomainConfig, ParseResult, PeerConfig } from './types.js';
 
+const KIND_OF: Record<string, string> = {
+  pools: 'IPAddressPool',
+  peers: 'BGPPeer',
+  bfdProfiles: 'BFDProfile',
+  bgpAdvertisements: 'BGPAdvertisement',
+  l2Advertisements: 'L2Advertisement',
+  communities: 'Community',
+  secrets: 'Secret',
+  nodes: 'Node',
+  namespaces: 'Namespace',
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> =>
+  typeof v === 'object' && v !== null && !Array.isArray(v);
+
+/**
+ * Objects that never went through the API server's schema (the converter, tests, a stale
+ * cache) may be malformed at the top level; such items are reported and left out rather than
+ * allowed to crash the parser (a throw in the webhook would be a 500 blocking every write).
+ * Deeper field types are the CRD schema's job.
+ */
+function normalize(res: ClusterResources, ns: string, p: Problems): ClusterResources {
+  const out: Record<string, unknown> = { ...res };
+  for (const [key, kind] of Object.entries(KIND_OF)) {
+    const list = (res as Record<string, unknown>)[key];
+    if (list === undefined) continue;
+    if (!Array.isArray(list)) {
+      p.add({ kind, namespace: ns, name: '' }, '', `${kind} list is not a list`);
+      out[key] = [];
+      continue;
+    }
+    out[key] = list.filter((o: unknown, i) => {
+      const name =
+        isObject(o) && isObject(o.metadata) && typeof o.metadata.name === 'string'
+          ? o.metadata.name
+          : `#${i + 1}`;
+      const ref = { kind, namespace: ns, name };
+      if (!isObject(o) || !isObject(o.metadata)) {
+        p.add(ref, 'metadata', `${kind} ${name} is not an object with metadata`);
+        return false;
+      }
+      if (o.spec !== undefined && o.spec !== null && !isObject(o.spec)) {
+        p.add(ref, 'spec', `${kind} ${name}: spec must be an object`);
+        return false;
+      }
+      return true;
+    });
+  }
+  if (res.bgpExtras !== undefined && !isObject(res.bgpExtras?.metadata)) {
+    out.bgpExtras = { metadata: {} };
+  }
+  return out as ClusterResources;
+}
+
 /** MetalLB validateConfig: BFD echo cannot be used by a peer that carries IPv6 prefixes. */
 function checkBfdEcho(
   pools: readonly WorkPool[],
@@ -47,9 +101,10 @@ function checkBfdEcho(
  * Turns MetalLB's custom resources into IronLB's validated domain config. Pure: the same input
  * gives the same output. On failure every problem is returned, each marked transient or not.
  */
-export function parseConfig(resources: ClusterResources, options: ParseOptions = {}): ParseResult {
+export function parseConfig(input: ClusterResources, options: ParseOptions = {}): ParseResult {
   const ns = options.namespace ?? DEFAULT_NAMESPACE;
   const p = new Problems(options.keepInputOrder ?? false);
+  const resources = normalize(input, ns, p);
   const nodes = resources.nodes ?? [];
   if (resources.bgpExtras) {
     p.add(

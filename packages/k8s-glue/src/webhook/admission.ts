@@ -107,7 +107,7 @@ export function decideAdmission(
   const kind = req.kind.kind;
   const isDelete = req.operation === 'DELETE';
   let obj = (isDelete ? req.oldObject : req.object) ?? undefined;
-  if (!obj || typeof obj !== 'object')
+  if (!obj || typeof obj !== 'object' || typeof obj.metadata !== 'object' || obj.metadata === null)
     return { allowed: false, badRequest: true, message: 'request has no object' };
   if (kind === 'BGPPeer' && req.kind.version === 'v1beta1') {
     obj = bgpPeerToV1beta2(obj as unknown as BGPPeerV1beta1) as unknown as Obj;
