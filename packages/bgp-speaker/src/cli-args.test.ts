@@ -48,6 +48,11 @@ describe('ironlb-bgp arguments', () => {
     });
   });
 
+  it('--ttl', () => {
+    expect(parseArgs([...base, '--ttl', '1'])).toMatchObject({ ttl: 1 });
+    expect(parseArgs(base)).toMatchObject({ ttl: undefined });
+  });
+
   it('help', () => {
     expect(parseArgs(['--help'])).toEqual({ command: 'help' });
     expect(parseArgs([])).toEqual({ command: 'help' });
@@ -64,6 +69,8 @@ describe('ironlb-bgp arguments', () => {
     expect(bad([...base, '--bogus']).detail.option).toBe('--bogus');
     expect(bad([...base, '198.51.100.0/40']).detail.option).toBe('PREFIX');
     expect(bad([...base, '--router-id', '0.0.0.0']).detail.option).toBe('--router-id');
+    expect(bad([...base, '--ttl', '0']).detail.option).toBe('--ttl');
+    expect(bad([...base, '--ttl', '256']).detail.option).toBe('--ttl');
     bad(['frobnicate']);
     bad([...base, '--local-pref']);
   });

@@ -22,6 +22,7 @@ export interface AnnounceArgs extends RouteFlags {
   passive: boolean;
   holdTimeSec: number;
   connectRetrySec: number;
+  ttl: number | undefined;
   routerId: string | undefined;
   prefixes: string[];
   logLevel: string;
@@ -44,6 +45,8 @@ Session options:
   --passive                 wait for the peer to connect instead of dialling
   --hold-time DURATION      proposed hold time: 0 or >= 3s, e.g. 90s, 1m30s, 9 (90s)
   --connect-retry DURATION  maximum reconnect delay, jittered (120s)
+  --ttl N                   IP TTL / hop limit of session packets, 1..255 (kernel default 64);
+                            1 keeps eBGP on the link, higher values reach multihop peers
   --router-id ID            BGP identifier (default: --local-address if IPv4, else CRC32 of hostname)
   --log-level LEVEL         debug|info|warn|error (info)
 Route flags (apply to the PREFIX... arguments and to stdin announce commands):
@@ -188,6 +191,9 @@ export function parseArgs(argv: string[]): CliArgs {
         a.connectRetrySec = v;
         return true;
       }
+      case '--ttl':
+        a.ttl = parseUint(next(), flag, 255, 1);
+        return true;
       case '--router-id': {
         const v = next();
         const p = wrapValue(flag, () => parseAddress(v));
@@ -222,6 +228,7 @@ export function parseArgs(argv: string[]): CliArgs {
     passive,
     holdTimeSec: a.holdTimeSec ?? 90,
     connectRetrySec: a.connectRetrySec ?? 120,
+    ttl: a.ttl,
     routerId: a.routerId,
     prefixes,
     logLevel: a.logLevel ?? 'info',

@@ -59,6 +59,7 @@ async function run(a: AnnounceArgs): Promise<void> {
     passive: a.passive,
     holdTimeSec: a.holdTimeSec,
     connectRetrySec: a.connectRetrySec,
+    ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
     ...(a.localAddress ? { localAddress: a.localAddress } : {}),
     ...(a.nextHops.find((x) => parseAddress(x).family === 'ipv4')
       ? { nextHopIpv4: a.nextHops.find((x) => parseAddress(x).family === 'ipv4') }

@@ -32,6 +32,8 @@ export interface BgpSocket {
   end(): void;
   onData(fn: (data: Uint8Array) => void): void;
   onClose(fn: (reason: string) => void): void;
+  /** Sets the IP TTL / IPv6 hop limit of outgoing packets; false when the transport cannot. */
+  setTtl?(ttl: number): boolean;
 }
 
 export interface ConnectOptions {
@@ -53,6 +55,8 @@ export interface Listener {
 
 /** How sessions reach the network; the default is node:net, tests use an in-memory one. */
 export interface Transport {
+  /** Prepares what setTtl needs (e.g. loads FFI); called once before the first session with a TTL. */
+  enableTtl?(): Promise<void>;
   connect(
     o: ConnectOptions,
     onConnect: (s: BgpSocket) => void,

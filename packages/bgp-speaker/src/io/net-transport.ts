@@ -1,5 +1,6 @@
 // The only code that touches node:net (DESIGN.md §3 io/ layer).
 import net from 'node:net';
+import { loadSockopt, setSocketTtl } from './sockopt.js';
 import type { BgpSocket, ConnectOptions, Listener, PendingConnect, Transport } from './deps.js';
 
 function wrap(sock: net.Socket): BgpSocket {
@@ -39,6 +40,7 @@ function wrap(sock: net.Socket): BgpSocket {
       setTimeout(() => sock.destroy(), 1000).unref();
     },
     onData: (fn) => sock.on('data', fn),
+    setTtl: (ttl) => setSocketTtl(sock, ttl),
     onClose: (fn) => {
       if (closed) fn(lastError || 'closed');
       else closeFns.push(fn);
@@ -47,6 +49,7 @@ function wrap(sock: net.Socket): BgpSocket {
 }
 
 export const netTransport: Transport = {
+  enableTtl: loadSockopt,
   connect(o: ConnectOptions, onConnect, onError): PendingConnect {
     const sock = net.connect({
       host: o.host,

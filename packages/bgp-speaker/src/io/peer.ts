@@ -38,6 +38,7 @@ export interface PeerDriverOptions {
   session: SessionConfig;
   nextHopIpv4: string | undefined;
   nextHopIpv6: string[] | undefined;
+  ttl: number | undefined;
 }
 
 interface Conn {
@@ -191,6 +192,12 @@ export class PeerDriver {
   }
 
   private attach(id: number, socket: BgpSocket): void {
+    if (this.options.ttl !== undefined && !socket.setTtl?.(this.options.ttl)) {
+      this.deps.logger.warn(
+        { peer: this.name, ttl: this.options.ttl },
+        'could not set the session TTL',
+      );
+    }
     // The machine enforces the negotiated size per message; the framer only caps at what we could
     // ever accept, so frames arriving right behind the peer's KEEPALIVE are split correctly.
     const framer = new BgpFramer({

@@ -65,6 +65,12 @@ export interface PeerOptions {
   nextHopIpv6?: string[];
   /** Advertise RFC 8654 extended messages. Default true. */
   extendedMessage?: boolean;
+  /**
+   * IP TTL / IPv6 hop limit of the session's packets, 1..255. Default: the kernel's (64), which
+   * reaches multihop peers. 1 keeps eBGP on the link; 255 is GTSM's sending side (RFC 5082). Set
+   * with setsockopt through FFI once the TCP connection exists, so the handshake uses the default.
+   */
+  ttl?: number;
 }
 
 export interface AnnounceOptions {
@@ -190,6 +196,18 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
         );
       }
       if (o.localAddress) parseAddress(o.localAddress);
+      if (o.ttl !== undefined) {
+        if (!Number.isInteger(o.ttl) || o.ttl < 1 || o.ttl > 255) {
+          throw new BgpError(BgpErrorCode.InvalidOption, 'ttl must be 1..255', {
+            detail: { option: 'ttl', value: o.ttl },
+          });
+        }
+        if (!transport.enableTtl)
+          throw new BgpError(BgpErrorCode.InvalidOption, 'this transport cannot set a TTL', {
+            detail: { option: 'ttl' },
+          });
+        await transport.enableTtl();
+      }
       const driver = new PeerDriver(
         { clock, random, logger, metrics, transport, emit, routes },
         {
@@ -199,6 +217,7 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
           localPort: o.localPort,
           nextHopIpv4: o.nextHopIpv4,
           nextHopIpv6: o.nextHopIpv6,
+          ttl: o.ttl,
           session: {
             ...DEFAULT_SESSION_CONFIG,
             localAs: options.localAs,
