@@ -109,7 +109,7 @@ export { WEBHOOK_CONFIGURATION_NAME, buildValidatingWebhookConfiguration } from 
 
 // The legacy ConfigMap converter.
 export { convertConfig, convertConfigMap, renderResources } from './convert/configmap.js';
-export type { ConvertResult, ConvertedResources } from './convert/configmap.js';
+export type { ConvertOptions, ConvertResult, ConvertedResources } from './convert/configmap.js';
 export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.js';
 
 // Reading the cluster.

@@ -142,5 +142,10 @@ describe('the CLI', () => {
     expect(bad.stderr).toContain('unknown protocol "l2"');
     expect(bad.stderr).toContain('overlaps with already defined CIDR');
     expect(run('', ['--bogus']).status).toBe(2);
+    expect(run('', ['--namespace']).status).toBe(2);
+    const ns = run(fixture('converter/names-data-only.yaml'), ['--namespace', 'ironlb']);
+    expect(ns.status).toBe(0);
+    expect(ns.stdout).toContain('namespace: ironlb');
+    expect(ns.stdout).not.toContain('metallb-system');
   });
 });

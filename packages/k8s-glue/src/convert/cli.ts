@@ -3,10 +3,12 @@
 // problems go to stderr, one per line, and the exit status is 1 (2 for usage errors).
 import { convertConfigMap } from './configmap.js';
 
-const USAGE = `Usage: ironlb-convert-configmap < configmap.yaml > resources.yaml
+const USAGE = `Usage: ironlb-convert-configmap [--namespace NS] < configmap.yaml > resources.yaml
 
 Converts MetalLB's legacy ConfigMap (address-pools, peers, bgp-communities, bfd-profiles)
 into metallb.io custom resources. Reads a whole ConfigMap or only its "config" text.
+
+  --namespace NS   namespace of the output (default: the ConfigMap's, else metallb-system)
 `;
 
 async function readStdin(): Promise<string> {
@@ -20,11 +22,22 @@ async function main(argv: readonly string[]): Promise<number> {
     process.stdout.write(USAGE);
     return 0;
   }
-  if (argv.length > 0) {
-    process.stderr.write(`unexpected arguments: ${argv.join(' ')}\n${USAGE}`);
+  const args = [...argv];
+  let namespace: string | undefined;
+  const at = args.indexOf('--namespace');
+  if (at >= 0) {
+    namespace = args[at + 1];
+    if (!namespace || !/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(namespace)) {
+      process.stderr.write(`--namespace needs a namespace name\n${USAGE}`);
+      return 2;
+    }
+    args.splice(at, 2);
+  }
+  if (args.length > 0) {
+    process.stderr.write(`unexpected arguments: ${args.join(' ')}\n${USAGE}`);
     return 2;
   }
-  const result = convertConfigMap(await readStdin());
+  const result = convertConfigMap(await readStdin(), namespace ? { namespace } : {});
   if (!result.ok) {
     process.stderr.write(
       `ironlb-convert-configmap: the configuration is invalid:\n${result.problems.map((p) => `  - ${p.replace(/\n/g, '\n    ')}`).join('\n')}\n`,

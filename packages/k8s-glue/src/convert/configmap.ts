@@ -281,9 +281,15 @@ export function renderResources(r: ConvertedResources): string {
 }
 
 /** Whole pipeline: input text → CR YAML, or every problem (input and validation of the output). */
-export function convertConfigMap(input: string): ConvertResult {
-  const src = configFromInput(input);
-  if ('error' in src) return { ok: false, problems: [src.error] };
+export interface ConvertOptions {
+  /** Namespace of the output; default the ConfigMap's, or metallb-system for bare config text. */
+  readonly namespace?: string;
+}
+
+export function convertConfigMap(input: string, options: ConvertOptions = {}): ConvertResult {
+  const read = configFromInput(input);
+  if ('error' in read) return { ok: false, problems: [read.error] };
+  const src = options.namespace ? { ...read, namespace: options.namespace } : read;
   const { resources, problems } = convertConfig(src.config, src.namespace);
   // MetalLB's converter runs its parser over the result; so do we (IronLB's rules), even when
   // the input already had problems, so that the user sees all of them at once.
