@@ -251,7 +251,11 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
           asPath: [],
           localPref: 250,
           largeCommunities: ['4200000001:7:8'],
+          nextHop: '2001:db8:200::1',
         });
+        // Next-hop-self on a shared IPv6 subnet carries our link-local too (RFC 2545 §3, 32 bytes).
+        if (kind !== 'gobgp')
+          expect(find(v6, '2001:db8:2::/48')?.nextHopLinkLocal).toMatch(/^fe80:/);
         const v4 = await pollUntil(
           () => router.routes('ipv4'),
           (r) => !!find(r, '203.0.113.64/26'),

@@ -26,6 +26,8 @@ export interface PeerDriverDeps {
   metrics: Metrics;
   transport: Transport;
   emit: (e: SpeakerEvent) => void;
+  /** Link-local address to add to an IPv6 next hop when the peer shares our subnet (RFC 2545 §3). */
+  linkLocal: (local: string, peer: string) => string | undefined;
   /** The speaker's desired routes (shared, read-only here). */
   routes: ReadonlyMap<string, Route>;
 }
@@ -185,7 +187,10 @@ export class PeerDriver {
 
   private localNextHopV6(s: BgpSocket): string[] | undefined {
     const v6 = this.localNextHop('ipv6', s);
-    if (v6) return [v6];
+    if (v6) {
+      const ll = s.remoteAddress ? this.deps.linkLocal(v6, s.remoteAddress) : undefined;
+      return ll ? [v6, ll] : [v6];
+    }
     // RFC 4291 §2.5.5.2 IPv4-mapped form is what FRR and GoBGP use for IPv6 over an IPv4 session.
     const v4 = this.localNextHop('ipv4', s);
     return v4 ? [`::ffff:${v4}`] : undefined;

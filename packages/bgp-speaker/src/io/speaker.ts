@@ -9,6 +9,7 @@ import { DEFAULT_SESSION_CONFIG } from '../machine/session.js';
 import { attributesKeyOf } from '../machine/rib.js';
 import type { Route, RouteAttributes } from '../machine/rib.js';
 import { netTransport } from './net-transport.js';
+import { linkLocalFor } from './netif.js';
 import { noMetrics, silentLogger, systemClock } from './deps.js';
 import type { BgpSocket, Clock, Listener, Logger, Metrics, Transport } from './deps.js';
 import type { PeerStatus, SpeakerEvent } from './events.js';
@@ -24,6 +25,11 @@ export interface SpeakerDeps {
   metrics?: Metrics;
   /** Default: node:net. */
   transport?: Transport;
+  /**
+   * Link-local address paired with a global IPv6 next hop when the peer is on our subnet
+   * (RFC 2545 §3). Default: looked up in os.networkInterfaces(); `() => undefined` disables it.
+   */
+  linkLocal?: (local: string, peer: string) => string | undefined;
 }
 
 export interface SpeakerOptions {
@@ -125,6 +131,7 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
   const logger = deps.logger ?? silentLogger;
   const metrics = deps.metrics ?? noMetrics;
   const transport = deps.transport ?? netTransport;
+  const linkLocal = deps.linkLocal ?? ((local: string, peer: string) => linkLocalFor(local, peer));
   const routes = new Map<string, Route>();
   const peers = new Map<string, PeerDriver>();
   const listeners = new Set<(e: SpeakerEvent) => void>();
@@ -209,7 +216,7 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
         await transport.enableTtl();
       }
       const driver = new PeerDriver(
-        { clock, random, logger, metrics, transport, emit, routes },
+        { clock, random, logger, metrics, transport, emit, routes, linkLocal },
         {
           address: o.address,
           port: o.port ?? BGP_PORT,

@@ -121,9 +121,12 @@ export function parseBirdRoutes(text: string): PeerRoute[] {
           .filter(Boolean)
           .map(Number);
         break;
-      case 'next_hop':
-        cur.nextHop = value.trim().split(/\s+/)[0];
+      case 'next_hop': {
+        const [global, ll] = value.trim().split(/\s+/);
+        cur.nextHop = global;
+        if (ll) cur.nextHopLinkLocal = ll;
         break;
+      }
       case 'local_pref':
         cur.localPref = Number(value);
         break;

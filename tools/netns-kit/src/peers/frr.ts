@@ -71,6 +71,9 @@ export function parseFrrDetail(prefix: string, json: string): PeerRoute[] {
   return (doc.paths ?? []).map((p) => ({
     prefix,
     nextHop: p.nexthops?.find((n) => n.scope !== 'link-local')?.ip ?? p.nexthops?.[0]?.ip,
+    ...(p.nexthops?.find((n) => n.scope === 'link-local')?.ip
+      ? { nextHopLinkLocal: p.nexthops?.find((n) => n.scope === 'link-local')?.ip }
+      : {}),
     asPath: (p.aspath?.string ?? p.path ?? '')
       .split(/\s+/)
       .filter((x) => /^\d+$/.test(x))

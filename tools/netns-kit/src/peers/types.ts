@@ -61,6 +61,8 @@ export interface DaemonConfig {
 export interface PeerRoute {
   prefix: string;
   nextHop: string | undefined;
+  /** The link-local half of a 32-byte IPv6 next hop, where the daemon shows it (BIRD, FRR). */
+  nextHopLinkLocal?: string;
   /** Flattened AS_PATH. */
   asPath: number[];
   /** Flattened AS4_PATH when the daemon shows one (a 2-octet session, RFC 6793). */
