@@ -300,6 +300,29 @@ describe('speaker over an in-memory network', () => {
     expect(a.status()[0]?.counters.establishedTransitions).toBe(1);
   });
 
+  it('a connection from an unknown address gets Cease/5 "connection rejected" (RFC 4486)', async () => {
+    const net = new MemoryNetwork();
+    const b = createBgpSpeaker(
+      { clock: new ManualClock(), transport: net.transport('198.51.100.2') },
+      { localAs: 64513, routerId: '198.51.100.2' },
+    );
+    await b.addPeer({
+      address: '198.51.100.1',
+      peerAs: 64512,
+      passive: true,
+      localAddress: '198.51.100.2',
+    });
+    let got: Uint8Array | undefined;
+    net.transport('198.51.100.9').connect(
+      { host: '198.51.100.2', port: 179 },
+      (s) => s.onData((d) => (got = d)),
+      () => undefined,
+    );
+    await net.flush();
+    expect(got && Array.from(got.subarray(18, 21))).toEqual([3, 6, 5]);
+    await b.stop();
+  });
+
   it('rejects bad options with INVALID_OPTION', async () => {
     expect(() => createBgpSpeaker({}, { localAs: 0, routerId: '1.2.3.4' })).toThrow(BgpError);
     const s = createBgpSpeaker(

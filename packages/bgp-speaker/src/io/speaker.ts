@@ -2,7 +2,8 @@
 // peer, an optional listener for passive peers. Changes are coalesced per microtask so a burst of
 // announce() calls becomes one packed UPDATE, and still leaves within the same event-loop turn.
 import { BgpError, BgpErrorCode } from '../errors.js';
-import { AS_TRANS, BGP_PORT, CeaseSubcode } from '../codec/constants.js';
+import { AS_TRANS, BGP_PORT, CeaseSubcode, ErrorCode } from '../codec/constants.js';
+import { encodeNotification } from '../codec/notification.js';
 import { parseAddress, parsePrefix, prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { DEFAULT_SESSION_CONFIG } from '../machine/session.js';
@@ -165,6 +166,7 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
     if (!peer || stopped) {
       // RFC 4486: Cease/5 "Connection Rejected" for a connection from an unknown peer.
       logger.warn({ remote: s.remoteAddress }, 'rejecting connection from unknown peer');
+      s.write(encodeNotification(ErrorCode.Cease, CeaseSubcode.ConnectionRejected));
       s.end();
       return;
     }
