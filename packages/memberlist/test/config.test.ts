@@ -77,7 +77,7 @@ describe('profiles and options', () => {
   });
 });
 
-describe('hashicorp formulas (protocols.md §4)', () => {
+describe('hashicorp formulas (util.go suspicionTimeout, suspicion.go, awareness.go)', () => {
   it('suspicion min/max and the Lifeguard log decay for LAN, N = 5', () => {
     const min = suspicionMinMs(4, 5, 1000);
     expect(min).toBe(4000);
