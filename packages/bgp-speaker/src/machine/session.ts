@@ -218,11 +218,14 @@ class Stepper {
       case 'timer':
         return this.timers();
       case 'connected':
-        this.s.connecting = false;
-        if (!this.s.running || established(this.s)) {
+        // A connection id the machine already tracks is a driver bug; never track it twice.
+        if (this.conn(e.conn)) return;
+        if (!this.s.connecting || !this.s.running || established(this.s)) {
+          this.s.connecting = false;
           this.actions.push({ type: 'close', conn: e.conn });
           return;
         }
+        this.s.connecting = false;
         this.s.connectRetryAt = null;
         this.newConn(e.conn, 'out');
         this.s.lastReason = 'tcp connected';
@@ -236,6 +239,7 @@ class Stepper {
         }
         return;
       case 'incoming':
+        if (this.conn(e.conn)) return;
         // RFC 4271 §6.8: a connection arriving while Established loses; also reject when stopped.
         if (!this.s.running || established(this.s)) {
           this.actions.push({ type: 'close', conn: e.conn });
