@@ -108,6 +108,11 @@ function parse(argv: string[]): AgentArgs | 'help' {
     }
   };
   check('--bind', v.bind);
+  const bindHost = parseAddress(v.bind).host;
+  if (bindHost === '0.0.0.0' || bindHost === '::')
+    throw new UsageError(
+      '--bind: must be a concrete address (it is also what others are told to use)',
+    );
   for (const j of v.join ?? []) check('--join', j);
   const meta: Record<string, string> = {};
   for (const kv of v.meta ?? []) {

@@ -108,7 +108,7 @@ export class Simulation {
     await Promise.all(joins);
   }
 
-  /** Advances the clock by ms (in 1 s slices, so pending promise callbacks get to run in order). */
+  /** Advances the manual clock by ms, running every timer (deliveries, member timers) due on the way. */
   run(ms: number): void {
     this.clock.advance(ms);
   }
