@@ -239,6 +239,25 @@ describe('simulation: faults and lifecycle', () => {
     expect(lha.healthySuspected * 3).toBeLessThan(off.healthySuspected);
   });
 
+  it('TCP fallback probe: UDP blocked between two members is not mistaken for a death', async () => {
+    const run = async (disableTcpPings: boolean) => {
+      const sim = new Simulation({ seed: 12, options: { disableTcpPings } });
+      await sim.startCluster(2);
+      sim.network.setLink(Simulation.addrOf(0), Simulation.addrOf(1), { udpBlocked: true });
+      const since = sim.clock.now();
+      sim.run(20_000);
+      return {
+        deaths: sim.events.filter((e) => e.atMs >= since && e.type === 'dead').length,
+        tcpOk: sim.get('m0').stats().tcpFallbackSuccesses,
+      };
+    };
+    const withTcp = await run(false);
+    expect(withTcp.deaths).toBe(0);
+    expect(withTcp.tcpOk).toBeGreaterThan(0);
+    // Control: the same cut without the TCP probe does end in (false) deaths.
+    expect((await run(true)).deaths).toBeGreaterThan(0);
+  });
+
   it('is deterministic: same seed, same event log', async () => {
     const logs: string[] = [];
     for (let i = 0; i < 2; i++) {

@@ -22,6 +22,8 @@ export interface InMemoryNetworkOptions {
 interface LinkProps {
   lossPercent?: number;
   delayMs?: number;
+  /** Drop every datagram on this link but let streams through (a UDP-only firewall rule). */
+  udpBlocked?: boolean;
 }
 
 /** Retransmission penalty of a lost TCP segment, ms (Linux initial RTO). */
@@ -123,7 +125,10 @@ export class InMemoryNetwork {
   /** @internal */
   deliverPacket(from: string, to: string, bytes: Uint8Array): void {
     const { loss, delay } = this.props(from, to);
-    const drop = !this.connected(from, to) || this.random() * 100 < loss;
+    const drop =
+      !this.connected(from, to) ||
+      this.links.get(key(from, to))?.udpBlocked === true ||
+      this.random() * 100 < loss;
     this.count(from, bytes.length, drop);
     if (drop) return;
     const copy = Uint8Array.from(bytes);
