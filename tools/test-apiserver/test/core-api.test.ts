@@ -519,3 +519,41 @@ describe('finalizers and deletion', () => {
     expect(st.code).toBe(404);
   });
 });
+
+describe('Service type changes', () => {
+  it('LoadBalancer → ClusterIP by patch drops node ports and LB fields, keeps the cluster IP', async () => {
+    const lb = await c.core.createNamespacedService({
+      namespace: ns,
+      body: lbService('flip', {
+        externalTrafficPolicy: 'Local',
+        loadBalancerClass: 'metallb.io/metallb',
+      }),
+    });
+    expect(lb.spec?.healthCheckNodePort).toBeGreaterThanOrEqual(30000);
+    const cip = await c.core.patchNamespacedService(
+      { name: 'flip', namespace: ns, body: { spec: { type: 'ClusterIP' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(cip.spec?.type).toBe('ClusterIP');
+    expect(cip.spec?.ports?.[0]?.nodePort).toBeUndefined();
+    expect(cip.spec?.healthCheckNodePort).toBeUndefined();
+    expect(cip.spec?.loadBalancerClass).toBeUndefined();
+    expect(cip.spec?.externalTrafficPolicy).toBeUndefined();
+    expect(cip.spec?.clusterIP).toBe(lb.spec?.clusterIP);
+    // The freed node port can be claimed again.
+    const again = await c.core.createNamespacedService({
+      namespace: ns,
+      body: lbService('claim', {
+        ports: [{ name: 'http', port: 80, nodePort: lb.spec?.ports?.[0]?.nodePort }],
+      }),
+    });
+    expect(again.spec?.ports?.[0]?.nodePort).toBe(lb.spec?.ports?.[0]?.nodePort);
+    // Back to LoadBalancer: node ports are allocated again.
+    const back = await c.core.patchNamespacedService(
+      { name: 'flip', namespace: ns, body: { spec: { type: 'LoadBalancer' } } },
+      setHeaderOptions('Content-Type', PatchStrategy.MergePatch),
+    );
+    expect(back.spec?.ports?.[0]?.nodePort).toBeGreaterThanOrEqual(30000);
+    expect(back.spec?.externalTrafficPolicy).toBe('Cluster');
+  });
+});

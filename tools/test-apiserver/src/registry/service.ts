@@ -381,6 +381,43 @@ export class ServiceNetwork {
   }
 }
 
+/**
+ * dropTypeDependentFields (pkg/registry/core/service/storage): when an update changes the type,
+ * fields the new type cannot have are cleared if the client left them as they were — so
+ * `{"spec":{"type":"ClusterIP"}}` on a LoadBalancer Service just works. Values the client
+ * changed are kept and then fail validation, as on a real cluster.
+ */
+function dropTypeDependentFields(svc: KubeObject, old: KubeObject): void {
+  const s = spec(svc);
+  const os = spec(old);
+  if (s.type === os.type) return;
+  const same = (k: string) => JSON.stringify(s[k]) === JSON.stringify(os[k]);
+  if (!needsNodePorts(s) && needsNodePorts(os)) {
+    for (const p of ports(s)) {
+      const match = ports(os).find(
+        (q) => q.port === p.port && (q.protocol ?? 'TCP') === (p.protocol ?? 'TCP'),
+      );
+      if (p.nodePort !== undefined && match?.nodePort === p.nodePort) delete p.nodePort;
+    }
+  }
+  if (s.type !== 'LoadBalancer') {
+    for (const k of ['healthCheckNodePort', 'allocateLoadBalancerNodePorts', 'loadBalancerClass'])
+      if (same(k)) delete s[k];
+  }
+  if (s.type !== 'NodePort' && s.type !== 'LoadBalancer' && same('externalTrafficPolicy'))
+    delete s.externalTrafficPolicy;
+  if (s.type === 'ExternalName') {
+    for (const k of [
+      'clusterIP',
+      'clusterIPs',
+      'ipFamilies',
+      'ipFamilyPolicy',
+      'internalTrafficPolicy',
+    ])
+      if (same(k)) delete s[k];
+  }
+}
+
 function defaults(svc: KubeObject): void {
   const s = spec(svc);
   s.type ??= 'ClusterIP';
@@ -542,6 +579,7 @@ export function serviceStrategy(net: ServiceNetwork): Strategy {
     validate: (svc) => validateSpec(svc),
     prepareForUpdate(svc, old) {
       svc.status = structuredClone(old.status ?? { loadBalancer: {} });
+      dropTypeDependentFields(svc, old);
       defaults(svc);
     },
     validateUpdate(svc, old) {
