@@ -200,6 +200,56 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
       }
     });
 
+    it('a 5000-prefix initial dump arrives in full, packed (in extended messages where the router offers them)', async () => {
+      const router = await starters[kind]({
+        ns: rt,
+        dir: topo.tempDir(`${kind}-dump`),
+        as: 64513,
+        routerId: '198.51.100.2',
+        neighbors: [{ address: '2001:db8:200::1', as: 64512, families: ['ipv6'] }],
+      });
+      const prefixes = Array.from({ length: 5000 }, (_, i) => `2001:db8:a:${i.toString(16)}::/64`);
+      const cli = startCli(us, [
+        'announce',
+        '--local-as',
+        '64512',
+        '--peer',
+        '2001:db8:200::2',
+        '--peer-as',
+        '64513',
+        '--router-id',
+        '198.51.100.1',
+        ...prefixes,
+      ]);
+      try {
+        await waitEvent(cli, established, 30_000);
+        expect(
+          await pollUntil(
+            () => router.routeCount('ipv6'),
+            (n) => n >= 5000,
+            30_000,
+            200,
+          ),
+        ).toBe(5000);
+        const sent = cli
+          .jsonLines()
+          .filter((e) => e.event === 'sent' && (e.announced as string[]).length > 0);
+        const messages = sent.reduce((n, e) => n + (e.messages as number), 0);
+        const largest = Math.max(...sent.map((e) => (e.bytes as number) / (e.messages as number)));
+        // 5000 × 9 bytes of NLRI: ≥ 12 UPDATEs of ≤ 4096 bytes, or one extended message (FRR, RFC 8654).
+        if (kind === 'frr') {
+          expect(messages).toBe(1);
+          expect(largest).toBeGreaterThan(4096);
+        } else {
+          expect(messages).toBeLessThanOrEqual(13);
+          expect(largest).toBeLessThanOrEqual(4096);
+        }
+      } finally {
+        await cli.stop(2_000);
+        await router.stop();
+      }
+    });
+
     it('iBGP, 4-octet ASNs, IPv6 session: LOCAL_PREF arrives; blackholed link → our hold timer fires within the hold time', async () => {
       const router = await starters[kind]({
         ns: rt,

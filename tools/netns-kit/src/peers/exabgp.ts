@@ -187,6 +187,10 @@ export class Exabgp implements BgpDaemon {
     return this.proc?.stderr ?? '';
   }
 
+  async routeCount(family: Family): Promise<number> {
+    return (await this.routes(family)).length;
+  }
+
   async requestRefresh(): Promise<void> {
     // ExaBGP sends ROUTE-REFRESH only through its API process, which our sink does not drive.
     throw new Error('Exabgp.requestRefresh is not supported');

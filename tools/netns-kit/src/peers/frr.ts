@@ -210,6 +210,16 @@ export class Frr implements BgpDaemon {
     return out;
   }
 
+  async routeCount(family: Family): Promise<number> {
+    const r = await this.vtysh(`show bgp ${family} unicast summary json`);
+    try {
+      const doc = JSON.parse(r.stdout || '{}') as { peers?: Record<string, { pfxRcd?: number }> };
+      return Object.values(doc.peers ?? {}).reduce((n, p) => n + (p.pfxRcd ?? 0), 0);
+    } catch {
+      return 0;
+    }
+  }
+
   async requestRefresh(neighbor: string): Promise<void> {
     await this.vtysh(`clear bgp ${neighbor} soft in`);
   }

@@ -212,6 +212,15 @@ export class Gobgp implements BgpDaemon {
     return parseGobgpRib(r.stdout).filter((x) => !own.has(x.prefix));
   }
 
+  async routeCount(family: Family): Promise<number> {
+    const r = await this.gobgp('global', 'rib', 'summary', '-a', family);
+    const m = /Destination:\s*(\d+)/.exec(r.stdout);
+    const own = (this.config.routes ?? []).filter(
+      (x) => isV6(x.prefix) === (family === 'ipv6'),
+    ).length;
+    return m ? Math.max(0, Number(m[1]) - own) : 0;
+  }
+
   async requestRefresh(): Promise<void> {
     // `gobgp neighbor X softresetin` re-applies policy to GoBGP's stored Adj-RIB-In and sends no
     // ROUTE-REFRESH on the wire (our interop test saw none arrive), so there is no

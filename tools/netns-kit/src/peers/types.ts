@@ -84,6 +84,8 @@ export interface BgpDaemon {
   readonly kind: 'bird' | 'frr' | 'gobgp' | 'exabgp';
   sessionState(neighbor: string): Promise<PeerSessionState>;
   routes(family: Family): Promise<PeerRoute[]>;
+  /** Number of routes received from BGP neighbours in a family (cheap; for large dumps). */
+  routeCount(family: Family): Promise<number>;
   /** Asks the daemon to send a ROUTE-REFRESH to the neighbour (RFC 2918 inbound soft reset). */
   requestRefresh(neighbor: string): Promise<void>;
   restart(): Promise<void>;
