@@ -34,6 +34,7 @@ export { PROFILES, resolveOptions } from './machine/config.js';
 export type { MemberlistOptions, ProfileName } from './machine/config.js';
 export {
   effectiveConfirmations,
+  pushPullScaleMs,
   retransmitLimit,
   scaleByAwareness,
   suspicionMinMs,

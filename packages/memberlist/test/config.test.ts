@@ -4,6 +4,7 @@ import { formatAddress, parseAddress } from '../src/codec/address.js';
 import { PROFILES, resolveOptions } from '../src/machine/config.js';
 import {
   effectiveConfirmations,
+  pushPullScaleMs,
   retransmitLimit,
   scaleByAwareness,
   suspicionMinMs,
@@ -91,6 +92,11 @@ describe('hashicorp formulas (util.go suspicionTimeout, suspicion.go, awareness.
   it('scales suspicion with log10 N, floored at 1', () => {
     expect(suspicionMinMs(4, 3, 1000)).toBe(4000);
     expect(suspicionMinMs(4, 100, 1000)).toBe(8000);
+  });
+  it('scales the push/pull interval above 32 members (pushPullScale)', () => {
+    expect(pushPullScaleMs(30_000, 32)).toBe(30_000);
+    expect(pushPullScaleMs(30_000, 64)).toBe(60_000);
+    expect(pushPullScaleMs(30_000, 100)).toBe(90_000);
   });
   it('forces K to 0 in tiny clusters, limits retransmits by log10(N+1), scales by awareness', () => {
     expect(effectiveConfirmations(2, 3)).toBe(0);

@@ -182,6 +182,29 @@ describe('suspicion timeout (Lifeguard §4.2)', () => {
   });
 });
 
+describe('re-suspicion', () => {
+  it('a suspicion at a newer incarnation restarts the timer for that incarnation', () => {
+    const m = machineWith(['a', 'b', 'c']);
+    const sus = (incarnation: number, from: string) => ({
+      type: 'packet' as const,
+      from: 'x',
+      packet: pkt('x', { type: 'suspect', node: 'a', incarnation, from }),
+    });
+    m.handle(sus(1, 'b'), 100);
+    const first = m.state.suspicions.get('a');
+    const again = m.handle(sus(2, 'c'), 300);
+    expect(events(again)).toEqual([]); // still suspect: no second event
+    const s = m.state.suspicions.get('a');
+    expect(s?.incarnation).toBe(2);
+    expect(s?.startMs).toBe(300);
+    expect(first?.incarnation).toBe(1);
+    // accusers of the old incarnation do not count for the new one
+    expect(s?.accusers.has('b')).toBe(false);
+    expect(s?.accusers.has('c')).toBe(true);
+    expect(m.members().find((x) => x.name === 'a')?.incarnation).toBe(2);
+  });
+});
+
 describe('probe round (SWIM §3.1, hashicorp probeNode)', () => {
   function firstProbe(m: MembershipMachine) {
     // Tick until the first ping goes out.

@@ -33,3 +33,13 @@ export function retransmitLimit(mult: number, n: number): number {
 export function scaleByAwareness(ms: number, score: number): number {
   return ms * (score + 1);
 }
+
+/**
+ * Push/pull interval grows with cluster size above 32 members so full-state TCP syncs stay cheap
+ * (util.go pushPullScale): × (ceil(log2 N − log2 32) + 1).
+ */
+export function pushPullScaleMs(intervalMs: number, n: number): number {
+  const threshold = 32;
+  if (n <= threshold) return intervalMs;
+  return (Math.ceil(Math.log2(n) - Math.log2(threshold)) + 1) * intervalMs;
+}

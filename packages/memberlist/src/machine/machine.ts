@@ -8,7 +8,16 @@ import { metaBytes, LIMITS } from '../codec/packet.js';
 import { MemberlistError, MemberlistErrorCode } from '../errors.js';
 import type { MemberlistOptions } from './config.js';
 import type { Ctx } from './context.js';
-import { info, packet, pickRandom, selfAlive, sendWithGossip, token } from './context.js';
+import {
+  info,
+  liveCount,
+  packet,
+  pickRandom,
+  selfAlive,
+  sendWithGossip,
+  token,
+} from './context.js';
+import { pushPullScaleMs } from './formulas.js';
 import {
   forwardTick,
   onAck,
@@ -303,7 +312,7 @@ export class MembershipMachine {
       this.gossip(c);
     }
     if (c.nowMs >= s.nextPushPullMs) {
-      s.nextPushPullMs = c.nowMs + c.o.pushPullIntervalMs;
+      s.nextPushPullMs = c.nowMs + pushPullScaleMs(c.o.pushPullIntervalMs, liveCount(s));
       if (!s.leaving) {
         const [peer] = pickRandom(c, 1, (m) => m.status === 'alive');
         if (peer !== undefined)

@@ -97,9 +97,9 @@ export function onSuspect(c: Ctx, sm: SuspectMsg): void {
   if (m === undefined || sm.incarnation < m.incarnation) return;
   if (m.status === 'dead' || m.status === 'left') return;
   const existing = c.s.suspicions.get(sm.node);
-  if (m.status === 'suspect' && existing !== undefined) {
+  if (m.status === 'suspect' && existing !== undefined && sm.incarnation === existing.incarnation) {
     // Lifeguard §4.2: an independent accuser shortens the timeout; gossip it on so others count it.
-    if (sm.incarnation === existing.incarnation && !existing.accusers.has(sm.from)) {
+    if (!existing.accusers.has(sm.from)) {
       existing.accusers.add(sm.from);
       c.s.stats.confirmations++;
       const n = existing.accusers.size - 1;
@@ -109,6 +109,9 @@ export function onSuspect(c: Ctx, sm: SuspectMsg): void {
     }
     return;
   }
+  // New suspicion — or a re-suspicion at a newer incarnation (the member refuted and was accused
+  // again before we heard the refutation): start the timer afresh for that incarnation.
+  const wasSuspect = m.status === 'suspect';
   m.status = 'suspect';
   m.incarnation = sm.incarnation;
   m.sinceMs = c.nowMs;
@@ -127,7 +130,7 @@ export function onSuspect(c: Ctx, sm: SuspectMsg): void {
   });
   c.s.stats.suspicionsStarted++;
   broadcast(c, sm);
-  emit(c, 'suspect', m);
+  if (!wasSuspect) emit(c, 'suspect', m);
 }
 
 export function onDead(c: Ctx, d: DeadMsg): void {
