@@ -44,3 +44,5 @@ export type { StoreOptions } from './store.ts';
 export type { KubeObject, ResourceType, Strategy } from './registry/types.ts';
 export { makeServingCert } from './tls.ts';
 export type { ServingCert } from './tls.ts';
+export { loadKnownFields } from './registry/known-fields.ts';
+export type { KnownFields } from './registry/known-fields.ts';

@@ -5,6 +5,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { ApiCore, type ApiCoreOptions } from './server/api.ts';
+import { loadKnownFields } from './registry/known-fields.ts';
 import { createHttpFront, type HttpOptions } from './server/http.ts';
 
 export interface TestApiServerOptions extends ApiCoreOptions, HttpOptions {
@@ -78,7 +79,8 @@ export async function startTestApiServer(
 ): Promise<TestApiServer> {
   // client-node is loaded only for kubeConfig(): the CLI process does not need it.
   const client = options.withoutClient ? undefined : await import('@kubernetes/client-node');
-  const core = new ApiCore(options);
+  const knownFields = options.knownFields ?? (await loadKnownFields());
+  const core = new ApiCore({ ...options, knownFields });
   const front = createHttpFront(core, options);
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:0');
   let server: Server;

@@ -321,3 +321,40 @@ describe('built-in kinds', () => {
     expect(real.spec?.clusterIP).toBe(dry.spec?.clusterIP);
   });
 });
+
+describe('unknown fields of built-in kinds', () => {
+  const post = (query: string, body: unknown) =>
+    fetch(`${c.server.url}/api/v1/namespaces/metallb-system/services${query}`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json' },
+      body: JSON.stringify(body),
+    });
+  const typo = (name: string) => ({
+    metadata: { name },
+    spec: { type: 'LoadBalancer', loadBalancerIp: '192.0.2.5', ports: [{ port: 80, nodeport: 1 }] },
+  });
+
+  it('drops them with a Warning by default', async () => {
+    const r = await post('', typo('typo-warn'));
+    expect(r.status).toBe(201);
+    expect(r.headers.get('warning')).toBe(
+      '299 - "unknown field \\"spec.loadBalancerIp\\"", 299 - "unknown field \\"spec.ports[0].nodeport\\""',
+    );
+    const svc = await c.core.readNamespacedService({
+      name: 'typo-warn',
+      namespace: 'metallb-system',
+    });
+    expect(svc.spec?.loadBalancerIP).toBeUndefined();
+    expect(JSON.stringify(svc.spec)).not.toContain('loadBalancerIp');
+  });
+
+  it('refuses them with fieldValidation=Strict (what kubectl sends)', async () => {
+    const r = await post('?fieldValidation=Strict', typo('typo-strict'));
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({
+      reason: 'BadRequest',
+      message:
+        'strict decoding error: unknown field "spec.loadBalancerIp", unknown field "spec.ports[0].nodeport"',
+    });
+  });
+});

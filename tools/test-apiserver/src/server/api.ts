@@ -20,6 +20,7 @@ import { objectKey, Store, type StoreOptions } from '../store.ts';
 import { builtinTypes } from '../registry/builtins.ts';
 import { crdResourceTypes, crdStrategy, type ConversionHook } from '../registry/crd.ts';
 import { Registry } from '../registry/registry.ts';
+import { pruneBuiltin, type KnownFields } from '../registry/known-fields.ts';
 import { ServiceNetwork, type ServiceNetworkOptions } from '../registry/service.ts';
 import {
   gvString,
@@ -56,6 +57,11 @@ export type AdmissionHook = (attrs: AdmissionAttributes) => void | Promise<void>
 export interface ApiCoreOptions extends ServiceNetworkOptions, StoreOptions {
   conversionHook?: ConversionHook;
   admissionHook?: AdmissionHook;
+  /**
+   * Fields of the built-in kinds (loadKnownFields()); with them unknown fields are pruned and
+   * `fieldValidation` applies to built-ins too. startTestApiServer loads them.
+   */
+  knownFields?: KnownFields;
 }
 
 /** A validated write waiting for admission and commit. */
@@ -94,12 +100,14 @@ export class ApiCore {
   readonly net: ServiceNetwork;
   private readonly hook: ConversionHook | undefined;
   private readonly admission: AdmissionHook | undefined;
+  private readonly known: KnownFields | undefined;
   private readonly builtins: ResourceType[];
 
   constructor(options: ApiCoreOptions = {}) {
     this.net = new ServiceNetwork(options);
     this.hook = options.conversionHook;
     this.admission = options.admissionHook;
+    this.known = options.knownFields;
     this.builtins = builtinTypes({ net: this.net });
     for (const t of this.builtins) {
       if (t.resource === 'customresourcedefinitions') t.strategy = crdStrategy();
@@ -318,6 +326,7 @@ export class ApiCore {
   ): PendingWrite {
     const ctx = this.ctx(q);
     const o = this.checkBody(t, body);
+    if (t.crdName === undefined) pruneBuiltin(this.known, t.group, t.kind, o, ctx);
     const meta = o.metadata;
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '')
       throw badRequest('resourceVersion should not be set on objects to be created');
@@ -474,6 +483,7 @@ export class ApiCore {
     sub?: string,
   ): PendingWrite {
     const ctx = this.ctx(q);
+    if (t.crdName === undefined) pruneBuiltin(this.known, t.group, t.kind, o, ctx);
     const old = this.output(t, stored);
     const meta = o.metadata;
     for (const f of SYSTEM_META) {
