@@ -10,8 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { BenchReport, summarize } from '@ironlb/bench-kit';
 import { Tcpdump, Topology, decodeFrame, netnsSkipReason } from '@ironlb/netns-kit';
 import type { Netns } from '@ironlb/netns-kit';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Bird, birdConfig, pollUntil } from '../../../tools/netns-kit/src/peers/index.ts';
+import { Bird, birdConfig, pollUntil } from '@ironlb/netns-kit';
 import { BgpFramer } from '../src/codec/framer.js';
 import { decodeMessage } from '../src/codec/message.js';
 import { formatPrefix, parsePrefix } from '../src/codec/prefix.js';

@@ -5,10 +5,8 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Tcpdump, Topology, decodeFrame } from '@ironlb/netns-kit';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Bird, Frr, Gobgp, pollUntil } from '../../../tools/netns-kit/src/peers/index.ts';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import type { BgpDaemon, DaemonConfig } from '../../../tools/netns-kit/src/peers/index.ts';
+import { Bird, Frr, Gobgp, pollUntil } from '@ironlb/netns-kit';
+import type { BgpDaemon, DaemonConfig } from '@ironlb/netns-kit';
 import { BgpFramer } from '../src/codec/framer.js';
 import { ensureBuilt, established, pkgDir, startCli, waitEvent } from './harness.js';
 

@@ -6,15 +6,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { Netns } from '@ironlb/netns-kit';
-// TODO(lead): import from '@ironlb/netns-kit' once its index re-exports src/peers (requested).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Bird, Frr, Gobgp, pollUntil } from '../../../tools/netns-kit/src/peers/index.ts';
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import type {
-  BgpDaemon,
-  DaemonConfig,
-  PeerRoute,
-} from '../../../tools/netns-kit/src/peers/index.ts';
+import { Bird, Frr, Gobgp, pollUntil } from '@ironlb/netns-kit';
+import type { BgpDaemon, DaemonConfig, PeerRoute } from '@ironlb/netns-kit';
 import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
 
 type Kind = 'bird' | 'frr' | 'gobgp';

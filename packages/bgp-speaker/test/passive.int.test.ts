@@ -3,9 +3,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { Netns } from '@ironlb/netns-kit';
-// TODO(lead): import from '@ironlb/netns-kit' once its index re-exports src/peers (requested).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Gobgp, pollUntil } from '../../../tools/netns-kit/src/peers/index.ts';
+import { Gobgp, pollUntil } from '@ironlb/netns-kit';
 import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
 
 const skip = netnsSkipReason(['gobgpd', 'gobgp']);

@@ -4,9 +4,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tcpdump, Topology, decodeFrame, netnsSkipReason } from '@ironlb/netns-kit';
 import type { Netns } from '@ironlb/netns-kit';
-// TODO(lead): import from '@ironlb/netns-kit' once its index re-exports src/peers (requested).
-// eslint-disable-next-line @nx/enforce-module-boundaries
-import { Bird, pollUntil } from '../../../tools/netns-kit/src/peers/index.ts';
+import { Bird, pollUntil } from '@ironlb/netns-kit';
 import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
 
 const skip = netnsSkipReason(['bird', 'birdc', 'tcpdump']);
