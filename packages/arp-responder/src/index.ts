@@ -16,3 +16,10 @@ export { arpFilter, arpProtocol, canonicalIPv4 } from './machine/arp-machine.js'
 export type { ArpMachineContext, ArpState } from './machine/arp-machine.js';
 export { createArpResponder } from './io/arp-responder.js';
 export type { ArpResponderDeps, ArpResponderOptions } from './io/arp-responder.js';
+export { createL2Announcer } from './io/l2-announcer.js';
+export type {
+  AnnounceResult,
+  L2Announcer,
+  L2AnnouncerDeps,
+  L2AnnouncerOptions,
+} from './io/l2-announcer.js';
