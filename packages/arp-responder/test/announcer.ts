@@ -1,0 +1,30 @@
+// Integration-test harness for createL2Announcer: discovers interfaces of this namespace every
+// 300 ms. stdin: "announce ADDR [IFACE,...]" | "withdraw ADDR"; stdout: JSON lines.
+import { createInterface } from 'node:readline';
+import { createL2Announcer } from '../src/index.js';
+
+const out = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
+const ann = createL2Announcer(
+  { onEvent: (e) => out({ event: e.type, ...e }) },
+  { rescanIntervalMs: 300 },
+);
+out({ event: 'ready', interfaces: ann.interfaces().map((i) => i.name) });
+const keepAlive = setInterval(() => {}, 1 << 30);
+createInterface({ input: process.stdin }).on('line', (line) => {
+  const [cmd, addr = '', ifaces] = line.trim().split(/\s+/);
+  try {
+    if (cmd === 'announce')
+      out({ event: 'ack', ...ann.announce(addr, ifaces ? ifaces.split(',') : undefined) });
+    else if (cmd === 'withdraw') {
+      ann.withdraw(addr);
+      out({ event: 'ack', address: addr });
+    }
+  } catch (e) {
+    out({ event: 'error', code: (e as { code?: string }).code });
+  }
+});
+process.on('SIGTERM', () => {
+  ann.close();
+  clearInterval(keepAlive);
+  process.exit(0);
+});
