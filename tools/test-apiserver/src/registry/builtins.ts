@@ -639,7 +639,7 @@ export function builtinTypes(opts: BuiltinOptions): ResourceType[] {
       namespaced: false,
       hasStatus: true,
       shortNames: ['ns'],
-      extraSubresources: ['finalize'],
+
       strategy: namespaceStrategy,
     }),
     def({
