@@ -9,6 +9,7 @@ const { values } = parseArgs({
     interface: { type: 'string' },
     address: { type: 'string', multiple: true },
     'no-filter': { type: 'boolean' },
+    'buffer-bytes': { type: 'string' },
   },
 });
 const r = createArpResponder(
@@ -17,7 +18,11 @@ const r = createArpResponder(
       ? (iface, o) => openCapLink(iface, { ...o, filter: '' })
       : openCapLink,
   },
-  { iface: values.interface ?? 'eth0', burstDurationMs: 0 },
+  {
+    iface: values.interface ?? 'eth0',
+    burstDurationMs: 0,
+    ...(values['buffer-bytes'] ? { bufferSizeBytes: Number(values['buffer-bytes']) } : {}),
+  },
 );
 for (const a of values.address ?? []) r.announce(a);
 process.stdout.write(`${JSON.stringify({ event: 'ready', pid: process.pid })}\n`);
