@@ -1,4 +1,4 @@
-// FRR 8 as a real peer (protocols.md §6): zebra + bgpd per namespace, run in the foreground so the
+// FRR 8 as a real peer (protocols.md §6): zebra + bgpd (+ bfdd) per namespace, run in the foreground so the
 // kit owns (and kills) them; read back with `vtysh -c '... json'`.
 // `no bgp ebgp-requires-policy` opts out of RFC 8212 default-deny; a DENY route-map out stops FRR
 // reflecting our own routes back at us (protocols.md §6).
@@ -8,7 +8,28 @@ import { execFileSync } from 'node:child_process';
 import type { NsProcess } from '../process.ts';
 import { KitError } from '../errors.ts';
 import { isV6, pollUntil } from './types.ts';
-import type { BgpDaemon, DaemonConfig, Family, PeerRoute, PeerSessionState } from './types.ts';
+import type {
+  BfdPeerState,
+  BgpDaemon,
+  DaemonConfig,
+  Family,
+  PeerRoute,
+  PeerSessionState,
+} from './types.ts';
+
+/** bfdd.conf for the configured BFD peers (protocols.md §6). */
+export function frrBfddConfig(c: DaemonConfig): string {
+  const l = ['hostname bfdd', 'log stdout informational', 'bfd'];
+  for (const p of c.bfdPeers ?? []) {
+    l.push(` peer ${p.address}${p.interface ? ` interface ${p.interface}` : ''}`);
+    l.push(`  detect-multiplier ${p.detectMultiplier ?? 3}`);
+    l.push(`  receive-interval ${p.receiveIntervalMs ?? 300}`);
+    l.push(`  transmit-interval ${p.transmitIntervalMs ?? 300}`);
+    l.push(' exit');
+  }
+  l.push('exit');
+  return l.join('\n') + '\n';
+}
 
 export function frrBgpdConfig(c: DaemonConfig): string {
   const l: string[] = [
@@ -119,6 +140,10 @@ export class Frr implements BgpDaemon {
     chownSync(f.sockDir, uid, gid);
     writeFileSync(join(config.dir, 'zebra.conf'), 'hostname zebra\n');
     writeFileSync(join(config.dir, 'bgpd.conf'), frrBgpdConfig(config));
+    if (config.bfdPeers?.length) {
+      writeFileSync(join(config.dir, 'bfdd.conf'), frrBfddConfig(config));
+      chmodSync(join(config.dir, 'bfdd.conf'), 0o644);
+    }
     chmodSync(join(config.dir, 'bgpd.conf'), 0o644);
     chmodSync(join(config.dir, 'zebra.conf'), 0o644);
     await f.launch();
@@ -154,6 +179,7 @@ export class Frr implements BgpDaemon {
       10_000,
       100,
     );
+    if (this.config.bfdPeers?.length) this.procs.push(ns.spawn(this.daemonArgs('bfdd')));
     const bgpArgs = this.daemonArgs('bgpd');
     bgpArgs.push('-p', String(this.config.listenPort ?? 179));
     if (this.config.localAddress) bgpArgs.push('-l', this.config.localAddress);
@@ -168,7 +194,7 @@ export class Frr implements BgpDaemon {
     if (!ok.includes('routerId') && !ok.includes('Unicast'))
       throw new KitError(
         'timeout',
-        `FRR bgpd did not come up: ${bgpd.stderr.slice(-1500)} ${bgpd.stdout.slice(-1500)}`,
+        `FRR bgpd did not come up: ${bgpd.stderr.slice(-1500)} ${bgpd.stdout.slice(-1500)}; last vtysh output: ${ok.slice(0, 500)}; vtysh stderr: ${(await this.vtysh('show bgp summary json')).stderr.slice(0, 500)}`,
       );
   }
 
@@ -217,6 +243,27 @@ export class Frr implements BgpDaemon {
       return Object.values(doc.peers ?? {}).reduce((n, p) => n + (p.pfxRcd ?? 0), 0);
     } catch {
       return 0;
+    }
+  }
+
+  /** BFD sessions from `show bfd peers json` (empty when bfdd is not running). */
+  async bfdPeers(): Promise<BfdPeerState[]> {
+    const r = await this.vtysh('show bfd peers json');
+    try {
+      const doc = JSON.parse(r.stdout || '[]') as {
+        peer: string;
+        status: string;
+        diagnostic?: string;
+        'remote-diagnostic'?: string;
+      }[];
+      return doc.map((p) => ({
+        peer: p.peer,
+        status: p.status,
+        diagnostic: p.diagnostic,
+        remoteDiagnostic: p['remote-diagnostic'],
+      }));
+    } catch {
+      return [];
     }
   }
 

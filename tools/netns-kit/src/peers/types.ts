@@ -55,6 +55,29 @@ export interface DaemonConfig {
   listenPort?: number;
   neighbors: NeighborConfig[];
   routes?: InjectedRoute[];
+  /** BFD sessions (RFC 5880/5881); FRR runs bfdd for them (BFD itself comes in a later issue). */
+  bfdPeers?: BfdPeerConfig[];
+}
+
+export interface BfdPeerConfig {
+  address: string;
+  /** Interface for a single-hop session (RFC 5881). */
+  interface?: string;
+  /** Default 3. */
+  detectMultiplier?: number;
+  /** Default 300. */
+  receiveIntervalMs?: number;
+  /** Default 300. */
+  transmitIntervalMs?: number;
+}
+
+/** One BFD session as the peer daemon reports it. */
+export interface BfdPeerState {
+  peer: string;
+  /** 'up', 'down', 'init' or 'admin_down' (RFC 5880 §4.1 states, as the daemon spells them). */
+  status: string;
+  diagnostic?: string;
+  remoteDiagnostic?: string;
 }
 
 /** A route as read back through the daemon's CLI, normalised across daemons. */
