@@ -16,12 +16,12 @@ import {
 } from '../errors.ts';
 import { isObject, type Json, type JsonObject } from '../schema/structural.ts';
 import type { CustomResourceDefinition } from '../schema/types.ts';
-import { objectKey, Store, type StoreOptions } from '../store.ts';
+import { objectKey, Store } from '../store.ts';
 import { builtinTypes } from '../registry/builtins.ts';
 import { crdResourceTypes, crdStrategy, type ConversionHook } from '../registry/crd.ts';
 import { Registry } from '../registry/registry.ts';
 import { pruneBuiltin, type KnownFields } from '../registry/known-fields.ts';
-import { ServiceNetwork, type ServiceNetworkOptions } from '../registry/service.ts';
+import { ServiceNetwork } from '../registry/service.ts';
 import {
   gvString,
   type KubeObject,
@@ -30,69 +30,21 @@ import {
 } from '../registry/types.ts';
 import { generateName, nowTime, validateObjectMeta } from '../util/meta.ts';
 import { deepEqual } from '../schema/validate.ts';
-import { jsonPatch, mergePatch, strategicMergePatch } from '../util/patch.ts';
-import { selectFilter, type ListQuery } from './query.ts';
+import type { ListQuery } from './query.ts';
+import { applyPatch } from './patching.ts';
+import { listObjects } from './list.ts';
+import {
+  SYSTEM_META,
+  gr,
+  type AdmissionAttributes,
+  type AdmissionHook,
+  type ApiCoreOptions,
+  type PendingWrite,
+  type WriteQuery,
+  type WriteResult,
+} from './api-types.ts';
 
-/** What an admission step sees (admission.Attributes of kube-apiserver, in JSON form). */
-export interface AdmissionAttributes {
-  operation: 'CREATE' | 'UPDATE' | 'DELETE';
-  resource: ResourceType;
-  subresource: string | undefined;
-  namespace: string | undefined;
-  name: string;
-  /** The object to be written (served version); undefined for DELETE. */
-  object: KubeObject | undefined;
-  /** The stored object (served version) for UPDATE and DELETE. */
-  oldObject: KubeObject | undefined;
-  dryRun: boolean;
-}
-
-/**
- * The seam for admission webhooks (next issue): called after the strategy's validation and before
- * the write is committed. Throw an ApiError to deny. It may be asynchronous; the write then
- * re-checks the stored object and answers 409 Conflict if it changed meanwhile.
- */
-export type AdmissionHook = (attrs: AdmissionAttributes) => void | Promise<void>;
-
-export interface ApiCoreOptions extends ServiceNetworkOptions, StoreOptions {
-  conversionHook?: ConversionHook;
-  admissionHook?: AdmissionHook;
-  /**
-   * Fields of the built-in kinds (loadKnownFields()); with them unknown fields are pruned and
-   * `fieldValidation` applies to built-ins too. startTestApiServer loads them.
-   */
-  knownFields?: KnownFields;
-}
-
-/** A validated write waiting for admission and commit. */
-interface PendingWrite {
-  attrs: AdmissionAttributes;
-  commit(): WriteResult;
-}
-
-export interface WriteQuery {
-  dryRun?: boolean;
-  fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
-  fieldManager?: string;
-}
-
-export interface WriteResult {
-  status: number;
-  body: Json;
-  warnings: string[];
-}
-
-const SYSTEM_META = [
-  'uid',
-  'creationTimestamp',
-  'deletionTimestamp',
-  'deletionGracePeriodSeconds',
-  'generation',
-];
-
-function gr(t: ResourceType) {
-  return { group: t.group, resource: t.resource };
-}
+export type { AdmissionAttributes, AdmissionHook, ApiCoreOptions, WriteQuery, WriteResult };
 
 export class ApiCore {
   readonly store: Store;
@@ -184,51 +136,7 @@ export class ApiCore {
   }
 
   list(t: ResourceType, ns: string | undefined, q: ListQuery): JsonObject {
-    const filter = selectFilter(t, q, ns);
-    let start: string | undefined;
-    let rv = this.store.resourceVersion;
-    if (q.continueToken) {
-      let tok: { rv: number; start: string };
-      try {
-        tok = JSON.parse(Buffer.from(q.continueToken, 'base64url').toString('utf8')) as {
-          rv: number;
-          start: string;
-        };
-      } catch {
-        throw badRequest('continue key is not valid: illegal base64 data');
-      }
-      if (tok.rv < this.store.oldestResourceVersion)
-        throw new ApiError(
-          410,
-          'Expired',
-          'The provided continue parameter is too old to display a consistent list result. You can start a new list without the continue parameter, or use the continue token in this response to retrieve the remainder of the results. Continuing with the provided token results in an inconsistent list - objects that were created, modified, or deleted between the time the first chunk was returned and now may show up in the list.',
-        );
-      start = tok.start;
-      rv = tok.rv;
-    }
-    const all = this.store.list(t.storageKey, t.namespaced ? ns : undefined);
-    const items: KubeObject[] = [];
-    let remaining = 0;
-    let cont: string | undefined;
-    let lastKey = '';
-    for (const o of all) {
-      const k = objectKey(o.metadata.namespace, o.metadata.name ?? '');
-      if (start !== undefined && k <= start) continue;
-      if (!filter(o)) continue;
-      if (q.limit && items.length >= q.limit) {
-        remaining++;
-        continue;
-      }
-      items.push(this.output(t, o));
-      lastKey = k;
-    }
-    const metadata: JsonObject = { resourceVersion: String(rv) };
-    if (remaining > 0) {
-      cont = Buffer.from(JSON.stringify({ rv, start: lastKey })).toString('base64url');
-      metadata.continue = cont;
-      if (!q.labelSelector && !q.fieldSelector) metadata.remainingItemCount = remaining;
-    }
-    return { kind: t.listKind, apiVersion: gvString(t.group, t.version), metadata, items };
+    return listObjects(this.store, t, ns, q, (o) => this.output(t, o));
   }
 
   private ctx(q: WriteQuery): WriteContext {
@@ -427,37 +335,7 @@ export class ApiCore {
     const stored = this.getStored(t, ns, name);
     if (!stored) throw notFound(gr(t), name);
     const cur = this.output(t, stored) as Json;
-    let next: Json;
-    switch (contentType) {
-      case 'application/merge-patch+json':
-        next = mergePatch(cur, patch as Json);
-        break;
-      case 'application/json-patch+json':
-        next = jsonPatch(cur, patch);
-        break;
-      case 'application/strategic-merge-patch+json':
-        if (t.crdName !== undefined)
-          throw new ApiError(
-            415,
-            'UnsupportedMediaType',
-            'strategic merge patch is not supported for custom resources: use application/merge-patch+json or application/json-patch+json',
-          );
-        next = strategicMergePatch(cur, patch as Json);
-        break;
-      case 'application/apply-patch+yaml':
-      case 'application/apply-patch+cbor':
-        throw new ApiError(
-          415,
-          'UnsupportedMediaType',
-          'server-side apply is not supported by this test API server (use a merge, JSON or strategic merge patch)',
-        );
-      default:
-        throw new ApiError(
-          415,
-          'UnsupportedMediaType',
-          `the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json${t.crdName === undefined ? ', application/strategic-merge-patch+json' : ''}`,
-        );
-    }
+    const next = applyPatch(cur, contentType, patch, t.crdName !== undefined);
     if (!isObject(next)) throw badRequest('the patched object is not an object');
     const o = this.checkBody(t, next);
     if (o.metadata.name !== name)
