@@ -17,7 +17,8 @@ export type StatusReason =
   | 'RequestEntityTooLarge'
   | 'Forbidden'
   | 'InternalError'
-  | 'ServiceUnavailable';
+  | 'ServiceUnavailable'
+  | 'Timeout';
 
 /** Field-level cause reasons (field.ErrorType in k8s.io/apimachinery/pkg/util/validation/field). */
 export type CauseReason =
@@ -31,7 +32,8 @@ export type CauseReason =
   | 'FieldValueTypeInvalid'
   | 'FieldValueNotFound'
   | 'FieldImmutable'
-  | 'InternalError';
+  | 'InternalError'
+  | 'ResourceVersionTooLarge';
 
 export interface StatusCause {
   reason: CauseReason;

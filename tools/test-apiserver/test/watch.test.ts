@@ -2,7 +2,7 @@
 // bookmarks, resume from a resourceVersion, 410 Gone and the informer's relist after it.
 import { CoreV1Api, Watch, makeInformer, type V1ConfigMap } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, startWithClients, type Clients } from './helpers.ts';
+import { eventually, startWithClients, statusOf, type Clients } from './helpers.ts';
 
 let c: Clients;
 beforeAll(async () => {
@@ -199,5 +199,35 @@ describe('informer', () => {
     await eventually(() => (inf.get('after', 'metallb-inf') ? true : undefined));
     expect(errors).toEqual([]);
     await inf.stop();
+  });
+});
+
+describe('list at a resourceVersion', () => {
+  it('serves NotOlderThan from the current state, refuses Exact older versions and future ones', async () => {
+    const now =
+      (await c.core.listNamespacedConfigMap({ namespace: 'default' })).metadata?.resourceVersion ??
+      '0';
+    await c.core.createNamespacedConfigMap({ namespace: 'default', body: cm('rv-probe') });
+    const notOlder = await c.core.listNamespacedConfigMap({
+      namespace: 'default',
+      resourceVersion: now,
+      resourceVersionMatch: 'NotOlderThan',
+    });
+    expect(notOlder.items.map((i) => i.metadata?.name)).toContain('rv-probe');
+    const exact = await statusOf(() =>
+      c.core.listNamespacedConfigMap({
+        namespace: 'default',
+        resourceVersion: now,
+        resourceVersionMatch: 'Exact',
+      }),
+    );
+    expect(exact).toMatchObject({ code: 410, reason: 'Expired' });
+    const future = await statusOf(() =>
+      c.core.listNamespacedConfigMap({
+        namespace: 'default',
+        resourceVersion: String(Number(now) + 1000),
+      }),
+    );
+    expect(future).toMatchObject({ code: 504, reason: 'Timeout' });
   });
 });

@@ -184,6 +184,32 @@ function validateSpec(svc: KubeObject): StatusCause[] {
       out.push(invalidValue('spec.loadBalancerIP', s.loadBalancerIP, 'must be a valid IP address'));
   }
   if (s.selector !== undefined) validateLabels(s.selector, 'spec.selector', out);
+  (Array.isArray(s.externalIPs) ? s.externalIPs : []).forEach((ip, i) => {
+    if (typeof ip !== 'string' || !ipaddr.isValid(ip))
+      out.push(
+        invalidValue(
+          `spec.externalIPs[${i}]`,
+          ip,
+          'must be a valid IP address, (e.g. 10.9.8.7 or 2001:db8::ffff)',
+        ),
+      );
+  });
+  (Array.isArray(s.loadBalancerSourceRanges) ? s.loadBalancerSourceRanges : []).forEach((r, i) => {
+    let ok = typeof r === 'string';
+    try {
+      if (ok) ipaddr.parseCIDR(String(r).trim());
+    } catch {
+      ok = false;
+    }
+    if (!ok)
+      out.push(
+        invalidValue(
+          `spec.loadBalancerSourceRanges[${i}]`,
+          r,
+          'must be a valid CIDR (e.g. 10.0.0.0/8)',
+        ),
+      );
+  });
   return out;
 }
 

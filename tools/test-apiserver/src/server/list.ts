@@ -16,6 +16,18 @@ export function listObjects(
   const filter = selectFilter(t, q, ns);
   let start: string | undefined;
   let rv = store.resourceVersion;
+  // There are no snapshots here: a list at an exact older resourceVersion cannot be served, and
+  // a future one times out — both answered the way the real server does, never with "now".
+  const asked = q.resourceVersion ? Number(q.resourceVersion) : 0;
+  if (asked > rv)
+    throw new ApiError(504, 'Timeout', `Too large resource version: ${asked}, current: ${rv}`, {
+      causes: [
+        { reason: 'ResourceVersionTooLarge', message: 'Too large resource version', field: '' },
+      ],
+      retryAfterSeconds: 1,
+    });
+  if (q.resourceVersionMatch === 'Exact' && asked !== rv && !q.continueToken)
+    throw new ApiError(410, 'Expired', `too old resource version: ${asked} (${rv})`);
   if (q.continueToken) {
     let tok: { rv: number; start: string };
     try {
