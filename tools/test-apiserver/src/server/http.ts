@@ -21,6 +21,11 @@ import { startWatch, type WatchOptions } from './watch.ts';
 export interface HttpOptions extends WatchOptions {
   /** Largest accepted request body. Default 3 MiB (kube-apiserver's limit). */
   maxBodyBytes?: number;
+  /**
+   * A watcher whose unsent backlog exceeds this is disconnected (it reconnects from its last
+   * resourceVersion), as the real watch cache drops watchers that cannot keep up. Default 64 MiB.
+   */
+  watchBacklogBytes?: number;
   /** Reported by /version. Default v1.35.0. */
   gitVersion?: string;
 }
@@ -214,7 +219,13 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
         watches.delete(res);
         if (!res.writableEnded) res.end();
       };
-      stop = startWatch(core, type, namespace, q, { write: (l) => void res.write(l), end }, opts);
+      const backlog = opts.watchBacklogBytes ?? 64 * 1024 * 1024;
+      const write = (l: string) => {
+        if (res.writableEnded) return;
+        res.write(l);
+        if (res.writableLength > backlog) end();
+      };
+      stop = startWatch(core, type, namespace, q, { write, end }, opts);
       res.on('close', end);
       return;
     }
