@@ -2,7 +2,7 @@
 // namespaces (documentation addresses only; everything is deleted at the end). Until the controller,
 // the speaker and the lab exist, the demo runs the libraries' own command-line tools against real
 // peers — arping, BIRD — and says plainly what comes next.
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import {
   Topology,
@@ -22,7 +22,7 @@ const results: { step: string; ok: boolean | null; note: string }[] = [];
 
 async function demoConverter(): Promise<void> {
   step(1, 'MetalLB configuration: a pre-0.13 ConfigMap becomes IPAddressPool + L2Advertisement');
-  const bin = cli('k8s-glue', 'convert-configmap.js');
+  const bin = cli('k8s-glue', 'ironlb-convert-configmap.js');
   if (!existsSync(bin)) {
     results.push({
       step: 'ConfigMap converter',
@@ -59,8 +59,140 @@ async function demoConverter(): Promise<void> {
   });
 }
 
+async function demoApiServer(): Promise<void> {
+  step(
+    2,
+    "MetalLB's API: the CRDs installed in a Kubernetes API server, a user's YAML applied, a broken pool refused",
+  );
+  const crds = join(workspaceRoot, 'deploy', 'crds', 'all.yaml');
+  const seed = join(
+    workspaceRoot,
+    'packages',
+    'k8s-glue',
+    'test',
+    'fixtures',
+    'seeds',
+    '001-crs.yaml',
+  );
+  const apiserver = join(workspaceRoot, 'tools', 'test-apiserver', 'src', 'index.ts');
+  if (![crds, seed, apiserver].every(existsSync)) {
+    results.push({
+      step: 'CRDs + test API server',
+      ok: null,
+      note: 'not there yet (deploy/crds, tools/test-apiserver)',
+    });
+    return;
+  }
+  const { startTestApiServer } = await import(apiserver);
+  const k8s = await import('@kubernetes/client-node');
+  const YAML = await import('yaml');
+  const server = await startTestApiServer({});
+  try {
+    const client = k8s.KubernetesObjectApi.makeApiClient(server.kubeConfig());
+    const docs = (path: string) =>
+      YAML.parseAllDocuments(readFileSync(path, 'utf8'))
+        .map((d) => d.toJSON())
+        .filter(Boolean);
+    // loadAllYaml gives client-node's typed models: its serializer drops JSON-schema `default`
+    // keys from plain objects, so a CRD created from parsed YAML would lose MetalLB's defaults.
+    for (const crd of k8s.loadAllYaml(readFileSync(crds, 'utf8'))) await client.create(crd);
+    say(
+      `  test API server at ${server.url}: ${docs(crds).length} metallb.io CRDs registered from deploy/crds/all.yaml`,
+    );
+    await client.create({
+      apiVersion: 'v1',
+      kind: 'Namespace',
+      metadata: { name: 'metallb-system' },
+    });
+    await new Promise((r) => setTimeout(r, 200));
+    for (const obj of docs(seed)) {
+      await client.create(obj);
+      say(
+        `  applied ${obj.kind} ${obj.metadata.namespace}/${obj.metadata.name} (seed article 001, unchanged)`,
+      );
+    }
+    const pools = await client.list('metallb.io/v1beta1', 'IPAddressPool', 'metallb-system');
+    const pool = pools.items[0] as { spec: Record<string, unknown> } | undefined;
+    say(`  stored with MetalLB's defaults: ${JSON.stringify(pool?.spec)}`);
+    let refused = '';
+    try {
+      await client.create({
+        apiVersion: 'metallb.io/v1beta1',
+        kind: 'IPAddressPool',
+        metadata: { name: 'broken', namespace: 'metallb-system' },
+        spec: { addresses: ['198.51.100.10-198.51.100.20'], avoidBuggyIPs: 'yes' },
+      });
+    } catch (err) {
+      const body = (err as { body?: string | { message?: string } }).body;
+      refused =
+        typeof body === 'string'
+          ? ((JSON.parse(body) as { message?: string }).message ?? body)
+          : (body?.message ?? String(err));
+    }
+    say(`  a pool with avoidBuggyIPs: "yes" is refused: ${refused || '(accepted!)'}`);
+    const ok = pool?.spec?.autoAssign === true && refused !== '';
+    results.push({
+      step: 'CRDs + test API server',
+      ok,
+      note: ok ? 'seed YAML applied, defaults set, bad pool refused' : 'unexpected result',
+    });
+  } finally {
+    await server.stop();
+  }
+}
+
+async function demoIpam(): Promise<void> {
+  step(
+    3,
+    'Allocation: services get addresses from a pool, share one by key, keep them across a restart',
+  );
+  const dist = join(workspaceRoot, 'packages', 'ipam', 'dist', 'index.js');
+  if (!existsSync(dist)) {
+    results.push({ step: 'ipam', ok: null, note: 'not built yet (packages/ipam)' });
+    return;
+  }
+  const { createAllocator } = await import(dist);
+  const pools = [
+    { name: 'default', addresses: ['198.51.100.10-198.51.100.20', '2001:db8:10::/120'] },
+  ];
+  const requests = [
+    { service: 'shop/web', ipFamilies: ['IPv4'] },
+    {
+      service: 'dns/tcp',
+      ipFamilies: ['IPv4'],
+      sharingKey: 'dns',
+      ports: [{ protocol: 'TCP', port: 53 }],
+    },
+    {
+      service: 'dns/udp',
+      ipFamilies: ['IPv4'],
+      sharingKey: 'dns',
+      ports: [{ protocol: 'UDP', port: 53 }],
+    },
+    { service: 'shop/api', ipFamilies: ['IPv6', 'IPv4'], ipFamilyPolicy: 'RequireDualStack' },
+  ];
+  const first = createAllocator({}, { pools });
+  const given = new Map<string, string[]>();
+  for (const r of requests) {
+    const res = first.allocate(r);
+    given.set(r.service, res.ok ? res.addresses : []);
+    say(`  ${r.service.padEnd(9)} → ${res.ok ? res.addresses.join(', ') : res.failure.reason}`);
+  }
+  // A controller restart: a new allocator restores what the Services' status says.
+  const second = createAllocator({}, { pools });
+  for (const r of requests) second.assign(r, given.get(r.service) ?? []);
+  const next = second.allocate({ service: 'shop/new', ipFamilies: ['IPv4'] });
+  const nextAddr = next.ok ? next.addresses.join(', ') : next.failure.reason;
+  say(`  after a restart the same assignments are restored; a new service gets ${nextAddr}`);
+  const ok =
+    given.get('dns/tcp')?.[0] === given.get('dns/udp')?.[0] &&
+    next.ok &&
+    !Object.values(Object.fromEntries(given)).flat().includes(next.addresses[0]);
+  results.push({ step: 'ipam', ok, note: ok ? 'sharing and restart behave' : 'unexpected result' });
+}
+
 async function demoL2(topo: Topology): Promise<void> {
-  step(2, 'Layer 2: a node answers ARP for 198.51.100.10, an address configured nowhere');
+  step(4, 'Layer 2: a node answers ARP for 198.51.100.10, an address configured nowhere');
   const bin = cli('arp-responder');
   if (!existsSync(bin)) {
     results.push({
@@ -92,7 +224,7 @@ async function demoL2(topo: Topology): Promise<void> {
 }
 
 async function demoBgp(topo: Topology): Promise<void> {
-  step(3, 'BGP: a node announces 203.0.113.10/32 to a BIRD router');
+  step(5, 'BGP: a node announces 203.0.113.10/32 to a BIRD router');
   const bin = cli('bgp-speaker');
   if (!existsSync(bin)) {
     results.push({
@@ -163,7 +295,7 @@ async function demoBgp(topo: Topology): Promise<void> {
 }
 
 async function demoMemberlist(topo: Topology): Promise<void> {
-  step(4, 'Failure detection: three members, one is killed, the others notice');
+  step(6, 'Failure detection: three members, one is killed, the others notice');
   const bin = cli('memberlist');
   if (!existsSync(bin)) {
     results.push({
@@ -217,21 +349,32 @@ async function main(): Promise<void> {
     'IronLB is a drop-in MetalLB replacement. Today its libraries exist; the controller, the speaker',
   );
   say('and the lab (a virtual bare-metal cluster with a test API server) come in the next issues.');
-  await demoConverter();
+  // A step that throws is reported as failed; the others still run.
+  const guarded = async (name: string, fn: () => Promise<void>) => {
+    try {
+      await fn();
+    } catch (err) {
+      say(`  FAILED: ${(err as Error).message.split('\n')[0]}`);
+      results.push({ step: name, ok: false, note: (err as Error).message.split('\n')[0] ?? '' });
+    }
+  };
+  await guarded('ConfigMap converter', demoConverter);
+  await guarded('CRDs + test API server', demoApiServer);
+  await guarded('ipam', demoIpam);
   const skip = netnsSkipReason(['arping', 'bird', 'birdc']);
   if (skip) {
     say(`\nThe network demos need network namespaces: SKIPPED (${skip}).`);
   } else {
     const topo = await Topology.create('demo');
     try {
-      await demoL2(topo);
-      await demoBgp(topo);
-      await demoMemberlist(topo);
+      await guarded('L2 (ironlb-l2 + arping)', () => demoL2(topo));
+      await guarded('BGP (ironlb-bgp + BIRD)', () => demoBgp(topo));
+      await guarded('memberlist (3 agents, SIGKILL)', () => demoMemberlist(topo));
     } finally {
       await topo.destroy();
     }
   }
-  step(5, 'Summary');
+  step(7, 'Summary');
   for (const r of results)
     say(`  ${r.ok === null ? 'not yet ' : r.ok ? 'ok      ' : 'FAILED  '} ${r.step}: ${r.note}`);
   say(
