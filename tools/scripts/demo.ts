@@ -192,7 +192,10 @@ async function demoIpam(): Promise<void> {
 }
 
 async function demoL2(topo: Topology): Promise<void> {
-  step(4, 'Layer 2: a node answers ARP for 198.51.100.10, an address configured nowhere');
+  step(
+    4,
+    'Layer 2: a node answers ARP and NDP for 198.51.100.10 and 2001:db8:1::10, configured nowhere',
+  );
   const bin = cli('arp-responder');
   if (!existsSync(bin)) {
     results.push({
@@ -205,20 +208,46 @@ async function demoL2(topo: Topology): Promise<void> {
   }
   const client = await topo.addNamespace('client');
   const node = await topo.addNamespace('node1');
-  await topo.link(client, 'eth0', node, 'eth0', { a: ['198.51.100.2/24'], b: ['198.51.100.3/24'] });
+  await topo.link(client, 'eth0', node, 'eth0', {
+    a: ['198.51.100.2/24', '2001:db8:1::2/64'],
+    b: ['198.51.100.3/24', '2001:db8:1::3/64'],
+  });
   const nodeMac = await node.mac('eth0');
-  say(`  node1's MAC is ${nodeMac}; starting: ironlb-l2 announce --interface eth0 198.51.100.10`);
-  const l2 = node.spawn(['node', bin, 'announce', '--interface', 'eth0', '198.51.100.10']);
-  await l2.waitForLine(/gratuitous|ready|announc/, 10_000).catch(() => undefined);
-  const r = await client.exec(['arping', '-i', 'eth0', '-c', '3', '-W', '0.2', '198.51.100.10'], {
+  say(
+    `  node1's MAC is ${nodeMac}; starting: ironlb-l2 announce --interface eth0 198.51.100.10 2001:db8:1::10`,
+  );
+  const l2 = node.spawn([
+    'node',
+    bin,
+    'announce',
+    '--interface',
+    'eth0',
+    '198.51.100.10',
+    '2001:db8:1::10',
+  ]);
+  await l2.waitForLine(/"ready"/, 10_000).catch(() => undefined);
+  const arp = await client.exec(['arping', '-i', 'eth0', '-c', '3', '-W', '0.2', '198.51.100.10'], {
     timeoutMs: 15_000,
   });
-  say(r.stdout.replace(/^/gm, '    '));
-  const ok = r.stdout.toLowerCase().includes(nodeMac.toLowerCase());
+  say('  $ arping -i eth0 -c 3 198.51.100.10\n' + arp.stdout.replace(/^/gm, '    '));
+  const ndp = await client.exec(['ndisc6', '-1', '-n', '2001:db8:1::10', 'eth0'], {
+    timeoutMs: 15_000,
+  });
+  say('  $ ndisc6 -1 -n 2001:db8:1::10 eth0\n' + ndp.stdout.replace(/^/gm, '    '));
+  const mac = nodeMac.toLowerCase();
+  const okArp = arp.stdout.toLowerCase().includes(mac);
+  const okNdp =
+    ndp.stdout.toLowerCase().includes(mac.toUpperCase().toLowerCase()) ||
+    ndp.stdout.toUpperCase().includes(mac.toUpperCase());
   results.push({
     step: 'L2 (ironlb-l2 + arping)',
-    ok,
-    note: ok ? `arping got ${nodeMac}` : 'no reply with the node MAC',
+    ok: okArp,
+    note: okArp ? `arping got ${nodeMac}` : 'no ARP reply with the node MAC',
+  });
+  results.push({
+    step: 'L2 (ironlb-l2 + ndisc6)',
+    ok: okNdp,
+    note: okNdp ? `ndisc6 got ${nodeMac}` : 'no NA with the node MAC',
   });
   await l2.stop();
 }
