@@ -9,7 +9,21 @@ import {
   type V1CustomResourceDefinition,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startWithClients, statusOf, type Clients } from './helpers.ts';
+import { startWithClients, statusOf, type Clients, type StatusLike } from './helpers.ts';
+
+/** Repeats `fn` until it fails (bounded: 5 s), returning the Status it failed with. */
+async function pollStatus(fn: () => Promise<unknown>): Promise<StatusLike> {
+  const end = Date.now() + 5000;
+  for (;;) {
+    try {
+      await fn();
+    } catch {
+      return statusOf(fn);
+    }
+    if (Date.now() > end) throw new Error('still succeeding');
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
 
 // loadAllYaml gives client-node's typed models (`_default`, `x_kubernetes_validations`, ...), which
 // is what its typed API clients serialise back to the wire names.
@@ -336,8 +350,64 @@ describe('custom resources', () => {
     expect(st).toMatchObject({ code: 500, reason: 'InternalError' });
   });
 
-  it('deleting a CRD removes its objects and its API', async () => {
+  it('deleting a CRD waits for its objects (and their finalizers), then removes its API', async () => {
+    const crd = await c.ext.readCustomResourceDefinition({ name: 'hooks.example.com' });
+    expect(crd.metadata?.finalizers).toEqual(['customresourcecleanup.apiextensions.k8s.io']);
+    await c.custom.createNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1beta2',
+      namespace: ns,
+      plural: 'hooks',
+      body: {
+        apiVersion: 'example.com/v1beta2',
+        kind: 'Hook',
+        metadata: { name: 'held', finalizers: ['example.com/hold'] },
+        spec: { myASN: 1, peerASN: 2 },
+      },
+    });
     await c.ext.deleteCustomResourceDefinition({ name: 'hooks.example.com' });
+    // 'h' goes at once; 'held' waits for its finalizer, and so does the CRD.
+    await new Promise((r) => setTimeout(r, 50));
+    const terminating = await c.ext.readCustomResourceDefinition({ name: 'hooks.example.com' });
+    expect(terminating.metadata?.deletionTimestamp).toBeDefined();
+    const refused = await statusOf(() =>
+      c.custom.createNamespacedCustomObject({
+        group: 'example.com',
+        version: 'v1beta2',
+        namespace: ns,
+        plural: 'hooks',
+        body: {
+          apiVersion: 'example.com/v1beta2',
+          kind: 'Hook',
+          metadata: { name: 'late' },
+          spec: { myASN: 1, peerASN: 2 },
+        },
+      }),
+    );
+    expect(refused).toMatchObject({ code: 405, reason: 'MethodNotAllowed' });
+    const held = (await c.custom.getNamespacedCustomObject({
+      group: 'example.com',
+      version: 'v1beta2',
+      namespace: ns,
+      plural: 'hooks',
+      name: 'held',
+    })) as Obj & { metadata: { deletionTimestamp?: string } };
+    expect(held.metadata.deletionTimestamp).toBeDefined();
+    await c.custom.patchNamespacedCustomObject(
+      {
+        group: 'example.com',
+        version: 'v1beta2',
+        namespace: ns,
+        plural: 'hooks',
+        name: 'held',
+        body: [{ op: 'remove', path: '/metadata/finalizers' }],
+      },
+      setHeaderOptions('Content-Type', PatchStrategy.JsonPatch),
+    );
+    const gone = await pollStatus(() =>
+      c.ext.readCustomResourceDefinition({ name: 'hooks.example.com' }),
+    );
+    expect(gone.code).toBe(404);
     const st = await statusOf(() =>
       c.custom.listNamespacedCustomObject({
         group: 'example.com',

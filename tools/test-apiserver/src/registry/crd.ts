@@ -239,6 +239,8 @@ export function validateCrd(o: KubeObject): StatusCause[] {
   return out;
 }
 
+export const CRD_CLEANUP_FINALIZER = 'customresourcecleanup.apiextensions.k8s.io';
+
 export function crdStrategy(): Strategy {
   const setStatus = (o: KubeObject, old: KubeObject | undefined) => {
     const spec = o.spec as unknown as CustomResourceDefinition['spec'];
@@ -289,6 +291,10 @@ export function crdStrategy(): Strategy {
     prepareForCreate(o) {
       defaults(o);
       setStatus(o, undefined);
+      // The apiextensions-apiserver holds every CRD with this finalizer until its objects are gone.
+      const fins = Array.isArray(o.metadata.finalizers) ? o.metadata.finalizers : [];
+      if (!fins.includes(CRD_CLEANUP_FINALIZER))
+        o.metadata.finalizers = [...fins, CRD_CLEANUP_FINALIZER];
     },
     validate: validateCrd,
     prepareForUpdate(o, old) {

@@ -11,6 +11,7 @@ import {
   forbidden,
   invalid,
   invalidValue,
+  methodNotAllowed,
   notFound,
   type StatusCause,
 } from '../errors.ts';
@@ -18,7 +19,12 @@ import { isObject, type Json, type JsonObject } from '../schema/structural.ts';
 import type { CustomResourceDefinition } from '../schema/types.ts';
 import { objectKey, Store } from '../store.ts';
 import { builtinTypes } from '../registry/builtins.ts';
-import { crdResourceTypes, crdStrategy, type ConversionHook } from '../registry/crd.ts';
+import {
+  CRD_CLEANUP_FINALIZER,
+  crdResourceTypes,
+  crdStrategy,
+  type ConversionHook,
+} from '../registry/crd.ts';
 import { Registry } from '../registry/registry.ts';
 import { pruneBuiltin, type KnownFields } from '../registry/known-fields.ts';
 import { ServiceNetwork } from '../registry/service.ts';
@@ -235,6 +241,11 @@ export class ApiCore {
     const ctx = this.ctx(q);
     const o = this.checkBody(t, body);
     if (t.crdName === undefined) pruneBuiltin(this.known, t.group, t.kind, o, ctx);
+    else if (
+      this.store.get('apiextensions.k8s.io/customresourcedefinitions', t.crdName)?.metadata
+        .deletionTimestamp
+    )
+      throw methodNotAllowed('create not allowed while custom resource definition is terminating');
     const meta = o.metadata;
     if (meta.resourceVersion !== undefined && meta.resourceVersion !== '')
       throw badRequest('resourceVersion should not be set on objects to be created');
@@ -484,6 +495,50 @@ export class ApiCore {
     if (t.resource === 'customresourcedefinitions') this.unregisterCrd(final);
     if (t.namespaced && obj.metadata.namespace)
       this.scheduleNamespaceCleanup(obj.metadata.namespace);
+    if (t.crdName) this.scheduleCrdCleanup(t.crdName);
+  }
+
+  private readonly pendingCrds = new Set<string>();
+
+  /**
+   * The CRD finalizer controller: a terminating CRD's objects are deleted (their own finalizers
+   * respected); when none is left the cleanup finalizer is removed and the CRD goes.
+   */
+  private scheduleCrdCleanup(crdName: string): void {
+    const crdType = this.builtins.find(
+      (b) => b.resource === 'customresourcedefinitions',
+    ) as ResourceType;
+    const crd = this.store.get(crdType.storageKey, crdName);
+    if (!crd?.metadata.deletionTimestamp || this.pendingCrds.has(crdName)) return;
+    this.pendingCrds.add(crdName);
+    setImmediate(() =>
+      this.background(() => {
+        this.pendingCrds.delete(crdName);
+        const t = this.registry
+          .all()
+          .find((x) => x.crdName === crdName && x.version === x.storageVersion);
+        if (t) {
+          for (const o of this.store.list(t.storageKey))
+            if (!o.metadata.deletionTimestamp)
+              this.deleteNow(t, o.metadata.namespace, o.metadata.name ?? '', undefined, {});
+          if (this.store.list(t.storageKey).length > 0) return;
+        }
+        const cur = this.store.get(crdType.storageKey, crdName);
+        if (!cur) return;
+        const next = structuredClone(cur);
+        const fins = (
+          Array.isArray(next.metadata.finalizers) ? next.metadata.finalizers : []
+        ).filter((f) => f !== CRD_CLEANUP_FINALIZER);
+        if (fins.length > 0) {
+          next.metadata.finalizers = fins;
+          next.metadata.resourceVersion = String(this.store.nextResourceVersion());
+          this.store.put(crdType.storageKey, crdName, next, 'MODIFIED');
+        } else {
+          delete next.metadata.finalizers;
+          this.finalRemove(crdType, crdName, next);
+        }
+      }),
+    );
   }
 
   async delete(
@@ -552,6 +607,7 @@ export class ApiCore {
       next.metadata.resourceVersion = String(this.store.nextResourceVersion());
       this.store.put(t.storageKey, key, next, 'MODIFIED');
       if (isNamespace) this.scheduleNamespaceCleanup(name);
+      if (t.resource === 'customresourcedefinitions') this.scheduleCrdCleanup(name);
       return { status: 202, body: this.output(t, next), warnings: [] };
     }
     if (q.dryRun) return { status: 200, body: this.output(t, stored), warnings: [] };
@@ -624,24 +680,38 @@ export class ApiCore {
     const nsObj = this.store.get('/namespaces', ns);
     if (!nsObj?.metadata.deletionTimestamp || this.pendingNamespaces.has(ns)) return;
     this.pendingNamespaces.add(ns);
-    setImmediate(() => {
-      this.pendingNamespaces.delete(ns);
-      const seen = new Set<string>();
-      for (const t of this.registry.all()) {
-        if (!t.namespaced || seen.has(t.storageKey)) continue;
-        seen.add(t.storageKey);
-        for (const o of this.store.list(t.storageKey, ns)) {
-          if (!o.metadata.deletionTimestamp)
-            this.delete(t, ns, o.metadata.name ?? '', undefined, {});
+    setImmediate(() =>
+      this.background(() => {
+        this.pendingNamespaces.delete(ns);
+        const seen = new Set<string>();
+        for (const t of this.registry.all()) {
+          // Work in each resource's storage version: no conversion (or webhook) is needed.
+          if (!t.namespaced || seen.has(t.storageKey) || t.version !== t.storageVersion) continue;
+          seen.add(t.storageKey);
+          for (const o of this.store.list(t.storageKey, ns)) {
+            if (!o.metadata.deletionTimestamp)
+              this.delete(t, ns, o.metadata.name ?? '', undefined, {});
+          }
         }
-      }
-      const cur = this.store.get('/namespaces', ns);
-      if (!cur || this.namespaceHasContent(ns)) return;
-      const fins = Array.isArray(cur.metadata.finalizers) ? cur.metadata.finalizers : [];
-      if (fins.length > 0) return;
-      const nsType = this.builtins.find((b) => b.resource === 'namespaces') as ResourceType;
-      this.finalRemove(nsType, ns, cur);
-    });
+        const cur = this.store.get('/namespaces', ns);
+        if (!cur || this.namespaceHasContent(ns)) return;
+        const fins = Array.isArray(cur.metadata.finalizers) ? cur.metadata.finalizers : [];
+        if (fins.length > 0) return;
+        const nsType = this.builtins.find((b) => b.resource === 'namespaces') as ResourceType;
+        this.finalRemove(nsType, ns, cur);
+      }),
+    );
+  }
+
+  /** Runs a background controller step; a failure is reported, never thrown into the event loop. */
+  private background(fn: () => void): void {
+    try {
+      fn();
+    } catch (e) {
+      process.emitWarning(
+        `ironlb-test-apiserver: background cleanup failed: ${(e as Error).message}`,
+      );
+    }
   }
 
   /** Errors thrown by strategies that are not ApiErrors become 500s with the cause. */

@@ -167,7 +167,15 @@ export function validateObjectMeta(
           return void out.push(invalidValue(`metadata.finalizers[${i}]`, f, 'must be a string'));
         for (const e of qualifiedNameErrors(f))
           out.push(invalidValue(`metadata.finalizers[${i}]`, f, e));
-        if (!f.includes('/') && !['kubernetes', 'orphan', 'foregroundDeletion'].includes(f))
+        if (
+          !f.includes('/') &&
+          ![
+            'kubernetes',
+            'orphan',
+            'foregroundDeletion',
+            'customresourcecleanup.apiextensions.k8s.io',
+          ].includes(f)
+        )
           out.push(
             invalidValue(
               `metadata.finalizers[${i}]`,
