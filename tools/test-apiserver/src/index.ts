@@ -42,7 +42,6 @@ export type { ConversionHook } from './registry/crd.ts';
 export type { ServiceNetworkOptions } from './registry/service.ts';
 export type { StoreOptions } from './store.ts';
 export type { KubeObject, ResourceType, Strategy } from './registry/types.ts';
-export { makeServingCert } from './tls.ts';
-export type { ServingCert } from './tls.ts';
+// tls.ts is loaded lazily by startTestApiServer (it installs the reflect-metadata polyfill).
 export { loadKnownFields } from './registry/known-fields.ts';
 export type { KnownFields } from './registry/known-fields.ts';
