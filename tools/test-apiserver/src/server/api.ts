@@ -19,12 +19,7 @@ import { isObject, type Json, type JsonObject } from '../schema/structural.ts';
 import type { CustomResourceDefinition } from '../schema/types.ts';
 import { objectKey, Store } from '../store.ts';
 import { builtinTypes } from '../registry/builtins.ts';
-import {
-  CRD_CLEANUP_FINALIZER,
-  crdResourceTypes,
-  crdStrategy,
-  type ConversionHook,
-} from '../registry/crd.ts';
+import { crdResourceTypes, crdStrategy, type ConversionHook } from '../registry/crd.ts';
 import { Registry } from '../registry/registry.ts';
 import { pruneBuiltin, type KnownFields } from '../registry/known-fields.ts';
 import { ServiceNetwork } from '../registry/service.ts';
@@ -39,6 +34,7 @@ import { deepEqual } from '../schema/validate.ts';
 import type { ListQuery } from './query.ts';
 import { applyPatch } from './patching.ts';
 import { listObjects } from './list.ts';
+import { Lifecycle } from './lifecycle.ts';
 import {
   SYSTEM_META,
   gr,
@@ -60,6 +56,7 @@ export class ApiCore {
   private readonly admission: AdmissionHook | undefined;
   private readonly known: KnownFields | undefined;
   private readonly builtins: ResourceType[];
+  private readonly lifecycle: Lifecycle;
 
   constructor(options: ApiCoreOptions = {}) {
     this.net = new ServiceNetwork(options);
@@ -72,6 +69,15 @@ export class ApiCore {
       this.registry.add(t);
     }
     this.store = new Store(options);
+    const find = (r: string) => this.builtins.find((b) => b.resource === r) as ResourceType;
+    this.lifecycle = new Lifecycle({
+      store: this.store,
+      registry: this.registry,
+      nsType: find('namespaces'),
+      crdType: find('customresourcedefinitions'),
+      deleteNow: (t, ns, name, opts, q) => this.deleteNow(t, ns, name, opts, q),
+      finalRemove: (t, key, obj) => this.finalRemove(t, key, obj),
+    });
     this.restore();
   }
 
@@ -483,62 +489,20 @@ export class ApiCore {
     return (
       t.resource === 'namespaces' &&
       t.group === '' &&
-      this.namespaceHasContent(o.metadata.name ?? '')
+      this.lifecycle.namespaceHasContent(o.metadata.name ?? '')
     );
   }
 
-  private finalRemove(t: ResourceType, key: string, obj: KubeObject): void {
+  /** Removes an object for good (DELETED event, releases, cascades). Internal. */
+  finalRemove(t: ResourceType, key: string, obj: KubeObject): void {
     const final = structuredClone(obj);
     final.metadata.resourceVersion = String(this.store.nextResourceVersion());
     this.store.remove(t.storageKey, key, final);
     t.strategy.afterDelete?.(final);
     if (t.resource === 'customresourcedefinitions') this.unregisterCrd(final);
     if (t.namespaced && obj.metadata.namespace)
-      this.scheduleNamespaceCleanup(obj.metadata.namespace);
-    if (t.crdName) this.scheduleCrdCleanup(t.crdName);
-  }
-
-  private readonly pendingCrds = new Set<string>();
-
-  /**
-   * The CRD finalizer controller: a terminating CRD's objects are deleted (their own finalizers
-   * respected); when none is left the cleanup finalizer is removed and the CRD goes.
-   */
-  private scheduleCrdCleanup(crdName: string): void {
-    const crdType = this.builtins.find(
-      (b) => b.resource === 'customresourcedefinitions',
-    ) as ResourceType;
-    const crd = this.store.get(crdType.storageKey, crdName);
-    if (!crd?.metadata.deletionTimestamp || this.pendingCrds.has(crdName)) return;
-    this.pendingCrds.add(crdName);
-    setImmediate(() =>
-      this.background(() => {
-        this.pendingCrds.delete(crdName);
-        const t = this.registry
-          .all()
-          .find((x) => x.crdName === crdName && x.version === x.storageVersion);
-        if (t) {
-          for (const o of this.store.list(t.storageKey))
-            if (!o.metadata.deletionTimestamp)
-              this.deleteNow(t, o.metadata.namespace, o.metadata.name ?? '', undefined, {});
-          if (this.store.list(t.storageKey).length > 0) return;
-        }
-        const cur = this.store.get(crdType.storageKey, crdName);
-        if (!cur) return;
-        const next = structuredClone(cur);
-        const fins = (
-          Array.isArray(next.metadata.finalizers) ? next.metadata.finalizers : []
-        ).filter((f) => f !== CRD_CLEANUP_FINALIZER);
-        if (fins.length > 0) {
-          next.metadata.finalizers = fins;
-          next.metadata.resourceVersion = String(this.store.nextResourceVersion());
-          this.store.put(crdType.storageKey, crdName, next, 'MODIFIED');
-        } else {
-          delete next.metadata.finalizers;
-          this.finalRemove(crdType, crdName, next);
-        }
-      }),
-    );
+      this.lifecycle.scheduleNamespaceCleanup(obj.metadata.namespace);
+    if (t.crdName) this.lifecycle.scheduleCrdCleanup(t.crdName);
   }
 
   async delete(
@@ -606,8 +570,8 @@ export class ApiCore {
         next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };
       next.metadata.resourceVersion = String(this.store.nextResourceVersion());
       this.store.put(t.storageKey, key, next, 'MODIFIED');
-      if (isNamespace) this.scheduleNamespaceCleanup(name);
-      if (t.resource === 'customresourcedefinitions') this.scheduleCrdCleanup(name);
+      if (isNamespace) this.lifecycle.scheduleNamespaceCleanup(name);
+      if (t.resource === 'customresourcedefinitions') this.lifecycle.scheduleCrdCleanup(name);
       return { status: 202, body: this.output(t, next), warnings: [] };
     }
     if (q.dryRun) return { status: 200, body: this.output(t, stored), warnings: [] };
@@ -663,55 +627,6 @@ export class ApiCore {
       }
     }
     this.registry.removeWhere((t) => t.crdName === name);
-  }
-
-  private namespaceHasContent(ns: string): boolean {
-    for (const t of this.registry.all()) {
-      if (!t.namespaced) continue;
-      if (this.store.list(t.storageKey, ns).length > 0) return true;
-    }
-    return false;
-  }
-
-  private readonly pendingNamespaces = new Set<string>();
-
-  /** The namespace controller: deletes a terminating namespace's content, then the namespace. */
-  private scheduleNamespaceCleanup(ns: string): void {
-    const nsObj = this.store.get('/namespaces', ns);
-    if (!nsObj?.metadata.deletionTimestamp || this.pendingNamespaces.has(ns)) return;
-    this.pendingNamespaces.add(ns);
-    setImmediate(() =>
-      this.background(() => {
-        this.pendingNamespaces.delete(ns);
-        const seen = new Set<string>();
-        for (const t of this.registry.all()) {
-          // Work in each resource's storage version: no conversion (or webhook) is needed.
-          if (!t.namespaced || seen.has(t.storageKey) || t.version !== t.storageVersion) continue;
-          seen.add(t.storageKey);
-          for (const o of this.store.list(t.storageKey, ns)) {
-            if (!o.metadata.deletionTimestamp)
-              this.delete(t, ns, o.metadata.name ?? '', undefined, {});
-          }
-        }
-        const cur = this.store.get('/namespaces', ns);
-        if (!cur || this.namespaceHasContent(ns)) return;
-        const fins = Array.isArray(cur.metadata.finalizers) ? cur.metadata.finalizers : [];
-        if (fins.length > 0) return;
-        const nsType = this.builtins.find((b) => b.resource === 'namespaces') as ResourceType;
-        this.finalRemove(nsType, ns, cur);
-      }),
-    );
-  }
-
-  /** Runs a background controller step; a failure is reported, never thrown into the event loop. */
-  private background(fn: () => void): void {
-    try {
-      fn();
-    } catch (e) {
-      process.emitWarning(
-        `ironlb-test-apiserver: background cleanup failed: ${(e as Error).message}`,
-      );
-    }
   }
 
   /** Errors thrown by strategies that are not ApiErrors become 500s with the cause. */
