@@ -12,7 +12,7 @@ import {
   UpdateSubcode,
 } from './constants.js';
 import type { LargeCommunity } from './communities.js';
-import { formatAddress, readPrefixes } from './prefix.js';
+import { formatAddress, formatNextHop, readPrefixes } from './prefix.js';
 import type { AddressFamily, Prefix } from './prefix.js';
 
 export interface AsPathSegment {
@@ -352,8 +352,8 @@ function decodeMpReach(
   const nextHops: string[] = [];
   // RFC 2545 §3: 16 (global) or 32 (global + link-local); RFC 8950 would allow IPv6 for IPv4 NLRI.
   if (family === 'ipv6' && (nhLen === 16 || nhLen === 32)) {
-    nextHops.push(formatAddress(nh.subarray(0, 16)));
-    if (nhLen === 32) nextHops.push(formatAddress(nh.subarray(16, 32)));
+    nextHops.push(formatNextHop(nh.subarray(0, 16)));
+    if (nhLen === 32) nextHops.push(formatNextHop(nh.subarray(16, 32)));
   } else if (family === 'ipv4' && (nhLen === 4 || nhLen === 16 || nhLen === 32)) {
     nextHops.push(formatAddress(nh.subarray(0, nhLen === 4 ? 4 : 16)));
   } else {

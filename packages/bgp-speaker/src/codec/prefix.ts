@@ -35,9 +35,32 @@ export function parseAddress(text: string): { family: AddressFamily; bytes: Uint
   return { family: a.kind(), bytes: Uint8Array.from(a.toByteArray()) };
 }
 
+/**
+ * Parses an IPv6 next hop into its 16 wire bytes. Unlike parseAddress, an IPv4-mapped address
+ * (`::ffff:a.b.c.d`, RFC 4291 §2.5.5.2) stays 16 bytes: an MP_REACH IPv6 next hop is 16 or 32 bytes
+ * (RFC 2545 §3), never 4. Throws BgpError INVALID_VALUE for anything that is not IPv6.
+ */
+export function parseIpv6Address(text: string): Uint8Array {
+  if (!ipaddr.IPv6.isValid(text)) {
+    throw new BgpError(BgpErrorCode.InvalidValue, `not an IPv6 address: ${text}`, {
+      detail: { value: text },
+    });
+  }
+  return Uint8Array.from(ipaddr.IPv6.parse(text).toByteArray());
+}
+
 export function formatAddress(bytes: Uint8Array): string {
   if (bytes.length === 4) return `${bytes[0]}.${bytes[1]}.${bytes[2]}.${bytes[3]}`;
   return ipaddr.fromByteArray(Array.from(bytes)).toString();
+}
+
+/** Like formatAddress, but shows an IPv4-mapped next hop the way routers print it (::ffff:a.b.c.d). */
+export function formatNextHop(bytes: Uint8Array): string {
+  if (bytes.length === 16) {
+    const a = ipaddr.fromByteArray(Array.from(bytes)) as ipaddr.IPv6;
+    if (a.isIPv4MappedAddress()) return `::ffff:${a.toIPv4Address().toString()}`;
+  }
+  return formatAddress(bytes);
 }
 
 /** Parses "A/len" (a bare address means a host route) and zeroes host bits. */

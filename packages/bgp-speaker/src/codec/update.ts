@@ -18,7 +18,7 @@ import type {
   PathAttributes,
 } from './attributes.js';
 import { afiSafiOf } from './open.js';
-import { parseAddress, prefixWireLength, readPrefixes, writePrefix } from './prefix.js';
+import { parseIpv6Address, prefixWireLength, readPrefixes, writePrefix } from './prefix.js';
 import type { AddressFamily, Prefix } from './prefix.js';
 import { ByteWriter } from './writer.js';
 
@@ -200,7 +200,9 @@ export function packAnnouncements(
     return out;
   }
   const attrs = encodeAttributes({ ...g.attributes, nextHop: undefined }, ctx);
-  const nh = Buffer.concat((g.mpNextHops ?? []).map((a) => Buffer.from(parseAddress(a).bytes)));
+  // RFC 2545 §3: 16 bytes (global) or 32 (global + link-local). parseIpv6Address keeps an
+  // IPv4-mapped next hop (IPv6 over an IPv4 session) at 16 bytes instead of shrinking it to 4.
+  const nh = Buffer.concat((g.mpNextHops ?? []).map((a) => parseIpv6Address(a)));
   const { afi, safi } = afiSafiOf(g.family);
   // MP_REACH header: flags, type, 2-byte length (always extended, simplest and always legal).
   const fixed = HEADER_LENGTH + 4 + attrs.length + 4 + 3 + 1 + nh.length + 1;

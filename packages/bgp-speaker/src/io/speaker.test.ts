@@ -126,6 +126,35 @@ describe('speaker over an in-memory network', () => {
     }
   });
 
+  it('IPv6 routes over an IPv4 session carry a 16-byte IPv4-mapped next hop the receiver accepts (RFC 2545 §3)', async () => {
+    const { net, a, eb, asB } = await pair();
+    a.announce('2001:db8:1::/48');
+    // No nextHopIpv6 and an IPv4-only session: next-hop-self is ::ffff:198.51.100.1.
+    await a.addPeer({
+      address: '198.51.100.2',
+      peerAs: asB,
+      holdTimeSec: 9,
+      localAddress: '198.51.100.1',
+    });
+    await net.flush();
+    const got = received(eb).filter((x) => x.announced.length || x.treatAsWithdraw);
+    expect(got).toHaveLength(1);
+    expect(got[0]).toMatchObject({
+      announced: ['2001:db8:1::/48'],
+      treatAsWithdraw: false,
+      problems: [],
+    });
+    const { decodeMessage } = await import('../codec/message.js');
+    const { BgpFramer } = await import('../codec/framer.js');
+    const sock = net.sockets.find((s) => s.localAddress === '198.51.100.1');
+    const frames = new BgpFramer({ maxFrameBytes: 65535 }).push(Buffer.concat(sock!.written));
+    const mp = frames
+      .map((f) => decodeMessage(f, { fourOctetAs: true }))
+      .flatMap((m) => (m.type === 'update' && m.nlri.length ? [m.attributes.mpReach] : []));
+    expect(mp).toHaveLength(1);
+    expect(mp[0]?.nextHops).toEqual(['::ffff:198.51.100.1']);
+  });
+
   it('re-sends everything after the peer restarts', async () => {
     const { net, a, b, eb, asB, clock } = await pair();
     a.announce('203.0.113.0/24');
