@@ -25,14 +25,21 @@ export interface ServiceIdentity {
 }
 
 /**
- * MetalLB's isPoolCompatibleWithService for pinned pools: the namespace must be listed (or
- * selected) when namespaces are given, and a service selector must match when selectors are
- * given; both when both are. A priority-only block matches every service.
+ * MetalLB's isPoolCompatibleWithService for pinned pools: when namespaces or namespace selectors
+ * are given the service's namespace must be among those they resolved to, and when service
+ * selectors are given one must match; both when both are. A priority-only block matches every
+ * service (MetalLB #2714).
+ *
+ * Deliberate difference: MetalLB skips the namespace check when the resolved set is empty, so
+ * namespace selectors that match no namespace open the pool to every namespace (with
+ * serviceSelectors, or via the address-pool annotation). Here an empty resolved set matches no
+ * namespace (DESIGN.md §7: a pool pinned to some tenants is never handed to others).
  */
 export function poolMatchesService(pool: PoolConfig, svc: ServiceIdentity): boolean {
   const sa = pool.serviceAllocation;
   if (!sa) return false;
-  if (sa.namespaces.length > 0 && !sa.namespaces.includes(svc.namespace)) return false;
+  if (sa.namespaceScoped && !sa.namespaces.includes(svc.namespace)) return false;
+  // Service selectors stay unresolved, so an empty list can only mean "none given".
   if (sa.serviceSelectors.length > 0 && !anySelectorMatches(sa.serviceSelectors, svc.labels))
     return false;
   return true;

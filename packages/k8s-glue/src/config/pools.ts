@@ -98,12 +98,18 @@ export function parsePools(
         if (anySelectorMatches(sa.namespaceSelectors ?? [], n.metadata.labels))
           nsNames.add(n.metadata.name ?? '');
       }
-      const nothing =
-        !sa.namespaces?.length && !sa.namespaceSelectors?.length && !sa.serviceSelectors?.length;
+      // Whether the namespace is checked must not depend on how many namespaces the selectors
+      // happen to match today: selectors matching no namespace scope the pool to none, not to
+      // all (MetalLB's isPoolCompatibleWithService checks Namespaces only when non-empty, which
+      // would hand a pool pinned to `team: a` to every namespace while no namespace is labelled
+      // so; DESIGN.md §7).
+      const namespaceScoped = !!sa.namespaces?.length || !!sa.namespaceSelectors?.length;
+      const nothing = !namespaceScoped && !sa.serviceSelectors?.length;
       serviceAllocation = {
         priority: sa.priority ?? 0,
+        namespaceScoped,
         namespaces: [...nsNames].sort(),
-        // A priority-only block selects every service (MetalLB addressPoolServiceAllocationsFromCR).
+        // A priority-only block selects every service (MetalLB #2714, labels.Everything()).
         serviceSelectors: nothing ? [{}] : [...(sa.serviceSelectors ?? [])],
       };
     }

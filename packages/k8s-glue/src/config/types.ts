@@ -26,9 +26,18 @@ export interface ConfigProblem {
 export interface ServiceAllocationConfig {
   /** Lower wins; 0 means "unset" and sorts last (MetalLB §3). */
   readonly priority: number;
+  /**
+   * True when the pool gives `namespaces` or `namespaceSelectors`: then only services in
+   * `namespaces` match, and an empty `namespaces` (selectors that matched no namespace) matches
+   * none. False: the namespace is not checked.
+   */
+  readonly namespaceScoped: boolean;
   /** Namespaces listed plus those matched by namespaceSelectors at parse time. */
   readonly namespaces: readonly string[];
-  /** Service label selectors (OR). Empty with no namespaces means "every service". */
+  /**
+   * Service label selectors (OR), kept unresolved. Empty = not given: labels are not checked.
+   * A priority-only block carries `[{}]` (select everything, MetalLB #2714).
+   */
   readonly serviceSelectors: readonly LabelSelector[];
 }
 

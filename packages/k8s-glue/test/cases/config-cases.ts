@@ -152,14 +152,55 @@ export const CONFIG_CASES = [
       ],
     },
     want: {
-      pools: [{ serviceAllocation: { priority: 5, namespaces: ['a', 'b'], serviceSelectors: [] } }],
+      pools: [
+        {
+          serviceAllocation: {
+            priority: 5,
+            namespaceScoped: true,
+            namespaces: ['a', 'b'],
+            serviceSelectors: [],
+          },
+        },
+      ],
+    },
+  },
+  {
+    desc: 'serviceAllocation: namespaceSelectors matching no namespace scope the pool to none',
+    crs: {
+      pools: [
+        pool('p', ['10.0.0.0/24'], {
+          serviceAllocation: { namespaceSelectors: [{ matchLabels: { team: 'a' } }] },
+        }),
+      ],
+      namespaces: [{ metadata: { name: 'team-b', labels: { team: 'b' } } }],
+    },
+    want: {
+      pools: [
+        {
+          serviceAllocation: {
+            priority: 0,
+            namespaceScoped: true,
+            namespaces: [],
+            serviceSelectors: [],
+          },
+        },
+      ],
     },
   },
   {
     desc: 'serviceAllocation with priority only selects every service',
     crs: { pools: [pool('p', ['10.0.0.0/24'], { serviceAllocation: { priority: 1 } })] },
     want: {
-      pools: [{ serviceAllocation: { priority: 1, namespaces: [], serviceSelectors: [{}] } }],
+      pools: [
+        {
+          serviceAllocation: {
+            priority: 1,
+            namespaceScoped: false,
+            namespaces: [],
+            serviceSelectors: [{}],
+          },
+        },
+      ],
     },
   },
   {
