@@ -251,6 +251,40 @@ describe('webhook server over HTTPS', () => {
     });
   });
 
+  it('survives and logs a server error after it started listening (e.g. EMFILE on accept)', async () => {
+    const ctx = setup();
+    const { bundle } = await new CertManager({
+      client: ctx.client,
+      clock: { now: () => Date.now() },
+    }).ensure();
+    const errors: { obj: Record<string, unknown>; msg: string }[] = [];
+    server = createWebhookServer(
+      {
+        resources: async () => ({}),
+        logger: {
+          info: () => undefined,
+          warn: () => undefined,
+          error: (obj, msg) => errors.push({ obj, msg }),
+        },
+      },
+      { cert: bundle.serving.certPem, key: bundle.serving.keyPem, port: 0, host: '127.0.0.1' },
+    );
+    const { port } = await server.listen();
+    const emfile = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' });
+    // Without a permanent listener, emit('error') throws (and would crash the process).
+    expect(() => server?.server.emit('error', emfile)).not.toThrow();
+    expect(errors).toEqual([
+      { obj: { op: 'server', error: 'Error: accept EMFILE' }, msg: 'webhook server error' },
+    ]);
+    const r = await post(
+      port,
+      bundle.caBundlePem,
+      '/validate-metallb-io-v1beta1-ipaddresspool',
+      review('s', 'IPAddressPool', pool('p', ['192.0.2.0/24'])),
+    );
+    expect(r.body).toMatchObject({ response: { uid: 's', allowed: true } });
+  });
+
   it('refuses request bodies over the limit with 413', async () => {
     const ctx = setup();
     const { bundle } = await new CertManager({

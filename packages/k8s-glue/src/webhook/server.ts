@@ -143,6 +143,14 @@ export function createWebhookServer(
     },
   );
 
+  // A server 'error' after listen (EMFILE/ENFILE when accept() fails, for instance) must not
+  // become an uncaught exception that kills the controller: Node's net.Server keeps listening
+  // after such errors, so they are logged and serving goes on. listen() adds its own one-shot
+  // listener only to reject its promise.
+  server.on('error', (e: Error) => {
+    log?.error({ op: 'server', error: String(e) }, 'webhook server error');
+  });
+
   return {
     server,
     listen: () =>
