@@ -1,0 +1,92 @@
+// CREATE: body checks, generateName, system metadata cleared, the strategy's prepare/validate
+// (then admission), and the commit: uid, creationTimestamp, generation, allocation, dry run.
+import { randomUUID } from 'node:crypto';
+import { alreadyExists, badRequest, invalid, methodNotAllowed } from '../errors.ts';
+import { pruneBuiltin } from '../registry/known-fields.ts';
+import type { KubeObject, ResourceType, WriteContext } from '../registry/types.ts';
+import { generateName, nowTime, validateObjectMeta } from '../util/meta.ts';
+import {
+  SYSTEM_META,
+  gr,
+  type AdmissionAttributes,
+  type PendingWrite,
+  type WriteQuery,
+  type WriteResult,
+} from './api-types.ts';
+import { registerCrd } from './crd-apis.ts';
+import { storeKey, toServed, toStorage, writeContext, type CoreContext } from './core-context.ts';
+import { checkBody, checkNamespace } from './request-body.ts';
+
+export function prepareCreate(
+  cx: CoreContext,
+  t: ResourceType,
+  ns: string | undefined,
+  body: unknown,
+  q: WriteQuery,
+): PendingWrite {
+  const ctx = writeContext(q);
+  const o = checkBody(t, body);
+  if (t.crdName === undefined) pruneBuiltin(cx.known, t.group, t.kind, o, ctx);
+  else if (
+    cx.store.get('apiextensions.k8s.io/customresourcedefinitions', t.crdName)?.metadata
+      .deletionTimestamp
+  )
+    throw methodNotAllowed('create not allowed while custom resource definition is terminating');
+  const meta = o.metadata;
+  if (meta.resourceVersion !== undefined && meta.resourceVersion !== '')
+    throw badRequest('resourceVersion should not be set on objects to be created');
+  if (
+    (meta.name === undefined || meta.name === '') &&
+    typeof meta.generateName === 'string' &&
+    meta.generateName !== ''
+  )
+    meta.name = generateName(meta.generateName);
+  checkNamespace(cx.store, t, ns, o, true);
+  for (const f of SYSTEM_META) delete meta[f];
+  t.strategy.prepareForCreate?.(o, ctx);
+  const causes = [
+    ...validateObjectMeta(meta, t.namespaced, t.strategy.nameRule ?? 'subdomain'),
+    ...(t.strategy.validate?.(o, ctx) ?? []),
+  ];
+  if (causes.length) throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
+  const name = meta.name as string;
+  const key = storeKey(t, ns, name);
+  if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
+  const attrs: AdmissionAttributes = {
+    operation: 'CREATE',
+    resource: t,
+    subresource: undefined,
+    namespace: ns,
+    name,
+    object: o,
+    oldObject: undefined,
+    dryRun: ctx.dryRun,
+  };
+  return { attrs, commit: () => commitCreate(cx, t, key, o, ctx) };
+}
+
+function commitCreate(
+  cx: CoreContext,
+  t: ResourceType,
+  key: string,
+  o: KubeObject,
+  ctx: WriteContext,
+): WriteResult {
+  const meta = o.metadata;
+  const name = meta.name as string;
+  if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
+  const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
+  if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
+  meta.uid = randomUUID();
+  meta.creationTimestamp = nowTime();
+  if (t.strategy.hasGeneration) meta.generation = 1;
+  if (ctx.dryRun) {
+    t.strategy.rollback?.(o, undefined);
+    return { status: 201, body: o, warnings: ctx.warnings };
+  }
+  meta.resourceVersion = String(cx.store.nextResourceVersion());
+  const stored = toStorage(t, o);
+  cx.store.put(t.storageKey, key, stored, 'ADDED');
+  if (t.resource === 'customresourcedefinitions') registerCrd(cx, stored);
+  return { status: 201, body: toServed(t, stored), warnings: ctx.warnings };
+}
