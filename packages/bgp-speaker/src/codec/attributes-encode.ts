@@ -60,8 +60,8 @@ export function encodeAttributes(a: PathAttributes, ctx: EncodeContext): Buffer 
     needAs4 = !ctx.fourOctetAs && a.asPath.some((s) => s.asns.some((x) => x > 0xffff));
   }
   if (a.nextHop !== undefined) {
-    const parts = a.nextHop.split('.').map(Number);
-    if (parts.length !== 4)
+    const parts = a.nextHop.split('.').map((x) => (/^\d{1,3}$/.test(x) ? Number(x) : Number.NaN));
+    if (parts.length !== 4 || !parts.every((x) => x <= 255))
       throw new BgpError(BgpErrorCode.EncodeError, `NEXT_HOP must be IPv4: ${a.nextHop}`);
     attrHeader(w, wk, AttrType.NextHop, 4);
     for (const p of parts) w.u8(p);

@@ -364,6 +364,89 @@ describe('UPDATE encode', () => {
   });
 });
 
+describe('UPDATE encode limits', () => {
+  const v4 = (communities: number[]) => ({
+    family: 'ipv4' as const,
+    attributes: { origin: 0, asPath: [], nextHop: '192.0.2.1', communities },
+    prefixes: [parsePrefix('203.0.113.0/24')],
+  });
+  const codeOf = (fn: () => unknown) => {
+    try {
+      fn();
+    } catch (err) {
+      return err instanceof BgpError ? err.code : `not a BgpError: ${String(err)}`;
+    }
+    return 'no error';
+  };
+
+  it('attributes that leave less room than one prefix: ENCODE_ERROR, not an endless run of empty UPDATEs', () => {
+    // 1013 communities: 4052 + 7 + 23 bytes before the NLRI, room 1..3 < a /24's 4 bytes.
+    expect(codeOf(() => packAnnouncements(v4(range(1013)), { fourOctetAs: true }, 4096))).toBe(
+      BgpErrorCode.EncodeError,
+    );
+    expect(
+      codeOf(() =>
+        packAnnouncements(
+          {
+            // 1008 communities and a 16-byte next hop: room 5 < a /48's 7 bytes.
+            ...v4(range(1008)),
+            family: 'ipv6',
+            mpNextHops: ['2001:db8::1'],
+            prefixes: [parsePrefix('2001:db8::/48')],
+          },
+          { fourOctetAs: true },
+          4096,
+        ),
+      ),
+    ).toBe(BgpErrorCode.EncodeError);
+  });
+
+  it('attributes larger than the message: ENCODE_ERROR, not a RangeError', () => {
+    expect(codeOf(() => packAnnouncements(v4(range(1100)), { fourOctetAs: true }, 4096))).toBe(
+      BgpErrorCode.EncodeError,
+    );
+    expect(codeOf(() => packWithdrawals('ipv6', [parsePrefix('2001:db8::/48')], 20))).toBe(
+      BgpErrorCode.EncodeError,
+    );
+  });
+
+  it('the largest attribute set that fits still packs every prefix, one UPDATE each at most', () => {
+    const prefixes = ['203.0.113.0/24', '198.51.100.0/24'].map(parsePrefix);
+    const msgs = packAnnouncements({ ...v4(range(1012)), prefixes }, { fourOctetAs: true }, 4096);
+    expect(msgs.every((m) => m.length <= 4096)).toBe(true);
+    expect(
+      msgs.flatMap((m) => (decodeMessage(m, { fourOctetAs: true }) as UpdateMessage).nlri),
+    ).toHaveLength(2);
+  });
+
+  it('a 4-octet field out of range is ENCODE_ERROR instead of wrapping (MED 2^32 would be 0)', () => {
+    for (const med of [2 ** 32, -1, 1.5]) {
+      expect(
+        codeOf(() =>
+          packAnnouncements(
+            { ...v4([]), attributes: { origin: 0, asPath: [], nextHop: '192.0.2.1', med } },
+            { fourOctetAs: true },
+            4096,
+          ),
+        ),
+      ).toBe(BgpErrorCode.EncodeError);
+    }
+    expect(
+      codeOf(() =>
+        packAnnouncements(
+          { ...v4([]), attributes: { origin: 0, asPath: [], nextHop: '::ffff:192.0.2.1' } },
+          { fourOctetAs: true },
+          4096,
+        ),
+      ),
+    ).toBe(BgpErrorCode.EncodeError);
+  });
+});
+
+function range(n: number): number[] {
+  return Array.from({ length: n }, (_, i) => 0x10000 + i);
+}
+
 describe('NOTIFICATION, KEEPALIVE, ROUTE-REFRESH', () => {
   it('carries an RFC 9003 shutdown message on Cease/2, truncated to 255 bytes', () => {
     const m = decodeMessage(encodeNotification(6, 2, undefined, 'maintenance ✓'), {

@@ -1,6 +1,6 @@
 // UPDATE message (RFC 4271 §4.3) with MP-BGP (RFC 4760) and RFC 7606 error handling, plus the
 // packers that fill messages up to the negotiated size.
-import { wireError } from '../errors.js';
+import { BgpError, BgpErrorCode, wireError } from '../errors.js';
 import {
   AttrFlag,
   AttrType,
@@ -167,10 +167,45 @@ export interface AnnounceGroup {
   prefixes: Prefix[];
 }
 
+/** Bytes of an MP_REACH/MP_UNREACH header as the packers write it (always Extended-Length). */
+const MP_ATTR_HEADER = 4;
+
+/**
+ * Bytes of one announcement UPDATE before its NLRI: header, the two length fields, the attributes
+ * and (IPv6) the MP_REACH header with `nextHopBytes` of next hop. A prefix of n wire bytes fits a
+ * message when fixed + n ≤ the message limit.
+ */
+export function announcementFixedBytes(
+  family: AddressFamily,
+  attributesBytes: number,
+  nextHopBytes: number,
+): number {
+  const base = HEADER_LENGTH + 4 + attributesBytes;
+  // MP_REACH: AFI, SAFI, next-hop length, next hop, reserved octet (RFC 4760 §3).
+  return family === 'ipv4' ? base : base + MP_ATTR_HEADER + 3 + 1 + nextHopBytes + 1;
+}
+
+/** Largest wire size among the prefixes (a loop: spreading 100k prefixes into Math.max overflows). */
+function widestPrefix(prefixes: Prefix[]): number {
+  let w = 0;
+  for (const p of prefixes) w = Math.max(w, prefixWireLength(p));
+  return w;
+}
+
+function noRoom(what: string, fixed: number, prefixBytes: number, max: number): BgpError {
+  return new BgpError(
+    BgpErrorCode.EncodeError,
+    `${what}: ${fixed} bytes before the NLRI leave no room for a ${prefixBytes}-byte prefix in a ${max}-byte message`,
+    { detail: { fixedBytes: fixed, prefixBytes, maxMessageBytes: max } },
+  );
+}
+
 /**
  * Encodes announcements of prefixes sharing attributes into as few UPDATEs as fit `maxMessageBytes`
  * (4096, or 65535 with RFC 8654). IPv4 uses the classic NLRI field; IPv6 uses MP_REACH, emitted
- * first with the Extended-Length flag when it needs 2 length bytes.
+ * first with the Extended-Length flag when it needs 2 length bytes. Throws BgpError ENCODE_ERROR
+ * (before sending anything) when the attributes leave no room for a prefix: every message carries
+ * at least one prefix, so packing always makes progress.
  */
 export function packAnnouncements(
   g: AnnounceGroup,
@@ -180,7 +215,11 @@ export function packAnnouncements(
   const out: Buffer[] = [];
   if (g.family === 'ipv4') {
     const attrs = encodeAttributes(g.attributes, ctx);
-    const room = maxMessageBytes - HEADER_LENGTH - 4 - attrs.length;
+    const fixed = announcementFixedBytes('ipv4', attrs.length, 0);
+    const room = maxMessageBytes - fixed;
+    const widest = widestPrefix(g.prefixes);
+    if (g.prefixes.length > 0 && room < widest)
+      throw noRoom('IPv4 announcement', fixed, widest, maxMessageBytes);
     let i = 0;
     while (i < g.prefixes.length) {
       const w = new ByteWriter(Math.min(maxMessageBytes, 4096));
@@ -203,10 +242,17 @@ export function packAnnouncements(
   // RFC 2545 §3: 16 bytes (global) or 32 (global + link-local). parseIpv6Address keeps an
   // IPv4-mapped next hop (IPv6 over an IPv4 session) at 16 bytes instead of shrinking it to 4.
   const nh = Buffer.concat((g.mpNextHops ?? []).map((a) => parseIpv6Address(a)));
+  if (nh.length > 255)
+    throw new BgpError(BgpErrorCode.EncodeError, 'MP_REACH next hop over 255 bytes', {
+      detail: { nextHops: g.mpNextHops },
+    });
   const { afi, safi } = afiSafiOf(g.family);
   // MP_REACH header: flags, type, 2-byte length (always extended, simplest and always legal).
-  const fixed = HEADER_LENGTH + 4 + attrs.length + 4 + 3 + 1 + nh.length + 1;
+  const fixed = announcementFixedBytes(g.family, attrs.length, nh.length);
   const room = maxMessageBytes - fixed;
+  const widest = widestPrefix(g.prefixes);
+  if (g.prefixes.length > 0 && room < widest)
+    throw noRoom('IPv6 announcement', fixed, widest, maxMessageBytes);
   let i = 0;
   while (i < g.prefixes.length) {
     const nlri = Buffer.allocUnsafe(room);
@@ -219,7 +265,7 @@ export function packAnnouncements(
     }
     const mpLen = 3 + 1 + nh.length + 1 + used;
     const w = new ByteWriter(fixed + used);
-    w.u16(0).u16(4 + mpLen + attrs.length);
+    w.u16(0).u16(MP_ATTR_HEADER + mpLen + attrs.length);
     w.u8(AttrFlag.Optional | AttrFlag.ExtendedLength)
       .u8(AttrType.MpReachNlri)
       .u16(mpLen);
@@ -238,7 +284,12 @@ export function packWithdrawals(
 ): Buffer[] {
   const out: Buffer[] = [];
   const mp = family === 'ipv6';
-  const room = maxMessageBytes - HEADER_LENGTH - 4 - (mp ? 4 + 3 : 0);
+  const fixed = HEADER_LENGTH + 4 + (mp ? MP_ATTR_HEADER + 3 : 0);
+  const room = maxMessageBytes - fixed;
+  const widest = widestPrefix(prefixes);
+  // Every message must carry at least one prefix, or packing would never finish.
+  if (prefixes.length > 0 && room < widest)
+    throw noRoom('withdrawal', fixed, widest, maxMessageBytes);
   let i = 0;
   while (i < prefixes.length) {
     const buf = Buffer.allocUnsafe(room);

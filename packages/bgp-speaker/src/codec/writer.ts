@@ -1,4 +1,5 @@
 // Minimal growable byte writer shared by the encoders.
+import { BgpError, BgpErrorCode } from '../errors.js';
 export class ByteWriter {
   private buf: Buffer;
   length = 0;
@@ -28,8 +29,13 @@ export class ByteWriter {
   }
 
   u32(v: number): this {
+    // Wrapping would put a different value on the wire (MED 2^32 → 0): refuse instead.
+    if (!Number.isInteger(v) || v < 0 || v > 0xffffffff)
+      throw new BgpError(BgpErrorCode.EncodeError, `not a 32-bit unsigned value: ${v}`, {
+        detail: { value: v },
+      });
     this.ensure(4);
-    this.buf.writeUInt32BE(v >>> 0, this.length);
+    this.buf.writeUInt32BE(v, this.length);
     this.length += 4;
     return this;
   }

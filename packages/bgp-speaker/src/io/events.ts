@@ -48,6 +48,8 @@ export interface PeerCounters {
   /** Received routes dropped because their AS_PATH holds our own AS (routing loop). */
   ownAsDropped: number;
   establishedTransitions: number;
+  /** Route groups that could not be encoded for this peer (reported as `skipped`), plus flushes that failed. */
+  encodeErrors: number;
 }
 
 export interface PeerStatus {
@@ -74,5 +76,6 @@ export function zeroCounters(): PeerCounters {
     treatAsWithdraw: 0,
     ownAsDropped: 0,
     establishedTransitions: 0,
+    encodeErrors: 0,
   };
 }

@@ -1,7 +1,11 @@
 // Drives one session machine with real sockets and timers, and keeps that peer's Adj-RIB-Out.
 import { BgpError } from '../errors.js';
 import { BgpFramer } from '../codec/framer.js';
-import { MAX_EXTENDED_MESSAGE_LENGTH, MAX_MESSAGE_LENGTH } from '../codec/constants.js';
+import {
+  CeaseSubcode,
+  MAX_EXTENDED_MESSAGE_LENGTH,
+  MAX_MESSAGE_LENGTH,
+} from '../codec/constants.js';
 import { formatAddress, formatPrefix, parseAddress } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { encodeEndOfRib, type UpdateMessage } from '../codec/update.js';
@@ -116,8 +120,27 @@ export class PeerDriver {
     };
   }
 
-  /** Sends what changed for these prefix keys (or everything when undefined). */
+  /**
+   * Sends what changed for these prefix keys (or everything when undefined). Never throws: it runs
+   * from socket callbacks and the speaker's microtask, where an exception would end the process
+   * (DESIGN.md §7). Routes that cannot be encoded are reported as `skipped`; anything unexpected
+   * resets this session (Cease/8 Out of Resources, RFC 4486) so the reconnect re-sends in full
+   * from a clean Adj-RIB-Out.
+   */
   flush(dirty?: Iterable<string>): void {
+    try {
+      this.flushUnsafe(dirty);
+    } catch (err) {
+      this.counters.encodeErrors++;
+      this.deps.logger.error(
+        { peer: this.name, err: err instanceof Error ? err.message : String(err) },
+        'flush failed; resetting the session',
+      );
+      this.reset(CeaseSubcode.OutOfResources, 'internal error while sending updates');
+    }
+  }
+
+  private flushUnsafe(dirty?: Iterable<string>): void {
     if (!this.negotiated || this.estConn === null) return;
     const conn = this.conns.get(this.estConn);
     if (!conn) return;
@@ -144,6 +167,19 @@ export class PeerDriver {
         prefixes: plan.skipped,
         reason: 'no next hop for this address family on this session',
       });
+    for (const f of plan.failed) {
+      this.counters.encodeErrors++;
+      this.deps.logger.warn(
+        { peer: this.name, prefixes: f.prefixes, err: f.reason },
+        'cannot encode',
+      );
+      this.deps.emit({
+        type: 'skipped',
+        peer: this.name,
+        prefixes: f.prefixes,
+        reason: `cannot encode: ${f.reason}`,
+      });
+    }
   }
 
   private sendUpdates(

@@ -155,6 +155,102 @@ describe('speaker over an in-memory network', () => {
     expect(mp[0]?.nextHops).toEqual(['::ffff:198.51.100.1']);
   });
 
+  it('announce() refuses values the wire cannot carry: INVALID_VALUE for 4-octet ranges, ENCODE_ERROR for oversized attributes', () => {
+    const s = createBgpSpeaker(
+      { transport: new MemoryNetwork().transport('198.51.100.1') },
+      { localAs: 4200000001, routerId: '198.51.100.1' },
+    );
+    const codeOf = (fn: () => void) => {
+      try {
+        fn();
+      } catch (err) {
+        return err instanceof BgpError ? err.code : 'not a BgpError';
+      }
+      return 'accepted';
+    };
+    const p = '203.0.113.0/24';
+    expect(codeOf(() => s.announce(p, { med: 2 ** 32 }))).toBe(BgpErrorCode.InvalidValue);
+    expect(codeOf(() => s.announce(p, { med: -1 }))).toBe(BgpErrorCode.InvalidValue);
+    expect(codeOf(() => s.announce(p, { localPref: 2 ** 32 }))).toBe(BgpErrorCode.InvalidValue);
+    expect(codeOf(() => s.announce(p, { localPref: 0.5 }))).toBe(BgpErrorCode.InvalidValue);
+    expect(codeOf(() => s.announce(p, { communities: [2 ** 32] }))).toBe(BgpErrorCode.InvalidValue);
+    expect(
+      codeOf(() => s.announce(p, { largeCommunities: [{ global: -1, local1: 0, local2: 0 }] })),
+    ).toBe(BgpErrorCode.InvalidValue);
+    const many = (n: number) => Array.from({ length: n }, (_, i) => 0x10000 + i);
+    expect(codeOf(() => s.announce(p, { communities: many(1100) }))).toBe(BgpErrorCode.EncodeError);
+    expect(codeOf(() => s.announce('2001:db8::/48', { communities: many(1010) }))).toBe(
+      BgpErrorCode.EncodeError,
+    );
+    expect(codeOf(() => s.announce('2001:db8::/48', { nextHop: '192.0.2.1' }))).toBe(
+      BgpErrorCode.InvalidValue,
+    );
+    expect(s.routes()).toEqual([]);
+    // The extremes that do fit are accepted.
+    expect(codeOf(() => s.announce(p, { med: 2 ** 32 - 1, localPref: 0 }))).toBe('accepted');
+    expect(codeOf(() => s.announce(p, { communities: many(990) }))).toBe('accepted');
+    expect(codeOf(() => s.announce('2001:db8::/48', { nextHop: '::ffff:192.0.2.1' }))).toBe(
+      'accepted',
+    );
+  });
+
+  it('a route one peer cannot encode is skipped for that peer only; other routes and peers still get their UPDATEs', async () => {
+    const net = new MemoryNetwork();
+    const clock = new ManualClock(1000);
+    // For the IPv6 session a broken link-local lookup yields a next hop that cannot be encoded.
+    const a = createBgpSpeaker(
+      {
+        clock,
+        random: seededRandom(1),
+        transport: net.transport('198.51.100.1'),
+        linkLocal: (_l, peer) => (peer === '2001:db8:200::2' ? 'not-an-address' : undefined),
+      },
+      { localAs: 64512, routerId: '198.51.100.1' },
+    );
+    const ea: SpeakerEvent[] = [];
+    a.onEvent((e) => ea.push(e));
+    const got: Record<string, string[]> = {};
+    for (const addr of ['2001:db8:200::2', '198.51.100.2']) {
+      const b = createBgpSpeaker(
+        { clock, transport: net.transport(addr) },
+        { localAs: 64513, routerId: addr.includes(':') ? '198.51.100.3' : addr },
+      );
+      b.onEvent((e) => {
+        if (e.type === 'received') (got[addr] ??= []).push(...e.announced);
+      });
+      await b.addPeer({
+        address: addr.includes(':') ? '2001:db8:200::1' : '198.51.100.1',
+        peerAs: 64512,
+        passive: true,
+        localAddress: addr,
+      });
+    }
+    a.announce('203.0.113.0/24');
+    a.announce('2001:db8:1::/48');
+    await a.addPeer({
+      address: '2001:db8:200::2',
+      peerAs: 64513,
+      localAddress: '2001:db8:200::1',
+      nextHopIpv4: '198.51.100.1',
+    });
+    await a.addPeer({ address: '198.51.100.2', peerAs: 64513, localAddress: '198.51.100.1' });
+    await net.flush();
+    expect(a.status().map((p) => p.state)).toEqual(['Established', 'Established']);
+    expect(got['198.51.100.2']?.sort()).toEqual(['2001:db8:1::/48', '203.0.113.0/24']);
+    expect(got['2001:db8:200::2']).toEqual(['203.0.113.0/24']);
+    const skipped = ea.filter((e) => e.type === 'skipped');
+    expect(skipped).toEqual([
+      expect.objectContaining({ peer: '2001:db8:200::2', prefixes: ['2001:db8:1::/48'] }),
+    ]);
+    // Later changes still flow to both peers (the failed group did not poison the Adj-RIB-Out).
+    a.announce('198.51.100.128/25');
+    await net.flush();
+    expect(got['2001:db8:200::2']).toContain('198.51.100.128/25');
+    expect(got['198.51.100.2']).toContain('198.51.100.128/25');
+    expect(a.status()[0]?.counters.encodeErrors).toBeGreaterThanOrEqual(1);
+    expect(a.status()[0]?.counters.prefixesSent).toBe(2);
+  });
+
   it('re-sends everything after the peer restarts', async () => {
     const { net, a, b, eb, asB, clock } = await pair();
     a.announce('203.0.113.0/24');

@@ -4,10 +4,11 @@
 import { BgpError, BgpErrorCode } from '../errors.js';
 import { AS_TRANS, BGP_PORT, CeaseSubcode, ErrorCode } from '../codec/constants.js';
 import { encodeNotification } from '../codec/notification.js';
-import { parseAddress, parsePrefix, prefixKey } from '../codec/prefix.js';
+import ipaddr from 'ipaddr.js';
+import { formatAddress, parseAddress, parsePrefix, prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { DEFAULT_SESSION_CONFIG } from '../machine/session.js';
-import { attributesKeyOf } from '../machine/rib.js';
+import { attributesKeyOf, checkRouteEncodable } from '../machine/rib.js';
 import type { Route, RouteAttributes } from '../machine/rib.js';
 import { netTransport } from './net-transport.js';
 import { linkLocalFor } from './netif.js';
@@ -81,12 +82,15 @@ export interface PeerOptions {
 }
 
 export interface AnnounceOptions {
-  /** RFC 1997 communities as numbers (see parseCommunity for text). */
+  /** RFC 1997 communities as numbers 0..2^32−1 (see parseCommunity for text). */
   communities?: number[];
+  /** RFC 8092 large communities; each field 0..2^32−1. */
   largeCommunities?: RouteAttributes['largeCommunities'];
-  /** iBGP only. Default 100. */
+  /** LOCAL_PREF, 0..2^32−1 (RFC 4271 §5.1.5: 4 octets), iBGP only. Default 100. */
   localPref?: number;
+  /** MULTI_EXIT_DISC, 0..2^32−1 (RFC 4271 §5.1.4: 4 octets). Default: not sent. */
   med?: number;
+  /** Next hop instead of next-hop-self; same family as the prefix (IPv4-mapped IPv6 is IPv6). */
   nextHop?: string;
 }
 
@@ -117,6 +121,43 @@ function checkAsn(n: number, what: string): void {
       { detail: { option: what, value: n } },
     );
   }
+}
+
+const isUint32 = (v: unknown): boolean =>
+  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
+
+function invalid(what: string, value: unknown): BgpError {
+  return new BgpError(BgpErrorCode.InvalidValue, `${what} must be an integer in 0..4294967295`, {
+    detail: { option: what, value },
+  });
+}
+
+/** Rejects values the wire cannot carry (4-octet fields would otherwise wrap: MED 2^32 → 0). */
+function checkAnnounceOptions(a: AnnounceOptions): void {
+  if (a.med !== undefined && !isUint32(a.med)) throw invalid('med', a.med);
+  if (a.localPref !== undefined && !isUint32(a.localPref)) throw invalid('localPref', a.localPref);
+  for (const c of a.communities ?? []) if (!isUint32(c)) throw invalid('communities', c);
+  for (const c of a.largeCommunities ?? [])
+    if (!isUint32(c.global) || !isUint32(c.local1) || !isUint32(c.local2))
+      throw invalid('largeCommunities', c);
+}
+
+/** The next hop in the form the encoders take: dotted quad for IPv4, any IPv6 text for IPv6. */
+function normaliseNextHop(text: string, family: AddressFamily, what: string): string {
+  // An IPv4-mapped address is IPv6 here: parseAddress would turn it into IPv4 (RFC 4291 §2.5.5.2).
+  if (family === 'ipv6') {
+    if (!ipaddr.IPv6.isValid(text))
+      throw new BgpError(BgpErrorCode.InvalidValue, `${what} ${text} is not an IPv6 address`, {
+        detail: { option: what, value: text },
+      });
+    return text;
+  }
+  const a = parseAddress(text);
+  if (a.family !== 'ipv4')
+    throw new BgpError(BgpErrorCode.InvalidValue, `${what} ${text} is not an IPv4 address`, {
+      detail: { option: what, value: text },
+    });
+  return formatAddress(a.bytes);
 }
 
 export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): BgpSpeaker {
@@ -152,7 +193,15 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
       flushQueued = false;
       const keys = dirty;
       dirty = new Set();
-      for (const p of peers.values()) p.flush(keys);
+      for (const p of peers.values()) {
+        // PeerDriver.flush does not throw; this guard keeps one peer from starving the rest
+        // (and the process from dying in a microtask) should that ever change.
+        try {
+          p.flush(keys);
+        } catch (err) {
+          logger.error({ peer: p.name, err: (err as Error).message }, 'flush failed');
+        }
+      }
     });
   };
 
@@ -205,6 +254,17 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
         );
       }
       if (o.localAddress) parseAddress(o.localAddress);
+      const nextHopIpv4 =
+        o.nextHopIpv4 === undefined
+          ? undefined
+          : normaliseNextHop(o.nextHopIpv4, 'ipv4', 'nextHopIpv4');
+      const nextHopIpv6 = o.nextHopIpv6?.map((a) => normaliseNextHop(a, 'ipv6', 'nextHopIpv6'));
+      if (nextHopIpv6 && (nextHopIpv6.length < 1 || nextHopIpv6.length > 2))
+        throw new BgpError(
+          BgpErrorCode.InvalidOption,
+          'nextHopIpv6 takes a global address and optionally a link-local one (RFC 2545 §3)',
+          { detail: { option: 'nextHopIpv6', value: o.nextHopIpv6 } },
+        );
       if (o.ttl !== undefined) {
         if (!Number.isInteger(o.ttl) || o.ttl < 1 || o.ttl > 255) {
           throw new BgpError(BgpErrorCode.InvalidOption, 'ttl must be 1..255', {
@@ -224,8 +284,8 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
           port: o.port ?? BGP_PORT,
           localAddress: o.localAddress,
           localPort: o.localPort,
-          nextHopIpv4: o.nextHopIpv4,
-          nextHopIpv6: o.nextHopIpv6,
+          nextHopIpv4,
+          nextHopIpv6,
           ttl: o.ttl,
           session: {
             ...DEFAULT_SESSION_CONFIG,
@@ -268,15 +328,12 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
     announce(prefix, attrs = {}) {
       if (stopped) throw new BgpError(BgpErrorCode.Stopped, 'speaker stopped');
       const p = parsePrefix(prefix);
-      if (attrs.nextHop !== undefined && parseAddress(attrs.nextHop).family !== p.family) {
-        throw new BgpError(
-          BgpErrorCode.InvalidValue,
-          `next hop ${attrs.nextHop} does not match ${prefix}`,
-          { detail: { value: attrs.nextHop } },
-        );
-      }
-      const key = prefixKey(p);
+      checkAnnounceOptions(attrs);
       const attributes = { ...attrs };
+      if (attrs.nextHop !== undefined)
+        attributes.nextHop = normaliseNextHop(attrs.nextHop, p.family, 'nextHop');
+      checkRouteEncodable(p, attributes, options.localAs);
+      const key = prefixKey(p);
       routes.set(key, { prefix: p, attributes, attributesKey: attributesKeyOf(attributes) });
       dirty.add(key);
       scheduleFlush();

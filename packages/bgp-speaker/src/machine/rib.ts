@@ -9,7 +9,11 @@ import type { PathAttributes } from '../codec/attributes.js';
 import type { LargeCommunity } from '../codec/communities.js';
 import { formatPrefix, parsePrefix } from '../codec/prefix.js';
 import type { AddressFamily, Prefix } from '../codec/prefix.js';
-import { packAnnouncements, packWithdrawals } from '../codec/update.js';
+import { MAX_MESSAGE_LENGTH } from '../codec/constants.js';
+import { encodeAttributes } from '../codec/attributes-encode.js';
+import { announcementFixedBytes, packAnnouncements, packWithdrawals } from '../codec/update.js';
+import { prefixWireLength } from '../codec/prefix.js';
+import { BgpError, BgpErrorCode } from '../errors.js';
 
 /** Attributes a user attaches to an announced prefix. */
 export interface RouteAttributes {
@@ -34,6 +38,37 @@ export interface Route {
 
 export function attributesKeyOf(a: RouteAttributes): string {
   return JSON.stringify(a);
+}
+
+/**
+ * Checks at announce time that a route can go to any peer: the UPDATE carrying it, with the largest
+ * attribute set any session could add (AS_PATH [localAs] plus AS4_PATH towards a 2-octet peer,
+ * LOCAL_PREF, a 32-byte IPv6 next hop), must fit 4096 bytes — the limit without RFC 8654, which a
+ * peer may not offer. Throws BgpError ENCODE_ERROR otherwise (e.g. ~1000 communities), so a route
+ * that could never be sent is refused up front instead of failing inside a later flush.
+ */
+export function checkRouteEncodable(prefix: Prefix, a: RouteAttributes, localAs: number): void {
+  const attrs: PathAttributes = {
+    origin: Origin.Igp,
+    asPath: [{ type: AsPathSegmentType.AsSequence, asns: [localAs] }],
+    localPref: a.localPref ?? 100,
+  };
+  if (prefix.family === 'ipv4') attrs.nextHop = '255.255.255.255';
+  if (a.med !== undefined) attrs.med = a.med;
+  if (a.communities?.length) attrs.communities = [...new Set(a.communities)];
+  if (a.largeCommunities?.length) attrs.largeCommunities = a.largeCommunities;
+  const bytes = Math.max(
+    encodeAttributes(attrs, { fourOctetAs: true }).length,
+    encodeAttributes(attrs, { fourOctetAs: false }).length,
+  );
+  const size = announcementFixedBytes(prefix.family, bytes, 32) + prefixWireLength(prefix);
+  if (size > MAX_MESSAGE_LENGTH) {
+    throw new BgpError(
+      BgpErrorCode.EncodeError,
+      `route ${formatPrefix(prefix)} needs a ${size}-byte UPDATE, over ${MAX_MESSAGE_LENGTH}`,
+      { detail: { prefix: formatPrefix(prefix), bytes: size, max: MAX_MESSAGE_LENGTH } },
+    );
+  }
 }
 
 /** Per-peer facts the planner needs. */
@@ -61,6 +96,11 @@ export interface Plan {
   withdrawn: string[];
   /** Prefixes of a negotiated family that could not be sent (no next hop for that family). */
   skipped: string[];
+  /**
+   * Groups whose UPDATE could not be encoded for this peer (e.g. a configured next hop that is not
+   * an address). Their Adj-RIB-Out entries are left as they were, so nothing claims they were sent.
+   */
+  failed: { prefixes: string[]; reason: string; code?: string }[];
 }
 
 function effectiveAttributes(
@@ -101,6 +141,9 @@ interface Group {
   attrs: PathAttributes;
   nextHops: string[];
   prefixes: Prefix[];
+  /** Adj-RIB-Out key and its value before this plan, to roll back if encoding fails. */
+  keys: string[];
+  before: (string | undefined)[];
 }
 
 interface Effective {
@@ -169,25 +212,51 @@ export function planUpdates(
     if (had === eff.stored) continue;
     adjOut.set(key, eff.stored);
     if (!eff.group) {
-      eff.group = { family: fam, attrs: eff.attrs, nextHops: eff.nextHops, prefixes: [] };
+      eff.group = {
+        family: fam,
+        attrs: eff.attrs,
+        nextHops: eff.nextHops,
+        prefixes: [],
+        keys: [],
+        before: [],
+      };
       groups.push(eff.group);
     }
     eff.group.prefixes.push((r as Route).prefix);
-    announcedKeys.push(key);
+    eff.group.keys.push(key);
+    eff.group.before.push(had);
   }
   const messages: Buffer[] = [];
   for (const fam of ['ipv4', 'ipv6'] as const) {
     if (withdraw[fam].length)
       messages.push(...packWithdrawals(fam, withdraw[fam], ctx.maxMessageBytes));
   }
+  const failed: Plan['failed'] = [];
   for (const g of groups) {
-    messages.push(
-      ...packAnnouncements(
+    let packed: Buffer[];
+    try {
+      packed = packAnnouncements(
         { family: g.family, attributes: g.attrs, mpNextHops: g.nextHops, prefixes: g.prefixes },
         { fourOctetAs: ctx.fourOctetAs },
         ctx.maxMessageBytes,
-      ),
-    );
+      );
+    } catch (err) {
+      // One group that cannot be encoded must not stop the others (nor crash the flush): keep
+      // the peer's Adj-RIB-Out as it was for these keys and report them.
+      g.keys.forEach((k, i) => {
+        const b = g.before[i];
+        if (b === undefined) adjOut.delete(k);
+        else adjOut.set(k, b);
+      });
+      failed.push({
+        prefixes: g.prefixes.map(formatPrefix),
+        reason: err instanceof Error ? err.message : String(err),
+        ...(err instanceof BgpError ? { code: err.code } : {}),
+      });
+      continue;
+    }
+    messages.push(...packed);
+    for (const k of g.keys) announcedKeys.push(k);
   }
-  return { messages, announced: announcedKeys, withdrawn: withdrawnKeys, skipped };
+  return { messages, announced: announcedKeys, withdrawn: withdrawnKeys, skipped, failed };
 }
