@@ -62,9 +62,14 @@ export interface Transport {
     onConnect: (s: BgpSocket) => void,
     onError: (reason: string) => void,
   ): PendingConnect;
+  /**
+   * `onError` hears errors the listening socket reports after it is up (e.g. EMFILE on accept);
+   * the listener keeps running.
+   */
   listen(
     o: { host: string; port: number },
     onConnection: (s: BgpSocket) => void,
+    onError?: (reason: string) => void,
   ): Promise<Listener>;
 }
 

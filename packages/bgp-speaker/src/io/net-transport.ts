@@ -77,12 +77,19 @@ export const netTransport: Transport = {
       },
     };
   },
-  listen(o, onConnection): Promise<Listener> {
+  listen(o, onConnection, onError): Promise<Listener> {
     return new Promise((resolve, reject) => {
       const server = net.createServer((s) => onConnection(wrap(s)));
-      server.once('error', reject);
+      let listening = false;
+      // One permanent handler: before listening an error fails listen(); afterwards (EMFILE,
+      // ENFILE on accept) it is reported and the server keeps accepting. An 'error' event with no
+      // listener would throw from the event loop and end the process (DESIGN.md §7).
+      server.on('error', (e: NodeJS.ErrnoException) => {
+        if (!listening) reject(e);
+        else onError?.(e.code ?? e.message);
+      });
       server.listen({ host: o.host, port: o.port }, () => {
-        server.off('error', reject);
+        listening = true;
         const a = server.address() as net.AddressInfo;
         resolve({
           address: a.address,

@@ -226,7 +226,11 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
     const key = `${host}|${port}`;
     if (servers.has(key)) return;
     try {
-      servers.set(key, await transport.listen({ host, port }, onIncoming));
+      const onError = (reason: string) => {
+        logger.warn({ host, port, reason }, 'listener error');
+        metrics.inc('bgp_listener_errors_total', { listen: key });
+      };
+      servers.set(key, await transport.listen({ host, port }, onIncoming, onError));
     } catch (err) {
       throw new BgpError(
         BgpErrorCode.InvalidOption,
