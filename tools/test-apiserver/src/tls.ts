@@ -2,6 +2,10 @@
 // kube-apiserver's self-signed fallback (it writes apiserver.crt when no --tls-cert-file is given).
 // The CA goes into the kubeconfig as certificate-authority-data, so clients verify TLS normally.
 // @peculiar/x509 uses tsyringe, which needs the Reflect metadata polyfill loaded first.
+// Duplicates @ironlb/k8s-glue's generateCa/issueServingCert (webhook/certs.ts). Not imported from
+// there: k8s-glue's tests depend on this package, so the import is an Nx project cycle (refused by
+// @nx/enforce-module-boundaries), and k8s-glue resolves to its built dist/ while this runs from
+// source. Sharing it needs the code in a library both can use.
 import 'reflect-metadata';
 import { webcrypto } from 'node:crypto';
 import * as x509 from '@peculiar/x509';
