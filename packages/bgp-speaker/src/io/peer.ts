@@ -1,5 +1,5 @@
 // Drives one session machine with real sockets and timers, and keeps that peer's Adj-RIB-Out.
-import { BgpError } from '../errors.js';
+import { BgpError, BgpErrorCode } from '../errors.js';
 import { BgpFramer } from '../codec/framer.js';
 import {
   CeaseSubcode,
@@ -253,11 +253,14 @@ export class PeerDriver {
       try {
         frames = framer.push(data);
       } catch (err) {
-        if (err instanceof BgpError) {
-          this.dispatch({ type: 'decode-error', conn: id, error: err });
-          return;
-        }
-        throw err;
+        // Never throw from a socket callback: anything the framer throws closes this connection
+        // with a NOTIFICATION (the machine answers a BgpError without one with Cease/0).
+        const error =
+          err instanceof BgpError
+            ? err
+            : new BgpError(BgpErrorCode.MalformedMessage, String((err as Error)?.message ?? err));
+        this.dispatch({ type: 'decode-error', conn: id, error });
+        return;
       }
       for (const f of frames) {
         if (!this.conns.has(id)) return;

@@ -130,6 +130,18 @@ class Stepper {
     this.drop(c, reason);
   }
 
+  /**
+   * Closes a connection over an error: with the NOTIFICATION the error carries, or else Cease with
+   * subcode 0 "Unspecific" (RFC 4271 §4.5: zero when no subcode fits; §6.7 lets a speaker close
+   * with Cease at any time). Every error closes with a NOTIFICATION, so the peer learns why.
+   */
+  failWith(c: ConnState, err: unknown): void {
+    const n = err instanceof BgpError ? err.notification : undefined;
+    const reason = err instanceof Error ? err.message : String(err);
+    if (n) this.fail(c, n.code, n.subcode, reason, n.data);
+    else this.fail(c, ErrorCode.Cease, 0, `unexpected error: ${reason}`);
+  }
+
   /** Removes a connection; if it was the session, the session goes down and reconnects later. */
   drop(c: ConnState, reason: string): void {
     this.actions.push({ type: 'close', conn: c.id });
@@ -255,10 +267,7 @@ class Stepper {
       }
       case 'decode-error': {
         const c = this.conn(e.conn);
-        if (!c) return;
-        const n = e.error.notification;
-        if (n) this.fail(c, n.code, n.subcode, e.error.message, n.data);
-        else this.drop(c, e.error.message);
+        if (c) this.failWith(c, e.error);
         return;
       }
       case 'update-sent': {
@@ -290,12 +299,8 @@ class Stepper {
             fourOctetAs: c.peerOpen?.capabilities.fourOctetAs !== undefined,
           });
         } catch (err) {
-          if (err instanceof BgpError && err.notification) {
-            const n = err.notification;
-            this.fail(c, n.code, n.subcode, err.message, n.data);
-            return;
-          }
-          throw err;
+          this.failWith(c, err);
+          return;
         }
         this.message(c, msg);
         return;
@@ -456,7 +461,16 @@ class Stepper {
 /** One step of the machine. Pure: the input state is not modified. */
 export function step(state: SessionState, event: SessionEvent, ctx: StepContext): StepResult {
   const st = new Stepper(state, ctx);
-  st.handle(event);
+  try {
+    st.handle(event);
+  } catch (err) {
+    // step() runs inside socket callbacks and timers: it must never throw (DESIGN.md §7). An
+    // unexpected error ends the connection it concerns, or every connection, with a NOTIFICATION.
+    const id = 'conn' in event ? event.conn : undefined;
+    const hit = id === undefined ? [...st.s.conns] : st.s.conns.filter((c) => c.id === id);
+    for (const c of hit) st.failWith(c, err);
+    st.s.lastReason = `internal error: ${err instanceof Error ? err.message : String(err)}`;
+  }
   return st.finish(state);
 }
 
