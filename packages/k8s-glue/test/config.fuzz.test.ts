@@ -152,6 +152,45 @@ describe('parseConfig on arbitrary input', () => {
     );
   });
 
+  it('the admission decision denies objects whose fields have the wrong type, never throws', () => {
+    const fields: Record<string, string[]> = {
+      IPAddressPool: ['addresses', 'autoAssign', 'avoidBuggyIPs', 'serviceAllocation'],
+      L2Advertisement: ['ipAddressPools', 'ipAddressPoolSelectors', 'nodeSelectors', 'interfaces'],
+      BGPAdvertisement: ['aggregationLength', 'communities', 'peers', 'localPref', 'nodeSelectors'],
+      BGPPeer: ['myASN', 'peerASN', 'peerAddress', 'holdTime', 'nodeSelectors', 'bfdProfile'],
+      BFDProfile: ['receiveInterval', 'detectMultiplier', 'echoMode'],
+      Community: ['communities'],
+    };
+    const kinds = Object.keys(fields);
+    fc.assert(
+      fc.property(
+        fc
+          .constantFrom(...kinds)
+          .chain((kind) =>
+            fc.tuple(
+              fc.constant(kind),
+              fc.dictionary(fc.constantFrom(...(fields[kind] ?? [])), fc.anything({ maxDepth: 2 })),
+              fc.constantFrom('v1beta1', 'v1beta2'),
+            ),
+          ),
+        ([kind, spec, version]) => {
+          const d = decideAdmission(
+            {
+              uid: 'u',
+              kind: { group: 'metallb.io', version, kind },
+              operation: 'CREATE',
+              namespace: 'metallb-system',
+              object: { metadata: { name: 'x', namespace: 'metallb-system' }, spec } as never,
+            },
+            {},
+          );
+          expect(typeof d.allowed).toBe('boolean');
+        },
+      ),
+      { numRuns: 400 },
+    );
+  });
+
   it('the admission decision never throws either', () => {
     fc.assert(
       fc.property(resources, junk, (res, object) => {

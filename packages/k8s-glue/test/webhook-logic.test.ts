@@ -8,6 +8,7 @@ import {
 } from '../src/webhook/conversion.js';
 import type { BGPPeer, BGPPeerV1beta1 } from '../src/api/types.generated.js';
 import { WEBHOOK_CASES } from './cases/webhook-cases.js';
+import { pool } from './cases/config-cases.js';
 
 describe('validating admission: MetalLB webhook table', () => {
   for (const c of WEBHOOK_CASES) {
@@ -35,6 +36,75 @@ describe('validating admission: MetalLB webhook table', () => {
       {},
     );
     expect(admissionResponse('u2', bad).response?.result?.code).toBe(400);
+  });
+});
+
+describe('validating admission: malformed objects are denied, never thrown', () => {
+  const ns = 'metallb-system';
+  const create = (kind: string, object: unknown, version = 'v1beta1') => ({
+    uid: 'u',
+    kind: { group: 'metallb.io', version, kind },
+    operation: 'CREATE' as const,
+    namespace: ns,
+    object: object as never,
+  });
+  const cases: { desc: string; kind: string; version?: string; spec: unknown }[] = [
+    { desc: 'addresses is a string', kind: 'IPAddressPool', spec: { addresses: '192.0.2.0/24' } },
+    { desc: 'an address is a number', kind: 'IPAddressPool', spec: { addresses: [5] } },
+    {
+      desc: 'a service selector is null',
+      kind: 'IPAddressPool',
+      spec: { addresses: ['192.0.2.0/24'], serviceAllocation: { serviceSelectors: [null] } },
+    },
+    {
+      desc: 'peerAddress is a number (v1beta2)',
+      kind: 'BGPPeer',
+      version: 'v1beta2',
+      spec: { myASN: 1, peerASN: 2, peerAddress: 5 },
+    },
+    {
+      desc: 'peerAddress is a number (v1beta1, converted first)',
+      kind: 'BGPPeer',
+      spec: { myASN: 1, peerASN: 2, peerAddress: 5 },
+    },
+  ];
+  for (const c of cases) {
+    it(c.desc, () => {
+      const d = decideAdmission(
+        create(c.kind, { metadata: { name: 'bad', namespace: ns }, spec: c.spec }, c.version),
+        {},
+      );
+      expect(d.allowed).toBe(false);
+      expect(d.message).toMatch(
+        new RegExp(
+          `^${c.kind} bad is malformed: a field does not have the type the ${c.kind} schema`,
+        ),
+      );
+    });
+  }
+
+  it('blames the existing objects when they, not the request, cannot be parsed', () => {
+    const existing = { pools: [pool('old', ['192.0.2.0/24'])] };
+    (existing.pools[0] as { spec: unknown }).spec = { addresses: 'x' };
+    const d = decideAdmission(create('IPAddressPool', pool('new', ['198.51.100.0/24'])), existing);
+    expect(d.allowed).toBe(false);
+    expect(d.message).toMatch(
+      /^cannot validate IPAddressPool new: the existing objects cannot be parsed: /,
+    );
+  });
+
+  it('lets an update repair a malformed object, reporting every problem of the result', () => {
+    const existing = { pools: [pool('p', ['192.0.2.0/24'])] };
+    (existing.pools[0] as { spec: unknown }).spec = { addresses: 'x' };
+    const update = (addresses: string[]) => ({
+      ...create('IPAddressPool', pool('p', addresses)),
+      operation: 'UPDATE' as const,
+      oldObject: existing.pools[0] as never,
+    });
+    expect(decideAdmission(update(['198.51.100.0/24']), existing).allowed).toBe(true);
+    const d = decideAdmission(update(['bad']), existing);
+    expect(d.allowed).toBe(false);
+    expect(d.message).toContain('invalid CIDR "bad" in pool "p"');
   });
 });
 

@@ -285,6 +285,64 @@ describe('webhook server over HTTPS', () => {
     expect(r.body).toMatchObject({ response: { uid: 's', allowed: true } });
   });
 
+  it('denies a malformed object with a message about the object, and keeps serving', async () => {
+    const { port, bundle } = await start({ pools: [pool('existing', ['192.0.2.0/24'])] });
+    const bad = { ...pool('bad', []), spec: { addresses: '198.51.100.0/24' } };
+    const r = await post(
+      port,
+      bundle.caBundlePem,
+      '/validate-metallb-io-v1beta1-ipaddresspool',
+      review('m', 'IPAddressPool', bad),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ response: { uid: 'm', allowed: false, result: { code: 403 } } });
+    const message = (r.body as { response: { result: { message: string } } }).response.result
+      .message;
+    expect(message).toMatch(/^IPAddressPool bad is malformed: /);
+    expect(message).not.toContain('failed to get existing objects');
+    const ok = await post(
+      port,
+      bundle.caBundlePem,
+      '/validate-metallb-io-v1beta1-ipaddresspool',
+      review('n', 'IPAddressPool', pool('good', ['198.51.100.0/24'])),
+    );
+    expect(ok.body).toMatchObject({ response: { uid: 'n', allowed: true } });
+  });
+
+  it('denies, naming the object, when the decision itself fails (not "failed to get existing objects")', async () => {
+    const ctx = setup();
+    const { bundle } = await new CertManager({
+      client: ctx.client,
+      clock: { now: () => Date.now() },
+    }).ensure();
+    const errors: string[] = [];
+    server = createWebhookServer(
+      {
+        // Listed fine, but not the shape decideAdmission expects: it throws on it.
+        resources: async () => ({ pools: 5 }) as unknown as ClusterResources,
+        logger: {
+          info: () => undefined,
+          warn: () => undefined,
+          error: (_obj, msg) => errors.push(msg),
+        },
+      },
+      { cert: bundle.serving.certPem, key: bundle.serving.keyPem, port: 0, host: '127.0.0.1' },
+    );
+    const { port } = await server.listen();
+    const r = await post(
+      port,
+      bundle.caBundlePem,
+      '/validate-metallb-io-v1beta1-ipaddresspool',
+      review('d', 'IPAddressPool', pool('p', ['192.0.2.0/24'])),
+    );
+    expect(r.status).toBe(200);
+    expect(r.body).toMatchObject({ response: { uid: 'd', allowed: false, result: { code: 403 } } });
+    const message = (r.body as { response: { result: { message: string } } }).response.result
+      .message;
+    expect(message).toMatch(/^cannot validate IPAddressPool p: /);
+    expect(errors).toEqual(['admission decision failed']);
+  });
+
   it('refuses request bodies over the limit with 413', async () => {
     const ctx = setup();
     const { bundle } = await new CertManager({

@@ -90,9 +90,30 @@ function withObject(
 
 const problemKey = (p: ConfigProblem) => `${p.object.kind}/${p.object.name}|${p.path}|${p.message}`;
 
-function permanentProblems(res: ClusterResources, namespace: string): ConfigProblem[] {
-  const r = parseConfig(res, { namespace, keepInputOrder: true });
-  return r.ok ? [] : r.problems.filter((p) => !p.transient);
+/**
+ * The non-transient problems, or `error` when the parser threw. parseConfig checks the top-level
+ * shape of every object but leaves field types to the CRD schema, so an object that skipped the
+ * API server's schema (a stale cache, a direct call) can make it throw (`addresses: "x"`).
+ */
+function permanentProblems(
+  res: ClusterResources,
+  namespace: string,
+): { problems: ConfigProblem[] } | { error: string } {
+  try {
+    const r = parseConfig(res, { namespace, keepInputOrder: true });
+    return { problems: r.ok ? [] : r.problems.filter((p) => !p.transient) };
+  } catch (e) {
+    return { error: e instanceof Error ? e.message : String(e) };
+  }
+}
+
+/** The denial for an object whose fields do not have the types its CRD schema gives them. */
+function malformed(kind: string, obj: Obj, error: unknown): AdmissionDecision {
+  const why = error instanceof Error ? error.message : String(error);
+  return {
+    allowed: false,
+    message: `${kind} ${obj.metadata?.name ?? ''} is malformed: a field does not have the type the ${kind} schema gives it (${why})`,
+  };
 }
 
 /**
@@ -110,7 +131,11 @@ export function decideAdmission(
   if (!obj || typeof obj !== 'object' || typeof obj.metadata !== 'object' || obj.metadata === null)
     return { allowed: false, badRequest: true, message: 'request has no object' };
   if (kind === 'BGPPeer' && req.kind.version === 'v1beta1') {
-    obj = bgpPeerToV1beta2(obj as unknown as BGPPeerV1beta1) as unknown as Obj;
+    try {
+      obj = bgpPeerToV1beta2(obj as unknown as BGPPeerV1beta1) as unknown as Obj;
+    } catch (e) {
+      return malformed(kind, obj, e);
+    }
   }
   const objNs = obj.metadata?.namespace ?? req.namespace;
   if (objNs !== namespace) {
@@ -142,11 +167,22 @@ export function decideAdmission(
   if (kind === 'BGPPeer' && (obj as unknown as BGPPeer).spec?.disableMP) {
     warnings.push('disableMP is deprecated and has no effect, use dualStackAddressFamily instead');
   }
-  const before = new Set(
-    permanentProblems(withObject(existing, kind, undefined, undefined), namespace).map(problemKey),
-  );
+  const before = permanentProblems(withObject(existing, kind, undefined, undefined), namespace);
   const after = permanentProblems(withObject(existing, kind, obj, undefined), namespace);
-  const introduced = after.filter((p) => !before.has(problemKey(p)));
+  if ('error' in after) {
+    // Fail closed, and say which object is at fault: the one under review when the cluster
+    // parsed without it, else the existing objects (MetalLB denies when it cannot validate).
+    const name = obj.metadata?.name ?? '';
+    return 'error' in before
+      ? {
+          allowed: false,
+          message: `cannot validate ${kind} ${name}: the existing objects cannot be parsed: ${before.error}`,
+        }
+      : malformed(kind, obj, after.error);
+  }
+  // An update that replaces a malformed object: nothing to subtract, report every problem.
+  const known = new Set('error' in before ? [] : before.problems.map(problemKey));
+  const introduced = after.problems.filter((p) => !known.has(problemKey(p)));
   if (introduced.length > 0) {
     return {
       allowed: false,

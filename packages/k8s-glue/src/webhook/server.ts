@@ -12,6 +12,8 @@ import {
   WEBHOOK_PATHS,
   admissionResponse,
   decideAdmission,
+  type AdmissionDecision,
+  type AdmissionRequest,
   type AdmissionReview,
 } from './admission.js';
 import { handleConversionReview, type ConversionReview } from './conversion.js';
@@ -91,6 +93,35 @@ export function createWebhookServer(
     res.end(text);
   };
 
+  const reason = (e: unknown) => (e instanceof Error ? e.message : String(e));
+
+  /** Never throws: every failure becomes a denial that says what went wrong. */
+  async function decide(request: AdmissionRequest): Promise<AdmissionDecision> {
+    let existing: ClusterResources;
+    try {
+      existing = await deps.resources();
+    } catch (e) {
+      // MetalLB denies when it cannot list the existing objects; so do we, with the reason.
+      log?.error({ op: 'admission', error: String(e) }, 'failed to get existing objects');
+      return { allowed: false, message: `failed to get existing objects: ${reason(e)}` };
+    }
+    try {
+      return decideAdmission(request, existing, namespace);
+    } catch (e) {
+      // decideAdmission denies malformed objects itself; anything else that escapes is a bug.
+      // Deny (fail closed) naming the object, rather than answer 500 with no reason.
+      const name = request.name ?? (request.object ?? request.oldObject)?.metadata?.name ?? '';
+      log?.error(
+        { op: 'admission', kind: request.kind.kind, name, error: String(e) },
+        'admission decision failed',
+      );
+      return {
+        allowed: false,
+        message: `cannot validate ${request.kind.kind} ${name}: ${reason(e)}`,
+      };
+    }
+  }
+
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const path = (req.url ?? '/').split('?')[0] as string;
     if (req.method === 'GET' && (path === '/healthz' || path === '/readyz'))
@@ -107,17 +138,7 @@ export function createWebhookServer(
     if (!request || typeof request.uid !== 'string' || !request.kind) {
       throw new HttpError(400, 'not an AdmissionReview request');
     }
-    let decision;
-    try {
-      decision = decideAdmission(request, await deps.resources(), namespace);
-    } catch (e) {
-      // MetalLB denies when it cannot list the existing objects; so do we, with the reason.
-      log?.error({ op: 'admission', error: String(e) }, 'failed to get existing objects');
-      decision = {
-        allowed: false,
-        message: `failed to get existing objects: ${e instanceof Error ? e.message : String(e)}`,
-      };
-    }
+    const decision = await decide(request);
     log?.info(
       {
         op: 'admission',
