@@ -281,7 +281,7 @@ export function decodeAttributes(buf: Buffer, ctx: DecodeContext): DecodedAttrib
         break;
       }
       case AttrType.MpReachNlri:
-        attributes.mpReach = decodeMpReach(v, ctx, problems);
+        attributes.mpReach = decodeMpReach(v, ctx, buf.subarray(i - len - (ext ? 4 : 3), i));
         break;
       case AttrType.MpUnreachNlri:
         attributes.mpUnreach = decodeMpUnreach(v, ctx);
@@ -303,11 +303,7 @@ export function decodeAttributes(buf: Buffer, ctx: DecodeContext): DecodedAttrib
   return { attributes, problems };
 }
 
-function decodeMpReach(
-  v: Buffer,
-  ctx: DecodeContext,
-  problems: AttributeProblem[],
-): MpReach | undefined {
+function decodeMpReach(v: Buffer, ctx: DecodeContext, raw: Uint8Array): MpReach | undefined {
   if (v.length < 5)
     throw wireError(
       'MP_REACH too short',
@@ -357,16 +353,18 @@ function decodeMpReach(
   } else if (family === 'ipv4' && (nhLen === 4 || nhLen === 16 || nhLen === 32)) {
     nextHops.push(formatAddress(nh.subarray(0, nhLen === 4 ? 4 : 16)));
   } else {
-    // RFC 7606 §7.11: an inconsistent next-hop length → treat-as-withdraw.
-    problems.push({
-      attributeType: AttrType.MpReachNlri,
-      handling: 'treat-as-withdraw',
-      reason: 'bad MP_REACH next hop length',
-      notification: {
-        code: ErrorCode.UpdateMessage,
-        subcode: UpdateSubcode.OptionalAttributeError,
-      },
-    });
+    // RFC 7606 §7.11: a next-hop length inconsistent with the AFI/SAFI makes MP_REACH malformed,
+    // and since the next hop precedes the NLRI, the NLRI cannot be located reliably — so not
+    // treat-as-withdraw: "session reset" or "AFI/SAFI disable" MUST be used (also §5.3, §3 j).
+    // We reset, with UPDATE Message Error / Optional Attribute Error and the attribute as data
+    // (RFC 4760 §7, RFC 4271 §6.3).
+    throw wireError(
+      `MP_REACH next hop length ${nhLen} is inconsistent with AFI ${afi}`,
+      ErrorCode.UpdateMessage,
+      UpdateSubcode.OptionalAttributeError,
+      Uint8Array.from(raw),
+      { attributeType: AttrType.MpReachNlri },
+    );
   }
   return { afi, safi, nextHops, nlri };
 }

@@ -242,7 +242,7 @@ describe('UPDATE decode and RFC 7606', () => {
       ErrorCode.UpdateMessage,
       UpdateSubcode.AttributeLengthError,
     );
-    const mp = '90 0e 0005 0002 01 00 00';
+    const mp = '90 0e 0015 0002 01 10 20010db8000000000000000000000001 00';
     expectBgpError(
       () => decodeMessage(update(mp + mp), { fourOctetAs: true }),
       ErrorCode.UpdateMessage,
@@ -282,13 +282,32 @@ describe('UPDATE decode and RFC 7606', () => {
     expect(un.withdrawn.map(formatPrefix)).toEqual(['2001:db8:1::/48']);
   });
 
-  it('MP_REACH with a bad next-hop length is treat-as-withdraw', () => {
-    const m = decodeMessage(
-      update('80 0e 11 0002 01 05 0102030405 00 30 20010db80001' + ORIGIN + ASPATH4),
-      { fourOctetAs: true },
-    ) as UpdateMessage;
-    expect(m.treatAsWithdraw).toBe(true);
-    expect(m.withdrawn.map(formatPrefix)).toEqual(['2001:db8:1::/48']);
+  it('MP_REACH with a bad next-hop length is a session reset with 3/9 (RFC 7606 §7.11: the NLRI cannot be located)', () => {
+    for (const [hex, attr] of [
+      ['80 0e 11 0002 01 05 0102030405 00 30 20010db80001', '800e11'],
+      // A 4-byte next hop for IPv6 (what we used to send for ::ffff:a.b.c.d).
+      ['80 0e 10 0002 01 04 c6336401 00 30 20010db80001', '800e10'],
+    ] as const) {
+      let err: unknown;
+      try {
+        decodeMessage(update(hex + ORIGIN + ASPATH4), { fourOctetAs: true });
+      } catch (e) {
+        err = e;
+      }
+      expect(err).toBeInstanceOf(BgpError);
+      expect(err).toMatchObject({
+        code: BgpErrorCode.MalformedMessage,
+        handling: 'session-reset',
+        attributeType: 14,
+        notification: { code: 3, subcode: 9 },
+      });
+      // NOTIFICATION data is the offending attribute (RFC 4271 §6.3).
+      expect(
+        Buffer.from((err as BgpError).notification!.data)
+          .toString('hex')
+          .startsWith(attr),
+      ).toBe(true);
+    }
   });
 
   it('recognises End-of-RIB for IPv4 and IPv6', () => {
