@@ -68,7 +68,7 @@ describe.skipIf(skip)(`ironlb-bgp --passive ⇐ gobgp${skip ? ' — SKIPPED: ' +
         (e) => e.event === 'received' && (e.announced as string[]).includes('192.0.2.0/24'),
         10_000,
       );
-      expect(got.droppedOwnAs).toBe(false);
+      expect(got.droppedOwnAs).toEqual([]);
       const mark = cli.lines.length;
       cli.writeLine('status');
       const st = await waitEvent(cli, (e) => e.event === 'status', 5_000, mark);

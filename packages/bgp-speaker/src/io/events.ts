@@ -20,7 +20,8 @@ export type SpeakerEvent =
       withdrawn: string[];
       treatAsWithdraw: boolean;
       problems: string[];
-      droppedOwnAs: boolean;
+      /** Prefixes dropped because their AS_PATH holds our own AS (RFC 4271 §9.1.2); not in `announced`. */
+      droppedOwnAs: string[];
       endOfRib?: string;
     }
   | {

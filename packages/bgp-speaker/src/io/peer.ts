@@ -349,6 +349,9 @@ export class PeerDriver {
         if (this.estConn === a.conn) {
           this.estConn = null;
           this.adjOut = new Map();
+          // What was negotiated belonged to that session: status() must not show its hold time,
+          // families or router id once it is gone.
+          this.negotiated = null;
         }
         return;
       case 'update':
@@ -407,13 +410,16 @@ export class PeerDriver {
     // Routes carrying our own AS are a loop (RFC 4271 §9.1.2): drop them. FRR reflects ours back.
     const own = this.options.session.localAs;
     const paths = [...(m.attributes.asPath ?? []), ...(m.attributes.as4Path ?? [])];
-    const droppedOwnAs = m.nlri.length > 0 && paths.some((s) => s.asns.includes(own));
-    if (droppedOwnAs) this.counters.ownAsDropped += m.nlri.length;
-    else this.counters.prefixesReceived += m.nlri.length;
+    const loop = m.nlri.length > 0 && paths.some((s) => s.asns.includes(own));
+    const announced = loop ? [] : m.nlri.map(formatPrefix);
+    const droppedOwnAs = loop ? m.nlri.map(formatPrefix) : [];
+    this.counters.ownAsDropped += droppedOwnAs.length;
+    this.counters.prefixesReceived += announced.length;
     this.deps.emit({
       type: 'received',
       peer: this.name,
-      announced: m.nlri.map(formatPrefix),
+      // Only routes we accepted; the dropped ones are listed on their own.
+      announced,
       withdrawn: m.withdrawn.map(formatPrefix),
       treatAsWithdraw: m.treatAsWithdraw,
       problems: m.problems.map((p) => `${p.handling}: ${p.reason} (type ${p.attributeType})`),

@@ -261,9 +261,22 @@ describe('speaker over an in-memory network', () => {
       minConnectRetrySec: 1,
     });
     await net.flush();
+    expect(a.status()[0]).toMatchObject({
+      holdTimeSec: 9,
+      keepaliveSec: 3,
+      families: ['ipv4', 'ipv6'],
+      peerRouterId: '198.51.100.2',
+    });
     await b.stop('restart');
     await net.flush();
     expect(a.status()[0]?.state).not.toBe('Established');
+    // Nothing of the dead session's negotiation is reported any more.
+    expect(a.status()[0]).toMatchObject({
+      holdTimeSec: undefined,
+      keepaliveSec: undefined,
+      families: [],
+      peerRouterId: undefined,
+    });
     const b2 = createBgpSpeaker(
       { clock, transport: net.transport('198.51.100.2') },
       { localAs: asB, routerId: '198.51.100.2' },
@@ -317,7 +330,7 @@ describe('speaker over an in-memory network', () => {
     await net.flush();
     const got = received(ea).filter((x) => x.announced.length);
     expect(got[0]?.announced).toEqual(['192.0.2.0/24']);
-    expect(got[0]?.droppedOwnAs).toBe(false);
+    expect(got[0]?.droppedOwnAs).toEqual([]);
     expect(a.status()[0]?.counters.prefixesSent).toBe(0);
     expect(received(eb).flatMap((x) => x.announced)).toEqual([]);
   });
@@ -362,8 +375,10 @@ describe('speaker over an in-memory network', () => {
     });
     await a.addPeer({ address: '198.51.100.2', peerAs: 64513 });
     await net.flush();
-    const r = received(ea).find((x) => x.announced.length);
-    expect(r?.droppedOwnAs).toBe(true);
+    const r = received(ea).find((x) => x.droppedOwnAs.length);
+    expect(r?.droppedOwnAs).toEqual(['203.0.113.0/24']);
+    // A looped route is not reported as announced (accepted).
+    expect(received(ea).flatMap((x) => x.announced)).toEqual([]);
     expect(a.status()[0]?.counters.ownAsDropped).toBe(1);
     expect(a.status()[0]?.counters.prefixesReceived).toBe(0);
   });
