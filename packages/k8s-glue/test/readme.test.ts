@@ -1,29 +1,49 @@
-// The README's parse example, kept honest.
-import { describe, expect, it } from 'vitest';
-import { parseConfig } from '../src/index.js';
+// The README's examples are real programs: each ```ts block is a file under examples/ (with the
+// package import pointing at the source), so the README cannot drift without this test failing;
+// tsc type-checks both files, and the parse example runs and prints the README's Output block.
+import { readFileSync } from 'node:fs';
+import { format } from 'node:util';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 
-describe('README example', () => {
-  it('parses the example configuration into the CIDRs the README shows', () => {
-    const result = parseConfig({
-      pools: [
-        {
-          metadata: { name: 'pool', namespace: 'metallb-system' },
-          spec: { addresses: ['192.0.2.240-192.0.2.250'] },
-        },
-      ],
-      l2Advertisements: [
-        {
-          metadata: { name: 'example', namespace: 'metallb-system' },
-          spec: { ipAddressPools: ['pool'] },
-        },
-      ],
-      nodes: [{ metadata: { name: 'node-1', labels: {} } }],
+const dir = new URL('../', import.meta.url);
+const readme = readFileSync(new URL('README.md', dir), 'utf8');
+
+/** The first ```lang block after the heading or marker `after`. */
+function block(after: string, lang: string): string {
+  const start = readme.indexOf(after);
+  expect(start, `README has no ${JSON.stringify(after)}`).toBeGreaterThanOrEqual(0);
+  const fence = '```' + lang + '\n';
+  const open = readme.indexOf(fence, start);
+  expect(open, `no ${lang} block after ${JSON.stringify(after)}`).toBeGreaterThan(start);
+  const body = open + fence.length;
+  return readme.slice(body, readme.indexOf('```', body));
+}
+
+const example = (file: string) =>
+  readFileSync(new URL(`examples/${file}`, dir), 'utf8').replace(
+    "from '../src/index.js';",
+    "from '@ironlb/k8s-glue';",
+  );
+
+describe('README examples', () => {
+  afterEach(() => {
+    vi.restoreAllMocks();
+  });
+
+  it('the parse example is examples/parse-config.ts, with the package import', () => {
+    expect(block('### Example: parse a configuration', 'ts')).toBe(example('parse-config.ts'));
+  });
+
+  it('the webhook example is examples/serve-webhooks.ts, with the package import', () => {
+    expect(block('### Example: serve the webhooks', 'ts')).toBe(example('serve-webhooks.ts'));
+  });
+
+  it('the parse example prints the Output block', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      lines.push(format(...args));
     });
-    expect(result.ok && result.config.pools[0]?.cidrs).toEqual([
-      '192.0.2.240/29',
-      '192.0.2.248/31',
-      '192.0.2.250/32',
-    ]);
-    expect(result.ok && result.config.pools[0]?.l2Advertisements[0]?.nodes).toEqual(['node-1']);
+    await import('../examples/parse-config.js');
+    expect(lines.join('\n') + '\n').toBe(block('Output:', 'text'));
   });
 });
