@@ -4,12 +4,13 @@
 import type { BGPAdvertisement, L2Advertisement } from '../api/types.generated.js';
 import type { LabelSelector, NodeObject } from '../api/meta.js';
 import { compareCommunities, parseCommunity, type Community } from './community.js';
-import { nodeNames, type WorkPool } from './pools.js';
+import type { WorkPool } from './pools.js';
 import { Problems, byName, refOf } from './resources.js';
 import {
   anySelectorMatches,
   duplicateSelectorError,
   duplicateStringError,
+  nodeNames,
   selectorError,
 } from './selector.js';
 import type { BgpAdvertisementConfig, L2AdvertisementConfig } from './types.js';

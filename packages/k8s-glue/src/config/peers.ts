@@ -2,12 +2,12 @@
 // (internal/config/config.go peerFromCR, parseTimers, bfdProfileFromCR, communitiesFromCrs;
 // internal/config/validation.go DiscardNativeOnly for the FRR-K8s-mode peer conflicts).
 import type { BFDProfile, BGPPeer, Community as CommunityCR } from '../api/types.generated.js';
-import type { LabelSelector, NodeObject, SecretObject } from '../api/meta.js';
+import type { NodeObject, SecretObject } from '../api/meta.js';
 import { parseCommunity, type Community } from './community.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
 import { parseIp } from './net.js';
 import { Problems, byName, refOf } from './resources.js';
-import { anySelectorMatches, duplicateSelectorError, selectorError } from './selector.js';
+import { duplicateSelectorError, nodeNames, selectorError } from './selector.js';
 import type { BfdProfileConfig, PeerConfig } from './types.js';
 
 const q = (s: string) => JSON.stringify(s);
@@ -134,17 +134,6 @@ function decodeSecretValue(s: SecretObject, key: string): string | undefined {
   const d = s.data?.[key];
   if (d !== undefined) return Buffer.from(d, 'base64').toString('utf8');
   return s.stringData?.[key];
-}
-
-function nodesMatching(
-  nodes: readonly NodeObject[],
-  sels: readonly LabelSelector[] | undefined,
-): string[] {
-  const list = sels ?? [];
-  return nodes
-    .filter((n) => list.length === 0 || anySelectorMatches(list, n.metadata.labels))
-    .map((n) => n.metadata.name ?? '')
-    .sort();
 }
 
 export interface PeerParseInput {
@@ -284,7 +273,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
         : {}),
       ...(connectTimeMs !== undefined ? { connectTimeMs } : {}),
       ...(s.routerID ? { routerID: s.routerID } : {}),
-      nodes: nodesMatching(input.nodes, s.nodeSelectors),
+      nodes: nodeNames(input.nodes, s.nodeSelectors),
       ...(password !== undefined ? { password } : {}),
       ...(s.passwordSecret?.name
         ? {

@@ -1,7 +1,7 @@
 // IPAddressPool parsing with MetalLB's rules and messages (internal/config/config.go
 // addressPoolFromCR, poolsFor): addresses, overlaps, duplicates, serviceAllocation.
 import type { IPAddressPool } from '../api/types.generated.js';
-import type { LabelSelector, NamespaceObject, NodeObject } from '../api/meta.js';
+import type { NamespaceObject } from '../api/meta.js';
 import { cidrsOverlap, parseAddresses, type Cidr } from './net.js';
 import { Problems, byName, refOf } from './resources.js';
 import {
@@ -22,17 +22,6 @@ export interface WorkPool {
   readonly config: Omit<PoolConfig, 'l2Advertisements' | 'bgpAdvertisements'>;
   readonly l2: L2AdvertisementConfig[];
   readonly bgp: BgpAdvertisementConfig[];
-}
-
-export function nodeNames(
-  nodes: readonly NodeObject[],
-  sels: readonly LabelSelector[] | undefined,
-): string[] {
-  const list = sels ?? [];
-  return nodes
-    .filter((n) => list.length === 0 || anySelectorMatches(list, n.metadata.labels))
-    .map((n) => n.metadata.name ?? '')
-    .sort();
 }
 
 export function parsePools(

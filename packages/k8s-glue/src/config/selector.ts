@@ -1,6 +1,6 @@
 // Label selectors (metav1.LabelSelector) evaluated in k8s-glue, never in ipam (DESIGN.md §1),
 // plus MetalLB's duplicate checks (internal/config validateLabelSelectorDuplicate).
-import type { LabelSelector, LabelSelectorRequirement } from '../api/meta.js';
+import type { LabelSelector, LabelSelectorRequirement, NodeObject } from '../api/meta.js';
 
 const OPS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
 
@@ -57,6 +57,22 @@ export function anySelectorMatches(
   labels: Readonly<Record<string, string>> = {},
 ): boolean {
   return sels.some((s) => selectorMatches(s, labels));
+}
+
+/**
+ * Names of the nodes the selectors pick, sorted; no selectors = every node (MetalLB
+ * selectedNodes, shared by L2/BGP advertisements and BGPPeers). Node selectors are resolved to
+ * names at parse time; service selectors are not (DESIGN.md §1).
+ */
+export function nodeNames(
+  nodes: readonly NodeObject[],
+  sels: readonly LabelSelector[] | undefined,
+): string[] {
+  const list = sels ?? [];
+  return nodes
+    .filter((n) => list.length === 0 || anySelectorMatches(list, n.metadata.labels))
+    .map((n) => n.metadata.name ?? '')
+    .sort();
 }
 
 // Go's %q of a LabelSelector *value* (MetalLB formats the struct, not the pointer, so the
