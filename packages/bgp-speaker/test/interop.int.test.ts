@@ -3,6 +3,7 @@
 // Per router: eBGP with 2-octet ASNs over an IPv4 session carrying IPv4 and IPv6 prefixes with
 // communities and large communities; withdraw on a stdin command; router restart → re-announced;
 // iBGP with 4-octet ASNs over an IPv6 session with LOCAL_PREF; blackholed link → our hold timer.
+import ipaddr from 'ipaddr.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { Netns } from '@ironlb/netns-kit';
@@ -72,6 +73,8 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
         'no-export',
         '--large-community',
         '64512:1:2',
+        '--local-pref',
+        '250',
         '203.0.113.0/24',
         '2001:db8:1::/48',
       ]);
@@ -89,7 +92,9 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
           communities: ['64512:100', '65535:65281'],
           largeCommunities: ['64512:1:2'],
         });
-        expect(find(v4, '203.0.113.0/24')?.localPref === undefined || kind === 'bird').toBe(true);
+        // We sent --local-pref 250 but LOCAL_PREF never goes to an eBGP peer (RFC 4271 §5.1.5):
+        // FRR and GoBGP show none; BIRD fills in its own default for eBGP-learned routes (100).
+        expect(find(v4, '203.0.113.0/24')?.localPref).toBe(kind === 'bird' ? 100 : undefined);
         const v6 = await pollUntil(
           () => router.routes('ipv6'),
           (r) => !!find(r, '2001:db8:1::/48'),
@@ -187,6 +192,73 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
                 e.subcode === 2,
             ),
         ).toBe(true);
+      } finally {
+        await cli.stop(2_000);
+        await router.stop();
+      }
+    });
+
+    it('eBGP from a 4-octet local AS over an IPv4 session: AS_PATH [4200000001]; IPv6 route with the IPv4-mapped next hop', async () => {
+      const router = await starters[kind]({
+        ns: rt,
+        dir: topo.tempDir(`${kind}-as4`),
+        as: 64513,
+        routerId: '198.51.100.2',
+        localAddress: '198.51.100.2',
+        neighbors: [{ address: '198.51.100.1', as: 4200000001, families: ['ipv4', 'ipv6'] }],
+      });
+      // No --next-hop: the IPv6 route's next hop is ::ffff:198.51.100.1 (16 bytes, RFC 2545 §3).
+      const cli = startCli(us, [
+        'announce',
+        '--local-as',
+        '4200000001',
+        '--peer',
+        '198.51.100.2',
+        '--peer-as',
+        '64513',
+        '--local-address',
+        '198.51.100.1',
+        '203.0.113.32/27',
+        '2001:db8:3::/48',
+      ]);
+      try {
+        await waitEvent(cli, established, 30_000);
+        const v4 = await pollUntil(
+          () => router.routes('ipv4'),
+          (r) => !!find(r, '203.0.113.32/27'),
+          15_000,
+        );
+        expect(find(v4, '203.0.113.32/27')).toMatchObject({
+          asPath: [4200000001],
+          nextHop: '198.51.100.1',
+        });
+        if (kind === 'bird') {
+          // BIRD 2.0.12 on a direct eBGP session rejects a next hop that is not on the shared
+          // link — ::ffff:198.51.100.1 is not — and handles the route as a withdraw (RFC 7606
+          // treat-as-withdraw: counted "ignored", no NOTIFICATION). Against BIRD, IPv6 over an
+          // IPv4 session needs --next-hop with an IPv6 address on the link (README).
+          const b = router as unknown as { birdc: (...a: string[]) => Promise<string> };
+          const ipv6Channel = async () =>
+            (await b.birdc('show', 'protocols', 'all', 'peer0')).split('Channel ipv6')[1] ?? '';
+          const ch = await pollUntil(ipv6Channel, (t) => /Import withdraws:\s+1\b/.test(t), 15_000);
+          expect(ch).toMatch(/Import withdraws:\s+1\s+0\s+---\s+1\s+0/);
+          expect(find(await router.routes('ipv6'), '2001:db8:3::/48')).toBeUndefined();
+        } else {
+          const v6 = await pollUntil(
+            () => router.routes('ipv6'),
+            (r) => !!find(r, '2001:db8:3::/48'),
+            15_000,
+          );
+          const r6 = find(v6, '2001:db8:3::/48');
+          expect(r6).toMatchObject({ asPath: [4200000001] });
+          // FRR prints the 16-byte next hop as ::ffff:c633:6401, GoBGP unmaps it to 198.51.100.1:
+          // both are ::ffff:198.51.100.1 (RFC 4291 §2.5.5.2).
+          expect(ipaddr.process(r6?.nextHop ?? '').toString()).toBe('198.51.100.1');
+          expect(r6?.nextHop).toBe(kind === 'frr' ? '::ffff:c633:6401' : '198.51.100.1');
+        }
+        // The router accepted the UPDATE: no NOTIFICATION, session still up.
+        expect(cli.jsonLines().some((e) => e.event === 'notification')).toBe(false);
+        expect(await router.sessionState('198.51.100.1')).toBe('Established');
       } finally {
         await cli.stop(2_000);
         await router.stop();

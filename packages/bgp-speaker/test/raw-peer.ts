@@ -10,8 +10,10 @@ import { encodeOpenBody } from '../src/codec/open.js';
 import { encodeFrame } from '../src/codec/update.js';
 
 const args = process.argv.slice(2);
-const listen = args[args.indexOf('--listen') + 1] ?? '198.51.100.2:179';
-const peerAs = Number(args[args.indexOf('--as') + 1] ?? 64513);
+// A missing flag must fall back to the default (indexOf -1 would read args[0] instead).
+const flag = (name: string) => (args.includes(name) ? args[args.indexOf(name) + 1] : undefined);
+const listen = flag('--listen') ?? '198.51.100.2:179';
+const peerAs = Number(flag('--as') ?? 64513);
 const [host, port] = [
   listen.slice(0, listen.lastIndexOf(':')),
   Number(listen.slice(listen.lastIndexOf(':') + 1)),
