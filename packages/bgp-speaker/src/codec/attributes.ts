@@ -1,37 +1,18 @@
 // Path attributes (RFC 4271 §4.3 / §5) with RFC 7606 revised error handling on decode.
-// Encode order puts MP_UNREACH/MP_REACH first, as RFC 7606 §5.1 asks of senders.
+// Encode order puts MP_UNREACH/MP_REACH first, as RFC 7606 §5.1 asks of senders. MP_REACH and
+// MP_UNREACH (RFC 4760) are decoded in mp-nlri.ts.
 import { wireError } from '../errors.js';
 import type { ErrorHandling } from '../errors.js';
-import {
-  Afi,
-  AsPathSegmentType,
-  AttrFlag,
-  AttrType,
-  ErrorCode,
-  Safi,
-  UpdateSubcode,
-} from './constants.js';
+import { AsPathSegmentType, AttrFlag, AttrType, ErrorCode, UpdateSubcode } from './constants.js';
 import type { LargeCommunity } from './communities.js';
-import { formatAddress, formatNextHop, readPrefixes } from './prefix.js';
-import type { AddressFamily, Prefix } from './prefix.js';
+import { formatAddress } from './prefix.js';
+import { decodeMpReach, decodeMpUnreach } from './mp-nlri.js';
+import type { MpReach, MpUnreach } from './mp-nlri.js';
+import type { AddressFamily } from './prefix.js';
 
 export interface AsPathSegment {
   type: number;
   asns: number[];
-}
-
-export interface MpReach {
-  afi: number;
-  safi: number;
-  /** One next hop, or global then link-local for a 32-byte IPv6 next hop (RFC 2545 §3). */
-  nextHops: string[];
-  nlri: Prefix[];
-}
-
-export interface MpUnreach {
-  afi: number;
-  safi: number;
-  withdrawn: Prefix[];
 }
 
 export interface PathAttributes {
@@ -81,10 +62,6 @@ const WELL_KNOWN = new Set<number>([
   AttrType.LocalPref,
   AttrType.AtomicAggregate,
 ]);
-
-function familyOfAfi(afi: number): AddressFamily | null {
-  return afi === Afi.Ipv4 ? 'ipv4' : afi === Afi.Ipv6 ? 'ipv6' : null;
-}
 
 function readAsPath(v: Buffer, asnBytes: 2 | 4): AsPathSegment[] | null {
   const segs: AsPathSegment[] = [];
@@ -303,100 +280,10 @@ export function decodeAttributes(buf: Buffer, ctx: DecodeContext): DecodedAttrib
   return { attributes, problems };
 }
 
-function decodeMpReach(v: Buffer, ctx: DecodeContext, raw: Uint8Array): MpReach | undefined {
-  if (v.length < 5)
-    throw wireError(
-      'MP_REACH too short',
-      ErrorCode.UpdateMessage,
-      UpdateSubcode.OptionalAttributeError,
-      undefined,
-      { attributeType: AttrType.MpReachNlri },
-    );
-  const afi = v.readUInt16BE(0);
-  const safi = v[2] as number;
-  const nhLen = v[3] as number;
-  if (4 + nhLen + 1 > v.length)
-    throw wireError(
-      'MP_REACH next hop overruns',
-      ErrorCode.UpdateMessage,
-      UpdateSubcode.OptionalAttributeError,
-      undefined,
-      { attributeType: AttrType.MpReachNlri },
-    );
-  const family = familyOfAfi(afi);
-  const nlriStart = 4 + nhLen + 1;
-  if (!family || safi !== Safi.Unicast) {
-    // Not a family we speak: skip it whole (RFC 4760 §7 lets us ignore unknown AFI/SAFI).
-    return { afi, safi, nextHops: [], nlri: [] };
-  }
-  const nlri = readPrefixes(
-    v,
-    nlriStart,
-    v.length,
-    family,
-    ctx.addPathReceive?.has(family) ?? false,
-  );
-  if (!nlri)
-    throw wireError(
-      'MP_REACH NLRI malformed',
-      ErrorCode.UpdateMessage,
-      UpdateSubcode.OptionalAttributeError,
-      undefined,
-      { attributeType: AttrType.MpReachNlri },
-    );
-  const nh = v.subarray(4, 4 + nhLen);
-  const nextHops: string[] = [];
-  // RFC 2545 §3: 16 (global) or 32 (global + link-local); RFC 8950 would allow IPv6 for IPv4 NLRI.
-  if (family === 'ipv6' && (nhLen === 16 || nhLen === 32)) {
-    nextHops.push(formatNextHop(nh.subarray(0, 16)));
-    if (nhLen === 32) nextHops.push(formatNextHop(nh.subarray(16, 32)));
-  } else if (family === 'ipv4' && (nhLen === 4 || nhLen === 16 || nhLen === 32)) {
-    nextHops.push(formatAddress(nh.subarray(0, nhLen === 4 ? 4 : 16)));
-  } else {
-    // RFC 7606 §7.11: a next-hop length inconsistent with the AFI/SAFI makes MP_REACH malformed,
-    // and since the next hop precedes the NLRI, the NLRI cannot be located reliably — so not
-    // treat-as-withdraw: "session reset" or "AFI/SAFI disable" MUST be used (also §5.3, §3 j).
-    // We reset, with UPDATE Message Error / Optional Attribute Error and the attribute as data
-    // (RFC 4760 §7, RFC 4271 §6.3).
-    throw wireError(
-      `MP_REACH next hop length ${nhLen} is inconsistent with AFI ${afi}`,
-      ErrorCode.UpdateMessage,
-      UpdateSubcode.OptionalAttributeError,
-      Uint8Array.from(raw),
-      { attributeType: AttrType.MpReachNlri },
-    );
-  }
-  return { afi, safi, nextHops, nlri };
-}
-
-function decodeMpUnreach(v: Buffer, ctx: DecodeContext): MpUnreach {
-  if (v.length < 3)
-    throw wireError(
-      'MP_UNREACH too short',
-      ErrorCode.UpdateMessage,
-      UpdateSubcode.OptionalAttributeError,
-      undefined,
-      { attributeType: AttrType.MpUnreachNlri },
-    );
-  const afi = v.readUInt16BE(0);
-  const safi = v[2] as number;
-  const family = familyOfAfi(afi);
-  if (!family || safi !== Safi.Unicast) return { afi, safi, withdrawn: [] };
-  const withdrawn = readPrefixes(v, 3, v.length, family, ctx.addPathReceive?.has(family) ?? false);
-  if (!withdrawn)
-    throw wireError(
-      'MP_UNREACH NLRI malformed',
-      ErrorCode.UpdateMessage,
-      UpdateSubcode.OptionalAttributeError,
-      undefined,
-      { attributeType: AttrType.MpUnreachNlri },
-    );
-  return { afi, safi, withdrawn };
-}
-
 export interface EncodeContext {
   /** Peer sent the 4-octet AS capability (we always do). */
   fourOctetAs: boolean;
 }
 
 export { AsPathSegmentType };
+export type { MpReach, MpUnreach };

@@ -5,16 +5,15 @@
 // once) is just two entries in `conns` until one of them is resolved with Cease/7.
 import { BgpError } from '../errors.js';
 import { CeaseSubcode, ErrorCode, FsmSubcode } from '../codec/constants.js';
-import type { DecodeContext } from '../codec/attributes.js';
 import { decodeMessage } from '../codec/message.js';
 import type { BgpMessage } from '../codec/message.js';
 import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
-import { afiSafiOf, bgpIdToNumber, encodeOpenBody } from '../codec/open.js';
-import { negotiate } from './negotiate.js';
+import { afiSafiOf, encodeOpenBody } from '../codec/open.js';
+import { openReceived } from './open-received.js';
+import { established, nextDeadline } from './session-state.js';
 import type { OpenMessage } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
 import { HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType } from '../codec/constants.js';
-import type { AddressFamily } from '../codec/prefix.js';
 import type {
   ConnState,
   Negotiated,
@@ -27,50 +26,16 @@ import type {
   StepResult,
 } from './types.js';
 
-export const DEFAULT_SESSION_CONFIG = {
-  holdTimeSec: 90,
-  connectRetrySec: 120,
-  minConnectRetrySec: 1,
-  openHoldTimeSec: 240,
-  passive: false,
-  families: ['ipv4', 'ipv6'] as AddressFamily[],
-  extendedMessage: true,
-  routeRefresh: true,
-} satisfies Partial<SessionConfig>;
+export {
+  DEFAULT_SESSION_CONFIG,
+  decodeContextOf,
+  established,
+  initialSessionState,
+  nextDeadline,
+} from './session-state.js';
 
-export function initialSessionState(config: SessionConfig): SessionState {
-  return {
-    config,
-    running: false,
-    connecting: false,
-    conns: [],
-    connectRetryAt: null,
-    failures: 0,
-    name: 'Idle',
-    lastReason: 'init',
-  };
-}
-
-/** Earliest deadline in the state, or null when nothing is pending. */
-export function nextDeadline(s: SessionState): number | null {
-  let at: number | null = s.connectRetryAt;
-  for (const c of s.conns) {
-    for (const t of [c.holdAt, c.keepaliveAt]) if (t !== null && (at === null || t < at)) at = t;
-  }
-  return at;
-}
-
-/** What the decoder must know about a connection (4-octet AS once OPENs are exchanged). */
-export function decodeContextOf(s: SessionState, conn: number): DecodeContext {
-  const c = s.conns.find((x) => x.id === conn);
-  return { fourOctetAs: c?.peerOpen?.capabilities.fourOctetAs !== undefined };
-}
-
-export function established(s: SessionState): ConnState | undefined {
-  return s.conns.find((c) => c.phase === 'Established');
-}
-
-class Stepper {
+/** One step's working copy of the state plus the actions it produces (internal). */
+export class Stepper {
   s: SessionState;
   readonly actions: SessionAction[] = [];
   readonly now: number;
@@ -396,46 +361,7 @@ class Stepper {
   }
 
   open(c: ConnState, m: OpenMessage): void {
-    const r = negotiate(this.cfg, m);
-    if ('fail' in r)
-      return this.fail(c, ErrorCode.OpenMessage, r.fail.subcode, r.fail.reason, r.fail.data);
-    const cfg = this.cfg;
-    const peerId = bgpIdToNumber(m.bgpId);
-    const { holdTimeSec, keepaliveSec } = r.ok;
-    c.peerOpen = m;
-    c.negotiated = r.ok;
-    // Collision detection (RFC 4271 §6.8) against any other connection whose OPEN we know.
-    for (const other of this.s.conns) {
-      if (other === c || other.peerOpen === null) continue;
-      if (other.phase === 'Established') {
-        return this.fail(
-          c,
-          ErrorCode.Cease,
-          CeaseSubcode.ConnectionCollisionResolution,
-          'collision with established connection',
-        );
-      }
-      // Keep the connection opened by the side with the higher BGP Identifier.
-      const localWins = bgpIdToNumber(cfg.routerId) > peerId;
-      const loser = (localWins ? 'in' : 'out') === c.direction ? c : other;
-      this.fail(
-        loser,
-        ErrorCode.Cease,
-        CeaseSubcode.ConnectionCollisionResolution,
-        'connection collision',
-      );
-      if (loser === c) return;
-    }
-    c.phase = 'OpenConfirm';
-    this.s.lastReason = 'OPEN received';
-    this.actions.push({ type: 'send', conn: c.id, kind: 'keepalive', bytes: encodeKeepalive() });
-    if (holdTimeSec === 0) {
-      c.holdAt = null;
-      c.keepaliveAt = null;
-    } else {
-      c.holdAt = this.now + holdTimeSec * 1000;
-      c.keepaliveAt = this.now + keepaliveSec * 1000;
-    }
+    openReceived(this, c, m);
   }
 
   finish(prev: SessionState): StepResult {
