@@ -1,30 +1,18 @@
 // ExaBGP as the peer: it receives our route (read back through the kit's ExaBGP wrapper) and sends
 // one good route and one whose COMMUNITIES attribute has a broken length (ExaBGP's generic
 // attribute syntax). RFC 7606 §7.8: treat-as-withdraw, no NOTIFICATION, the session stays up.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
-import type { Netns } from '@ironlb/netns-kit';
+import { describe, expect, it } from 'vitest';
+import { netnsSkipReason } from '@ironlb/netns-kit';
 import { Exabgp, pollUntil } from '@ironlb/netns-kit';
-import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
+import { linkedPair, established, startCli, waitEvent } from './harness.js';
 
 const skip = netnsSkipReason(['exabgp', 'python3']);
 
 describe.skipIf(skip)(`ironlb-bgp ⇄ exabgp${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
-  let topo: Topology;
-  let us: Netns;
-  let rt: Netns;
-  beforeAll(async () => {
-    ensureBuilt();
-    topo = await Topology.create('bgpexa');
-    us = await topo.addNamespace('speaker');
-    rt = await topo.addNamespace('exabgp');
-    await topo.link(us, 'v1', rt, 'v2', { a: ['198.51.100.1/24'], b: ['198.51.100.2/24'] });
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const env = linkedPair('bgpexa', 'exabgp');
 
   it('a malformed COMMUNITIES from ExaBGP is treat-as-withdraw; our route reaches ExaBGP with its community', async () => {
+    const { topo, us, rt } = env;
     const exa = await Exabgp.start({
       ns: rt,
       dir: topo.tempDir('exabgp'),
@@ -100,6 +88,7 @@ describe.skipIf(skip)(`ironlb-bgp ⇄ exabgp${skip ? ' — SKIPPED: ' + skip : '
   });
 
   it('towards a 2-octet-only peer (ExaBGP asn4 disabled) a 4-octet ASN goes as AS_TRANS + AS4_PATH and the peer rebuilds the real path', async () => {
+    const { topo, us, rt } = env;
     const exa = await Exabgp.start({
       ns: rt,
       dir: topo.tempDir('exabgp2'),

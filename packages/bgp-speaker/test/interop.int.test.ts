@@ -4,12 +4,11 @@
 // communities and large communities; withdraw on a stdin command; router restart → re-announced;
 // iBGP with 4-octet ASNs over an IPv6 session with LOCAL_PREF; blackholed link → our hold timer.
 import ipaddr from 'ipaddr.js';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
-import type { Netns } from '@ironlb/netns-kit';
+import { describe, expect, it } from 'vitest';
+import { netnsSkipReason } from '@ironlb/netns-kit';
 import { Bird, Frr, Gobgp, pollUntil } from '@ironlb/netns-kit';
 import type { BgpDaemon, DaemonConfig, PeerRoute } from '@ironlb/netns-kit';
-import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
+import { established, linkedPair, startCli, waitEvent } from './harness.js';
 
 type Kind = 'bird' | 'frr' | 'gobgp';
 const starters: Record<Kind, (c: DaemonConfig) => Promise<BgpDaemon>> = {
@@ -28,25 +27,10 @@ const find = (rs: PeerRoute[], p: string) => rs.find((r) => r.prefix === p);
 for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
   const skip = netnsSkipReason(binaries[kind]);
   describe.skipIf(skip)(`ironlb-bgp ⇄ ${kind}${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
-    let topo: Topology;
-    let us: Netns;
-    let rt: Netns;
-
-    beforeAll(async () => {
-      ensureBuilt();
-      topo = await Topology.create(`bgp${kind}`);
-      us = await topo.addNamespace('speaker');
-      rt = await topo.addNamespace('router');
-      await topo.link(us, 'v1', rt, 'v2', {
-        a: ['198.51.100.1/24', '2001:db8:200::1/64'],
-        b: ['198.51.100.2/24', '2001:db8:200::2/64'],
-      });
-    });
-    afterAll(async () => {
-      await topo?.destroy();
-    });
+    const env = linkedPair(`bgp${kind}`, 'router', { ipv6: true });
 
     it('eBGP, 2-octet ASNs, IPv4 session: v4 + v6 prefixes with communities arrive as sent; withdraw; router restart re-announces', async () => {
+      const { topo, us, rt } = env;
       const router = await starters[kind]({
         ns: rt,
         dir: topo.tempDir(kind),
@@ -199,6 +183,7 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
     });
 
     it('eBGP from a 4-octet local AS over an IPv4 session: AS_PATH [4200000001]; IPv6 route with the IPv4-mapped next hop', async () => {
+      const { topo, us, rt } = env;
       const router = await starters[kind]({
         ns: rt,
         dir: topo.tempDir(`${kind}-as4`),
@@ -266,6 +251,7 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
     });
 
     it('a 5000-prefix initial dump arrives in full, packed (in extended messages where the router offers them)', async () => {
+      const { topo, us, rt } = env;
       const router = await starters[kind]({
         ns: rt,
         dir: topo.tempDir(`${kind}-dump`),
@@ -316,6 +302,7 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
     });
 
     it('iBGP, 4-octet ASNs, IPv6 session: LOCAL_PREF arrives; blackholed link → our hold timer fires within the hold time', async () => {
+      const { topo, us, rt } = env;
       const router = await starters[kind]({
         ns: rt,
         dir: topo.tempDir(`${kind}-ibgp`),

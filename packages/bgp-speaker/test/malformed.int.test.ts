@@ -2,30 +2,18 @@
 // the shipped CLI. Each gets the RFC 4271 / RFC 7606 answer (NOTIFICATION code/subcode, or
 // treat-as-withdraw without a reset) and the speaker process never crashes.
 import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
-import type { Netns } from '@ironlb/netns-kit';
-import { ensureBuilt, startCli } from './harness.js';
+import { describe, expect, it } from 'vitest';
+import { netnsSkipReason } from '@ironlb/netns-kit';
+import { linkedPair, startCli } from './harness.js';
 
 const skip = netnsSkipReason([]);
 const rawPeer = fileURLToPath(new URL('./raw-peer.ts', import.meta.url));
 
 describe.skipIf(skip)(`ironlb-bgp vs malformed input${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
-  let topo: Topology;
-  let us: Netns;
-  let rt: Netns;
-  beforeAll(async () => {
-    ensureBuilt();
-    topo = await Topology.create('bgpbad');
-    us = await topo.addNamespace('speaker');
-    rt = await topo.addNamespace('raw');
-    await topo.link(us, 'v1', rt, 'v2', { a: ['198.51.100.1/24'], b: ['198.51.100.2/24'] });
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const env = linkedPair('bgpbad', 'raw');
 
   it('answers each malformed message per RFC 4271 / 7606 and keeps running', async () => {
+    const { us, rt } = env;
     const peer = rt.spawnNode(rawPeer, ['--listen', '198.51.100.2:179', '--as', '64513']);
     await peer.waitForLine(/listening/, 15_000);
     const cli = startCli(us, [
@@ -79,6 +67,7 @@ describe.skipIf(skip)(`ironlb-bgp vs malformed input${skip ? ' — SKIPPED: ' + 
   });
 
   it('bad arguments: one-line error on stderr and exit code 2; --help exits 0', async () => {
+    const { us } = env;
     const cases: [string[], RegExp][] = [
       [['announce', '--peer', '198.51.100.2', '--peer-as', '64513'], /--local-as is required/],
       [

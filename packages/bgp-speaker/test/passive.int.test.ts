@@ -1,29 +1,17 @@
 // Passive mode: our CLI listens (--passive) and GoBGP dials it. Routes flow both ways: ours reach
 // GoBGP's RIB (read through its JSON CLI); GoBGP's route is reported as received, never re-exported.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
-import type { Netns } from '@ironlb/netns-kit';
+import { describe, expect, it } from 'vitest';
+import { netnsSkipReason } from '@ironlb/netns-kit';
 import { Gobgp, pollUntil } from '@ironlb/netns-kit';
-import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
+import { linkedPair, established, startCli, waitEvent } from './harness.js';
 
 const skip = netnsSkipReason(['gobgpd', 'gobgp']);
 
 describe.skipIf(skip)(`ironlb-bgp --passive ⇐ gobgp${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
-  let topo: Topology;
-  let us: Netns;
-  let rt: Netns;
-  beforeAll(async () => {
-    ensureBuilt();
-    topo = await Topology.create('bgppassive');
-    us = await topo.addNamespace('speaker');
-    rt = await topo.addNamespace('gobgp');
-    await topo.link(us, 'v1', rt, 'v2', { a: ['198.51.100.1/24'], b: ['198.51.100.2/24'] });
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const env = linkedPair('bgppassive', 'gobgp');
 
   it('accepts the session GoBGP dials, announces to it and only reports what it receives', async () => {
+    const { topo, us, rt } = env;
     const cli = startCli(us, [
       'announce',
       '--local-as',

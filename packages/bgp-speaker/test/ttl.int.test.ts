@@ -1,33 +1,18 @@
 // Session TTL (eBGP single-hop / multihop, GTSM's sending side): the CLI's --ttl is applied to the
 // TCP socket and every BGP packet we send after the handshake carries it, seen with tcpdump on the
 // router's side. BIRD is the peer.
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Tcpdump, Topology, decodeFrame, netnsSkipReason } from '@ironlb/netns-kit';
-import type { Netns } from '@ironlb/netns-kit';
+import { describe, expect, it } from 'vitest';
+import { Tcpdump, decodeFrame, netnsSkipReason } from '@ironlb/netns-kit';
 import { Bird, pollUntil } from '@ironlb/netns-kit';
-import { ensureBuilt, established, startCli, waitEvent } from './harness.js';
+import { linkedPair, established, startCli, waitEvent } from './harness.js';
 
 const skip = netnsSkipReason(['bird', 'birdc', 'tcpdump']);
 
 describe.skipIf(skip)(`ironlb-bgp --ttl${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
-  let topo: Topology;
-  let us: Netns;
-  let rt: Netns;
-  beforeAll(async () => {
-    ensureBuilt();
-    topo = await Topology.create('bgpttl');
-    us = await topo.addNamespace('speaker');
-    rt = await topo.addNamespace('bird');
-    await topo.link(us, 'v1', rt, 'v2', {
-      a: ['198.51.100.1/24', '2001:db8:200::1/64'],
-      b: ['198.51.100.2/24', '2001:db8:200::2/64'],
-    });
-  });
-  afterAll(async () => {
-    await topo?.destroy();
-  });
+  const env = linkedPair('bgpttl', 'bird', { ipv6: true });
 
   it('IPv4 TTL 1 and IPv6 hop limit 255 on every BGP packet after the handshake', async () => {
+    const { topo, us, rt } = env;
     const bird = await Bird.start({
       ns: rt,
       dir: topo.tempDir('bird'),
