@@ -6,7 +6,6 @@ import {
   MAX_EXTENDED_MESSAGE_LENGTH,
   MAX_MESSAGE_LENGTH,
 } from '../codec/constants.js';
-import { formatAddress, formatPrefix, parseAddress } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { encodeEndOfRib, type UpdateMessage } from '../codec/update.js';
 import { initialSessionState, step, established } from '../machine/session.js';
@@ -21,6 +20,7 @@ import { planUpdates } from '../machine/rib.js';
 import type { AdjRibOut, Route } from '../machine/rib.js';
 import type { BgpSocket, Clock, Logger, Metrics, PendingConnect, Transport } from './deps.js';
 import { zeroCounters } from './events.js';
+import { receivedEvent, selfNextHop, selfNextHopV6 } from './peer-routes.js';
 import type { PeerCounters, PeerStatus, SpeakerEvent } from './events.js';
 
 export interface PeerDriverDeps {
@@ -154,8 +154,8 @@ export class PeerDriver {
         families: new Set(n.families),
         fourOctetAs: n.fourOctetAs,
         maxMessageBytes: n.maxMessageBytes,
-        nextHopIpv4: this.options.nextHopIpv4 ?? this.localNextHop('ipv4', conn.socket),
-        nextHopIpv6: this.options.nextHopIpv6 ?? this.localNextHopV6(conn.socket),
+        nextHopIpv4: this.options.nextHopIpv4 ?? selfNextHop('ipv4', conn.socket),
+        nextHopIpv6: this.options.nextHopIpv6 ?? selfNextHopV6(conn.socket, this.deps.linkLocal),
       },
       dirty,
     );
@@ -213,23 +213,6 @@ export class PeerDriver {
       bytes,
       endOfRib,
     });
-  }
-
-  private localNextHop(family: AddressFamily, s: BgpSocket): string | undefined {
-    if (!s.localAddress) return undefined;
-    const a = parseAddress(s.localAddress);
-    return a.family === family ? formatAddress(a.bytes) : undefined;
-  }
-
-  private localNextHopV6(s: BgpSocket): string[] | undefined {
-    const v6 = this.localNextHop('ipv6', s);
-    if (v6) {
-      const ll = s.remoteAddress ? this.deps.linkLocal(v6, s.remoteAddress) : undefined;
-      return ll ? [v6, ll] : [v6];
-    }
-    // RFC 4291 §2.5.5.2 IPv4-mapped form is what FRR and GoBGP use for IPv6 over an IPv4 session.
-    const v4 = this.localNextHop('ipv4', s);
-    return v4 ? [`::ffff:${v4}`] : undefined;
   }
 
   private attach(id: number, socket: BgpSocket): void {
@@ -407,25 +390,10 @@ export class PeerDriver {
     this.counters.updatesIn++;
     this.deps.metrics.inc('bgp_updates_received_total', this.labels);
     if (m.treatAsWithdraw) this.counters.treatAsWithdraw++;
-    // Routes carrying our own AS are a loop (RFC 4271 §9.1.2): drop them. FRR reflects ours back.
-    const own = this.options.session.localAs;
-    const paths = [...(m.attributes.asPath ?? []), ...(m.attributes.as4Path ?? [])];
-    const loop = m.nlri.length > 0 && paths.some((s) => s.asns.includes(own));
-    const announced = loop ? [] : m.nlri.map(formatPrefix);
-    const droppedOwnAs = loop ? m.nlri.map(formatPrefix) : [];
-    this.counters.ownAsDropped += droppedOwnAs.length;
-    this.counters.prefixesReceived += announced.length;
-    this.deps.emit({
-      type: 'received',
-      peer: this.name,
-      // Only routes we accepted; the dropped ones are listed on their own.
-      announced,
-      withdrawn: m.withdrawn.map(formatPrefix),
-      treatAsWithdraw: m.treatAsWithdraw,
-      problems: m.problems.map((p) => `${p.handling}: ${p.reason} (type ${p.attributeType})`),
-      droppedOwnAs,
-      ...(m.endOfRib ? { endOfRib: m.endOfRib } : {}),
-    });
+    const e = receivedEvent(this.name, m, this.options.session.localAs);
+    this.counters.ownAsDropped += e.droppedOwnAs.length;
+    this.counters.prefixesReceived += e.announced.length;
+    this.deps.emit(e);
   }
 
   /** True when the session is Established (for tests and status). */
