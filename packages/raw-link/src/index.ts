@@ -57,5 +57,7 @@ export type {
 export { countEvent, emptyCounters } from './events.js';
 export type { L2Counters, L2Event, L2EventType } from './events.js';
 export type { L2Action, L2MachineEvent, L2MachineState, L2Protocol } from './machine/protocol.js';
+export { announcingProtocol } from './machine/announcing-protocol.js';
+export type { AnnouncingProtocolSpec } from './machine/announcing-protocol.js';
 export { createL2Responder } from './io/responder.js';
 export type { L2Responder, L2ResponderDeps, L2ResponderOptions } from './io/responder.js';

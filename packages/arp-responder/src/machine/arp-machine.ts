@@ -2,22 +2,19 @@ import type {
   AnnounceOptions,
   AnnounceState,
   L2Action,
-  L2MachineEvent,
   L2MachineState,
   L2Protocol,
   Mac,
 } from '@ironlb/raw-link';
 import {
-  DEFAULT_ANNOUNCE_OPTIONS,
   RawLinkError,
+  announcingProtocol,
   canonicalIp,
   formatIPv4,
   formatMac,
-  initialAnnounceState,
   isBroadcastMac,
   macEquals,
   parseIPv4,
-  stepAnnounce,
 } from '@ironlb/raw-link';
 import { isIPv4 } from 'node:net';
 import { ArpOp, buildGratuitousArp } from '../codec/arp.js';
@@ -70,12 +67,11 @@ export function canonicalIPv4(address: string): string {
  *   #968). We report it and do not fight back: two responders defending would flap the address.
  */
 export function arpProtocol(ctx: ArpMachineContext): L2Protocol<ArpState> {
-  const options: AnnounceOptions = { ...DEFAULT_ANNOUNCE_OPTIONS, ...ctx.announce };
   const mac = ctx.mac;
   const macText = formatMac(mac);
   const iface = ctx.iface;
 
-  const onFrame = (state: ArpState, frame: Uint8Array): L2Action[] => {
+  const onFrame = (state: L2MachineState, frame: Uint8Array): L2Action[] => {
     // Hot path without allocations until we know the frame concerns us (see codec/arp-view.ts).
     // Tagged frames fail the EtherType check: they belong to a VLAN device.
     const op = arpFrameOp(frame);
@@ -120,33 +116,14 @@ export function arpProtocol(ctx: ArpMachineContext): L2Protocol<ArpState> {
     return actions;
   };
 
-  return {
+  return announcingProtocol({
     name: 'arp',
+    iface,
+    mac,
+    announce: ctx.announce,
     canonical: canonicalIPv4,
     filter: () => arpFilter(mac),
-    initial: () => ({ announce: initialAnnounceState() }),
-    step(state: ArpState, event: L2MachineEvent, nowMs: number) {
-      if (event.type === 'frame') return { state, actions: onFrame(state, event.frame) };
-      const r = stepAnnounce(state.announce, event, nowMs, options);
-      const actions: L2Action[] = [];
-      for (const a of r.actions) {
-        if (a.type === 'announce') {
-          const [req, rep] = buildGratuitousArp(mac, parseIPv4(a.address));
-          actions.push({ type: 'send', frame: req }, { type: 'send', frame: rep });
-          actions.push({
-            type: 'event',
-            event: {
-              type: 'gratuitous',
-              iface,
-              address: a.address,
-              mac: macText,
-              reason: a.reason,
-              frames: 2,
-            },
-          });
-        } else actions.push(a);
-      }
-      return { state: { announce: r.state }, actions };
-    },
-  };
+    onFrame,
+    announcementFrames: (address) => buildGratuitousArp(mac, parseIPv4(address)),
+  });
 }

@@ -2,22 +2,19 @@ import type {
   AnnounceOptions,
   AnnounceState,
   L2Action,
-  L2MachineEvent,
   L2MachineState,
   L2Protocol,
   Mac,
 } from '@ironlb/raw-link';
 import {
-  DEFAULT_ANNOUNCE_OPTIONS,
   RawLinkError,
+  announcingProtocol,
   formatIPv6,
   formatMac,
-  initialAnnounceState,
   ipv6MulticastMac,
   isMulticastMac,
   macEquals,
   parseIPv6,
-  stepAnnounce,
 } from '@ironlb/raw-link';
 import { isIPv6 } from 'node:net';
 import type { NdpPacket, NeighborSolicitation } from '../codec/ndp.js';
@@ -123,11 +120,14 @@ export function buildUnsolicitedAdvertisement(mac: Mac, target: Uint8Array): Uin
  * - frames from our own MAC, VLAN-tagged frames and invalid messages are ignored.
  */
 export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
-  const options: AnnounceOptions = { ...DEFAULT_ANNOUNCE_OPTIONS, ...ctx.announce };
   const { mac, iface } = ctx;
   const macText = formatMac(mac);
 
-  const onSolicitation = (state: NdpState, p: NdpPacket, ns: NeighborSolicitation): L2Action[] => {
+  const onSolicitation = (
+    state: L2MachineState,
+    p: NdpPacket,
+    ns: NeighborSolicitation,
+  ): L2Action[] => {
     const address = formatIPv6(ns.target);
     if (!state.announce.addresses.has(address)) return [];
     const toTarget = eq16(p.dst, ns.target);
@@ -197,7 +197,7 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
     return actions;
   };
 
-  const onFrame = (state: NdpState, frame: Uint8Array): L2Action[] => {
+  const onFrame = (state: L2MachineState, frame: Uint8Array): L2Action[] => {
     // Cheap pre-filter on fixed offsets before the full decode (which verifies the checksum and
     // builds views): untagged IPv6, next header ICMPv6, type NS/NA, target announced. Everything
     // else — most solicitations on a busy segment are for other hosts — costs a few byte reads.
@@ -234,35 +234,14 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
     ];
   };
 
-  return {
+  return announcingProtocol({
     name: 'ndp',
+    iface,
+    mac,
+    announce: ctx.announce,
     canonical: canonicalIPv6,
     filter: () => ndpFilter(mac),
-    initial: () => ({ announce: initialAnnounceState() }),
-    step(state: NdpState, event: L2MachineEvent, nowMs: number) {
-      if (event.type === 'frame') return { state, actions: onFrame(state, event.frame) };
-      const r = stepAnnounce(state.announce, event, nowMs, options);
-      const actions: L2Action[] = [];
-      for (const a of r.actions) {
-        if (a.type === 'announce') {
-          actions.push({
-            type: 'send',
-            frame: buildUnsolicitedAdvertisement(mac, parseIPv6(a.address)),
-          });
-          actions.push({
-            type: 'event',
-            event: {
-              type: 'gratuitous',
-              iface,
-              address: a.address,
-              mac: macText,
-              reason: a.reason,
-              frames: 1,
-            },
-          });
-        } else actions.push(a);
-      }
-      return { state: { announce: r.state }, actions };
-    },
-  };
+    onFrame,
+    announcementFrames: (address) => [buildUnsolicitedAdvertisement(mac, parseIPv6(address))],
+  });
 }
