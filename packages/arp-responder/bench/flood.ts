@@ -3,6 +3,8 @@
 // and prints {"sent","replies","elapsedMs"}. Bounded in count and time.
 import { parseArgs } from 'node:util';
 import { formatIPv4, formatMac, openCapLink } from '@ironlb/raw-link';
+import { floodLink } from '@ironlb/raw-link/bench';
+import type { FloodResult, ReplyCount } from '@ironlb/raw-link/bench';
 import { ArpOp, decodeArpFrame } from '../src/index.js';
 import { arpRequestFrame } from '../src/testing/index.js';
 
@@ -25,38 +27,21 @@ const frame = arpRequestFrame({
   fromIp: values.from ?? '198.51.100.1',
   targetIp: target,
 });
-let replies = 0;
-let lastReply = 0n;
+const seen: ReplyCount = { replies: 0, lastReply: 0n };
 link.onFrame((f) => {
   const a = decodeArpFrame(f).arp;
   if (a.op === ArpOp.Reply && formatIPv4(a.senderIp) === target) {
-    replies++;
-    lastReply = process.hrtime.bigint();
+    seen.replies++;
+    seen.lastReply = process.hrtime.bigint();
   }
 });
-const start = process.hrtime.bigint();
-let sent = 0;
-const finish = () => {
-  const end = lastReply > start ? lastReply : process.hrtime.bigint();
-  process.stdout.write(
-    `${JSON.stringify({ sent, replies, elapsedMs: Number(end - start) / 1e6 })}\n`,
-  );
+const finish = (r: FloodResult) => {
+  process.stdout.write(`${JSON.stringify(r)}\n`);
   link.close();
   process.exit(0);
 };
-const deadline = setTimeout(finish, windowMs);
-const batch = () => {
-  for (let i = 0; i < 200 && sent < count; i++, sent++) link.send(frame);
-  if (sent < count) setImmediate(batch);
-  else {
-    // stop early once the replies have dried up for 300 ms
-    const idle = setInterval(() => {
-      if (process.hrtime.bigint() - (lastReply || start) > 300_000_000n) {
-        clearInterval(idle);
-        clearTimeout(deadline);
-        finish();
-      }
-    }, 50);
-  }
-};
-batch();
+const result = floodLink(link, frame, count, seen, (r) => {
+  clearTimeout(deadline);
+  finish(r);
+});
+const deadline = setTimeout(() => finish(result()), windowMs);

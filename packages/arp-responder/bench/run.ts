@@ -1,13 +1,19 @@
 // `npx nx run arp-responder:bench` — ARP reply latency, throughput and idle CPU of the responder,
 // each against the Linux kernel answering for its own address on the same veth pair in the same
 // run (DESIGN.md §5, §6). Needs root (network namespaces); prints why and exits 0 otherwise.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BenchReport, summarize } from '@ironlb/bench-kit';
-import type { Netns, NsProcess } from '@ironlb/netns-kit';
+import type { Netns } from '@ironlb/netns-kit';
 import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { CapturedPacket } from '@ironlb/netns-kit';
 import { formatIPv4 } from '@ironlb/raw-link';
+import {
+  KERNEL_ANCHOR,
+  addIdleCpuRow,
+  addWireLatencyRows,
+  startResponder as startScript,
+  wireLatenciesUs as pairOnWire,
+} from '@ironlb/raw-link/bench';
 import { ArpOp, decodeArpFrame } from '../src/index.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -26,31 +32,16 @@ async function arpingUs(ns: Netns, ip: string, n: number): Promise<number[]> {
   );
 }
 
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]); // utime + stime (fields 14, 15 of proc(5))
-}
-const TICK_MS = 10; // USER_HZ = 100 on Linux
-
-async function startResponder(
-  ns: Netns,
-  extra: string[] = [],
-): Promise<{ p: NsProcess; pid: number }> {
-  const p = ns.spawnNode(here('./responder.ts'), ['--interface', 'v2', '--address', VIP, ...extra]);
-  const ready = JSON.parse(await p.waitForLine(/"event":"ready"/, 20_000)) as { pid: number };
-  return { p, pid: ready.pid };
-}
+const startResponder = (ns: Netns, extra: string[] = []) =>
+  startScript(ns, here('./responder.ts'), ['--interface', 'v2', '--address', VIP, ...extra]);
+const PING_FLOOD = ['ping', '-f', '-q', '-w', '5', KERNEL_IP];
 
 async function flood(client: Netns, target: string) {
-  const p = client.spawnNode(here('./flood.ts'), [
-    '--interface',
-    'v1',
-    '--target',
-    target,
-    '--count',
-    String(FLOOD_COUNT),
-  ]);
+  const p = client.spawnNode(
+    here('./flood.ts'),
+    ['--interface', 'v1', '--target', target, '--count', String(FLOOD_COUNT)],
+    { cwd: here('..') },
+  );
   await p.waitForExit(60_000);
   return (
     p.jsonLines<{ sent: number; replies: number; elapsedMs: number }>()[0] ?? {
@@ -61,42 +52,14 @@ async function flood(client: Netns, target: string) {
   );
 }
 
-/** Responder CPU (ms per second) while `ping -f` loads the segment with non-ARP frames for 5 s. */
-async function cpuUnderLoad(
-  client: Netns,
-  pid: number,
-): Promise<{ cpuMsPerSec: number; pps: number }> {
-  const t0 = cpuTicks(pid);
-  const start = Date.now();
-  const r = await client.exec(['ping', '-f', '-q', '-w', '5', KERNEL_IP], { timeoutMs: 20_000 });
-  const secs = (Date.now() - start) / 1000;
-  const ticks = cpuTicks(pid) - t0;
-  const tx = Number(/(\d+) packets transmitted/.exec(r.stdout)?.[1] ?? 0);
-  return { cpuMsPerSec: (ticks * TICK_MS) / secs, pps: (2 * tx) / secs };
-}
-
 /** Request→reply time on the wire at the responder's interface (tcpdump kernel timestamps). */
 function wireLatenciesUs(packets: CapturedPacket[], ip: string): number[] {
-  const out: number[] = [];
-  let pending: number | undefined;
-  for (const pk of packets) {
-    let f;
-    try {
-      f = decodeArpFrame(pk.data);
-    } catch {
-      continue;
-    }
-    if (f.arp.op === ArpOp.Request && formatIPv4(f.arp.targetIp) === ip) pending = pk.timeUs;
-    else if (
-      f.arp.op === ArpOp.Reply &&
-      formatIPv4(f.arp.senderIp) === ip &&
-      pending !== undefined
-    ) {
-      out.push(pk.timeUs - pending);
-      pending = undefined;
-    }
-  }
-  return out;
+  return pairOnWire(packets, (data) => {
+    const { arp } = decodeArpFrame(data);
+    if (arp.op === ArpOp.Request && formatIPv4(arp.targetIp) === ip) return 'request';
+    if (arp.op === ArpOp.Reply && formatIPv4(arp.senderIp) === ip) return 'reply';
+    return undefined;
+  });
 }
 
 async function main() {
@@ -111,7 +74,7 @@ async function main() {
     const client = await topo.addNamespace('client');
     const resp = await topo.addNamespace('resp');
     await topo.link(client, 'v1', resp, 'v2', { a: ['198.51.100.1/24'], b: [`${KERNEL_IP}/24`] });
-    const { p, pid } = await startResponder(resp);
+    const running = await startResponder(resp);
 
     // Latency: interleave kernel and responder rounds so both see the same machine noise.
     const kernel: number[] = [];
@@ -133,28 +96,18 @@ async function main() {
     // timestamps. arping's own RTT is shown too but is not trustworthy for a userspace responder on
     // a small VM: arping (2.23) stamps the send time after pcap_inject returns, and when our
     // responder is woken on the same CPU it can run before arping does, so RTTs come out too short.
-    const anchorName = 'Linux kernel, own address';
+    const anchorName = KERNEL_ANCHOR;
     const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
     const wo = summarize(wireLatenciesUs(packets, VIP));
-    report.add({
-      name: 'ARP reply latency p50 (request→reply on the wire, tcpdump at the responder)',
-      value: wo.p50,
-      unit: 'µs',
-      anchor: wk.p50,
-      anchorName,
-      target: '≤ 200 µs',
-      pass: wo.p50 <= 200,
-      note: `n=${wo.count}/${wk.count}`,
-    });
-    report.add({
-      name: 'ARP reply latency p99 (on the wire)',
-      value: wo.p99,
-      unit: 'µs',
-      anchor: wk.p99,
-      anchorName,
-      target: '≤ 2000 µs',
-      pass: wo.p99 <= 2000,
-    });
+    addWireLatencyRows(
+      report,
+      {
+        p50: 'ARP reply latency p50 (request→reply on the wire, tcpdump at the responder)',
+        p99: 'ARP reply latency p99 (on the wire)',
+      },
+      wo,
+      wk,
+    );
     report.add({
       name: 'ARP reply latency max (on the wire)',
       value: wo.max,
@@ -188,23 +141,17 @@ async function main() {
       value: fo.replies / (fo.elapsedMs / 1000),
       unit: 'replies/s',
       anchor: fk.replies / (fk.elapsedMs / 1000),
-      anchorName: 'Linux kernel, own address',
+      anchorName,
       note: `answered ${fo.replies}/${fo.sent} (kernel ${fk.replies}/${fk.sent})`,
     });
 
     // Idle CPU on a busy segment: BPF filter on (the responder as shipped) vs off.
-    const busy = await cpuUnderLoad(client, pid);
-    await p.stop();
-    const nf = await startResponder(resp, ['--no-filter']);
-    const unfiltered = await cpuUnderLoad(client, nf.pid);
-    await nf.p.stop();
-    report.add({
+    await addIdleCpuRow(report, {
       name: 'responder CPU while idle on a busy segment (ping -f, 5 s)',
-      value: busy.cpuMsPerSec,
-      unit: 'ms CPU/s',
-      anchor: unfiltered.cpuMsPerSec,
-      anchorName: 'same responder, capture without BPF filter',
-      note: `segment load ${busy.pps.toFixed(0)} / ${unfiltered.pps.toFixed(0)} frames/s; 10 ms tick resolution`,
+      client,
+      running,
+      startUnfiltered: () => startResponder(resp, ['--no-filter']),
+      pingArgv: PING_FLOOD,
     });
   } finally {
     await topo.destroy();

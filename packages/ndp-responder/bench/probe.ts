@@ -4,6 +4,8 @@
 // --mode flood: --count NS in batches, prints {"sent","replies","elapsedMs"}. Bounded.
 import { parseArgs } from 'node:util';
 import { formatIPv6, formatMac, openCapLink } from '@ironlb/raw-link';
+import { floodLink } from '@ironlb/raw-link/bench';
+import type { ReplyCount } from '@ironlb/raw-link/bench';
 import { decodeNdpFrame } from '../src/index.js';
 import { neighborSolicitationFrame } from '../src/testing/index.js';
 
@@ -28,13 +30,12 @@ const frame = neighborSolicitationFrame({
   target,
 });
 let onNa: (() => void) | undefined;
-let replies = 0;
-let lastReply = 0n;
+const seen: ReplyCount = { replies: 0, lastReply: 0n };
 link.onFrame((f) => {
   const p = decodeNdpFrame(f);
   if (p.message.kind === 'na' && p.message.solicited && formatIPv6(p.message.target) === target) {
-    replies++;
-    lastReply = process.hrtime.bigint();
+    seen.replies++;
+    seen.lastReply = process.hrtime.bigint();
     onNa?.();
   }
 });
@@ -46,27 +47,10 @@ const out = (o: unknown) => {
 const hardStop = setTimeout(() => out({ error: 'time limit' }), 60_000);
 
 if (values.mode === 'flood') {
-  const start = process.hrtime.bigint();
-  let sent = 0;
-  const batch = () => {
-    for (let i = 0; i < 200 && sent < count; i++, sent++) link.send(frame);
-    if (sent < count) setImmediate(batch);
-    else {
-      const idle = setInterval(() => {
-        if (process.hrtime.bigint() - (lastReply || start) > 300_000_000n) {
-          clearInterval(idle);
-          clearTimeout(hardStop);
-          out({
-            sent,
-            replies,
-            elapsedMs:
-              Number((lastReply > start ? lastReply : process.hrtime.bigint()) - start) / 1e6,
-          });
-        }
-      }, 50);
-    }
-  };
-  batch();
+  floodLink(link, frame, count, seen, (r) => {
+    clearTimeout(hardStop);
+    out(r);
+  });
 } else {
   const rttsUs: number[] = [];
   let lost = 0;

@@ -1,13 +1,19 @@
 // `npx nx run ndp-responder:bench` — NS→NA latency, throughput and idle CPU of the responder, each
 // against the Linux kernel answering for its own address on the same veth pair in the same run
 // (DESIGN.md §5, §6). ndisc6 prints no RTT, so one prober (bench/probe.ts) times both. Needs root.
-import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { BenchReport, summarize } from '@ironlb/bench-kit';
-import type { Netns, NsProcess } from '@ironlb/netns-kit';
+import type { Netns } from '@ironlb/netns-kit';
 import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { CapturedPacket } from '@ironlb/netns-kit';
 import { formatIPv6 } from '@ironlb/raw-link';
+import {
+  KERNEL_ANCHOR,
+  addIdleCpuRow,
+  addWireLatencyRows,
+  startResponder as startScript,
+  wireLatenciesUs as pairOnWire,
+} from '@ironlb/raw-link/bench';
 import { decodeNdpFrame } from '../src/index.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
@@ -16,13 +22,6 @@ const VIP = '2001:db8:1::10';
 const ROUNDS = 4;
 const PROBES_PER_ROUND = 150;
 const FLOOD_COUNT = 20_000;
-
-function cpuTicks(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return Number(fields[11]) + Number(fields[12]);
-}
-const TICK_MS = 10;
 
 /** `n` ndisc6 look-ups in a row (each a fresh process: a few ms apart, like real resolutions). */
 async function ndisc6Loop(client: Netns, target: string, n: number): Promise<void> {
@@ -35,16 +34,11 @@ async function ndisc6Loop(client: Netns, target: string, n: number): Promise<voi
 }
 
 async function probe(client: Netns, target: string, mode: 'latency' | 'flood', count: number) {
-  const p = client.spawnNode(here('./probe.ts'), [
-    '--interface',
-    'v1',
-    '--target',
-    target,
-    '--mode',
-    mode,
-    '--count',
-    String(count),
-  ]);
+  const p = client.spawnNode(
+    here('./probe.ts'),
+    ['--interface', 'v1', '--target', target, '--mode', mode, '--count', String(count)],
+    { cwd: here('..') },
+  );
   await p.waitForExit(90_000);
   return (
     p.jsonLines<{
@@ -57,48 +51,21 @@ async function probe(client: Netns, target: string, mode: 'latency' | 'flood', c
   );
 }
 
-async function startResponder(
-  ns: Netns,
-  extra: string[] = [],
-): Promise<{ p: NsProcess; pid: number }> {
-  const p = ns.spawnNode(here('./responder.ts'), ['--interface', 'v2', '--address', VIP, ...extra]);
-  const ready = JSON.parse(await p.waitForLine(/"event":"ready"/, 20_000)) as { pid: number };
-  return { p, pid: ready.pid };
-}
-
-async function cpuUnderLoad(client: Netns, pid: number) {
-  const t0 = cpuTicks(pid);
-  const start = Date.now();
-  const r = await client.exec(['ping', '-6', '-f', '-q', '-w', '5', KERNEL_IP], {
-    timeoutMs: 20_000,
-  });
-  const secs = (Date.now() - start) / 1000;
-  const tx = Number(/(\d+) packets transmitted/.exec(r.stdout)?.[1] ?? 0);
-  return { cpuMsPerSec: ((cpuTicks(pid) - t0) * TICK_MS) / secs, pps: (2 * tx) / secs };
-}
+const startResponder = (ns: Netns, extra: string[] = []) =>
+  startScript(ns, here('./responder.ts'), ['--interface', 'v2', '--address', VIP, ...extra]);
+const PING_FLOOD = ['ping', '-6', '-f', '-q', '-w', '5', KERNEL_IP];
 
 /**
  * Reply latency on the wire at the responder's interface: for each NS for `target`, the time to
  * the next solicited NA for it, from tcpdump's kernel timestamps. Excludes the prober entirely.
  */
 function wireLatenciesUs(packets: CapturedPacket[], target: string): number[] {
-  const out: number[] = [];
-  let pending: number | undefined;
-  for (const pk of packets) {
-    let p;
-    try {
-      p = decodeNdpFrame(pk.data);
-    } catch {
-      continue;
-    }
-    if (formatIPv6(p.message.target) !== target) continue;
-    if (p.message.kind === 'ns') pending = pk.timeUs;
-    else if (p.message.solicited && pending !== undefined) {
-      out.push(pk.timeUs - pending);
-      pending = undefined;
-    }
-  }
-  return out;
+  return pairOnWire(packets, (data) => {
+    const { message } = decodeNdpFrame(data);
+    if (formatIPv6(message.target) !== target) return undefined;
+    if (message.kind === 'ns') return 'request';
+    return message.solicited ? 'reply' : undefined;
+  });
 }
 
 async function main() {
@@ -113,7 +80,7 @@ async function main() {
     const client = await topo.addNamespace('client');
     const resp = await topo.addNamespace('resp');
     await topo.link(client, 'v1', resp, 'v2', { a: ['2001:db8:1::1/64'], b: [`${KERNEL_IP}/64`] });
-    const { p, pid } = await startResponder(resp);
+    const running = await startResponder(resp);
     await probe(client, VIP, 'latency', 20); // warm-up
     const kernel: number[] = [];
     const ours: number[] = [];
@@ -136,28 +103,18 @@ async function main() {
       ours.push(...(r.rttsUs ?? []));
       lost += r.lost ?? 0;
     }
-    const anchorName = 'Linux kernel, own address';
+    const anchorName = KERNEL_ANCHOR;
     const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
     const wo = summarize(wireLatenciesUs(packets, VIP));
-    report.add({
-      name: 'NS→NA reply latency p50 (ndisc6 NS→NA on the wire, tcpdump at the responder)',
-      value: wo.p50,
-      unit: 'µs',
-      anchor: wk.p50,
-      anchorName,
-      target: '≤ 200 µs',
-      pass: wo.p50 <= 200,
-      note: `n=${wo.count}/${wk.count}`,
-    });
-    report.add({
-      name: 'NS→NA reply latency p99 (on the wire)',
-      value: wo.p99,
-      unit: 'µs',
-      anchor: wk.p99,
-      anchorName,
-      target: '≤ 2000 µs',
-      pass: wo.p99 <= 2000,
-    });
+    addWireLatencyRows(
+      report,
+      {
+        p50: 'NS→NA reply latency p50 (ndisc6 NS→NA on the wire, tcpdump at the responder)',
+        p99: 'NS→NA reply latency p99 (on the wire)',
+      },
+      wo,
+      wk,
+    );
     const k = summarize(kernel);
     const o = summarize(ours);
     report.add({
@@ -197,18 +154,12 @@ async function main() {
       anchorName,
       note: `answered ${fo.replies}/${fo.sent} (kernel ${fk.replies}/${fk.sent})`,
     });
-    const busy = await cpuUnderLoad(client, pid);
-    await p.stop();
-    const nf = await startResponder(resp, ['--no-filter']);
-    const unfiltered = await cpuUnderLoad(client, nf.pid);
-    await nf.p.stop();
-    report.add({
+    await addIdleCpuRow(report, {
       name: 'responder CPU while idle on a busy segment (ping -6 -f, 5 s)',
-      value: busy.cpuMsPerSec,
-      unit: 'ms CPU/s',
-      anchor: unfiltered.cpuMsPerSec,
-      anchorName: 'same responder, capture without BPF filter',
-      note: `segment load ${busy.pps.toFixed(0)} / ${unfiltered.pps.toFixed(0)} frames/s; 10 ms tick resolution`,
+      client,
+      running,
+      startUnfiltered: () => startResponder(resp, ['--no-filter']),
+      pingArgv: PING_FLOOD,
     });
   } finally {
     await topo.destroy();
