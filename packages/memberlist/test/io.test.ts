@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { Keyring } from '../src/codec/crypto.js';
 import { createMemberlist } from '../src/io/memberlist.js';
 import type { Metrics } from '../src/io/ports.js';
-import { ManualClock, seededRandom } from '../src/testing/clock.js';
+import { ManualClock, seededRandom } from '../src/testing/index.js';
 import { InMemoryNetwork } from '../src/testing/network.js';
 
 class Recorder implements Metrics {

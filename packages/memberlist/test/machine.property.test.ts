@@ -9,7 +9,7 @@ import { MembershipMachine } from '../src/machine/machine.js';
 import type { MachineEvent } from '../src/machine/types.js';
 import type { Message } from '../src/codec/messages.js';
 import { MemberState } from '../src/codec/messages.js';
-import { seededRandom } from '../src/testing/clock.js';
+import { seededRandom } from '../src/testing/index.js';
 
 const names = fc.constantFrom('me', 'a', 'b', 'c', 'd');
 const inc = fc.integer({ min: 0, max: 5 });

@@ -4,7 +4,7 @@ import { resolveOptions } from '../src/machine/config.js';
 import { MembershipMachine } from '../src/machine/machine.js';
 import type { MachineAction } from '../src/machine/types.js';
 import type { Message, Packet } from '../src/codec/messages.js';
-import { seededRandom } from '../src/testing/clock.js';
+import { seededRandom } from '../src/testing/index.js';
 
 const opts = resolveOptions({
   profile: 'fast',

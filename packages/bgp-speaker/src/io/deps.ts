@@ -1,12 +1,10 @@
 // Injected dependencies (DESIGN.md §3): clock, randomness, logger, metrics and the transport.
-// Real implementations here; fakes in src/testing/.
+// Real implementations here; fakes in src/testing/. The Clock interface (monotonic milliseconds
+// plus timers) is the workspace's shared one; systemClock stays here, with this package's timer
+// policy (timers are not unref'd).
+import type { Clock } from '@ironlb/clock';
 
-/** Monotonic milliseconds plus timers, so tests can drive time by hand. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+export type { Clock };
 
 /** The subset of pino's API we call. */
 export interface Logger {

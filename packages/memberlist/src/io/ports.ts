@@ -2,15 +2,11 @@
  * The seams between the sans-I/O core and the world: a clock, a transport, a logger. Real
  * implementations live in this folder; fakes in src/testing (exported as "./testing").
  */
+import type { Clock, TimerHandle } from '@ironlb/clock';
 
-export type TimerHandle = unknown;
-
-export interface Clock {
-  /** Milliseconds on a monotonic scale (need not be wall time). */
-  now(): number;
-  setTimeout(fn: () => void, delayMs: number): TimerHandle;
-  clearTimeout(handle: TimerHandle): void;
-}
+// The Clock interface is the workspace's shared one; systemClock below keeps this package's timer
+// policy (unref'd timers).
+export type { Clock, TimerHandle };
 
 /** One request frame out, at most one reply frame back (join, push/pull, TCP ping). */
 export type StreamReply = (bytes: Uint8Array | null) => void;

@@ -8,7 +8,7 @@ import { createMemberlist } from '../io/memberlist.js';
 import type { CreateMemberlistOptions, Memberlist } from '../io/memberlist.js';
 import type { MemberlistOptions, ProfileName } from '../machine/config.js';
 import type { MemberEventType } from '../machine/types.js';
-import { ManualClock, seededRandom } from './clock.js';
+import { ManualClock, seededRandom } from '@ironlb/clock/testing';
 import { InMemoryNetwork } from './network.js';
 
 export interface SimulationOptions {

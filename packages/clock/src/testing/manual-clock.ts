@@ -1,9 +1,9 @@
 /**
- * A manual clock for deterministic tests and simulations: time moves only when advance() is
- * called, and timers fire in (time, insertion) order. Binary heap, so 100-member simulations
- * with millions of timers stay fast.
+ * A manual clock for deterministic tests and simulations: time moves only when advance() or
+ * advanceTo() is called, and due timers fire in (time, insertion) order. Binary heap, so
+ * 100-member simulations with millions of timers stay fast.
  */
-import type { Clock, TimerHandle } from '../io/ports.js';
+import type { Clock, TimerHandle } from '../clock.js';
 
 interface Entry {
   at: number;
@@ -32,6 +32,7 @@ export class ManualClock implements Clock {
   }
 
   clearTimeout(handle: TimerHandle): void {
+    // Cancelled entries stay in the heap and are skipped when they come up.
     if (handle !== null && typeof handle === 'object') (handle as Entry).cancelled = true;
   }
 
@@ -40,11 +41,17 @@ export class ManualClock implements Clock {
     return this.heap.filter((e) => !e.cancelled).length;
   }
 
+  /** Same as pending(), as a getter. */
+  get pendingTimers(): number {
+    return this.pending();
+  }
+
   /** Runs every timer due up to now + ms (timers may add timers), then sets now = now + ms. */
   advance(ms: number): void {
     this.advanceTo(this.t + ms);
   }
 
+  /** Runs every timer due up to targetMs, then sets now = targetMs; time never moves backwards. */
   advanceTo(targetMs: number): void {
     for (;;) {
       const top = this.heap[0];
@@ -90,16 +97,4 @@ export class ManualClock implements Clock {
       i = m;
     }
   }
-}
-
-/** Deterministic PRNG (mulberry32): same seed, same simulation. */
-export function seededRandom(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
