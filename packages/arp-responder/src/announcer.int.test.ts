@@ -1,32 +1,21 @@
 // createL2Announcer in a namespace: interfaces discovered from the kernel, a new interface
 // picked up by the rescan and answering arping, per-interface restriction (issue 6).
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Netns } from '@ironlb/netns-kit';
-import { Topology, netnsSkipReason, workspaceRoot } from '@ironlb/netns-kit';
+import { Topology, netnsSkipReason } from '@ironlb/netns-kit';
+import { arping, buildPackage } from '../test/int.js';
 
 const skip = netnsSkipReason(['arping']);
 const harness = fileURLToPath(new URL('../test/announcer.ts', import.meta.url));
 
 // The harness imports raw-link and ndp-responder through their package exports (dist).
 beforeAll(() => {
-  if (skip) return;
-  const b = spawnSync(
-    'npx',
-    ['nx', 'run', '@ironlb/arp-responder:build', '--output-style=static'],
-    {
-      cwd: workspaceRoot,
-      encoding: 'utf8',
-    },
-  );
-  if (b.status !== 0) throw new Error(`build failed: ${b.stdout}${b.stderr}`);
+  if (!skip) buildPackage();
 }, 120_000);
 
-async function arpingMacs(ns: Netns, iface: string, ip: string) {
-  const r = await ns.exec(['arping', '-c', '1', '-w', '2', '-i', iface, ip], { timeoutMs: 10_000 });
-  return [...r.stdout.matchAll(/bytes from ([0-9a-f:]{17})/g)].map((m) => m[1]);
-}
+const arpingMacs = async (ns: Netns, iface: string, ip: string) =>
+  (await arping(ns, ip, { iface })).macs;
 
 describe.skipIf(skip)(
   `L2 announcer over discovered interfaces${skip ? ' — SKIPPED: ' + skip : ''}`,

@@ -1,43 +1,25 @@
 // ARP responder against Debian's arping and the Linux kernel, in network namespaces (issue 6, 9).
-import { spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Netns, NsProcess } from '@ironlb/netns-kit';
-import { Tcpdump, Topology, netnsSkipReason, nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
+import { Tcpdump, Topology, netnsSkipReason, nodeBinary } from '@ironlb/netns-kit';
 import { formatIPv4, formatMac } from '@ironlb/raw-link';
+import { announceCli, arping, buildPackage, cli } from '../test/int.js';
 import { ArpOp, decodeArpFrame } from './index.js';
 
 const skip = netnsSkipReason(['arping', 'ndisc6', 'tcpdump']);
-const cli = fileURLToPath(new URL('../dist/cli.js', import.meta.url));
 const harness = fileURLToPath(new URL('../test/harness.ts', import.meta.url));
 const VIP = '198.51.100.10';
 
 // The CLI is tested as a black box: build it from the current source once per file.
 beforeAll(() => {
-  if (skip) return;
-  const b = spawnSync(
-    'npx',
-    ['nx', 'run', '@ironlb/arp-responder:build', '--output-style=static'],
-    {
-      cwd: workspaceRoot,
-      encoding: 'utf8',
-    },
-  );
-  if (b.status !== 0) throw new Error(`build failed: ${b.stdout}${b.stderr}`);
+  if (!skip) buildPackage();
 }, 120_000);
 
 interface Ev {
   event: string;
   time: string;
   [k: string]: unknown;
-}
-
-async function arping(ns: Netns, ip: string, count = 1) {
-  const r = await ns.exec(['arping', '-c', String(count), '-w', '2', '-i', 'v1', ip], {
-    timeoutMs: 10_000,
-  });
-  const macs = [...r.stdout.matchAll(/bytes from ([0-9a-f:]{17}) \(([\d.]+)\)/g)].map((m) => m[1]);
-  return { code: r.code, macs, stdout: r.stdout };
 }
 
 describe.skipIf(skip)(
@@ -78,7 +60,7 @@ describe.skipIf(skip)(
           VIP,
         ]);
         await p.waitForLine(/"event":"ready"/, 10_000);
-        const hit = await arping(client, VIP, 2);
+        const hit = await arping(client, VIP, { count: 2 });
         expect(hit.code).toBe(0);
         expect(hit.macs.length).toBeGreaterThanOrEqual(1);
         expect(new Set(hit.macs)).toEqual(new Set([respMac]));
@@ -165,17 +147,7 @@ describe.skipIf(skip)(
     });
 
     it('ironlb-l2 answers ARP and NDP for a dual-stack address set (arping + ndisc6)', async () => {
-      const p = resp.spawn([
-        nodeBinary(),
-        cli,
-        'announce',
-        '-i',
-        'v2',
-        '--log-level',
-        'warn',
-        '198.51.100.40',
-        '2001:db8:1::40',
-      ]);
+      const p = announceCli(resp, 'v2', '198.51.100.40', '2001:db8:1::40');
       try {
         await p.waitForLine(/"event":"ready"/, 10_000);
         expect((await arping(client, '198.51.100.40')).macs).toEqual([respMac]);
@@ -199,20 +171,15 @@ describe.skipIf(skip)(
 
     it('ironlb-l2 --refresh-interval re-announces periodically after the burst (MetalLB #2910)', async () => {
       const cap = await Tcpdump.start(client, 'v1', 'arp');
-      const p = resp.spawn([
-        nodeBinary(),
-        cli,
-        'announce',
-        '-i',
+      const p = announceCli(
+        resp,
         'v2',
-        '--log-level',
-        'warn',
         '--burst-duration',
         '0',
         '--refresh-interval',
         '1s',
         '198.51.100.50',
-      ]);
+      );
       let garps: number[] = [];
       try {
         await p.waitForLine(/"event":"ready"/, 10_000);
@@ -307,7 +274,7 @@ describe.skipIf(skip)(`arp takeover on a switch${skip ? ' — SKIPPED: ' + skip 
       const r = await client.exec(['ip', '-4', 'neigh', 'show', VIP, 'dev', 'v1']);
       return /lladdr ([0-9a-f:]{17})/.exec(r.stdout)?.[1];
     };
-    const first = n1.spawn([nodeBinary(), cli, 'announce', '-i', 'v2', '--log-level', 'warn', VIP]);
+    const first = announceCli(n1, 'v2', VIP);
     let second: NsProcess | undefined;
     try {
       await first.waitForLine(/"event":"ready"/, 10_000);
@@ -318,7 +285,7 @@ describe.skipIf(skip)(`arp takeover on a switch${skip ? ' — SKIPPED: ' + skip 
       first.kill('SIGTERM');
       expect((await first.waitForExit(5_000)).code).toBe(0);
       const t0 = Date.now();
-      second = n2.spawn([nodeBinary(), cli, 'announce', '-i', 'v3', '--log-level', 'warn', VIP]);
+      second = announceCli(n2, 'v3', VIP);
       await second.waitForLine(/"event":"gratuitous"/, 10_000);
       let now: string | undefined;
       while (Date.now() - t0 < 8_000 && (now = await neigh()) !== mac2)
@@ -335,26 +302,8 @@ describe.skipIf(skip)(`arp takeover on a switch${skip ? ' — SKIPPED: ' + skip 
   it('a second responder announcing the same address is reported as a conflict by both (split brain)', async () => {
     const n1 = topo.ns('n1');
     const n2 = topo.ns('n2');
-    const a = n1.spawn([
-      nodeBinary(),
-      cli,
-      'announce',
-      '-i',
-      'v2',
-      '--log-level',
-      'warn',
-      '198.51.100.30',
-    ]);
-    const b = n2.spawn([
-      nodeBinary(),
-      cli,
-      'announce',
-      '-i',
-      'v3',
-      '--log-level',
-      'warn',
-      '198.51.100.30',
-    ]);
+    const a = announceCli(n1, 'v2', '198.51.100.30');
+    const b = announceCli(n2, 'v3', '198.51.100.30');
     try {
       const ca = JSON.parse(await a.waitForLine(/"event":"conflict"/, 10_000)) as Ev;
       const cb = JSON.parse(await b.waitForLine(/"event":"conflict"/, 10_000)) as Ev;

@@ -1,14 +1,12 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMac } from '@ironlb/raw-link';
-import { bytesToHex, hexToBytes } from '@ironlb/raw-link/testing';
+import { bytesToHex } from '@ironlb/raw-link/testing';
+import { fixture, mutatedFrames } from '../../test/frames.js';
 import { ArpError } from '../errors.js';
 import { buildArpReply, decodeArpFrame } from './arp.js';
 import { arpFrameOp, arpReplyFromFrame } from './arp-view.js';
 
-const fixture = (name: string) =>
-  hexToBytes(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8'));
 const OUR = parseMac('02:00:00:00:00:0b');
 
 describe('allocation-free ARP view agrees with the decoder', () => {
@@ -24,20 +22,7 @@ describe('allocation-free ARP view agrees with the decoder', () => {
     const seeds = ['arping-request.hex', 'kernel-reply.hex', 'arping-garp-request.hex'].map(
       fixture,
     );
-    const frames = fc.oneof(
-      fc.uint8Array({ maxLength: 80 }),
-      fc
-        .tuple(
-          fc.constantFrom(...seeds),
-          fc.array(fc.tuple(fc.nat(59), fc.integer({ min: 0, max: 255 })), { maxLength: 4 }),
-          fc.nat(70),
-        )
-        .map(([seed, flips, cut]) => {
-          const b = Uint8Array.from(seed);
-          for (const [i, v] of flips) if (i < b.length) b[i] = v;
-          return b.subarray(0, Math.min(cut, b.length));
-        }),
-    );
+    const frames = mutatedFrames(seeds, { maxRandomLength: 80, maxFlips: 4 });
     fc.assert(
       fc.property(frames, (f) => {
         let decoded;

@@ -1,13 +1,9 @@
-import { readFileSync } from 'node:fs';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseMac } from '@ironlb/raw-link';
-import { hexToBytes } from '@ironlb/raw-link/testing';
+import { fixture, mutatedFrames } from '../../test/frames.js';
 import { arpFrameOp } from '../codec/arp-view.js';
 import { arpProtocol } from './arp-machine.js';
-
-const fixture = (name: string) =>
-  hexToBytes(readFileSync(new URL(`../../fixtures/${name}`, import.meta.url), 'utf8'));
 
 describe('ARP machine fuzz (bounded): hostile frames never throw, replies only for announced targets', () => {
   it('random and mutated frames', () => {
@@ -21,20 +17,7 @@ describe('ARP machine fuzz (bounded): hostile frames never throw, replies only f
       'arping-garp-request.hex',
       'arping-announce.hex',
     ].map(fixture);
-    const frames = fc.oneof(
-      fc.uint8Array({ maxLength: 100 }),
-      fc
-        .tuple(
-          fc.constantFrom(...seeds),
-          fc.array(fc.tuple(fc.nat(59), fc.integer({ min: 0, max: 255 })), { maxLength: 5 }),
-          fc.nat(70),
-        )
-        .map(([seed, flips, cut]) => {
-          const b = Uint8Array.from(seed);
-          for (const [i, v] of flips) if (i < b.length) b[i] = v;
-          return b.subarray(0, Math.min(cut, b.length));
-        }),
-    );
+    const frames = mutatedFrames(seeds, { maxRandomLength: 100, maxFlips: 5 });
     fc.assert(
       fc.property(frames, (f) => {
         const r = p.step(st, { type: 'frame', frame: f }, 1);

@@ -3,3 +3,4 @@ export { ManualClock } from './manual-clock.js';
 export { FakeLink, FakeSegment } from './fake-link.js';
 export type { SegmentFrame } from './fake-link.js';
 export { hexToBytes, bytesToHex } from './hex.js';
+export { serveResponderOverStdio } from './line-harness.js';
