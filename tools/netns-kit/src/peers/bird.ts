@@ -3,10 +3,9 @@
 // resolved recursively, so channels use `gateway direct`.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NsProcess } from '../process.ts';
-import { KitError } from '../errors.ts';
-import { isV6, pollUntil } from './types.ts';
-import type { BgpDaemon, DaemonConfig, Family, PeerRoute, PeerSessionState } from './types.ts';
+import { PeerDaemon } from './daemon.ts';
+import { emptyRoute, isV6, sessionStateOf } from './types.ts';
+import type { DaemonConfig, Family, PeerRoute, PeerSessionState } from './types.ts';
 
 function birdCommunity(c: string): string {
   const [a, b] = c.split(':');
@@ -72,6 +71,15 @@ export function birdConfig(c: DaemonConfig): string {
   return lines.join('\n') + '\n';
 }
 
+/** An AS path as BIRD prints it (sets in braces, confederation segments in parentheses), flattened. */
+function birdAsPath(value: string): number[] {
+  return value
+    .replace(/[{}()]/g, ' ')
+    .split(/\s+/)
+    .filter(Boolean)
+    .map(Number);
+}
+
 /** Parses `birdc show route all` output (BIRD 2.0.x). */
 export function parseBirdRoutes(text: string): PeerRoute[] {
   const out: PeerRoute[] = [];
@@ -84,16 +92,7 @@ export function parseBirdRoutes(text: string): PeerRoute[] {
     if (head || alt) {
       if (head) prefix = head[1];
       if (!prefix) continue;
-      cur = {
-        prefix,
-        nextHop: undefined,
-        asPath: [],
-        origin: undefined,
-        communities: [],
-        largeCommunities: [],
-        localPref: undefined,
-        med: undefined,
-      };
+      cur = emptyRoute(prefix);
       out.push(cur);
       continue;
     }
@@ -108,18 +107,10 @@ export function parseBirdRoutes(text: string): PeerRoute[] {
         cur.origin = value.trim();
         break;
       case 'as4_path':
-        cur.as4Path = value
-          .replace(/[{}()]/g, ' ')
-          .split(/\s+/)
-          .filter(Boolean)
-          .map(Number);
+        cur.as4Path = birdAsPath(value);
         break;
       case 'as_path':
-        cur.asPath = value
-          .replace(/[{}()]/g, ' ')
-          .split(/\s+/)
-          .filter(Boolean)
-          .map(Number);
+        cur.asPath = birdAsPath(value);
         break;
       case 'next_hop': {
         const [global, ll] = value.trim().split(/\s+/);
@@ -146,38 +137,18 @@ export function parseBirdRoutes(text: string): PeerRoute[] {
   return out;
 }
 
-const BIRD_STATES: Record<string, PeerSessionState> = {
-  Established: 'Established',
-  Idle: 'Idle',
-  Connect: 'Connect',
-  Active: 'Active',
-  OpenSent: 'OpenSent',
-  OpenConfirm: 'OpenConfirm',
-};
-
-export class Bird implements BgpDaemon {
+export class Bird extends PeerDaemon {
   readonly kind = 'bird' as const;
-  readonly config: DaemonConfig;
-  readonly sock: string;
-  readonly confFile: string;
-  private proc: NsProcess | null = null;
+  readonly sock = join(this.config.dir, 'bird.ctl');
+  readonly confFile = join(this.config.dir, 'bird.conf');
 
-  private constructor(config: DaemonConfig) {
-    this.config = config;
-    this.sock = join(config.dir, 'bird.ctl');
-    this.confFile = join(config.dir, 'bird.conf');
+  protected prepare(): void {
+    writeFileSync(this.confFile, birdConfig(this.config));
   }
 
-  static async start(config: DaemonConfig): Promise<Bird> {
-    const b = new Bird(config);
-    writeFileSync(b.confFile, birdConfig(config));
-    await b.launch();
-    return b;
-  }
-
-  private async launch(): Promise<void> {
+  protected async launch(): Promise<void> {
     const c = this.config;
-    this.proc = c.ns.spawn([
+    const proc = this.spawn([
       'bird',
       '-f',
       '-c',
@@ -187,85 +158,61 @@ export class Bird implements BgpDaemon {
       '-P',
       join(c.dir, 'bird.pid'),
     ]);
-    const ok = await pollUntil(
-      async () => (await c.ns.exec(['birdc', '-s', this.sock, 'show', 'status'])).stdout,
+    await this.awaitReady(
+      'BIRD',
+      proc,
+      () => this.birdc('show', 'status'),
       (s) => s.includes('Daemon is up'),
       10_000,
       50,
     );
-    if (!ok.includes('Daemon is up'))
-      throw new KitError('timeout', `BIRD did not come up: ${this.proc.stderr.slice(-2000)}`);
+  }
+
+  /** Lets BIRD shut its sessions down cleanly before the process is stopped. */
+  protected override async beforeStop(): Promise<void> {
+    await this.birdc('down').catch(() => undefined);
   }
 
   async birdc(...args: string[]): Promise<string> {
     return (await this.config.ns.exec(['birdc', '-s', this.sock, ...args])).stdout;
   }
 
+  /** BIRD's protocol name for a configured neighbour (`peerN`). */
+  private protocol(neighbor: string): string {
+    return `peer${this.config.neighbors.findIndex((n) => n.address === neighbor)}`;
+  }
+
+  /** `show route <what> table masterN where source = RTS_BGP`: BGP-learnt routes only. */
+  private showBgpRoutes(what: 'all' | 'count', family: Family): Promise<string> {
+    const table = family === 'ipv4' ? 'master4' : 'master6';
+    return this.birdc('show', 'route', what, 'table', table, 'where', 'source', '=', 'RTS_BGP');
+  }
+
   async sessionState(neighbor: string): Promise<PeerSessionState> {
-    const i = this.config.neighbors.findIndex((n) => n.address === neighbor);
-    const out = await this.birdc('show', 'protocols', `peer${i}`);
-    const line = out.split('\n').find((l) => l.startsWith(`peer${i} `));
+    const p = this.protocol(neighbor);
+    const out = await this.birdc('show', 'protocols', p);
+    const line = out.split('\n').find((l) => l.startsWith(`${p} `));
     const info = line?.trim().split(/\s+/).pop() ?? '';
-    return BIRD_STATES[info] ?? 'Unknown';
+    return sessionStateOf(info);
   }
 
   /** `show protocols all peerN` (negotiated hold time, capabilities), for diagnostics. */
   async protocolDetails(neighbor: string): Promise<string> {
-    const i = this.config.neighbors.findIndex((n) => n.address === neighbor);
-    return this.birdc('show', 'protocols', 'all', `peer${i}`);
+    return this.birdc('show', 'protocols', 'all', this.protocol(neighbor));
   }
 
   /** Routes received from BGP neighbours (not BIRD's own static ones). */
   async routes(family: Family): Promise<PeerRoute[]> {
-    const out = await this.birdc(
-      'show',
-      'route',
-      'all',
-      'table',
-      family === 'ipv4' ? 'master4' : 'master6',
-      'where',
-      'source',
-      '=',
-      'RTS_BGP',
-    );
-    return parseBirdRoutes(out);
+    return parseBirdRoutes(await this.showBgpRoutes('all', family));
   }
 
   /** Number of BGP routes in a table, cheap enough to poll during a 10k-prefix dump. */
   async routeCount(family: Family): Promise<number> {
-    const out = await this.birdc(
-      'show',
-      'route',
-      'count',
-      'table',
-      family === 'ipv4' ? 'master4' : 'master6',
-      'where',
-      'source',
-      '=',
-      'RTS_BGP',
-    );
-    const m = /(\d+) of \d+ routes/.exec(out);
+    const m = /(\d+) of \d+ routes/.exec(await this.showBgpRoutes('count', family));
     return m ? Number(m[1]) : 0;
   }
 
   async requestRefresh(neighbor: string): Promise<void> {
-    const i = this.config.neighbors.findIndex((n) => n.address === neighbor);
-    await this.birdc('reload', 'in', `peer${i}`);
-  }
-
-  async restart(): Promise<void> {
-    await this.stopProcess();
-    await this.launch();
-  }
-
-  private async stopProcess(): Promise<void> {
-    if (!this.proc) return;
-    await this.birdc('down').catch(() => undefined);
-    await this.proc.stop(3_000);
-    this.proc = null;
-  }
-
-  async stop(): Promise<void> {
-    await this.stopProcess();
+    await this.birdc('reload', 'in', this.protocol(neighbor));
   }
 }

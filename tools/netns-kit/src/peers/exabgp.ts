@@ -5,16 +5,9 @@
 // `attribute [ code flags value ]` syntax, which is how odd or malformed attributes are sent.
 import { existsSync, readFileSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NsProcess } from '../process.ts';
+import { PeerDaemon } from './daemon.ts';
 import { isV6, pollUntil } from './types.ts';
-import type {
-  BgpDaemon,
-  DaemonConfig,
-  Family,
-  InjectedRoute,
-  PeerRoute,
-  PeerSessionState,
-} from './types.ts';
+import type { DaemonConfig, Family, InjectedRoute, PeerRoute, PeerSessionState } from './types.ts';
 
 export interface ExabgpRoute extends InjectedRoute {
   /** Raw attributes: [typeCode, flags, hex value], sent verbatim. */
@@ -69,30 +62,22 @@ for line in sys.stdin:
     out.write(line)
 `;
 
-export class Exabgp implements BgpDaemon {
+export class Exabgp extends PeerDaemon<ExabgpConfig> {
   readonly kind = 'exabgp' as const;
-  readonly config: ExabgpConfig;
-  readonly eventsFile: string;
-  private proc: NsProcess | null = null;
+  readonly eventsFile = join(this.config.dir, 'events.jsonl');
 
-  private constructor(config: ExabgpConfig) {
-    this.config = config;
-    this.eventsFile = join(config.dir, 'events.jsonl');
-  }
-
-  static async start(config: ExabgpConfig): Promise<Exabgp> {
-    const e = new Exabgp(config);
-    const sink = join(config.dir, 'sink.py');
-    writeFileSync(sink, SINK.replace('OUT', JSON.stringify(e.eventsFile)));
+  protected prepare(): void {
+    const dir = this.config.dir;
+    const sink = join(dir, 'sink.py');
+    writeFileSync(sink, SINK.replace('OUT', JSON.stringify(this.eventsFile)));
     chmodSync(sink, 0o755);
-    writeFileSync(join(config.dir, 'exabgp.conf'), exabgpConfig(config, sink));
-    e.launch();
-    return e;
+    writeFileSync(join(dir, 'exabgp.conf'), exabgpConfig(this.config, sink));
   }
 
-  private launch(): void {
+  /** ExaBGP has no CLI to wait on: the session shows up later in the API stream (`waitUp`). */
+  protected launch(): void {
     const c = this.config;
-    this.proc = c.ns.spawn(['exabgp', join(c.dir, 'exabgp.conf')], {
+    this.spawn(['exabgp', join(c.dir, 'exabgp.conf')], {
       env: {
         ...process.env,
         'exabgp.daemon.user': 'root',
@@ -184,7 +169,7 @@ export class Exabgp implements BgpDaemon {
   }
 
   get stderr(): string {
-    return this.proc?.stderr ?? '';
+    return this.procs[0]?.stderr ?? '';
   }
 
   async routeCount(family: Family): Promise<number> {
@@ -194,15 +179,5 @@ export class Exabgp implements BgpDaemon {
   async requestRefresh(): Promise<void> {
     // ExaBGP sends ROUTE-REFRESH only through its API process, which our sink does not drive.
     throw new Error('Exabgp.requestRefresh is not supported');
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    this.launch();
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop(3_000);
-    this.proc = null;
   }
 }

@@ -5,17 +5,10 @@
 import { chownSync, mkdirSync, writeFileSync, chmodSync } from 'node:fs';
 import { join } from 'node:path';
 import { execFileSync } from 'node:child_process';
-import type { NsProcess } from '../process.ts';
 import { KitError } from '../errors.ts';
-import { isV6, pollUntil } from './types.ts';
-import type {
-  BfdPeerState,
-  BgpDaemon,
-  DaemonConfig,
-  Family,
-  PeerRoute,
-  PeerSessionState,
-} from './types.ts';
+import { PeerDaemon } from './daemon.ts';
+import { isV6, pollUntil, sessionStateOf } from './types.ts';
+import type { BfdPeerState, DaemonConfig, Family, PeerRoute, PeerSessionState } from './types.ts';
 
 /** bfdd.conf for the configured BFD peers (protocols.md §6). */
 export function frrBfddConfig(c: DaemonConfig): string {
@@ -120,24 +113,17 @@ function frrWellKnown(c: string): string {
   return FRR_NAMES[c] ?? c;
 }
 
-export class Frr implements BgpDaemon {
+export class Frr extends PeerDaemon {
   readonly kind = 'frr' as const;
-  readonly config: DaemonConfig;
-  readonly sockDir: string;
-  private procs: NsProcess[] = [];
+  readonly sockDir = join(this.config.dir, 'sock');
 
-  private constructor(config: DaemonConfig) {
-    this.config = config;
-    this.sockDir = join(config.dir, 'sock');
-  }
-
-  static async start(config: DaemonConfig): Promise<Frr> {
-    const f = new Frr(config);
-    mkdirSync(f.sockDir, { recursive: true });
+  protected prepare(): void {
+    const config = this.config;
+    mkdirSync(this.sockDir, { recursive: true });
     chmodSync(config.dir, 0o755);
     const uid = Number(execFileSync('id', ['-u', 'frr']).toString().trim());
     const gid = Number(execFileSync('id', ['-g', 'frr']).toString().trim());
-    chownSync(f.sockDir, uid, gid);
+    chownSync(this.sockDir, uid, gid);
     writeFileSync(join(config.dir, 'zebra.conf'), 'hostname zebra\n');
     writeFileSync(join(config.dir, 'bgpd.conf'), frrBgpdConfig(config));
     if (config.bfdPeers?.length) {
@@ -146,8 +132,6 @@ export class Frr implements BgpDaemon {
     }
     chmodSync(join(config.dir, 'bgpd.conf'), 0o644);
     chmodSync(join(config.dir, 'zebra.conf'), 0o644);
-    await f.launch();
-    return f;
   }
 
   private daemonArgs(d: string): string[] {
@@ -169,22 +153,19 @@ export class Frr implements BgpDaemon {
     ];
   }
 
-  private async launch(): Promise<void> {
-    const ns = this.config.ns;
-    const zebra = ns.spawn(this.daemonArgs('zebra'));
-    this.procs = [zebra];
+  protected async launch(): Promise<void> {
+    this.spawn(this.daemonArgs('zebra'));
     await pollUntil(
       async () => (await this.vtysh('show version')).code,
       (c) => c === 0,
       10_000,
       100,
     );
-    if (this.config.bfdPeers?.length) this.procs.push(ns.spawn(this.daemonArgs('bfdd')));
+    if (this.config.bfdPeers?.length) this.spawn(this.daemonArgs('bfdd'));
     const bgpArgs = this.daemonArgs('bgpd');
     bgpArgs.push('-p', String(this.config.listenPort ?? 179));
     if (this.config.localAddress) bgpArgs.push('-l', this.config.localAddress);
-    const bgpd = ns.spawn(bgpArgs);
-    this.procs.push(bgpd);
+    const bgpd = this.spawn(bgpArgs);
     const ok = await pollUntil(
       async () => (await this.vtysh('show bgp summary json')).stdout,
       (s) => s.includes('routerId') || s.includes('ipv4Unicast') || s.includes('ipv6Unicast'),
@@ -206,12 +187,7 @@ export class Frr implements BgpDaemon {
     const r = await this.vtysh(`show bgp neighbors ${neighbor} json`);
     try {
       const doc = JSON.parse(r.stdout) as Record<string, { bgpState?: string }>;
-      const s = doc[neighbor]?.bgpState ?? '';
-      return (
-        (['Idle', 'Connect', 'Active', 'OpenSent', 'OpenConfirm', 'Established'] as const).find(
-          (x) => x === s,
-        ) ?? 'Unknown'
-      );
+      return sessionStateOf(doc[neighbor]?.bgpState ?? '');
     } catch {
       return 'Unknown';
     }
@@ -269,15 +245,5 @@ export class Frr implements BgpDaemon {
 
   async requestRefresh(neighbor: string): Promise<void> {
     await this.vtysh(`clear bgp ${neighbor} soft in`);
-  }
-
-  async restart(): Promise<void> {
-    await this.stop();
-    await this.launch();
-  }
-
-  async stop(): Promise<void> {
-    for (const p of [...this.procs].reverse()) await p.stop(3_000);
-    this.procs = [];
   }
 }

@@ -2,17 +2,10 @@
 // back with `gobgp ... -j` (JSON). connect-retry is set low because GoBGP otherwise waits ~2 min.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { NsProcess } from '../process.ts';
 import { KitError } from '../errors.ts';
-import { communityText, isV6, pollUntil } from './types.ts';
-import type {
-  BgpDaemon,
-  DaemonConfig,
-  Family,
-  InjectedRoute,
-  PeerRoute,
-  PeerSessionState,
-} from './types.ts';
+import { PeerDaemon } from './daemon.ts';
+import { communityText, emptyRoute, isV6, SESSION_STATES } from './types.ts';
+import type { DaemonConfig, Family, InjectedRoute, PeerRoute, PeerSessionState } from './types.ts';
 
 export function gobgpConfig(c: DaemonConfig): string {
   const l: string[] = [
@@ -70,16 +63,7 @@ export function parseGobgpRib(json: string): PeerRoute[] {
   const out: PeerRoute[] = [];
   for (const [prefix, paths] of Object.entries(doc)) {
     for (const p of paths) {
-      const r: PeerRoute = {
-        prefix,
-        nextHop: undefined,
-        asPath: [],
-        origin: undefined,
-        communities: [],
-        largeCommunities: [],
-        localPref: undefined,
-        med: undefined,
-      };
+      const r = emptyRoute(prefix);
       for (const a of p.attrs ?? []) {
         switch (a.type) {
           case 1:
@@ -115,41 +99,16 @@ export function parseGobgpRib(json: string): PeerRoute[] {
   return out;
 }
 
-const GOBGP_STATES: Record<string, PeerSessionState> = {
-  established: 'Established',
-  idle: 'Idle',
-  connect: 'Connect',
-  active: 'Active',
-  opensent: 'OpenSent',
-  openconfirm: 'OpenConfirm',
-  '1': 'Idle',
-  '2': 'Connect',
-  '3': 'Active',
-  '4': 'OpenSent',
-  '5': 'OpenConfirm',
-  '6': 'Established',
-};
-
-export class Gobgp implements BgpDaemon {
+export class Gobgp extends PeerDaemon {
   readonly kind = 'gobgp' as const;
-  readonly config: DaemonConfig;
-  readonly confFile: string;
-  private proc: NsProcess | null = null;
+  readonly confFile = join(this.config.dir, 'gobgpd.toml');
 
-  private constructor(config: DaemonConfig) {
-    this.config = config;
-    this.confFile = join(config.dir, 'gobgpd.toml');
+  protected prepare(): void {
+    writeFileSync(this.confFile, gobgpConfig(this.config));
   }
 
-  static async start(config: DaemonConfig): Promise<Gobgp> {
-    const g = new Gobgp(config);
-    writeFileSync(g.confFile, gobgpConfig(config));
-    await g.launch();
-    return g;
-  }
-
-  private async launch(): Promise<void> {
-    this.proc = this.config.ns.spawn([
+  protected async launch(): Promise<void> {
+    const proc = this.spawn([
       'gobgpd',
       '-f',
       this.confFile,
@@ -158,14 +117,14 @@ export class Gobgp implements BgpDaemon {
       '--api-hosts',
       '127.0.0.1:50051',
     ]);
-    const ok = await pollUntil(
+    await this.awaitReady(
+      'gobgpd',
+      proc,
       async () => (await this.gobgp('global')).code,
       (c) => c === 0,
       10_000,
       100,
     );
-    if (ok !== 0)
-      throw new KitError('timeout', `gobgpd did not come up: ${this.proc.stderr.slice(-2000)}`);
     for (const r of this.config.routes ?? []) await this.inject(r);
   }
 
@@ -199,7 +158,11 @@ export class Gobgp implements BgpDaemon {
     const r = await this.gobgp('neighbor', neighbor, '-j');
     try {
       const doc = JSON.parse(r.stdout) as { state?: { session_state?: string | number } };
-      return GOBGP_STATES[String(doc.state?.session_state ?? '').toLowerCase()] ?? 'Unknown';
+      // Lower-case names or the FSM number, depending on the GoBGP version.
+      const s = String(doc.state?.session_state ?? '').toLowerCase();
+      return (
+        SESSION_STATES.find((x, i) => x.toLowerCase() === s || String(i + 1) === s) ?? 'Unknown'
+      );
     } catch {
       return 'Unknown';
     }
@@ -226,15 +189,5 @@ export class Gobgp implements BgpDaemon {
     // ROUTE-REFRESH on the wire (our interop test saw none arrive), so there is no
     // CLI way to make GoBGP 3.10 send one.
     throw new Error('Gobgp.requestRefresh is not supported');
-  }
-
-  async restart(): Promise<void> {
-    await this.proc?.stop(3_000);
-    await this.launch();
-  }
-
-  async stop(): Promise<void> {
-    await this.proc?.stop(3_000);
-    this.proc = null;
   }
 }

@@ -115,6 +115,35 @@ export interface BgpDaemon {
   stop(): Promise<void>;
 }
 
+/** The RFC 4271 session states in FSM order (GoBGP numbers them from 1). */
+export const SESSION_STATES = [
+  'Idle',
+  'Connect',
+  'Active',
+  'OpenSent',
+  'OpenConfirm',
+  'Established',
+] as const;
+
+/** A daemon's state name as a PeerSessionState ('Unknown' when it is none of the RFC names). */
+export function sessionStateOf(name: string): PeerSessionState {
+  return SESSION_STATES.find((s) => s === name) ?? 'Unknown';
+}
+
+/** A route with no attributes yet, for the parsers to fill in. */
+export function emptyRoute(prefix: string): PeerRoute {
+  return {
+    prefix,
+    nextHop: undefined,
+    asPath: [],
+    origin: undefined,
+    communities: [],
+    largeCommunities: [],
+    localPref: undefined,
+    med: undefined,
+  };
+}
+
 export function communityText(c: number): string {
   return `${c >>> 16}:${c & 0xffff}`;
 }
