@@ -8,7 +8,8 @@ import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { CapturedPacket } from '@ironlb/netns-kit';
 import { formatIPv4 } from '@ironlb/raw-link';
 import {
-  KERNEL_ANCHOR,
+  addAnchoredRows,
+  addFloodRow,
   addIdleCpuRow,
   addWireLatencyRows,
   startResponder as startScript,
@@ -96,7 +97,6 @@ async function main() {
     // timestamps. arping's own RTT is shown too but is not trustworthy for a userspace responder on
     // a small VM: arping (2.23) stamps the send time after pcap_inject returns, and when our
     // responder is woken on the same CPU it can run before arping does, so RTTs come out too short.
-    const anchorName = KERNEL_ANCHOR;
     const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
     const wo = summarize(wireLatenciesUs(packets, VIP));
     addWireLatencyRows(
@@ -108,42 +108,27 @@ async function main() {
       wo,
       wk,
     );
-    report.add({
-      name: 'ARP reply latency max (on the wire)',
-      value: wo.max,
-      unit: 'µs',
-      anchor: wk.max,
-      anchorName,
-    });
-    report.add({
-      name: 'arping-reported RTT p50 (unreliable here, see bench/run.ts)',
-      value: o.p50,
-      unit: 'µs',
-      anchor: k.p50,
-      anchorName,
-      note: `n=${o.count}/${k.count}`,
-    });
-    report.add({
-      name: 'arping-reported RTT p99',
-      value: o.p99,
-      unit: 'µs',
-      anchor: k.p99,
-      anchorName,
-    });
+    addAnchoredRows(report, [{ name: 'ARP reply latency max (on the wire)', stat: 'max' }], wo, wk);
+    addAnchoredRows(
+      report,
+      [
+        {
+          name: 'arping-reported RTT p50 (unreliable here, see bench/run.ts)',
+          stat: 'p50',
+          note: `n=${o.count}/${k.count}`,
+        },
+        { name: 'arping-reported RTT p99', stat: 'p99' },
+      ],
+      o,
+      k,
+    );
     const lossPct = 100 * (1 - o.count / (ROUNDS * PINGS_PER_ROUND));
     report.add({ name: 'arping requests unanswered (responder)', value: lossPct, unit: '%' });
 
     // Throughput under a bounded request flood.
     const fk = await flood(client, KERNEL_IP);
     const fo = await flood(client, VIP);
-    report.add({
-      name: `replies/s under a ${FLOOD_COUNT}-request flood`,
-      value: fo.replies / (fo.elapsedMs / 1000),
-      unit: 'replies/s',
-      anchor: fk.replies / (fk.elapsedMs / 1000),
-      anchorName,
-      note: `answered ${fo.replies}/${fo.sent} (kernel ${fk.replies}/${fk.sent})`,
-    });
+    addFloodRow(report, `replies/s under a ${FLOOD_COUNT}-request flood`, fo, fk);
 
     // Idle CPU on a busy segment: BPF filter on (the responder as shipped) vs off.
     await addIdleCpuRow(report, {

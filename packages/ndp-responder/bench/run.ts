@@ -8,7 +8,8 @@ import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { CapturedPacket } from '@ironlb/netns-kit';
 import { formatIPv6 } from '@ironlb/raw-link';
 import {
-  KERNEL_ANCHOR,
+  addAnchoredRows,
+  addFloodRow,
   addIdleCpuRow,
   addWireLatencyRows,
   startResponder as startScript,
@@ -103,7 +104,6 @@ async function main() {
       ours.push(...(r.rttsUs ?? []));
       lost += r.lost ?? 0;
     }
-    const anchorName = KERNEL_ANCHOR;
     const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
     const wo = summarize(wireLatenciesUs(packets, VIP));
     addWireLatencyRows(
@@ -117,28 +117,20 @@ async function main() {
     );
     const k = summarize(kernel);
     const o = summarize(ours);
-    report.add({
-      name: 'NS→NA round trip p50 (Node prober)',
-      value: o.p50,
-      unit: 'µs',
-      anchor: k.p50,
-      anchorName,
-      note: `n=${o.count}/${k.count}; includes the prober's own Node/libpcap receive path on both`,
-    });
-    report.add({
-      name: 'NS→NA round trip p99 (Node prober)',
-      value: o.p99,
-      unit: 'µs',
-      anchor: k.p99,
-      anchorName,
-    });
-    report.add({
-      name: 'NS→NA round trip max (Node prober)',
-      value: o.max,
-      unit: 'µs',
-      anchor: k.max,
-      anchorName,
-    });
+    addAnchoredRows(
+      report,
+      [
+        {
+          name: 'NS→NA round trip p50 (Node prober)',
+          stat: 'p50',
+          note: `n=${o.count}/${k.count}; includes the prober's own Node/libpcap receive path on both`,
+        },
+        { name: 'NS→NA round trip p99 (Node prober)', stat: 'p99' },
+        { name: 'NS→NA round trip max (Node prober)', stat: 'max' },
+      ],
+      o,
+      k,
+    );
     report.add({
       name: 'solicitations unanswered (responder)',
       value: (100 * lost) / (2 * PROBES_PER_ROUND),
@@ -146,14 +138,7 @@ async function main() {
     });
     const fk = await probe(client, KERNEL_IP, 'flood', FLOOD_COUNT);
     const fo = await probe(client, VIP, 'flood', FLOOD_COUNT);
-    report.add({
-      name: `replies/s under a ${FLOOD_COUNT}-NS flood`,
-      value: (fo.replies ?? 0) / ((fo.elapsedMs ?? 1) / 1000),
-      unit: 'replies/s',
-      anchor: (fk.replies ?? 0) / ((fk.elapsedMs ?? 1) / 1000),
-      anchorName,
-      note: `answered ${fo.replies}/${fo.sent} (kernel ${fk.replies}/${fk.sent})`,
-    });
+    addFloodRow(report, `replies/s under a ${FLOOD_COUNT}-NS flood`, fo, fk);
     await addIdleCpuRow(report, {
       name: 'responder CPU while idle on a busy segment (ping -6 -f, 5 s)',
       client,

@@ -173,3 +173,39 @@ export function floodLink(
   batch();
   return result;
 }
+
+/** Rows of one summary statistic each, ours against the kernel's (µs, kernel anchor). */
+export function addAnchoredRows(
+  report: BenchReport,
+  rows: readonly { name: string; stat: 'p50' | 'p99' | 'max'; note?: string }[],
+  ours: Summary,
+  kernel: Summary,
+): void {
+  for (const r of rows)
+    report.add({
+      name: r.name,
+      value: ours[r.stat],
+      unit: 'µs',
+      anchor: kernel[r.stat],
+      anchorName: KERNEL_ANCHOR,
+      ...(r.note === undefined ? {} : { note: r.note }),
+    });
+}
+
+/** Replies per second under a bounded flood, ours against the kernel's. */
+export function addFloodRow(
+  report: BenchReport,
+  name: string,
+  ours: Partial<FloodResult>,
+  kernel: Partial<FloodResult>,
+): void {
+  const rate = (f: Partial<FloodResult>) => (f.replies ?? 0) / ((f.elapsedMs ?? 1) / 1000);
+  report.add({
+    name,
+    value: rate(ours),
+    unit: 'replies/s',
+    anchor: rate(kernel),
+    anchorName: KERNEL_ANCHOR,
+    note: `answered ${ours.replies}/${ours.sent} (kernel ${kernel.replies}/${kernel.sent})`,
+  });
+}
