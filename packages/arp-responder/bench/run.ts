@@ -2,15 +2,16 @@
 // each against the Linux kernel answering for its own address on the same veth pair in the same
 // run (DESIGN.md §5, §6). Needs root (network namespaces); prints why and exits 0 otherwise.
 import { fileURLToPath } from 'node:url';
-import { BenchReport, summarize } from '@ironlb/bench-kit';
+import { summarize } from '@ironlb/bench-kit';
 import type { Netns } from '@ironlb/netns-kit';
-import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { CapturedPacket } from '@ironlb/netns-kit';
 import { formatIPv4 } from '@ironlb/raw-link';
 import {
   addAnchoredRows,
   addFloodRow,
   addIdleCpuRow,
+  captureWhile,
+  runLinkedPairBench,
   addWireLatencyRows,
   startResponder as startScript,
   wireLatenciesUs as pairOnWire,
@@ -64,84 +65,81 @@ function wireLatenciesUs(packets: CapturedPacket[], ip: string): number[] {
 }
 
 async function main() {
-  const report = new BenchReport('arp-responder');
-  const skip = netnsSkipReason(['arping', 'ping', 'tcpdump']);
-  if (skip) {
-    console.log(`arp-responder bench SKIPPED: ${skip}`);
-    return;
-  }
-  const topo = await Topology.create('arpbench');
-  try {
-    const client = await topo.addNamespace('client');
-    const resp = await topo.addNamespace('resp');
-    await topo.link(client, 'v1', resp, 'v2', { a: ['198.51.100.1/24'], b: [`${KERNEL_IP}/24`] });
-    const running = await startResponder(resp);
+  await runLinkedPairBench(
+    {
+      project: 'arp-responder',
+      topology: 'arpbench',
+      tools: ['arping', 'ping', 'tcpdump'],
+      clientAddresses: ['198.51.100.1/24'],
+      respAddresses: [`${KERNEL_IP}/24`],
+    },
+    async ({ report, client, resp }) => {
+      const running = await startResponder(resp);
 
-    // Latency: interleave kernel and responder rounds so both see the same machine noise.
-    const kernel: number[] = [];
-    const ours: number[] = [];
-    await arpingUs(client, VIP, 20); // warm-up (JIT, page faults)
-    const wire = await Tcpdump.start(resp, 'v2', 'arp');
-    let packets: CapturedPacket[];
-    try {
-      for (let i = 0; i < ROUNDS; i++) {
-        kernel.push(...(await arpingUs(client, KERNEL_IP, PINGS_PER_ROUND)));
-        ours.push(...(await arpingUs(client, VIP, PINGS_PER_ROUND)));
-      }
-    } finally {
-      packets = await wire.stop();
-    }
-    const k = summarize(kernel);
-    const o = summarize(ours);
-    // Headline: request→reply time on the wire at the responder's interface, from tcpdump's kernel
-    // timestamps. arping's own RTT is shown too but is not trustworthy for a userspace responder on
-    // a small VM: arping (2.23) stamps the send time after pcap_inject returns, and when our
-    // responder is woken on the same CPU it can run before arping does, so RTTs come out too short.
-    const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
-    const wo = summarize(wireLatenciesUs(packets, VIP));
-    addWireLatencyRows(
-      report,
-      {
-        p50: 'ARP reply latency p50 (request→reply on the wire, tcpdump at the responder)',
-        p99: 'ARP reply latency p99 (on the wire)',
-      },
-      wo,
-      wk,
-    );
-    addAnchoredRows(report, [{ name: 'ARP reply latency max (on the wire)', stat: 'max' }], wo, wk);
-    addAnchoredRows(
-      report,
-      [
+      // Latency: interleave kernel and responder rounds so both see the same machine noise.
+      const kernel: number[] = [];
+      const ours: number[] = [];
+      await arpingUs(client, VIP, 20); // warm-up (JIT, page faults)
+      const packets = await captureWhile(resp, 'v2', 'arp', async () => {
+        for (let i = 0; i < ROUNDS; i++) {
+          kernel.push(...(await arpingUs(client, KERNEL_IP, PINGS_PER_ROUND)));
+          ours.push(...(await arpingUs(client, VIP, PINGS_PER_ROUND)));
+        }
+      });
+      const k = summarize(kernel);
+      const o = summarize(ours);
+      // Headline: request→reply time on the wire at the responder's interface, from tcpdump's kernel
+      // timestamps. arping's own RTT is shown too but is not trustworthy for a userspace responder on
+      // a small VM: arping (2.23) stamps the send time after pcap_inject returns, and when our
+      // responder is woken on the same CPU it can run before arping does, so RTTs come out too short.
+      const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
+      const wo = summarize(wireLatenciesUs(packets, VIP));
+      addWireLatencyRows(
+        report,
         {
-          name: 'arping-reported RTT p50 (unreliable here, see bench/run.ts)',
-          stat: 'p50',
-          note: `n=${o.count}/${k.count}`,
+          p50: 'ARP reply latency p50 (request→reply on the wire, tcpdump at the responder)',
+          p99: 'ARP reply latency p99 (on the wire)',
         },
-        { name: 'arping-reported RTT p99', stat: 'p99' },
-      ],
-      o,
-      k,
-    );
-    const lossPct = 100 * (1 - o.count / (ROUNDS * PINGS_PER_ROUND));
-    report.add({ name: 'arping requests unanswered (responder)', value: lossPct, unit: '%' });
+        wo,
+        wk,
+      );
+      addAnchoredRows(
+        report,
+        [{ name: 'ARP reply latency max (on the wire)', stat: 'max' }],
+        wo,
+        wk,
+      );
+      addAnchoredRows(
+        report,
+        [
+          {
+            name: 'arping-reported RTT p50 (unreliable here, see bench/run.ts)',
+            stat: 'p50',
+            note: `n=${o.count}/${k.count}`,
+          },
+          { name: 'arping-reported RTT p99', stat: 'p99' },
+        ],
+        o,
+        k,
+      );
+      const lossPct = 100 * (1 - o.count / (ROUNDS * PINGS_PER_ROUND));
+      report.add({ name: 'arping requests unanswered (responder)', value: lossPct, unit: '%' });
 
-    // Throughput under a bounded request flood.
-    const fk = await flood(client, KERNEL_IP);
-    const fo = await flood(client, VIP);
-    addFloodRow(report, `replies/s under a ${FLOOD_COUNT}-request flood`, fo, fk);
+      // Throughput under a bounded request flood.
+      const fk = await flood(client, KERNEL_IP);
+      const fo = await flood(client, VIP);
+      addFloodRow(report, `replies/s under a ${FLOOD_COUNT}-request flood`, fo, fk);
 
-    // Idle CPU on a busy segment: BPF filter on (the responder as shipped) vs off.
-    await addIdleCpuRow(report, {
-      name: 'responder CPU while idle on a busy segment (ping -f, 5 s)',
-      client,
-      running,
-      startUnfiltered: () => startResponder(resp, ['--no-filter']),
-      pingArgv: PING_FLOOD,
-    });
-  } finally {
-    await topo.destroy();
-  }
-  report.write();
+      // Idle CPU on a busy segment: BPF filter on (the responder as shipped) vs off.
+      await addIdleCpuRow(report, {
+        name: 'responder CPU while idle on a busy segment (ping -f, 5 s)',
+        client,
+        running,
+        startUnfiltered: () => startResponder(resp, ['--no-filter']),
+        pingArgv: PING_FLOOD,
+      });
+    },
+  );
 }
 
 await main();

@@ -2,15 +2,16 @@
 // against the Linux kernel answering for its own address on the same veth pair in the same run
 // (DESIGN.md §5, §6). ndisc6 prints no RTT, so one prober (bench/probe.ts) times both. Needs root.
 import { fileURLToPath } from 'node:url';
-import { BenchReport, summarize } from '@ironlb/bench-kit';
+import { summarize } from '@ironlb/bench-kit';
 import type { Netns } from '@ironlb/netns-kit';
-import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { CapturedPacket } from '@ironlb/netns-kit';
 import { formatIPv6 } from '@ironlb/raw-link';
 import {
   addAnchoredRows,
   addFloodRow,
   addIdleCpuRow,
+  captureWhile,
+  runLinkedPairBench,
   addWireLatencyRows,
   startResponder as startScript,
   wireLatenciesUs as pairOnWire,
@@ -70,86 +71,85 @@ function wireLatenciesUs(packets: CapturedPacket[], target: string): number[] {
 }
 
 async function main() {
-  const report = new BenchReport('ndp-responder');
-  const skip = netnsSkipReason(['ping', 'ndisc6', 'tcpdump']);
-  if (skip) {
-    console.log(`ndp-responder bench SKIPPED: ${skip}`);
-    return;
-  }
-  const topo = await Topology.create('ndpbench');
-  try {
-    const client = await topo.addNamespace('client');
-    const resp = await topo.addNamespace('resp');
-    await topo.link(client, 'v1', resp, 'v2', { a: ['2001:db8:1::1/64'], b: [`${KERNEL_IP}/64`] });
-    const running = await startResponder(resp);
-    await probe(client, VIP, 'latency', 20); // warm-up
-    const kernel: number[] = [];
-    const ours: number[] = [];
-    let lost = 0;
-    const wire = await Tcpdump.start(resp, 'v2', 'icmp6 and (ip6[40] = 135 or ip6[40] = 136)');
-    let packets: CapturedPacket[];
-    try {
-      // Real clients: ndisc6, timed on the wire (ndisc6 prints no RTT).
-      for (let i = 0; i < ROUNDS; i++) {
-        await ndisc6Loop(client, KERNEL_IP, PROBES_PER_ROUND);
-        await ndisc6Loop(client, VIP, PROBES_PER_ROUND);
-      }
-    } finally {
-      packets = await wire.stop();
-    }
-    // A Node prober for round-trip times (it adds its own receive path to both sides).
-    for (let i = 0; i < 2; i++) {
-      kernel.push(...((await probe(client, KERNEL_IP, 'latency', PROBES_PER_ROUND)).rttsUs ?? []));
-      const r = await probe(client, VIP, 'latency', PROBES_PER_ROUND);
-      ours.push(...(r.rttsUs ?? []));
-      lost += r.lost ?? 0;
-    }
-    const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
-    const wo = summarize(wireLatenciesUs(packets, VIP));
-    addWireLatencyRows(
-      report,
-      {
-        p50: 'NS→NA reply latency p50 (ndisc6 NS→NA on the wire, tcpdump at the responder)',
-        p99: 'NS→NA reply latency p99 (on the wire)',
-      },
-      wo,
-      wk,
-    );
-    const k = summarize(kernel);
-    const o = summarize(ours);
-    addAnchoredRows(
-      report,
-      [
-        {
-          name: 'NS→NA round trip p50 (Node prober)',
-          stat: 'p50',
-          note: `n=${o.count}/${k.count}; includes the prober's own Node/libpcap receive path on both`,
+  await runLinkedPairBench(
+    {
+      project: 'ndp-responder',
+      topology: 'ndpbench',
+      tools: ['ping', 'ndisc6', 'tcpdump'],
+      clientAddresses: ['2001:db8:1::1/64'],
+      respAddresses: [`${KERNEL_IP}/64`],
+    },
+    async ({ report, client, resp }) => {
+      const running = await startResponder(resp);
+      await probe(client, VIP, 'latency', 20); // warm-up
+      const kernel: number[] = [];
+      const ours: number[] = [];
+      let lost = 0;
+      const packets = await captureWhile(
+        resp,
+        'v2',
+        'icmp6 and (ip6[40] = 135 or ip6[40] = 136)',
+        async () => {
+          // Real clients: ndisc6, timed on the wire (ndisc6 prints no RTT).
+          for (let i = 0; i < ROUNDS; i++) {
+            await ndisc6Loop(client, KERNEL_IP, PROBES_PER_ROUND);
+            await ndisc6Loop(client, VIP, PROBES_PER_ROUND);
+          }
         },
-        { name: 'NS→NA round trip p99 (Node prober)', stat: 'p99' },
-        { name: 'NS→NA round trip max (Node prober)', stat: 'max' },
-      ],
-      o,
-      k,
-    );
-    report.add({
-      name: 'solicitations unanswered (responder)',
-      value: (100 * lost) / (2 * PROBES_PER_ROUND),
-      unit: '%',
-    });
-    const fk = await probe(client, KERNEL_IP, 'flood', FLOOD_COUNT);
-    const fo = await probe(client, VIP, 'flood', FLOOD_COUNT);
-    addFloodRow(report, `replies/s under a ${FLOOD_COUNT}-NS flood`, fo, fk);
-    await addIdleCpuRow(report, {
-      name: 'responder CPU while idle on a busy segment (ping -6 -f, 5 s)',
-      client,
-      running,
-      startUnfiltered: () => startResponder(resp, ['--no-filter']),
-      pingArgv: PING_FLOOD,
-    });
-  } finally {
-    await topo.destroy();
-  }
-  report.write();
+      );
+      // A Node prober for round-trip times (it adds its own receive path to both sides).
+      for (let i = 0; i < 2; i++) {
+        kernel.push(
+          ...((await probe(client, KERNEL_IP, 'latency', PROBES_PER_ROUND)).rttsUs ?? []),
+        );
+        const r = await probe(client, VIP, 'latency', PROBES_PER_ROUND);
+        ours.push(...(r.rttsUs ?? []));
+        lost += r.lost ?? 0;
+      }
+      const wk = summarize(wireLatenciesUs(packets, KERNEL_IP));
+      const wo = summarize(wireLatenciesUs(packets, VIP));
+      addWireLatencyRows(
+        report,
+        {
+          p50: 'NS→NA reply latency p50 (ndisc6 NS→NA on the wire, tcpdump at the responder)',
+          p99: 'NS→NA reply latency p99 (on the wire)',
+        },
+        wo,
+        wk,
+      );
+      const k = summarize(kernel);
+      const o = summarize(ours);
+      addAnchoredRows(
+        report,
+        [
+          {
+            name: 'NS→NA round trip p50 (Node prober)',
+            stat: 'p50',
+            note: `n=${o.count}/${k.count}; includes the prober's own Node/libpcap receive path on both`,
+          },
+          { name: 'NS→NA round trip p99 (Node prober)', stat: 'p99' },
+          { name: 'NS→NA round trip max (Node prober)', stat: 'max' },
+        ],
+        o,
+        k,
+      );
+      report.add({
+        name: 'solicitations unanswered (responder)',
+        value: (100 * lost) / (2 * PROBES_PER_ROUND),
+        unit: '%',
+      });
+      const fk = await probe(client, KERNEL_IP, 'flood', FLOOD_COUNT);
+      const fo = await probe(client, VIP, 'flood', FLOOD_COUNT);
+      addFloodRow(report, `replies/s under a ${FLOOD_COUNT}-NS flood`, fo, fk);
+      await addIdleCpuRow(report, {
+        name: 'responder CPU while idle on a busy segment (ping -6 -f, 5 s)',
+        client,
+        running,
+        startUnfiltered: () => startResponder(resp, ['--no-filter']),
+        pingArgv: PING_FLOOD,
+      });
+    },
+  );
 }
 
 await main();

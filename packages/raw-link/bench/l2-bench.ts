@@ -4,12 +4,67 @@
 // the responders' bench/ folders import it as `@ironlb/raw-link/bench` through a `paths` entry in
 // their tsconfig.json, which tsx honours (so a bench script runs with its package as cwd).
 import { readFileSync } from 'node:fs';
-import type { BenchReport, Summary } from '@ironlb/bench-kit';
+import type { Summary } from '@ironlb/bench-kit';
+import { BenchReport } from '@ironlb/bench-kit';
 import type { CapturedPacket, Netns, NsProcess } from '@ironlb/netns-kit';
+import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import type { Link } from '../src/link.js';
 
 export const KERNEL_ANCHOR = 'Linux kernel, own address';
 const TICK_MS = 10; // USER_HZ = 100 on Linux
+
+/**
+ * The frame of both benches: skips (exit 0, with the reason) without root or `tools`; otherwise
+ * links namespace `client` (v1, `clientAddresses`) to `resp` (v2, `respAddresses`), runs `body`,
+ * tears the topology down and writes the report.
+ */
+export async function runLinkedPairBench(
+  opts: {
+    project: string;
+    topology: string;
+    tools: string[];
+    clientAddresses: string[];
+    respAddresses: string[];
+  },
+  body: (ctx: { report: BenchReport; client: Netns; resp: Netns }) => Promise<void>,
+): Promise<void> {
+  const report = new BenchReport(opts.project);
+  const skip = netnsSkipReason(opts.tools);
+  if (skip) {
+    console.log(`${opts.project} bench SKIPPED: ${skip}`);
+    return;
+  }
+  const topo = await Topology.create(opts.topology);
+  try {
+    const client = await topo.addNamespace('client');
+    const resp = await topo.addNamespace('resp');
+    await topo.link(client, 'v1', resp, 'v2', {
+      a: opts.clientAddresses,
+      b: opts.respAddresses,
+    });
+    await body({ report, client, resp });
+  } finally {
+    await topo.destroy();
+  }
+  report.write();
+}
+
+/** tcpdump on `iface` of `ns` while `run` runs; the captured packets (also when `run` throws). */
+export async function captureWhile(
+  ns: Netns,
+  iface: string,
+  filter: string,
+  run: () => Promise<void>,
+): Promise<CapturedPacket[]> {
+  const wire = await Tcpdump.start(ns, iface, filter);
+  let packets: CapturedPacket[];
+  try {
+    await run();
+  } finally {
+    packets = await wire.stop();
+  }
+  return packets;
+}
 
 /** utime + stime of a process, in clock ticks (fields 14, 15 of proc(5)). */
 export function cpuTicks(pid: number): number {
