@@ -1,9 +1,7 @@
-/** Injected time source and timers (DESIGN.md §3). `now()` is in milliseconds. */
-export interface Clock {
-  now(): number;
-  setTimeout(fn: () => void, delayMs: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
+import type { Clock } from '@ironlb/clock';
+
+/** Injected time source and timers (DESIGN.md §3): the one Clock shape every IronLB library takes. */
+export type { Clock };
 
 /** Wall clock backed by performance.now() (monotonic) and the real timers. */
 export const systemClock: Clock = {

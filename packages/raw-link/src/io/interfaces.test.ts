@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ManualClock } from '../testing/manual-clock.js';
+import { ManualClock } from '@ironlb/clock/testing';
 import type { InterfaceChange, InterfaceInfo } from './interfaces.js';
 import { IfFlag, createInterfaceWatcher, eligibleInterfaces } from './interfaces.js';
 
