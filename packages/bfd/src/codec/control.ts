@@ -216,7 +216,11 @@ export function encodeControl(p: ControlPacket, out?: Uint8Array): Uint8Array {
     throw encodeError('diag must be 0–31', { diag: p.diag });
   if (!Number.isInteger(p.detectMult) || p.detectMult < 1 || p.detectMult > 255)
     throw encodeError('detectMult must be 1–255', { detectMult: p.detectMult });
+  if (!Number.isInteger(p.state) || p.state < 0 || p.state > 3)
+    throw encodeError('state must be 0–3', { state: p.state });
   if (p.poll && p.final) throw encodeError('Poll and Final must not both be set', {});
+  if (p.auth && (!Number.isInteger(p.auth.keyId) || p.auth.keyId < 0 || p.auth.keyId > 255))
+    throw encodeError('auth keyId must be 0–255', { keyId: p.auth.keyId });
   for (const k of [
     'myDiscriminator',
     'yourDiscriminator',
@@ -249,7 +253,7 @@ export function encodeControl(p: ControlPacket, out?: Uint8Array): Uint8Array {
     const o = CONTROL_HEADER_LENGTH;
     b[o] = p.auth.type;
     b[o + 1] = length - o;
-    b[o + 2] = p.auth.keyId & 0xff;
+    b[o + 2] = p.auth.keyId;
     if (p.auth.type === AuthType.SimplePassword) b.set(p.auth.password!, o + 3);
     else {
       b[o + 3] = 0;
