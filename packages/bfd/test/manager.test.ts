@@ -1,0 +1,460 @@
+// The manager on the in-memory network and a manual clock: sessions between managers, shared
+// sockets and demultiplexing, detection, the TTL checks of RFC 5881 §5 / RFC 5883 §2, and a
+// stranger's packets (dropped and counted, never reaching a session).
+import { ManualClock, MemoryMetrics, seededRandom } from '@ironlb/clock/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { BfdError, BfdErrorCode, State, createBfdManager, encodeControl } from '../src/index.js';
+import type { BfdEvent, BfdManager, BfdManagerOptions, SessionOptions } from '../src/index.js';
+import { MemoryBfdNetwork } from '../src/testing/index.js';
+
+const A = '198.51.100.1';
+const B = '198.51.100.2';
+const C = '198.51.100.3';
+
+interface Node {
+  m: BfdManager;
+  events: BfdEvent[];
+  metrics: MemoryMetrics;
+}
+
+let open: BfdManager[] = [];
+afterEach(async () => {
+  await Promise.all(open.map((m) => m.close()));
+  open = [];
+});
+
+function setup(seed = 1) {
+  const clock = new ManualClock(1_000);
+  const net = new MemoryBfdNetwork(clock, { latencyMs: 1 });
+  const random = seededRandom(seed);
+  const node = (addresses: string[], o: BfdManagerOptions = {}): Node => {
+    const events: BfdEvent[] = [];
+    const metrics = new MemoryMetrics();
+    const m = createBfdManager({ clock, random, metrics, transport: net.transport(addresses) }, o);
+    m.onEvent((e) => events.push(e));
+    open.push(m);
+    return { m, events, metrics };
+  };
+  return { clock, net, node };
+}
+
+async function errorOf(p: Promise<unknown> | (() => unknown)): Promise<BfdError> {
+  try {
+    await (typeof p === 'function' ? p() : p);
+  } catch (err) {
+    expect(err).toBeInstanceOf(BfdError);
+    return err as BfdError;
+  }
+  throw new Error('expected a BfdError');
+}
+
+const ofType = <T extends BfdEvent['type']>(events: BfdEvent[], type: T) =>
+  events.filter((e): e is Extract<BfdEvent, { type: T }> => e.type === type);
+
+describe('sessions between two managers', () => {
+  it('come Up, agree on 300 ms × 3, and detect a cut link after exactly the Detection Time', async () => {
+    const { clock, net, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(3_000);
+    expect(ofType(a.events, 'up')).toHaveLength(1);
+    expect(ofType(b.events, 'up')).toHaveLength(1);
+    const s = a.m.session({ peerAddress: B })!;
+    expect(s).toMatchObject({
+      state: 'Up',
+      remoteState: 'Up',
+      desiredMinTxMs: 300,
+      actualTransmitIntervalMs: 300,
+      detectionTimeMs: 900,
+      remoteDetectMultiplier: 3,
+      remoteReceiveIntervalMs: 300,
+      pollActive: false,
+    });
+    expect(s.sourcePort).toBeGreaterThanOrEqual(49152);
+    expect(s.remoteDiscriminator).toBe(b.m.session({ peerAddress: A })!.localDiscriminator);
+    expect(a.metrics.value('bfd_session_up', { peer: B })).toBe(1);
+    expect(a.metrics.value('bfd_session_up_events', { peer: B })).toBe(1);
+    expect(a.metrics.value('bfd_control_packet_input', { peer: B })).toBeGreaterThan(5);
+
+    net.cut(B);
+    clock.advance(2_000);
+    const [down] = ofType(a.events, 'down');
+    expect(down).toMatchObject({
+      peer: B,
+      multihop: false,
+      to: 'Down',
+      diag: 'control-detection-time-expired',
+      pathFailure: true,
+      sinceLastPacketMs: 900,
+    });
+    expect(a.metrics.value('bfd_session_up', { peer: B })).toBe(0);
+    expect(a.metrics.value('bfd_session_down_events', { peer: B })).toBe(1);
+
+    net.heal();
+    clock.advance(5_000);
+    expect(ofType(a.events, 'up')).toHaveLength(2);
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Up');
+  });
+
+  it('state events trace Down → Init → Up on one side', async () => {
+    const { clock, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(3_000);
+    const states = ofType(a.events, 'state').map((e) => `${e.from}>${e.to}`);
+    expect(states[0]).toMatch(/^Down>(Init|Up)$/);
+    expect(states.at(-1)).toMatch(/>Up$/);
+  });
+
+  it('IPv6 sessions work the same way', async () => {
+    const { clock, node } = setup();
+    const a = node(['2001:db8::1']);
+    const b = node(['2001:db8::2']);
+    await a.m.addSession({ peerAddress: '2001:DB8:0::2' });
+    await b.m.addSession({ peerAddress: '2001:db8::1' });
+    clock.advance(3_000);
+    expect(a.m.session({ peerAddress: '2001:db8::2' })!.state).toBe('Up');
+    expect(a.m.sessions()[0]!.peer).toBe('2001:db8::2'); // canonical form
+  });
+
+  it('passive on one side, active on the other (and never with both passive)', async () => {
+    const { clock, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B, passiveMode: true });
+    clock.advance(5_000);
+    expect(a.m.session({ peerAddress: B })!.packetsOut).toBe(0);
+    await b.m.addSession({ peerAddress: A, passiveMode: true });
+    clock.advance(5_000);
+    expect(a.m.session({ peerAddress: B })!.packetsOut).toBe(0);
+    b.m.removeSession({ peerAddress: A });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(5_000);
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Up');
+    expect(b.m.session({ peerAddress: A })!.state).toBe('Up');
+  });
+
+  it('removing a session tells the peer AdminDown: down, but not a path failure (RFC 5882 §3.2)', async () => {
+    const { clock, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(3_000);
+    b.m.removeSession({ peerAddress: A });
+    expect(ofType(b.events, 'down')[0]).toMatchObject({ to: 'AdminDown', pathFailure: false });
+    clock.advance(10);
+    expect(ofType(a.events, 'down')[0]).toMatchObject({
+      to: 'Down',
+      diag: 'neighbor-signaled-session-down',
+      remoteDiag: 'administratively-down',
+      pathFailure: false,
+    });
+    expect(b.m.sessions()).toEqual([]);
+  });
+
+  it('admin down and up, and a timer change carried by a Poll Sequence', async () => {
+    const { clock, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(3_000);
+    a.m.adminDown({ peerAddress: B });
+    clock.advance(100);
+    expect(a.m.session({ peerAddress: B })).toMatchObject({
+      state: 'AdminDown',
+      localDiag: 'administratively-down',
+    });
+    expect(b.m.session({ peerAddress: A })!.state).toBe('Down');
+    a.m.adminUp({ peerAddress: B });
+    clock.advance(4_000);
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Up');
+    a.m.updateTimers({ peerAddress: B }, { transmitIntervalMs: 1000, receiveIntervalMs: 500 });
+    expect(a.m.session({ peerAddress: B })!.pollActive).toBe(true);
+    clock.advance(3_000);
+    expect(a.m.session({ peerAddress: B })).toMatchObject({
+      pollActive: false,
+      actualTransmitIntervalMs: 1000,
+      detectionTimeMs: 1500, // B's mult 3 × max(our 500 ms, B's 300 ms)
+    });
+    expect(b.m.session({ peerAddress: A })!.detectionTimeMs).toBe(3000);
+  });
+
+  it('a throwing event listener does not break the manager', async () => {
+    const { clock, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    a.m.onEvent(() => {
+      throw new Error('boom');
+    });
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(3_000);
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Up');
+  });
+});
+
+describe('shared sockets and demultiplexing', () => {
+  it('one manager, many peers: each session hears only its own peer', async () => {
+    const { clock, node } = setup();
+    const hub = node([A]);
+    const peers = [B, C, '198.51.100.4'].map((addr) => ({ addr, n: node([addr]) }));
+    for (const p of peers) {
+      await hub.m.addSession({ peerAddress: p.addr });
+      await p.n.m.addSession({ peerAddress: A });
+    }
+    clock.advance(3_000);
+    const st = hub.m.sessions();
+    expect(st.map((s) => s.state)).toEqual(['Up', 'Up', 'Up']);
+    expect(new Set(st.map((s) => s.localDiscriminator)).size).toBe(3);
+    expect(new Set(st.map((s) => s.sourcePort)).size).toBe(1); // one send socket per family
+    expect(hub.m.stats().packetsDropped['unknown-discriminator']).toBe(0);
+    // One peer dies: only its session goes down.
+    peers[1]!.n.m.adminDown({ peerAddress: A });
+    clock.advance(500);
+    expect(hub.m.sessions().map((s) => s.state)).toEqual(['Up', 'Down', 'Up']);
+  });
+
+  it('single-hop and multi-hop sessions to the same address are distinct', async () => {
+    const { clock, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await a.m.addSession({ peerAddress: B, multihop: true });
+    await b.m.addSession({ peerAddress: A, multihop: true });
+    clock.advance(3_000);
+    expect(a.m.session({ peerAddress: B, multihop: true })!.state).toBe('Up');
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Down');
+  });
+});
+
+describe('TTL security (RFC 5881 §5, RFC 5883 §2)', () => {
+  it('single-hop ignores a peer whose packets arrive with TTL 254', async () => {
+    const { clock, net, node } = setup();
+    const a = node([A]);
+    const b = node([B], { sendTtl: 254 });
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(5_000);
+    expect(a.m.session({ peerAddress: B })!.packetsIn).toBe(0);
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Down');
+    expect(net.stats.droppedTtl).toBeGreaterThan(3);
+  });
+
+  it('single-hop ignores a peer one router away', async () => {
+    const { clock, net, node } = setup();
+    net.setHops(A, B, 1);
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(5_000);
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Down');
+  });
+
+  it('multi-hop accepts down to minimumTtl and no lower', async () => {
+    const { clock, net, node } = setup();
+    net.setHops(A, B, 2); // arrives with 253
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B, multihop: true, minimumTtl: 254 });
+    await b.m.addSession({ peerAddress: A, multihop: true, minimumTtl: 253 });
+    clock.advance(5_000);
+    // A rejects B's packets (253 < 254); B accepts A's but A never answers properly.
+    expect(a.m.session({ peerAddress: B, multihop: true })!.packetsIn).toBe(0);
+    expect(b.m.session({ peerAddress: A, multihop: true })!.packetsIn).toBeGreaterThan(0);
+    a.m.removeSession({ peerAddress: B, multihop: true });
+    await a.m.addSession({ peerAddress: B, multihop: true, minimumTtl: 253 });
+    clock.advance(5_000);
+    expect(a.m.session({ peerAddress: B, multihop: true })!.state).toBe('Up');
+  });
+});
+
+describe('a stranger on the network', () => {
+  const valid = (o: Partial<Parameters<typeof encodeControl>[0]> = {}) =>
+    encodeControl({
+      diag: 0,
+      state: State.Down,
+      poll: false,
+      final: false,
+      controlPlaneIndependent: false,
+      demand: false,
+      detectMult: 3,
+      myDiscriminator: 99,
+      yourDiscriminator: 0,
+      desiredMinTxUs: 1_000_000,
+      requiredMinRxUs: 300_000,
+      requiredMinEchoRxUs: 0,
+      ...o,
+    });
+
+  it('junk, unknown discriminators, unknown sources, spoofed sources, auth and wrong ports are dropped and counted', async () => {
+    const { clock, net, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(3_000);
+    const mine = a.m.session({ peerAddress: B })!;
+    const before = { ...mine };
+    const send = (bytes: Uint8Array, from = C, toPort = 3784) =>
+      net.inject({ from, fromPort: 50000, to: A, toPort, bytes });
+    send(new Uint8Array([1, 2, 3]));
+    const zeroMult = valid();
+    zeroMult[2] = 0;
+    send(zeroMult);
+    send(valid({ yourDiscriminator: 12345, state: State.Up }));
+    send(valid()); // Your Disc 0 from an address without a session
+    send(valid({ state: State.AdminDown, yourDiscriminator: mine.localDiscriminator }), C); // spoofed
+    send(
+      valid({
+        state: State.AdminDown,
+        yourDiscriminator: mine.localDiscriminator,
+        auth: { type: 1, keyId: 1, password: new Uint8Array([1]) },
+      }),
+      B,
+    );
+    send(valid(), B, mine.sourcePort); // to our source port
+    clock.advance(10);
+    expect(a.m.stats().packetsDropped).toMatchObject({
+      truncated: 1,
+      'detect-mult': 1,
+      'unknown-discriminator': 1,
+      'unknown-source': 1,
+      'address-mismatch': 1,
+      'auth-unsupported': 1,
+      'wrong-port': 1,
+    });
+    expect(
+      a.metrics.value('bfd_control_packets_dropped_total', { reason: 'address-mismatch' }),
+    ).toBe(1);
+    const after = a.m.session({ peerAddress: B })!;
+    expect(after.state).toBe('Up');
+    expect(after.downEvents).toBe(before.downEvents);
+    expect(ofType(a.events, 'down')).toEqual([]);
+  });
+
+  it('a flood of 20k junk datagrams changes nothing but the counters', async () => {
+    const { clock, net, node } = setup();
+    const a = node([A]);
+    const b = node([B]);
+    await a.m.addSession({ peerAddress: B });
+    await b.m.addSession({ peerAddress: A });
+    clock.advance(3_000);
+    const rnd = seededRandom(5);
+    for (let i = 0; i < 20_000; i++) {
+      const bytes = valid({
+        myDiscriminator: 1 + Math.floor(rnd() * 1e9),
+        yourDiscriminator: Math.floor(rnd() * 1e9),
+        state: State.Up,
+      });
+      net.inject({
+        from: `203.0.113.${i % 250}`,
+        fromPort: 49152 + (i % 1000),
+        to: A,
+        toPort: 3784,
+        bytes,
+      });
+    }
+    clock.advance(100);
+    const st = a.m.stats();
+    expect(st.packetsDropped['unknown-discriminator']).toBe(20_000);
+    expect(st.sessions).toBe(1);
+    expect(a.m.session({ peerAddress: B })!.state).toBe('Up');
+  });
+});
+
+describe('options and limits', () => {
+  it('rejects bad options with INVALID_OPTION, echo mode with UNSUPPORTED', async () => {
+    const { node } = setup();
+    const a = node([A]);
+    const bad: [SessionOptions, string][] = [
+      [{ peerAddress: 'example.com' }, 'address'],
+      [{ peerAddress: '' }, 'peerAddress'],
+      [{ peerAddress: B, receiveIntervalMs: 9 }, 'receiveIntervalMs'],
+      [{ peerAddress: B, transmitIntervalMs: 60001 }, 'transmitIntervalMs'],
+      [{ peerAddress: B, detectMultiplier: 0 }, 'detectMultiplier'],
+      [{ peerAddress: B, detectMultiplier: 2.5 }, 'detectMultiplier'],
+      [{ peerAddress: B, echoIntervalMs: 5 }, 'echoIntervalMs'],
+      [{ peerAddress: B, minimumTtl: 0 }, 'minimumTtl'],
+      [{ peerAddress: B, localAddress: '2001:db8::1' }, 'localAddress'],
+    ];
+    for (const [o, option] of bad) {
+      const e = await errorOf(a.m.addSession(o));
+      expect(e.code).toBe(BfdErrorCode.InvalidOption);
+      expect(e.detail.option).toBe(option);
+    }
+    expect((await errorOf(a.m.addSession({ peerAddress: B, echoMode: true }))).code).toBe(
+      BfdErrorCode.Unsupported,
+    );
+  });
+
+  it('duplicate sessions, the session cap, unknown sessions, use after close', async () => {
+    const { node } = setup();
+    const a = node([A], { maxSessions: 2 });
+    await a.m.addSession({ peerAddress: B });
+    expect((await errorOf(a.m.addSession({ peerAddress: B }))).code).toBe(
+      BfdErrorCode.DuplicateSession,
+    );
+    await a.m.addSession({ peerAddress: C });
+    expect((await errorOf(a.m.addSession({ peerAddress: '198.51.100.9' }))).code).toBe(
+      BfdErrorCode.TooManySessions,
+    );
+    expect((await errorOf(() => a.m.removeSession({ peerAddress: '198.51.100.9' }))).code).toBe(
+      BfdErrorCode.UnknownSession,
+    );
+    await a.m.close();
+    expect((await errorOf(a.m.addSession({ peerAddress: '198.51.100.9' }))).code).toBe(
+      BfdErrorCode.Closed,
+    );
+    expect(a.m.sessions()).toEqual([]);
+  });
+
+  it('concurrent adds of the same peer: one wins', async () => {
+    const { node } = setup();
+    const a = node([A]);
+    const r = await Promise.allSettled([
+      a.m.addSession({ peerAddress: B }),
+      a.m.addSession({ peerAddress: B }),
+    ]);
+    expect(r.map((x) => x.status).sort()).toEqual(['fulfilled', 'rejected']);
+  });
+
+  it('manager options are validated', () => {
+    expect(() => createBfdManager({}, { maxSessions: 0 })).toThrow(BfdError);
+    expect(() => createBfdManager({}, { sendTtl: 256 })).toThrow(BfdError);
+    expect(() => createBfdManager({}, { singleHopPort: 70000 })).toThrow(BfdError);
+  });
+
+  it('a listener without the TTL check fails the session unless requireTtlCheck is false', async () => {
+    const clock = new ManualClock();
+    const net = new MemoryBfdNetwork(clock);
+    const inner = net.transport([A]);
+    const noTtl = {
+      ...inner,
+      listen: async (...args: Parameters<typeof inner.listen>) => {
+        const l = await inner.listen(...args);
+        return {
+          ...l,
+          setMinTtl: () => {
+            throw new BfdError(BfdErrorCode.TtlCheckUnavailable, 'no FFI');
+          },
+        };
+      },
+    };
+    const strict = createBfdManager({ clock, transport: noTtl });
+    open.push(strict);
+    expect((await errorOf(strict.addSession({ peerAddress: B }))).code).toBe(
+      BfdErrorCode.TtlCheckUnavailable,
+    );
+    await strict.close();
+    const lax = createBfdManager({ clock, transport: noTtl }, { requireTtlCheck: false });
+    open.push(lax);
+    expect((await lax.addSession({ peerAddress: B })).state).toBe('Down');
+  });
+});
