@@ -14,7 +14,7 @@ export interface BfdListener {
   readonly port: number;
   /**
    * Drops, in the kernel, every packet that arrives with a TTL / Hop Limit below `ttl`
-   * (IP_MINTTL / IPV6_MINHOPCOUNT: RFC 5881 §5, RFC 5883 §2). Throws BfdError
+   * (a socket filter on the TTL / Hop Limit: RFC 5881 §5, RFC 5883 §2; io/sockopt.ts). Throws BfdError
    * TTL_CHECK_UNAVAILABLE when the platform cannot.
    */
   setMinTtl(ttl: number): void;

@@ -19,7 +19,7 @@ export const BfdErrorCode = {
   /** No session for that peer. */
   UnknownSession: 'UNKNOWN_SESSION',
   /**
-   * The receive-side TTL check of RFC 5881 §5 / RFC 5883 §2 (IP_MINTTL / IPV6_MINHOPCOUNT) could
+   * The receive-side TTL check of RFC 5881 §5 / RFC 5883 §2 (a kernel socket filter) could
    * not be installed on a socket (no FFI on this platform, or setsockopt failed).
    */
   TtlCheckUnavailable: 'TTL_CHECK_UNAVAILABLE',

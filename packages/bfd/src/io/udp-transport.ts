@@ -1,5 +1,5 @@
 // The real transport: node:dgram sockets, the sending TTL through dgram's setTTL, and the
-// receive-side minimum TTL through setsockopt (io/sockopt.ts).
+// receive-side minimum TTL through a kernel socket filter (io/sockopt.ts).
 import dgram from 'node:dgram';
 import { BfdError, BfdErrorCode } from '../errors.js';
 import type {

@@ -1,7 +1,7 @@
 // An in-memory UDP network for the manager (DESIGN.md §3: each library ships its fakes). Hosts
 // own addresses; a datagram travels after `latencyMs` on the injected clock, loses one TTL per
 // router hop configured between two addresses, and is dropped where a listener's minimum TTL
-// (IP_MINTTL) says so, or where the path is blackholed. Strangers inject raw datagrams.
+// (the kernel socket filter) says so, or where the path is blackholed. Strangers inject raw datagrams.
 import type { Clock } from '@ironlb/clock';
 import type {
   AddressFamily,
@@ -31,7 +31,7 @@ interface Host {
 export interface MemoryNetworkStats {
   sent: number;
   delivered: number;
-  /** Dropped by a listener's minimum TTL (the kernel's IP_MINTTL). */
+  /** Dropped by a listener's minimum TTL (the kernel socket filter). */
   droppedTtl: number;
   /** Dropped on a blackholed path. */
   droppedLoss: number;
