@@ -78,7 +78,7 @@ function commitCreate(
   const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
   if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
   meta.uid = randomUUID();
-  meta.creationTimestamp = nowTime();
+  meta.creationTimestamp = nowTime(cx.nowMs());
   if (t.strategy.hasGeneration) meta.generation = 1;
   if (ctx.dryRun) {
     t.strategy.rollback?.(o, undefined);
