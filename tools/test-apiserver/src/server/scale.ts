@@ -97,7 +97,7 @@ export async function updateScale(
     ]);
   const s = t.scale as NonNullable<ResourceType['scale']>;
   const patch = nested(s.specReplicasPath, typeof replicas === 'number' ? replicas : 0);
-  const w = await core.patch(t, ns, name, 'application/merge-patch+json', patch, q);
+  const w = await core.patch(t, ns, name, 'application/merge-patch+json', patch, q, 'scale');
   return { ...w, body: scaleOf(t, w.body as KubeObject) };
 }
 
