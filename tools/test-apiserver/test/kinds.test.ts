@@ -77,8 +77,9 @@ describe('non-resource endpoints and discovery', () => {
     expect(doc.kind).toBe('APIGroupDiscoveryList');
     const apps = doc.items.find((i) => i.metadata.name === 'apps');
     expect(apps?.versions[0]?.resources.map((x) => [x.resource, x.scope])).toEqual([
-      ['deployments', 'Namespaced'],
+      // kube-apiserver lists a group-version's resources in name order.
       ['daemonsets', 'Namespaced'],
+      ['deployments', 'Namespaced'],
     ]);
     const core = JSON.parse((await get('/api', accept)).body) as {
       items: { versions: { resources: { resource: string }[] }[] }[];
