@@ -165,5 +165,16 @@ describe.skipIf(skip)(
       expect((await cliStatus(q))[0]).toMatchObject({ state: 'Down', packetsOut: 0 });
       expect((await frr.bfdPeer(V4.us))?.status).not.toBe('up');
     });
+
+    it('SIGTERM: exit 0, and FRR hears AdminDown (down, not blamed on the path)', async () => {
+      await frr.configureBfd(`peer ${V4.us} interface v2`, 'no passive-mode');
+      const p = await restartCli(['--peer', V4.frr]);
+      await waitEvent(p, isUp(V4.frr), 20_000);
+      await frr.waitBfd(V4.us, 'up');
+      cli = undefined;
+      expect(await p.stop(5_000)).toEqual({ code: 0, signal: null });
+      const f = await frr.waitBfd(V4.us, 'down', 5_000);
+      expect(f).toMatchObject({ status: 'down', 'remote-diagnostic': 'administratively down' });
+    });
   },
 );
