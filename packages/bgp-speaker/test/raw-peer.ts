@@ -95,7 +95,7 @@ const server = net.createServer((sock) => {
   const framer = new BgpFramer({ maxFrameBytes: 65535 });
   let sent = false;
   sock.on('data', (d) => {
-    let frames: Buffer[] = [];
+    let frames: Uint8Array[] = [];
     try {
       frames = framer.push(d);
     } catch {

@@ -25,7 +25,15 @@ export interface BgpSocket {
   readonly localPort: number | undefined;
   readonly remoteAddress: string | undefined;
   readonly remotePort: number | undefined;
-  write(data: Uint8Array): void;
+  /**
+   * Queues bytes. Returns false once the queue has reached the socket's high-water mark: the
+   * caller should write no more UPDATEs until onDrain (issue 14: backpressure).
+   */
+  write(data: Uint8Array): boolean;
+  /** Bytes written but not yet handed to the kernel (node:net's writableLength). */
+  readonly bufferedBytes: number;
+  /** Called when the queue has drained after write() returned false. */
+  onDrain(fn: () => void): void;
   /** Flush queued bytes, then close. */
   end(): void;
   onData(fn: (data: Uint8Array) => void): void;

@@ -12,6 +12,8 @@ export type SpeakerEvent =
       messages: number;
       bytes: number;
       endOfRib: string[];
+      /** RFC 7313 markers among these messages: BoRR before a refresh resend, EoRR after it. */
+      refresh?: { family: string; marker: 'BoRR' | 'EoRR' }[];
     }
   | {
       type: 'received';
@@ -51,6 +53,10 @@ export interface PeerCounters {
   establishedTransitions: number;
   /** Route groups that could not be encoded for this peer (reported as `skipped`), plus flushes that failed. */
   encodeErrors: number;
+  /** ROUTE-REFRESH requests received (RFC 2918); many while a resend is pending make one resend. */
+  routeRefreshesIn: number;
+  /** Sessions reset because the bytes queued to the peer passed `maxOutputQueueBytes`. */
+  outputOverflows: number;
 }
 
 export interface PeerStatus {
@@ -62,6 +68,10 @@ export interface PeerStatus {
   keepaliveSec: number | undefined;
   families: string[];
   peerRouterId: string | undefined;
+  /** Bytes written to the session's socket and not yet taken by the kernel. */
+  outputQueueBytes: number;
+  /** Prefixes owed to the peer and not sent yet (all desired prefixes while not Established). */
+  pendingPrefixes: number;
   counters: PeerCounters;
 }
 
@@ -78,5 +88,7 @@ export function zeroCounters(): PeerCounters {
     ownAsDropped: 0,
     establishedTransitions: 0,
     encodeErrors: 0,
+    routeRefreshesIn: 0,
+    outputOverflows: 0,
   };
 }

@@ -31,8 +31,13 @@ function wrap(sock: net.Socket): BgpSocket {
       return sock.remotePort;
     },
     write: (d) => {
-      if (!closed && !sock.destroyed) sock.write(d);
+      if (closed || sock.destroyed) return false;
+      return sock.write(d);
     },
+    get bufferedBytes() {
+      return sock.writableLength;
+    },
+    onDrain: (fn) => sock.on('drain', fn),
     end: () => {
       if (closed) return;
       sock.end();

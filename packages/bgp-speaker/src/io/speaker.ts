@@ -79,6 +79,18 @@ export interface PeerOptions {
    * with setsockopt through FFI once the TCP connection exists, so the handshake uses the default.
    */
   ttl?: number;
+  /**
+   * Bytes queued on the session's socket (written, not yet taken by the kernel) past which the
+   * session is reset with Cease/8 "Out of Resources" and counted (`outputOverflows`). UPDATEs are
+   * only produced while the socket is below its high-water mark (64 KiB), so a reader that is slow
+   * or stops reading never gets near it; this is the safety net. Default 1048576 (1 MiB).
+   */
+  maxOutputQueueBytes?: number;
+  /**
+   * RFC 9687 SendHoldTime, seconds: a session whose peer takes none of our data for this long is
+   * closed with NOTIFICATION 8/0. Default max(480, 2 × negotiated hold time); 0 disables.
+   */
+  sendHoldTimeSec?: number;
 }
 
 export interface AnnounceOptions {
@@ -112,6 +124,8 @@ export interface BgpSpeaker {
   /** Cease/2 with the RFC 9003 message to every peer, closes the listener. */
   stop(message?: string): Promise<void>;
 }
+
+const DEFAULT_MAX_OUTPUT_QUEUE_BYTES = 1 << 20;
 
 function checkAsn(n: number, what: string): void {
   if (!Number.isInteger(n) || n < 1 || n > 0xffffffff || n === AS_TRANS) {
@@ -291,6 +305,7 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
           nextHopIpv4,
           nextHopIpv6,
           ttl: o.ttl,
+          maxOutputQueueBytes: o.maxOutputQueueBytes ?? DEFAULT_MAX_OUTPUT_QUEUE_BYTES,
           session: {
             ...DEFAULT_SESSION_CONFIG,
             localAs: options.localAs,
@@ -304,6 +319,7 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
               : {}),
             ...(o.families ? { families: o.families } : {}),
             ...(o.extendedMessage !== undefined ? { extendedMessage: o.extendedMessage } : {}),
+            ...(o.sendHoldTimeSec !== undefined ? { sendHoldTimeSec: o.sendHoldTimeSec } : {}),
           },
         },
       );

@@ -64,6 +64,8 @@ export function negotiate(cfg: SessionConfig, m: OpenMessage): NegotiationResult
       extendedMessage,
       maxMessageBytes: extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH,
       routeRefresh: m.capabilities.routeRefresh,
+      // RFC 7313 §3: both sides must advertise it.
+      enhancedRouteRefresh: cfg.enhancedRouteRefresh && m.capabilities.enhancedRouteRefresh,
       peerOpen: m,
       peerAs,
     },

@@ -13,6 +13,7 @@ export const DEFAULT_SESSION_CONFIG = {
   families: ['ipv4', 'ipv6'] as AddressFamily[],
   extendedMessage: true,
   routeRefresh: true,
+  enhancedRouteRefresh: true,
 } satisfies Partial<SessionConfig>;
 
 export function initialSessionState(config: SessionConfig): SessionState {
@@ -32,7 +33,8 @@ export function initialSessionState(config: SessionConfig): SessionState {
 export function nextDeadline(s: SessionState): number | null {
   let at: number | null = s.connectRetryAt;
   for (const c of s.conns) {
-    for (const t of [c.holdAt, c.keepaliveAt]) if (t !== null && (at === null || t < at)) at = t;
+    for (const t of [c.holdAt, c.keepaliveAt, c.sendHoldAt])
+      if (t !== null && (at === null || t < at)) at = t;
   }
   return at;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { CeaseSubcode, ErrorCode, FsmSubcode, OpenSubcode } from '../codec/constants.js';
 import { decodeMessage } from '../codec/message.js';
-import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
+import { encodeKeepalive, encodeNotification, encodeRouteRefresh } from '../codec/notification.js';
 import { encodeOpenBody } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
 import { DEFAULT_SESSION_CONFIG, initialSessionState, nextDeadline, step } from './session.js';
@@ -283,6 +283,52 @@ describe('session machine (RFC 4271 §8)', () => {
       restarting: true,
       restartTimeSec: 120,
     });
+  });
+
+  it('send hold timer (RFC 9687): blocked for SendHoldTime → NOTIFICATION 8/0; progress restarts it; drained stops it', () => {
+    const h = new Harness({ sendHoldTimeSec: 0 });
+    h.establish();
+    h.ev({ type: 'send-blocked', conn: 1 });
+    expect(h.s.conns[0]?.sendHoldAt).toBeNull(); // 0 disables it
+    const g = new Harness({ holdTimeSec: 0 });
+    g.establish();
+    g.ev({ type: 'send-blocked', conn: 1 });
+    // Default: max(480 s, 2 × hold).
+    expect(g.s.conns[0]?.sendHoldAt).toBe(g.now + 480_000);
+    g.advance(400_000);
+    g.ev({ type: 'send-progress', conn: 1 });
+    expect(g.notification(g.advance(400_000))).toBeUndefined();
+    g.ev({ type: 'send-drained', conn: 1 });
+    expect(g.s.conns[0]?.sendHoldAt).toBeNull();
+    g.ev({ type: 'send-blocked', conn: 1 });
+    const n = g.notification(g.advance(480_000));
+    expect(n).toMatchObject({
+      type: 'notification',
+      code: ErrorCode.SendHoldTimerExpired,
+      subcode: 0,
+    });
+    expect(g.s.name).not.toBe('Established');
+  });
+
+  it('output overflow closes the connection with Cease/8 Out of Resources', () => {
+    const h = new Harness();
+    h.establish();
+    const n = h.notification(h.ev({ type: 'output-overflow', conn: 1, bytes: 2e6, maxBytes: 1e6 }));
+    expect(n).toMatchObject({ code: ErrorCode.Cease, subcode: CeaseSubcode.OutOfResources });
+    expect(h.s.conns).toEqual([]);
+  });
+
+  it('only a ROUTE-REFRESH request (subtype 0) asks for a resend; BoRR, EoRR and unknown subtypes are ignored (RFC 7313)', () => {
+    const h = new Harness();
+    h.establish();
+    const kinds = [0, 1, 2, 3, 255].map(
+      (subtype) =>
+        h
+          .ev({ type: 'frame', conn: 1, bytes: encodeRouteRefresh(1, 1, subtype) })
+          .filter((a) => a.type === 'route-refresh').length,
+    );
+    expect(kinds).toEqual([1, 0, 0, 0, 0]);
+    expect(h.s.name).toBe('Established');
   });
 
   it('is pure: the input state is not modified', () => {

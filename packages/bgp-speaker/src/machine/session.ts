@@ -13,7 +13,12 @@ import { openReceived } from './open-received.js';
 import { established, nextDeadline } from './session-state.js';
 import type { OpenMessage } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
-import { HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType } from '../codec/constants.js';
+import {
+  HeaderSubcode,
+  MAX_MESSAGE_LENGTH,
+  MessageType,
+  RouteRefreshSubtype,
+} from '../codec/constants.js';
 import type {
   ConnState,
   Negotiated,
@@ -59,7 +64,7 @@ export class Stepper {
     this.actions.push({ type: 'send', conn: c.id, kind, bytes });
   }
 
-  openBytes(): Buffer {
+  openBytes(): Uint8Array {
     return encodeFrame(
       MessageType.Open,
       encodeOpenBody({
@@ -68,6 +73,7 @@ export class Stepper {
         bgpId: this.cfg.routerId,
         families: this.cfg.families.map(afiSafiOf),
         routeRefresh: this.cfg.routeRefresh,
+        enhancedRouteRefresh: this.cfg.routeRefresh && this.cfg.enhancedRouteRefresh,
         extendedMessage: this.cfg.extendedMessage,
         ...(this.cfg.gracefulRestart ? { gracefulRestart: this.cfg.gracefulRestart } : {}),
       }),
@@ -156,6 +162,7 @@ export class Stepper {
       negotiated: null,
       holdAt: this.now + this.cfg.openHoldTimeSec * 1000,
       keepaliveAt: null,
+      sendHoldAt: null,
     };
     this.s.conns.push(c);
     this.send(c, 'open', this.openBytes());
@@ -242,6 +249,35 @@ export class Stepper {
           c.keepaliveAt = this.now + c.negotiated.keepaliveSec * 1000;
         return;
       }
+      case 'send-blocked':
+      case 'send-progress': {
+        const c = this.conn(e.conn);
+        if (!c) return;
+        if (e.type === 'send-blocked' && c.sendHoldAt !== null) return;
+        if (e.type === 'send-progress' && c.sendHoldAt === null) return;
+        // RFC 9687 §3: SendHoldTime, by default the larger of 8 minutes and twice the hold time;
+        // (re)started when the socket stops taking data and whenever the peer takes some.
+        const sec = this.cfg.sendHoldTimeSec ?? Math.max(480, 2 * (c.negotiated?.holdTimeSec ?? 0));
+        c.sendHoldAt = sec > 0 ? this.now + sec * 1000 : null;
+        return;
+      }
+      case 'send-drained': {
+        const c = this.conn(e.conn);
+        if (c) c.sendHoldAt = null;
+        return;
+      }
+      case 'output-overflow': {
+        // Issue 14: a peer that does not read must not make us queue without bound.
+        const c = this.conn(e.conn);
+        if (c)
+          this.fail(
+            c,
+            ErrorCode.Cease,
+            CeaseSubcode.OutOfResources,
+            `output queue of ${e.bytes} bytes over the ${e.maxBytes}-byte cap`,
+          );
+        return;
+      }
       case 'frame': {
         const c = this.conn(e.conn);
         if (!c) return;
@@ -283,6 +319,11 @@ export class Stepper {
       }
     }
     for (const c of [...this.s.conns]) {
+      if (c.sendHoldAt !== null && c.sendHoldAt <= now) {
+        // RFC 9687 §4: the peer took none of our data for SendHoldTime.
+        this.fail(c, ErrorCode.SendHoldTimerExpired, 0, 'send hold timer expired');
+        continue;
+      }
       if (c.holdAt !== null && c.holdAt <= now) {
         // RFC 4271 §8.2.2 HoldTimer_Expires: NOTIFICATION 4/0, drop.
         this.fail(c, ErrorCode.HoldTimerExpired, 0, 'hold timer expired');
@@ -354,7 +395,9 @@ export class Stepper {
         // RFC 4271 §8.2.2: KEEPALIVE and UPDATE restart the HoldTimer.
         this.restartHold(c);
         if (m.type === 'update') this.actions.push({ type: 'update', conn: c.id, message: m });
-        else if (m.type === 'route-refresh')
+        // RFC 7313 §3.2: only subtype 0 asks for a resend. BoRR/EoRR from the peer would frame its
+        // own resend to us (we keep no Adj-RIB-In); other subtypes are ignored (§5).
+        else if (m.type === 'route-refresh' && m.subtype === RouteRefreshSubtype.Request)
           this.actions.push({ type: 'route-refresh', conn: c.id, message: m });
         return;
     }

@@ -32,11 +32,18 @@ export interface SessionConfig {
   extendedMessage: boolean;
   /** Advertise route refresh (RFC 2918). Default true: we answer by re-sending Adj-RIB-Out. */
   routeRefresh: boolean;
+  /** Advertise enhanced route refresh (RFC 7313). Default true: resends go inside BoRR … EoRR. */
+  enhancedRouteRefresh: boolean;
   /**
    * Graceful restart capability to advertise (RFC 4724), default none. Seam for the later
    * Restarting Speaker work: only the OPEN carries it today; no stale-route or EoR-wait logic.
    */
   gracefulRestart?: GracefulRestartCapability;
+  /**
+   * RFC 9687 SendHoldTime, seconds: a connection whose peer takes none of our data for this long
+   * is closed with NOTIFICATION 8/0. Default: max(480, 2 × negotiated hold time); 0 disables.
+   */
+  sendHoldTimeSec?: number;
 }
 
 export interface Negotiated {
@@ -47,6 +54,8 @@ export interface Negotiated {
   extendedMessage: boolean;
   maxMessageBytes: number;
   routeRefresh: boolean;
+  /** Both sides advertised RFC 7313. */
+  enhancedRouteRefresh: boolean;
   peerOpen: OpenMessage;
   /** The peer's real ASN. */
   peerAs: number;
@@ -63,6 +72,8 @@ export interface ConnState {
   negotiated: Negotiated | null;
   holdAt: number | null;
   keepaliveAt: number | null;
+  /** RFC 9687: when the send hold timer fires; set while the socket does not take our data. */
+  sendHoldAt: number | null;
 }
 
 export interface SessionState {
@@ -95,7 +106,15 @@ export type SessionEvent =
   | { type: 'closed'; conn: number; reason: string }
   | { type: 'frame'; conn: number; bytes: Uint8Array }
   | { type: 'decode-error'; conn: number; error: BgpError }
-  | { type: 'update-sent'; conn: number };
+  | { type: 'update-sent'; conn: number }
+  /** The connection's socket stopped taking data (its buffer is full): start the send hold timer. */
+  | { type: 'send-blocked'; conn: number }
+  /** The socket took its buffered data: stop the send hold timer. */
+  | { type: 'send-drained'; conn: number }
+  /** The socket took some of its buffered data (the peer reads): restart the send hold timer. */
+  | { type: 'send-progress'; conn: number }
+  /** The bytes queued on the connection passed the cap: close it (Cease/8 Out of Resources). */
+  | { type: 'output-overflow'; conn: number; bytes: number; maxBytes: number };
 
 export type SendKind = 'open' | 'keepalive' | 'notification' | 'update' | 'route-refresh';
 
