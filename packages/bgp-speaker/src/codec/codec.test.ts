@@ -40,7 +40,7 @@ function expectBgpError(
   throw new Error('expected a BgpError');
 }
 
-function update(attrs: string, nlri = '', withdrawn = ''): Buffer {
+function update(attrs: string, nlri = '', withdrawn = ''): Uint8Array {
   const w = hex(withdrawn);
   const a = hex(attrs);
   const n = hex(nlri);

@@ -118,7 +118,7 @@ export interface OpenInput {
 }
 
 /** Encodes the OPEN body (no header). All capabilities go in one Capabilities parameter. */
-export function encodeOpenBody(o: OpenInput): Buffer {
+export function encodeOpenBody(o: OpenInput): Uint8Array {
   const caps = new ByteWriter(64);
   for (const f of o.families) {
     caps.u8(CapabilityCode.Multiprotocol).u8(4).u16(f.afi).u8(0).u8(f.safi);

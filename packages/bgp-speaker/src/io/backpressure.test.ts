@@ -10,7 +10,7 @@ import { encodeOpenBody } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
 import { ManualClock, MemoryNetwork, seededRandom } from '../testing/index.js';
 import type { MemorySocket } from '../testing/index.js';
-import type { BgpSocket } from './deps.js';
+import type { BgpSocket } from '../deps.js';
 import type { SpeakerEvent } from './events.js';
 import { createBgpSpeaker } from './speaker.js';
 

@@ -18,7 +18,16 @@ import type { SessionAction, SessionConfig, SessionEvent, SessionState } from '.
 import { RibSync } from '../machine/rib-sync.js';
 import type { SyncChunk } from '../machine/rib-sync.js';
 import type { Route } from '../machine/rib.js';
-import type { BgpSocket, Clock, Logger, Metrics, PendingConnect, Transport } from './deps.js';
+import type { AddressFamily } from '../codec/prefix.js';
+import type {
+  BgpSocket,
+  Clock,
+  Logger,
+  PendingConnect,
+  SocketOptions,
+  Transport,
+} from '../deps.js';
+import type { BgpMetrics } from './metrics.js';
 import { zeroCounters } from './events.js';
 import { receivedEvent, selfNextHop, selfNextHopV6 } from './peer-routes.js';
 import type { PeerCounters, PeerStatus, SpeakerEvent } from './events.js';
@@ -27,13 +36,15 @@ export interface PeerDriverDeps {
   clock: Clock;
   random: () => number;
   logger: Logger;
-  metrics: Metrics;
+  metrics: BgpMetrics;
   transport: Transport;
   emit: (e: SpeakerEvent) => void;
   /** Link-local address to add to an IPv6 next hop when the peer shares our subnet (RFC 2545 §3). */
   linkLocal: (local: string, peer: string) => string | undefined;
   /** The speaker's desired routes (shared, read-only here). */
   routes: ReadonlyMap<string, Route>;
+  /** How many desired routes are of these families. */
+  routeCount: (families: AddressFamily[]) => number;
 }
 
 export interface PeerDriverOptions {
@@ -44,7 +55,8 @@ export interface PeerDriverOptions {
   session: SessionConfig;
   nextHopIpv4: string | undefined;
   nextHopIpv6: string[] | undefined;
-  ttl: number | undefined;
+  /** TTL, GTSM minimum TTL and TCP-MD5 password of the session's sockets. */
+  socket: SocketOptions;
   /** Bytes queued on the socket past which the session is reset (Cease/8). */
   maxOutputQueueBytes: number;
 }
@@ -68,9 +80,11 @@ export class PeerDriver {
   private timer: unknown = null;
   private nextConnId = 1;
   private sync: RibSync | null = null;
+  /** With dynamicAsn: the ASN the peer's last OPEN carried. */
+  private learntPeerAs: number | undefined;
   private estConn: number | null = null;
   readonly counters: PeerCounters = zeroCounters();
-  private readonly labels: Record<string, string>;
+  private readonly labels: Readonly<Record<string, string>>;
   private dispatching = false;
   private pumping = false;
   private readonly queue: SessionEvent[] = [];
@@ -89,26 +103,50 @@ export class PeerDriver {
 
   start(): void {
     this.dispatch({ type: 'start' });
+    this.updateGauges();
   }
 
-  stop(subcode?: number, message?: string): void {
+  stop(subcode?: number, message?: string, graceful?: boolean): void {
     this.dispatch({
       type: 'stop',
       ...(subcode !== undefined ? { subcode } : {}),
       ...(message !== undefined ? { message } : {}),
+      ...(graceful ? { graceful } : {}),
     });
+    this.updateGauges();
   }
 
   /** Cease with `subcode` and reconnect after the backoff (the BFD seam). */
-  reset(subcode: number, message?: string): void {
-    this.dispatch({ type: 'reset', subcode, ...(message !== undefined ? { message } : {}) });
+  reset(subcode: number, message?: string, reason?: string): void {
+    this.dispatch({
+      type: 'reset',
+      subcode,
+      ...(message !== undefined ? { message } : {}),
+      ...(reason !== undefined ? { reason } : {}),
+    });
+  }
+
+  /** Zeroes this peer's gauges (it is being removed). */
+  clearMetrics(): void {
+    const m = this.deps.metrics;
+    for (const g of [m.sessionUp, m.announcedPrefixes, m.pendingPrefixes, m.outputQueueBytes])
+      g.set(this.labels, 0);
+  }
+
+  private updateGauges(): void {
+    const m = this.deps.metrics;
+    const c = this.estConn !== null ? this.conns.get(this.estConn) : undefined;
+    m.sessionUp.set(this.labels, this.estConn !== null ? 1 : 0);
+    m.announcedPrefixes.set(this.labels, this.sync?.adjOut.size ?? 0);
+    m.pendingPrefixes.set(this.labels, this.pendingPrefixes());
+    m.outputQueueBytes.set(this.labels, c?.socket.bufferedBytes ?? 0);
   }
 
   /** The listener hands over a connection whose remote address is this peer's. */
   accept(socket: BgpSocket): void {
     const id = this.nextConnId++;
-    this.attach(id, socket);
-    this.dispatch({ type: 'incoming', conn: id });
+    this.attach(id, socket, true);
+    if (this.conns.has(id)) this.dispatch({ type: 'incoming', conn: id });
   }
 
   isIdle(): boolean {
@@ -121,16 +159,22 @@ export class PeerDriver {
 
   status(): PeerStatus {
     const n = this.negotiated;
+    const cfg = this.options.session;
     const c = this.estConn !== null ? this.conns.get(this.estConn) : undefined;
     return {
       peer: this.options.address,
-      peerAs: this.options.session.peerAs,
+      peerAs: n?.peerAs ?? this.learntPeerAs ?? cfg.peerAs,
+      localAs: cfg.localAs,
+      routerId: cfg.routerId,
       state: this.state.name,
       lastReason: this.state.lastReason,
       holdTimeSec: n?.holdTimeSec,
-      keepaliveSec: n?.keepaliveSec,
+      keepaliveTimeSec: n?.keepaliveSec,
       families: n?.families ?? [],
       peerRouterId: n?.peerOpen.bgpId,
+      gracefulRestart: n?.gracefulRestart !== undefined,
+      enhancedRouteRefresh: n?.enhancedRouteRefresh ?? false,
+      staleFamilies: this.state.peerRestart?.families ?? [],
       outputQueueBytes: c?.socket.bufferedBytes ?? 0,
       pendingPrefixes: this.pendingPrefixes(),
       counters: { ...this.counters, prefixesSent: this.sync?.adjOut.size ?? 0 },
@@ -138,7 +182,9 @@ export class PeerDriver {
   }
 
   private pendingPrefixes(): number {
-    return this.sync ? this.sync.pendingPrefixes : this.deps.routes.size;
+    return this.sync
+      ? this.sync.pendingPrefixes
+      : this.deps.routeCount(this.options.session.families);
   }
 
   /**
@@ -146,7 +192,7 @@ export class PeerDriver {
    * takes now. Never throws: it runs from the speaker's microtask (DESIGN.md §7).
    */
   flush(dirty: Iterable<string>): void {
-    if (!this.sync) return;
+    if (!this.sync) return this.updateGauges();
     this.sync.markDirty(dirty);
     this.pump();
   }
@@ -178,6 +224,7 @@ export class PeerDriver {
       this.reset(CeaseSubcode.OutOfResources, 'internal error while sending updates');
     } finally {
       this.pumping = false;
+      this.updateGauges();
     }
   }
 
@@ -189,7 +236,7 @@ export class PeerDriver {
     }
     if (c.messages.length) {
       this.counters.updatesOut += c.messages.length;
-      this.deps.metrics.inc('bgp_updates_sent_total', this.labels, c.messages.length);
+      this.deps.metrics.updatesSent.inc(this.labels, c.messages.length);
       this.dispatch({ type: 'update-sent', conn: id });
       this.deps.emit({
         type: 'sent',
@@ -233,7 +280,7 @@ export class PeerDriver {
     if (queued > this.options.maxOutputQueueBytes) {
       conn.overflowed = true;
       this.counters.outputOverflows++;
-      this.deps.metrics.inc('bgp_output_overflows_total', this.labels);
+      this.deps.metrics.outputOverflows.inc(this.labels);
       this.deps.logger.warn(
         { peer: this.name, queued, max: this.options.maxOutputQueueBytes },
         'output queue over cap; resetting the session',
@@ -269,12 +316,23 @@ export class PeerDriver {
     }
   }
 
-  private attach(id: number, socket: BgpSocket): void {
-    if (this.options.ttl !== undefined && !socket.setTtl?.(this.options.ttl)) {
-      this.deps.logger.warn(
-        { peer: this.name, ttl: this.options.ttl },
-        'could not set the session TTL',
-      );
+  private attach(id: number, socket: BgpSocket, accepted: boolean): void {
+    // A dialled socket got its options before the SYN; an accepted one inherited the listener's
+    // (MD5 keys, the smallest GTSM minimum) and now gets its own peer's exact TTL and minimum.
+    const { ttl, minTtl } = this.options.socket;
+    if (accepted && (ttl !== undefined || minTtl !== undefined)) {
+      const so = {
+        ...(ttl !== undefined ? { ttl } : {}),
+        ...(minTtl !== undefined ? { minTtl } : {}),
+      };
+      if (!socket.setSocketOptions?.(so)) {
+        // Never run a GTSM session without its receive check: refuse the connection instead.
+        this.deps.logger.warn({ peer: this.name, ...so }, 'could not set the session TTL / GTSM');
+        if (minTtl !== undefined) {
+          socket.end();
+          return;
+        }
+      }
     }
     const framer = new BgpFramer({ maxFrameBytes: MAX_MESSAGE_LENGTH });
     const conn: Conn = {
@@ -352,10 +410,11 @@ export class PeerDriver {
             port: o.port,
             ...(o.localAddress ? { localAddress: o.localAddress } : {}),
             ...(o.localPort ? { localPort: o.localPort } : {}),
+            ...o.socket,
           },
           (sock) => {
             this.pending = null;
-            this.attach(id, sock);
+            this.attach(id, sock, false);
             this.dispatch({ type: 'connected', conn: id });
           },
           (reason) => {
@@ -389,6 +448,7 @@ export class PeerDriver {
         const n = a.negotiated;
         const c = this.conns.get(a.conn);
         this.estConn = a.conn;
+        this.learntPeerAs = n.peerAs;
         this.counters.establishedTransitions++;
         if (!c) return;
         // Full re-send after every (re)connect from an empty Adj-RIB-Out (RFC 4271 §9.4), then
@@ -413,6 +473,7 @@ export class PeerDriver {
         if (this.estConn === a.conn) {
           this.estConn = null;
           this.sync = null;
+          this.updateGauges();
         }
         return;
       case 'update':
@@ -420,7 +481,7 @@ export class PeerDriver {
         return;
       case 'notification-received':
         this.counters.notificationsIn++;
-        d.metrics.inc('bgp_notifications_received_total', this.labels);
+        d.metrics.notificationsReceived.inc(this.labels);
         d.emit({
           type: 'notification',
           peer: this.name,
@@ -435,7 +496,7 @@ export class PeerDriver {
         return;
       case 'notification-sent':
         this.counters.notificationsOut++;
-        d.metrics.inc('bgp_notifications_sent_total', this.labels);
+        d.metrics.notificationsSent.inc(this.labels);
         d.emit({
           type: 'notification',
           peer: this.name,
@@ -449,10 +510,25 @@ export class PeerDriver {
       case 'route-refresh': {
         // RFC 2918 §4: re-send the Adj-RIB-Out of that family, coalesced with any pending resend.
         this.counters.routeRefreshesIn++;
+        d.metrics.routeRefreshesReceived.inc(this.labels);
         const fam = afiOf(a.message.afi, a.message.safi);
         if (fam && this.sync?.refresh(fam) && a.conn === this.estConn) this.pump();
         return;
       }
+      case 'graceful-restart':
+        d.logger.info(
+          { peer: this.name, phase: a.phase, families: a.families, reason: a.reason },
+          'graceful restart',
+        );
+        d.emit({
+          type: 'graceful-restart',
+          peer: this.name,
+          phase: a.phase,
+          families: a.families,
+          reason: a.reason,
+          ...(a.restartTimeSec !== undefined ? { restartTimeSec: a.restartTimeSec } : {}),
+        });
+        return;
       case 'arm-timer':
         if (this.timer !== null) d.clock.clearTimeout(this.timer);
         this.timer = null;
@@ -469,7 +545,7 @@ export class PeerDriver {
 
   private receivedUpdate(m: UpdateMessage): void {
     this.counters.updatesIn++;
-    this.deps.metrics.inc('bgp_updates_received_total', this.labels);
+    this.deps.metrics.updatesReceived.inc(this.labels);
     if (m.treatAsWithdraw) this.counters.treatAsWithdraw++;
     const e = receivedEvent(this.name, m, this.options.session.localAs);
     this.counters.ownAsDropped += e.droppedOwnAs.length;

@@ -26,12 +26,15 @@ export function initialSessionState(config: SessionConfig): SessionState {
     failures: 0,
     name: 'Idle',
     lastReason: 'init',
+    everEstablished: false,
+    peerRestart: null,
   };
 }
 
 /** Earliest deadline in the state, or null when nothing is pending. */
 export function nextDeadline(s: SessionState): number | null {
   let at: number | null = s.connectRetryAt;
+  if (s.peerRestart && (at === null || s.peerRestart.until < at)) at = s.peerRestart.until;
   for (const c of s.conns) {
     for (const t of [c.holdAt, c.keepaliveAt, c.sendHoldAt])
       if (t !== null && (at === null || t < at)) at = t;

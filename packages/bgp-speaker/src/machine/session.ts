@@ -10,6 +10,13 @@ import type { BgpMessage } from '../codec/message.js';
 import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
 import { afiSafiOf, encodeOpenBody } from '../codec/open.js';
 import { openReceived } from './open-received.js';
+import {
+  ourCapability,
+  peerBack,
+  peerConnectionLost,
+  peerEndOfRib,
+  restartTimer,
+} from './graceful-restart.js';
 import { established, nextDeadline } from './session-state.js';
 import type { OpenMessage } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
@@ -65,6 +72,7 @@ export class Stepper {
   }
 
   openBytes(): Uint8Array {
+    const gracefulRestart = ourCapability(this);
     return encodeFrame(
       MessageType.Open,
       encodeOpenBody({
@@ -75,7 +83,7 @@ export class Stepper {
         routeRefresh: this.cfg.routeRefresh,
         enhancedRouteRefresh: this.cfg.routeRefresh && this.cfg.enhancedRouteRefresh,
         extendedMessage: this.cfg.extendedMessage,
-        ...(this.cfg.gracefulRestart ? { gracefulRestart: this.cfg.gracefulRestart } : {}),
+        ...(gracefulRestart ? { gracefulRestart } : {}),
       }),
     );
   }
@@ -111,6 +119,14 @@ export class Stepper {
     const reason = err instanceof Error ? err.message : String(err);
     if (n) this.fail(c, n.code, n.subcode, reason, n.data);
     else this.fail(c, ErrorCode.Cease, 0, `unexpected error: ${reason}`);
+  }
+
+  /**
+   * Closes a connection without a NOTIFICATION (a graceful-restart stop, RFC 4724 §4.2: the peer
+   * keeps our routes for our Restart Time).
+   */
+  closeQuietly(c: ConnState, reason: string): void {
+    this.drop(c, reason);
   }
 
   /** Removes a connection; if it was the session, the session goes down and reconnects later. */
@@ -183,20 +199,24 @@ export class Stepper {
         if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
         this.s.connecting = false;
         const subcode = e.subcode ?? CeaseSubcode.AdministrativeShutdown;
-        for (const c of [...this.s.conns])
-          this.fail(c, ErrorCode.Cease, subcode, 'stopped', undefined, e.message);
-        this.s.lastReason = 'stopped';
+        for (const c of [...this.s.conns]) {
+          if (e.graceful && c.phase === 'Established' && c.negotiated?.gracefulRestart)
+            this.closeQuietly(c, 'stopped for a graceful restart');
+          else this.fail(c, ErrorCode.Cease, subcode, 'stopped', undefined, e.message);
+        }
+        this.s.lastReason = e.graceful ? 'stopped (graceful restart)' : 'stopped';
         return;
       }
       case 'reset': {
         if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
         this.s.connecting = false;
         const had = this.s.conns.length > 0;
+        const why = e.reason ?? 'reset';
         for (const c of [...this.s.conns])
-          this.fail(c, ErrorCode.Cease, e.subcode, 'reset', undefined, e.message);
+          this.fail(c, ErrorCode.Cease, e.subcode, why, undefined, e.message);
         // drop() schedules the reconnect when the last connection goes; cover "nothing to drop".
         if (!had && this.s.running) this.scheduleRetry();
-        this.s.lastReason = `reset (Cease/${e.subcode})`;
+        this.s.lastReason = `${why} (Cease/${e.subcode})`;
         return;
       }
       case 'timer':
@@ -234,7 +254,10 @@ export class Stepper {
         return;
       case 'closed': {
         const c = this.conn(e.conn);
-        if (c) this.drop(c, `connection closed: ${e.reason}`);
+        if (!c) return;
+        // Receiving speaker (RFC 4724 §4.2): an Established session lost without NOTIFICATION.
+        if (c.phase === 'Established') peerConnectionLost(this, c);
+        this.drop(c, `connection closed: ${e.reason}`);
         return;
       }
       case 'decode-error': {
@@ -311,11 +334,13 @@ export class Stepper {
 
   timers(): void {
     const now = this.now;
+    restartTimer(this);
     if (this.s.connectRetryAt !== null && this.s.connectRetryAt <= now) {
       this.s.connectRetryAt = null;
       if (this.s.running && this.s.conns.length === 0 && !this.cfg.passive) {
         if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
         this.dial();
+        this.s.lastReason = 'connect retry timer expired';
       }
     }
     for (const c of [...this.s.conns]) {
@@ -371,11 +396,13 @@ export class Stepper {
           this.s.lastReason = 'KEEPALIVE received';
           this.restartHold(c);
           this.s.failures = 0;
+          this.s.everEstablished = true;
           this.actions.push({
             type: 'established',
             conn: c.id,
             negotiated: c.negotiated as Negotiated,
           });
+          if (c.peerOpen) peerBack(this, c.peerOpen);
           return;
         }
         return this.fail(
@@ -394,7 +421,10 @@ export class Stepper {
           );
         // RFC 4271 §8.2.2: KEEPALIVE and UPDATE restart the HoldTimer.
         this.restartHold(c);
-        if (m.type === 'update') this.actions.push({ type: 'update', conn: c.id, message: m });
+        if (m.type === 'update') {
+          this.actions.push({ type: 'update', conn: c.id, message: m });
+          if (m.endOfRib) peerEndOfRib(this, m.endOfRib);
+        }
         // RFC 7313 §3.2: only subtype 0 asks for a resend. BoRR/EoRR from the peer would frame its
         // own resend to us (we keep no Adj-RIB-In); other subtypes are ignored (§5).
         else if (m.type === 'route-refresh' && m.subtype === RouteRefreshSubtype.Request)

@@ -5,7 +5,7 @@
 // A reader can be paused (`pauseReading`): bytes written to it then queue on the writer's side,
 // `write()` returns false past the high-water mark and `onDrain` fires once the reader has taken
 // everything (`readSome` / `resumeReading`) — a slow or never-reading peer, for backpressure tests.
-import type { BgpSocket, ConnectOptions, Listener, PendingConnect, Transport } from '../io/deps.js';
+import type { BgpSocket, ConnectOptions, Listener, PendingConnect, Transport } from '../deps.js';
 
 /** node:net's default high-water mark (Node ≥ 22). */
 const HIGH_WATER_MARK = 64 * 1024;
