@@ -3,7 +3,7 @@
 import { formatAddress, formatPrefix, parseAddress } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import type { UpdateMessage } from '../codec/update.js';
-import type { BgpSocket } from './deps.js';
+import type { BgpSocket } from '../deps.js';
 import type { SpeakerEvent } from './events.js';
 
 /** The session's local address when it is of `family` (a dual-stack ::ffff: address is IPv4). */
