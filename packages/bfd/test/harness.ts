@@ -2,7 +2,7 @@
 // box and wait for its JSON-lines events; run FRR's bfdd (through the netns kit's FRR wrapper,
 // with our own bfdd.conf) and BIRD's `protocol bfd` as peers.
 import { execFileSync } from 'node:child_process';
-import { existsSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { join } from 'node:path';
 import { Frr, pollUntil } from '@ironlb/netns-kit';
@@ -116,11 +116,15 @@ export class FrrBfd extends Frr {
     super.prepare();
     writeFileSync(join(this.config.dir, 'bfdd.conf'), bfddConf(this.config.bfdd), { mode: 0o644 });
     if (this.config.bgpBfdNeighbors?.length) {
-      const extra = this.config.bgpBfdNeighbors.map((n) => ` neighbor ${n} bfd`).join('\n');
       const file = join(this.config.dir, 'bgpd.conf');
-      const text = execFileSync('cat', [file]).toString();
-      // After the neighbour's remote-as line, inside `router bgp`.
-      writeFileSync(file, text.replace(/^( bgp router-id .*)$/m, `$1\n${extra}`), { mode: 0o644 });
+      let text = readFileSync(file, 'utf8');
+      // After the neighbour's remote-as line (FRR refuses `bfd` for an unknown neighbour).
+      for (const n of this.config.bgpBfdNeighbors)
+        text = text.replace(
+          new RegExp(`^( neighbor ${n.replace(/\./g, '\\.')} remote-as .*)$`, 'm'),
+          `$1\n neighbor ${n} bfd`,
+        );
+      writeFileSync(file, text, { mode: 0o644 });
     }
   }
 
