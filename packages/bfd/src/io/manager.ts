@@ -217,15 +217,22 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
     if (at === e.timerAt) return;
     if (e.timer !== null) clock.clearTimeout(e.timer);
     e.timerAt = at;
-    e.timer =
-      at === null
-        ? null
-        : clock.setTimeout(() => {
-            e.timer = null;
-            e.timerAt = null;
-            // A timer fires at or after its deadline; never let a rounding make it "early".
-            apply(e, { type: 'timer' }, Math.max(clock.now(), at));
-          }, at - clock.now());
+    e.timer = at === null ? null : clock.setTimeout(() => fire(e, at), at - clock.now());
+  }
+
+  /**
+   * Node's timers run on the event loop's cached, whole-millisecond time and can fire a little
+   * before the monotonic deadline: wait out the remainder, so detection is never declared early.
+   */
+  function fire(e: Entry, at: number): void {
+    const now = clock.now();
+    if (now < at) {
+      e.timer = clock.setTimeout(() => fire(e, at), at - now);
+      return;
+    }
+    e.timer = null;
+    e.timerAt = null;
+    apply(e, { type: 'timer' }, now);
   }
 
   function apply(e: Entry, event: SessionEvent, now = clock.now()): void {
