@@ -51,8 +51,9 @@ export { SESSION_DEFAULTS, canonicalAddress, resolveSessionOptions } from './mac
 export type { ResolvedSessionOptions, SessionOptions } from './machine/options.js';
 
 // io/
-export { LookupDropReason, createBfdManager } from './io/manager.js';
-export type { BfdManager, BfdManagerOptions, SessionKey } from './io/manager.js';
+export { createBfdManager } from './io/manager.js';
+export { LookupDropReason } from './io/types.js';
+export type { BfdManager, BfdManagerOptions, SessionKey } from './io/types.js';
 export type { BfdEvent, BfdSessionStatus, BfdStats } from './io/events.js';
 export { udpTransport } from './io/udp-transport.js';
 export type { UdpTransportOptions } from './io/udp-transport.js';

@@ -9,7 +9,6 @@
 // comes from an address without a session is dropped and counted by reason, and nothing about it
 // is kept or logged; the checks before session lookup allocate nothing.
 import { backgroundClock, noMetrics, silentLogger } from '@ironlb/clock';
-import type { TimerHandle } from '@ironlb/clock';
 import {
   checkControl,
   decodeControl,
@@ -21,16 +20,14 @@ import {
   GTSM_TTL,
   MULTI_HOP_PORT,
   SINGLE_HOP_PORT,
-  SOURCE_PORT_MAX,
-  SOURCE_PORT_MIN,
   State,
   diagName,
   stateName,
 } from '../codec/constants.js';
-import type { BfdDeps, BfdListener, BfdSender, BfdTransport } from '../deps.js';
-import { BfdError, BfdErrorCode, DropReason, invalidOption } from '../errors.js';
+import type { BfdDeps, BfdTransport } from '../deps.js';
+import { BfdError, BfdErrorCode, invalidOption } from '../errors.js';
 import { canonicalAddress, resolveSessionOptions } from '../machine/options.js';
-import type { ResolvedSessionOptions, SessionOptions } from '../machine/options.js';
+import type { SessionOptions } from '../machine/options.js';
 import {
   detectionTimeUs,
   initialSessionState,
@@ -38,120 +35,15 @@ import {
   step,
   transmitIntervalUs,
 } from '../machine/session.js';
-import type { SessionEvent, SessionState } from '../machine/types.js';
+import type { SessionEvent } from '../machine/types.js';
 import type { BfdEvent, BfdSessionStatus, BfdStats } from './events.js';
 import { createBfdMetrics } from './metrics.js';
 import type { BfdMetrics } from './metrics.js';
+import { createSocketPool } from './sockets.js';
+import { statusOf } from './status.js';
+import { ALL_DROP_REASONS, LookupDropReason, keyOf } from './types.js';
+import type { BfdManager, BfdManagerOptions, Entry, ListenerEntry, SessionKey } from './types.js';
 import { udpTransport } from './udp-transport.js';
-
-/** Reasons a datagram is dropped before or at session lookup, beyond the codec's. Append-only. */
-export const LookupDropReason = {
-  /** The A bit is set: authentication is not supported (RFC 5880 §6.8.6, README). */
-  AuthUnsupported: 'auth-unsupported',
-  /** Your Discriminator names no session of ours (or one on another port). */
-  UnknownDiscriminator: 'unknown-discriminator',
-  /** Your Discriminator is ours, but the packet comes from another address. */
-  AddressMismatch: 'address-mismatch',
-  /** Your Discriminator is 0 and no session has that peer address on that port. */
-  UnknownSource: 'unknown-source',
-  /** Sent to one of our source ports instead of 3784 / 4784. */
-  WrongPort: 'wrong-port',
-} as const;
-
-const ALL_DROP_REASONS: readonly string[] = [
-  ...Object.values(DropReason),
-  ...Object.values(LookupDropReason),
-];
-
-export interface BfdManagerOptions {
-  /** Hard cap on sessions (a config mistake or a bug must not open thousands). Default 1000. */
-  readonly maxSessions?: number;
-  /** UDP port of single-hop Control packets, ours and the peers' (RFC 5881). Default 3784. */
-  readonly singleHopPort?: number;
-  /** UDP port of multi-hop Control packets (RFC 5883). Default 4784. */
-  readonly multiHopPort?: number;
-  /** Address the IPv4 receive sockets bind. Default '0.0.0.0'. */
-  readonly listenAddressIpv4?: string;
-  /** Address the IPv6 receive sockets bind. Default '::'. */
-  readonly listenAddressIpv6?: string;
-  /**
-   * Refuse to run a session whose receive socket cannot get the kernel TTL check (RFC 5881 §5).
-   * false degrades to a warning, for platforms without FFI. Default true.
-   */
-  readonly requireTtlCheck?: boolean;
-  /**
-   * TTL / Hop Limit of every packet sent. RFC 5881 §5 and RFC 5883 want 255; another value is
-   * for tests that prove the receive check (a peer at 254 is ignored). Default 255.
-   */
-  readonly sendTtl?: number;
-}
-
-/** Identifies a session: the peer address plus single- or multi-hop. */
-export interface SessionKey {
-  readonly peerAddress: string;
-  /** Default false. */
-  readonly multihop?: boolean;
-}
-
-export interface BfdManager {
-  /**
-   * Starts a session (opening the shared sockets it needs on first use) and returns its status.
-   * Throws BfdError INVALID_OPTION, UNSUPPORTED, DUPLICATE_SESSION, TOO_MANY_SESSIONS,
-   * SOCKET_ERROR, TTL_CHECK_UNAVAILABLE or CLOSED.
-   */
-  addSession(o: SessionOptions): Promise<BfdSessionStatus>;
-  /**
-   * Sends AdminDown to the peer once (so it goes down without blaming the path, RFC 5882 §3.2)
-   * and forgets the session. Throws UNKNOWN_SESSION.
-   */
-  removeSession(key: SessionKey): void;
-  /** RFC 5880 §6.8.16: AdminDown (diag administratively-down) until adminUp. */
-  adminDown(key: SessionKey): void;
-  adminUp(key: SessionKey): void;
-  /** Changes timers of a running session (a changed BFD profile); a Poll Sequence carries them. */
-  updateTimers(
-    key: SessionKey,
-    t: { receiveIntervalMs?: number; transmitIntervalMs?: number; detectMultiplier?: number },
-  ): void;
-  session(key: SessionKey): BfdSessionStatus | undefined;
-  sessions(): BfdSessionStatus[];
-  stats(): BfdStats;
-  /** Subscribes to events; returns the unsubscribe function. */
-  onEvent(fn: (e: BfdEvent) => void): () => void;
-  /** Removes every session (AdminDown to each peer) and closes the sockets. Idempotent. */
-  close(): Promise<void>;
-}
-
-interface ListenerEntry {
-  readonly listener: BfdListener;
-  readonly byAddress: Map<string, Entry>;
-  readonly multihop: boolean;
-  minTtl: number;
-}
-
-interface SenderEntry {
-  readonly sender: BfdSender;
-}
-
-interface Entry {
-  readonly key: string;
-  readonly opts: ResolvedSessionOptions;
-  state: SessionState;
-  readonly listener: ListenerEntry;
-  readonly sender: SenderEntry;
-  readonly labels: { readonly peer: string };
-  readonly destPort: number;
-  timer: TimerHandle | null;
-  timerAt: number | null;
-  packetsIn: number;
-  packetsOut: number;
-  upEvents: number;
-  downEvents: number;
-}
-
-function keyOf(peer: string, multihop: boolean): string {
-  return `${multihop ? 'mh' : 'sh'}|${peer}`;
-}
 
 /** Creates a manager; `deps` and `options` are all optional (README: API). */
 export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions = {}): BfdManager {
@@ -179,17 +71,29 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
     ipv4: options.listenAddressIpv4 ?? '0.0.0.0',
     ipv6: options.listenAddressIpv6 ?? '::',
   };
+  const pool = createSocketPool({
+    transport,
+    logger,
+    singleHopPort,
+    multiHopPort,
+    listenAddress,
+    sendTtl,
+    requireTtlCheck,
+    onPacket: (l, bytes, from) => onPacket(l, bytes, from),
+    onStray: () => {
+      packetsReceived++;
+      metrics.received.inc();
+      drop(LookupDropReason.WrongPort);
+    },
+  });
 
   const sessions = new Map<string, Entry>();
   const byDiscriminator = new Map<number, Entry>();
   const reserved = new Set<string>();
-  const listeners = new Map<string, Promise<ListenerEntry>>();
-  const senders = new Map<string, Promise<SenderEntry>>();
   const subscribers = new Set<(e: BfdEvent) => void>();
   const drops: Record<string, number> = Object.fromEntries(ALL_DROP_REASONS.map((r) => [r, 0]));
   let packetsReceived = 0;
   let closed = false;
-  let warnedTtl = false;
 
   function emit(e: BfdEvent): void {
     for (const fn of subscribers) {
@@ -322,96 +226,6 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
     apply(e, { type: 'packet', packet: decodeControl(bytes) });
   }
 
-  function onSocketError(err: Error): void {
-    // ICMP-driven errors (ECONNREFUSED, EHOSTUNREACH) on UDP sends: the detection time decides.
-    logger.debug({ err: err.message }, 'BFD socket error');
-  }
-
-  function listenerFor(family: 'ipv4' | 'ipv6', multihop: boolean): Promise<ListenerEntry> {
-    const port = multihop ? multiHopPort : singleHopPort;
-    const k = `${family}|${port}`;
-    let p = listeners.get(k);
-    if (!p) {
-      p = (async () => {
-        // Packets that arrive before the TTL check is in place are ignored.
-        const ready: { entry?: ListenerEntry } = {};
-        const listener = await transport.listen(
-          { family, address: listenAddress[family], port },
-          (bytes, from) => {
-            if (ready.entry) onPacket(ready.entry, bytes, from);
-          },
-          onSocketError,
-        );
-        const entry: ListenerEntry = { listener, byAddress: new Map(), multihop, minTtl: 0 };
-        // RFC 5881 §5: single-hop accepts TTL 255 only. Multi-hop: set per session below.
-        try {
-          setMinTtl(entry, multihop ? 255 : GTSM_TTL);
-        } catch (err) {
-          await listener.close();
-          throw err;
-        }
-        ready.entry = entry;
-        return entry;
-      })();
-      listeners.set(k, p);
-      p.catch(() => listeners.delete(k));
-    }
-    return p;
-  }
-
-  function setMinTtl(l: ListenerEntry, ttl: number): void {
-    if (l.minTtl === ttl) return;
-    try {
-      l.listener.setMinTtl(ttl);
-      l.minTtl = ttl;
-    } catch (err) {
-      if (requireTtlCheck || !(err instanceof BfdError)) throw err;
-      if (!warnedTtl)
-        logger.warn(
-          { err: err.message },
-          'BFD runs WITHOUT the receive TTL check (requireTtlCheck: false): RFC 5881 §5 is not enforced',
-        );
-      warnedTtl = true;
-    }
-  }
-
-  /** RFC 5883 §2: one socket serves every multi-hop session, so it takes the lowest minimum. */
-  function updateMultihopTtl(l: ListenerEntry): void {
-    let min = 255;
-    for (const e of l.byAddress.values()) min = Math.min(min, e.opts.minimumTtl);
-    setMinTtl(l, min);
-  }
-
-  function senderFor(
-    family: 'ipv4' | 'ipv6',
-    localAddress: string | undefined,
-  ): Promise<SenderEntry> {
-    const k = `${family}|${localAddress ?? '*'}`;
-    let p = senders.get(k);
-    if (!p) {
-      p = transport
-        .sender(
-          {
-            family,
-            ...(localAddress !== undefined ? { localAddress } : {}),
-            ttl: sendTtl,
-            portMin: SOURCE_PORT_MIN,
-            portMax: SOURCE_PORT_MAX,
-          },
-          onSocketError,
-          () => {
-            packetsReceived++;
-            metrics.received.inc();
-            drop(LookupDropReason.WrongPort);
-          },
-        )
-        .then((sender) => ({ sender }));
-      senders.set(k, p);
-      p.catch(() => senders.delete(k));
-    }
-    return p;
-  }
-
   function newDiscriminator(): number {
     for (;;) {
       const d = Math.floor(random() * 0x1_0000_0000) >>> 0;
@@ -428,40 +242,6 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
     return e;
   }
 
-  function status(e: Entry): BfdSessionStatus {
-    const s = e.state;
-    const o = e.opts;
-    return {
-      peer: o.peerAddress,
-      family: o.family,
-      localAddress: o.localAddress,
-      multihop: o.multihop,
-      passive: o.passiveMode,
-      state: stateName(s.state),
-      remoteState: stateName(s.remoteState),
-      localDiag: diagName(s.localDiag),
-      remoteDiag: diagName(s.remoteDiag),
-      localDiscriminator: s.config.localDiscriminator,
-      remoteDiscriminator: s.remoteDiscriminator,
-      receiveIntervalMs: s.config.requiredMinRxUs / 1000,
-      transmitIntervalMs: s.config.desiredMinTxUs / 1000,
-      detectMultiplier: s.config.detectMult,
-      minimumTtl: o.multihop ? o.minimumTtl : GTSM_TTL,
-      desiredMinTxMs: s.desiredMinTxUs / 1000,
-      actualTransmitIntervalMs: s.nextTxAt === null ? null : transmitIntervalUs(s) / 1000,
-      detectionTimeMs: detectionTimeUs(s) / 1000,
-      remoteReceiveIntervalMs: s.remoteMinRxUs / 1000,
-      remoteTransmitIntervalMs: s.remoteDesiredMinTxUs / 1000,
-      remoteDetectMultiplier: s.remoteDetectMult,
-      pollActive: s.pollActive,
-      sourcePort: e.sender.sender.localPort,
-      packetsIn: e.packetsIn,
-      packetsOut: e.packetsOut,
-      upEvents: e.upEvents,
-      downEvents: e.downEvents,
-    };
-  }
-
   function forget(e: Entry): void {
     if (e.timer !== null) clock.clearTimeout(e.timer);
     e.timer = null;
@@ -471,7 +251,7 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
     metrics.up.set(e.labels, 0);
     if (e.opts.multihop && e.listener.byAddress.size > 0) {
       try {
-        updateMultihopTtl(e.listener);
+        pool.updateMultihopTtl(e.listener);
       } catch (err) {
         logger.warn({ err: (err as Error).message }, 'BFD could not relax the multi-hop TTL check');
       }
@@ -499,8 +279,8 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
         });
       reserved.add(key);
       try {
-        const listener = await listenerFor(r.family, r.multihop);
-        const sender = await senderFor(r.family, r.localAddress);
+        const listener = await pool.listenerFor(r.family, r.multihop);
+        const sender = await pool.senderFor(r.family, r.localAddress);
         if (closed) throw closedError();
         const now = clock.now();
         const state = initialSessionState(
@@ -532,7 +312,7 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
         listener.byAddress.set(r.peerAddress, e);
         if (r.multihop) {
           try {
-            updateMultihopTtl(listener);
+            pool.updateMultihopTtl(listener);
           } catch (err) {
             listener.byAddress.delete(r.peerAddress);
             throw err;
@@ -552,7 +332,7 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
           'BFD session added',
         );
         arm(e);
-        return status(e);
+        return statusOf(e);
       } finally {
         reserved.delete(key);
       }
@@ -586,11 +366,11 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
 
     session(k: SessionKey): BfdSessionStatus | undefined {
       const e = sessions.get(keyOf(canonicalAddress(k.peerAddress), k.multihop ?? false));
-      return e ? status(e) : undefined;
+      return e ? statusOf(e) : undefined;
     },
 
     sessions(): BfdSessionStatus[] {
-      return [...sessions.values()].map(status);
+      return [...sessions.values()].map(statusOf);
     },
 
     stats(): BfdStats {
@@ -609,13 +389,7 @@ export function createBfdManager(deps: BfdDeps = {}, options: BfdManagerOptions 
         apply(e, { type: 'admin-down' });
         forget(e);
       }
-      const all = [
-        ...[...listeners.values()].map((p) => p.then((l) => l.listener.close())),
-        ...[...senders.values()].map((p) => p.then((s) => s.sender.close())),
-      ];
-      await Promise.allSettled(all);
-      listeners.clear();
-      senders.clear();
+      await pool.close();
     },
   };
 }
