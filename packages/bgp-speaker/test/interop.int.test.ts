@@ -9,6 +9,7 @@ import { netnsSkipReason } from '@ironlb/netns-kit';
 import { Bird, Frr, Gobgp, pollUntil } from '@ironlb/netns-kit';
 import type { BgpDaemon, DaemonConfig, PeerRoute } from '@ironlb/netns-kit';
 import { established, linkedPair, startCli, waitEvent } from './harness.js';
+import type { CliEvent } from './harness.js';
 
 type Kind = 'bird' | 'frr' | 'gobgp';
 const starters: Record<Kind, (c: DaemonConfig) => Promise<BgpDaemon>> = {
@@ -151,15 +152,30 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
         // ROUTE-REFRESH from the router (inbound soft reset): we re-send the Adj-RIB-Out (RFC 2918 §4).
         // GoBGP 3.10's CLI cannot make it send one (see Gobgp.requestRefresh).
         if (kind !== 'gobgp') {
+          // Both negotiate enhanced route refresh (RFC 7313): the resend of each family goes
+          // between BoRR and EoRR (FRR `clear bgp … soft in`, BIRD `reload in`).
+          expect(peers[0]).toMatchObject({ enhancedRouteRefresh: true });
           const m3 = cli.lines.length;
           await router.requestRefresh('198.51.100.1');
-          const resent = await waitEvent(
-            cli,
-            (e) => e.event === 'sent' && (e.announced as string[]).includes('203.0.113.128/25'),
-            10_000,
-            m3,
+          const eorr = (e: CliEvent) =>
+            e.event === 'sent' &&
+            ((e.refresh as { marker: string }[] | undefined) ?? []).some(
+              (r) => r.marker === 'EoRR',
+            );
+          await waitEvent(cli, eorr, 10_000, m3);
+          const sent = cli.lines
+            .slice(m3)
+            .filter((l) => l.startsWith('{'))
+            .map((l) => JSON.parse(l) as CliEvent)
+            .filter((e) => e.event === 'sent');
+          const markers = sent.flatMap((e) =>
+            ((e.refresh as { family: string; marker: string }[] | undefined) ?? []).map(
+              (r) => `${r.marker} ${r.family}`,
+            ),
           );
-          expect(resent.announced).toEqual(['203.0.113.128/25']);
+          expect(markers[0]).toMatch(/^BoRR/);
+          expect(markers.at(-1)).toMatch(/^EoRR/);
+          expect(sent.flatMap((e) => e.announced as string[])).toContain('203.0.113.128/25');
         }
 
         // SIGTERM: Cease then exit 0.

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { MemoryMetrics } from '@ironlb/clock/testing';
 import { BgpError, BgpErrorCode } from '../errors.js';
 import { ManualClock, MemoryNetwork, seededRandom } from '../testing/index.js';
-import { resolvePeer } from './options.js';
+import { resolvePeer } from './peer-options.js';
 import { createBgpSpeaker } from './speaker.js';
 import type { SpeakerEvent } from './events.js';
 

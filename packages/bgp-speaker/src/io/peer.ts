@@ -10,13 +10,12 @@
 // (RFC 9687).
 import { BgpError, BgpErrorCode } from '../errors.js';
 import { BgpFramer } from '../codec/framer.js';
-import { CeaseSubcode, MAX_MESSAGE_LENGTH } from '../codec/constants.js';
+import { MAX_MESSAGE_LENGTH } from '../codec/constants.js';
 import type { UpdateMessage } from '../codec/update.js';
 import { afiOf } from '../codec/open.js';
 import { initialSessionState, step, established } from '../machine/session.js';
 import type { SessionAction, SessionConfig, SessionEvent, SessionState } from '../machine/types.js';
 import { RibSync } from '../machine/rib-sync.js';
-import type { SyncChunk } from '../machine/rib-sync.js';
 import type { Route } from '../machine/rib.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import type {
@@ -28,8 +27,16 @@ import type {
   Transport,
 } from '../deps.js';
 import type { BgpMetrics } from './metrics.js';
+import { checkSendProgress, newConn, pumpChunks, writeTo } from './peer-output.js';
+import type { Conn, OutputContext } from './peer-output.js';
 import { zeroCounters } from './events.js';
-import { receivedEvent, selfNextHop, selfNextHopV6 } from './peer-routes.js';
+import {
+  gracefulRestartEvent,
+  notificationEvent,
+  receivedEvent,
+  selfNextHop,
+  selfNextHopV6,
+} from './peer-routes.js';
 import type { PeerCounters, PeerStatus, SpeakerEvent } from './events.js';
 
 export interface PeerDriverDeps {
@@ -61,18 +68,6 @@ export interface PeerDriverOptions {
   maxOutputQueueBytes: number;
 }
 
-interface Conn {
-  socket: BgpSocket;
-  framer: BgpFramer;
-  /** write() returned false and no drain has come since. */
-  blocked: boolean;
-  /** The overflow was reported; the connection is going away. */
-  overflowed: boolean;
-  /** Bytes written in total, and how many of them the socket had taken at the last check. */
-  written: number;
-  flushedMark: number;
-}
-
 export class PeerDriver {
   private state: SessionState;
   private readonly conns = new Map<number, Conn>();
@@ -88,6 +83,7 @@ export class PeerDriver {
   private dispatching = false;
   private pumping = false;
   private readonly queue: SessionEvent[] = [];
+  private readonly out: OutputContext;
 
   constructor(
     private readonly deps: PeerDriverDeps,
@@ -95,6 +91,17 @@ export class PeerDriver {
   ) {
     this.state = initialSessionState(options.session);
     this.labels = { peer: options.address };
+    this.out = {
+      name: options.address,
+      labels: this.labels,
+      counters: this.counters,
+      maxOutputQueueBytes: options.maxOutputQueueBytes,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      emit: deps.emit,
+      dispatch: (e) => this.dispatch(e),
+      reset: (subcode, message) => this.reset(subcode, message),
+    };
   }
 
   get name(): string {
@@ -197,122 +204,18 @@ export class PeerDriver {
     this.pump();
   }
 
-  /**
-   * Sends chunks from the RibSync while the established connection's socket takes them. Routes
-   * that cannot be encoded are reported as `skipped`; anything unexpected resets this session
-   * (Cease/8 Out of Resources, RFC 4486) so the reconnect re-sends in full from a clean state.
-   */
+  /** Sends what the socket takes now (see peer-output.ts). */
   private pump(): void {
     if (this.pumping) return;
     const id = this.estConn;
     const conn = id !== null ? this.conns.get(id) : undefined;
-    const sync = this.sync;
-    if (id === null || !conn || !sync) return;
+    if (id === null || !conn || !this.sync) return;
     this.pumping = true;
     try {
-      while (!conn.blocked && !conn.overflowed && this.conns.get(id) === conn) {
-        const chunk = sync.next();
-        if (!chunk) break;
-        this.sendChunk(id, conn, chunk);
-      }
-    } catch (err) {
-      this.counters.encodeErrors++;
-      this.deps.logger.error(
-        { peer: this.name, err: err instanceof Error ? err.message : String(err) },
-        'sending updates failed; resetting the session',
-      );
-      this.reset(CeaseSubcode.OutOfResources, 'internal error while sending updates');
+      pumpChunks(this.out, id, conn, this.sync, () => this.conns.get(id) === conn);
     } finally {
       this.pumping = false;
       this.updateGauges();
-    }
-  }
-
-  private sendChunk(id: number, conn: Conn, c: SyncChunk): void {
-    let bytes = 0;
-    for (const m of c.messages) {
-      this.write(id, conn, m);
-      bytes += m.length;
-    }
-    if (c.messages.length) {
-      this.counters.updatesOut += c.messages.length;
-      this.deps.metrics.updatesSent.inc(this.labels, c.messages.length);
-      this.dispatch({ type: 'update-sent', conn: id });
-      this.deps.emit({
-        type: 'sent',
-        peer: this.name,
-        announced: c.announced,
-        withdrawn: c.withdrawn,
-        messages: c.messages.length,
-        bytes,
-        endOfRib: c.endOfRib,
-        ...(c.refresh.length ? { refresh: c.refresh } : {}),
-      });
-    }
-    if (c.skipped.length)
-      this.deps.emit({
-        type: 'skipped',
-        peer: this.name,
-        prefixes: c.skipped,
-        reason: 'no next hop for this address family on this session',
-      });
-    for (const f of c.failed) {
-      this.counters.encodeErrors++;
-      this.deps.logger.warn(
-        { peer: this.name, prefixes: f.prefixes, err: f.reason },
-        'cannot encode',
-      );
-      this.deps.emit({
-        type: 'skipped',
-        peer: this.name,
-        prefixes: f.prefixes,
-        reason: `cannot encode: ${f.reason}`,
-      });
-    }
-  }
-
-  /** Every byte to a connection goes through here: backpressure state and the queue cap. */
-  private write(id: number, conn: Conn, bytes: Uint8Array): void {
-    if (conn.overflowed) return;
-    const ok = conn.socket.write(bytes);
-    conn.written += bytes.length;
-    const queued = conn.socket.bufferedBytes;
-    if (queued > this.options.maxOutputQueueBytes) {
-      conn.overflowed = true;
-      this.counters.outputOverflows++;
-      this.deps.metrics.outputOverflows.inc(this.labels);
-      this.deps.logger.warn(
-        { peer: this.name, queued, max: this.options.maxOutputQueueBytes },
-        'output queue over cap; resetting the session',
-      );
-      this.dispatch({
-        type: 'output-overflow',
-        conn: id,
-        bytes: queued,
-        maxBytes: this.options.maxOutputQueueBytes,
-      });
-      return;
-    }
-    if (!ok && !conn.blocked) {
-      conn.blocked = true;
-      conn.flushedMark = conn.written - queued;
-      this.dispatch({ type: 'send-blocked', conn: id });
-    }
-  }
-
-  /**
-   * Before a timer fires: a blocked connection whose socket took some bytes since the last check
-   * has a peer that still reads (RFC 9687 restarts SendHoldTimer on progress; node:net reports
-   * `drain` only once its queue is empty).
-   */
-  private checkSendProgress(): void {
-    for (const [id, c] of this.conns) {
-      if (!c.blocked) continue;
-      const flushed = c.written - c.socket.bufferedBytes;
-      if (flushed > c.flushedMark) {
-        c.flushedMark = flushed;
-        this.dispatch({ type: 'send-progress', conn: id });
-      }
     }
   }
 
@@ -335,14 +238,7 @@ export class PeerDriver {
       }
     }
     const framer = new BgpFramer({ maxFrameBytes: MAX_MESSAGE_LENGTH });
-    const conn: Conn = {
-      socket,
-      framer,
-      blocked: false,
-      overflowed: false,
-      written: 0,
-      flushedMark: 0,
-    };
+    const conn = newConn(socket, framer);
     this.conns.set(id, conn);
     socket.onData((data) => this.received(id, conn, data));
     socket.onDrain(() => {
@@ -430,7 +326,7 @@ export class PeerDriver {
         return;
       case 'send': {
         const c = this.conns.get(a.conn);
-        if (c) this.write(a.conn, c, a.bytes);
+        if (c) writeTo(this.out, a.conn, c, a.bytes);
         if (a.kind === 'keepalive') this.counters.keepalivesOut++;
         return;
       }
@@ -482,30 +378,12 @@ export class PeerDriver {
       case 'notification-received':
         this.counters.notificationsIn++;
         d.metrics.notificationsReceived.inc(this.labels);
-        d.emit({
-          type: 'notification',
-          peer: this.name,
-          direction: 'received',
-          code: a.message.code,
-          subcode: a.message.subcode,
-          reason: 'received',
-          ...(a.message.shutdownMessage !== undefined
-            ? { shutdownMessage: a.message.shutdownMessage }
-            : {}),
-        });
+        d.emit(notificationEvent(this.name, a));
         return;
       case 'notification-sent':
         this.counters.notificationsOut++;
         d.metrics.notificationsSent.inc(this.labels);
-        d.emit({
-          type: 'notification',
-          peer: this.name,
-          direction: 'sent',
-          code: a.code,
-          subcode: a.subcode,
-          reason: a.reason,
-          ...(a.shutdownMessage !== undefined ? { shutdownMessage: a.shutdownMessage } : {}),
-        });
+        d.emit(notificationEvent(this.name, a));
         return;
       case 'route-refresh': {
         // RFC 2918 §4: re-send the Adj-RIB-Out of that family, coalesced with any pending resend.
@@ -515,27 +393,22 @@ export class PeerDriver {
         if (fam && this.sync?.refresh(fam) && a.conn === this.estConn) this.pump();
         return;
       }
-      case 'graceful-restart':
+      case 'graceful-restart': {
+        const e = gracefulRestartEvent(this.name, a);
         d.logger.info(
-          { peer: this.name, phase: a.phase, families: a.families, reason: a.reason },
+          { peer: this.name, phase: e.phase, families: e.families, reason: e.reason },
           'graceful restart',
         );
-        d.emit({
-          type: 'graceful-restart',
-          peer: this.name,
-          phase: a.phase,
-          families: a.families,
-          reason: a.reason,
-          ...(a.restartTimeSec !== undefined ? { restartTimeSec: a.restartTimeSec } : {}),
-        });
+        d.emit(e);
         return;
+      }
       case 'arm-timer':
         if (this.timer !== null) d.clock.clearTimeout(this.timer);
         this.timer = null;
         if (a.at !== null) {
           this.timer = d.clock.setTimeout(() => {
             this.timer = null;
-            this.checkSendProgress();
+            checkSendProgress(this.out, this.conns);
             this.dispatch({ type: 'timer' });
           }, a.at - d.clock.now());
         }

@@ -22,9 +22,10 @@ import {
   checkSpeakerArgs,
   normaliseNextHop,
   optionError,
-  resolvePeer,
 } from './options.js';
-import type { AnnounceOptions, PeerOptions, ResolvedPeer, SpeakerOptions } from './options.js';
+import type { AnnounceOptions, PeerOptions, SpeakerOptions } from './options.js';
+import { resolvePeer } from './peer-options.js';
+import type { ResolvedPeer } from './peer-options.js';
 
 export interface StopOptions {
   /**

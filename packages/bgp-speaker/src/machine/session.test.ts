@@ -199,6 +199,23 @@ describe('session machine (RFC 4271 §8)', () => {
     expect(h.advance(1000)).toContainEqual({ type: 'connect' });
   });
 
+  it('connectTimeSec (min = max retry): a fixed interval between attempts, no backoff', () => {
+    const h = new Harness({ connectRetrySec: 5, minConnectRetrySec: 5 });
+    h.rnd = 1; // jitter ×1.0
+    h.ev({ type: 'start' });
+    const at: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      h.ev({ type: 'connect-failed', reason: 'ECONNREFUSED' });
+      const t0 = h.now;
+      let d = nextDeadline(h.s);
+      while (d !== null && !h.advance(d - h.now).some((a) => a.type === 'connect'))
+        d = nextDeadline(h.s);
+      at.push(h.now - t0);
+    }
+    // 5 s every time (×1.0 jitter); a backoff would have doubled it.
+    expect(at).toEqual([5000, 5000, 5000, 5000]);
+  });
+
   it('send hold timer (RFC 9687): blocked for SendHoldTime → NOTIFICATION 8/0; progress restarts it; drained stops it', () => {
     const h = new Harness({ sendHoldTimeSec: 0 });
     h.establish();

@@ -4,28 +4,18 @@
 // Connections are tracked individually so that a collision (RFC 4271 §6.8: both sides dial at
 // once) is just two entries in `conns` until one of them is resolved with Cease/7.
 import { BgpError } from '../errors.js';
-import { CeaseSubcode, ErrorCode, FsmSubcode } from '../codec/constants.js';
+import { CeaseSubcode, ErrorCode } from '../codec/constants.js';
 import { decodeMessage } from '../codec/message.js';
 import type { BgpMessage } from '../codec/message.js';
-import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
+import { encodeNotification } from '../codec/notification.js';
 import { afiSafiOf, encodeOpenBody } from '../codec/open.js';
 import { openReceived } from './open-received.js';
-import {
-  ourCapability,
-  peerBack,
-  peerConnectionLost,
-  peerEndOfRib,
-  restartTimer,
-} from './graceful-restart.js';
+import { ourCapability, peerConnectionLost } from './graceful-restart.js';
+import { receivedMessage, sessionTimers } from './session-events.js';
 import { established, nextDeadline } from './session-state.js';
 import type { OpenMessage } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
-import {
-  HeaderSubcode,
-  MAX_MESSAGE_LENGTH,
-  MessageType,
-  RouteRefreshSubtype,
-} from '../codec/constants.js';
+import { HeaderSubcode, MAX_MESSAGE_LENGTH, MessageType } from '../codec/constants.js';
 import type {
   ConnState,
   Negotiated,
@@ -333,37 +323,7 @@ export class Stepper {
   }
 
   timers(): void {
-    const now = this.now;
-    restartTimer(this);
-    if (this.s.connectRetryAt !== null && this.s.connectRetryAt <= now) {
-      this.s.connectRetryAt = null;
-      if (this.s.running && this.s.conns.length === 0 && !this.cfg.passive) {
-        if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
-        this.dial();
-        this.s.lastReason = 'connect retry timer expired';
-      }
-    }
-    for (const c of [...this.s.conns]) {
-      if (c.sendHoldAt !== null && c.sendHoldAt <= now) {
-        // RFC 9687 §4: the peer took none of our data for SendHoldTime.
-        this.fail(c, ErrorCode.SendHoldTimerExpired, 0, 'send hold timer expired');
-        continue;
-      }
-      if (c.holdAt !== null && c.holdAt <= now) {
-        // RFC 4271 §8.2.2 HoldTimer_Expires: NOTIFICATION 4/0, drop.
-        this.fail(c, ErrorCode.HoldTimerExpired, 0, 'hold timer expired');
-        continue;
-      }
-      if (c.keepaliveAt !== null && c.keepaliveAt <= now && c.negotiated) {
-        this.actions.push({
-          type: 'send',
-          conn: c.id,
-          kind: 'keepalive',
-          bytes: encodeKeepalive(),
-        });
-        c.keepaliveAt = now + c.negotiated.keepaliveSec * 1000;
-      }
-    }
+    sessionTimers(this);
   }
 
   restartHold(c: ConnState): void {
@@ -372,65 +332,7 @@ export class Stepper {
   }
 
   message(c: ConnState, m: BgpMessage): void {
-    if (m.type === 'notification') {
-      this.actions.push({ type: 'notification-received', conn: c.id, message: m });
-      this.drop(
-        c,
-        `notification received ${m.code}/${m.subcode}${m.shutdownMessage ? `: ${m.shutdownMessage}` : ''}`,
-      );
-      return;
-    }
-    switch (c.phase) {
-      case 'OpenSent':
-        if (m.type !== 'open')
-          return this.fail(
-            c,
-            ErrorCode.FiniteStateMachine,
-            FsmSubcode.UnexpectedInOpenSent,
-            `unexpected ${m.type} in OpenSent`,
-          );
-        return this.open(c, m);
-      case 'OpenConfirm':
-        if (m.type === 'keepalive') {
-          c.phase = 'Established';
-          this.s.lastReason = 'KEEPALIVE received';
-          this.restartHold(c);
-          this.s.failures = 0;
-          this.s.everEstablished = true;
-          this.actions.push({
-            type: 'established',
-            conn: c.id,
-            negotiated: c.negotiated as Negotiated,
-          });
-          if (c.peerOpen) peerBack(this, c.peerOpen);
-          return;
-        }
-        return this.fail(
-          c,
-          ErrorCode.FiniteStateMachine,
-          FsmSubcode.UnexpectedInOpenConfirm,
-          `unexpected ${m.type} in OpenConfirm`,
-        );
-      case 'Established':
-        if (m.type === 'open')
-          return this.fail(
-            c,
-            ErrorCode.FiniteStateMachine,
-            FsmSubcode.UnexpectedInEstablished,
-            'OPEN in Established',
-          );
-        // RFC 4271 §8.2.2: KEEPALIVE and UPDATE restart the HoldTimer.
-        this.restartHold(c);
-        if (m.type === 'update') {
-          this.actions.push({ type: 'update', conn: c.id, message: m });
-          if (m.endOfRib) peerEndOfRib(this, m.endOfRib);
-        }
-        // RFC 7313 §3.2: only subtype 0 asks for a resend. BoRR/EoRR from the peer would frame its
-        // own resend to us (we keep no Adj-RIB-In); other subtypes are ignored (§5).
-        else if (m.type === 'route-refresh' && m.subtype === RouteRefreshSubtype.Request)
-          this.actions.push({ type: 'route-refresh', conn: c.id, message: m });
-        return;
-    }
+    receivedMessage(this, c, m);
   }
 
   open(c: ConnState, m: OpenMessage): void {
