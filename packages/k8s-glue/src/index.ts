@@ -187,3 +187,5 @@ export {
 export type { OwnerRef } from './controller/status-objects.js';
 export { CONTROLLER_FLAGS, controllerUsage, parseControllerFlags } from './controller/flags.js';
 export type { ControllerFlags, ParsedFlags, WebhookMode } from './controller/flags.js';
+export { handlesServiceEvents, reactToSync } from './controller/sync-policy.js';
+export type { SyncReaction } from './controller/sync-policy.js';

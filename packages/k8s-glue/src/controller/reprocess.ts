@@ -40,7 +40,7 @@ export function restoreAssignments(
     if (!handlesLoadBalancerClass(svc, options.loadBalancerClass)) continue;
     const ips = ingressIPs(svc);
     if (ips.length === 0) continue;
-    const req = toAllocationRequest(svc, config);
+    const req = toAllocationRequest(svc, config, serviceKey(svc));
     if (!req) continue;
     if (state.allocator.assign(req, ips).ok) restored++;
   }

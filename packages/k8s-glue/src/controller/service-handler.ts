@@ -257,7 +257,7 @@ function converge(
   }
 
   // Built once the cluster IPs are known to give a family.
-  const req = (): AllocationRequest | undefined => toAllocationRequest(svc, config);
+  const req = (): AllocationRequest | undefined => toAllocationRequest(svc, config, key);
 
   if (lbIPs.length > 0) {
     const r = req();

@@ -235,10 +235,12 @@ export function requestedPool(svc: ServiceObject): string {
  * The ipam request for a Service: families from its cluster IPs (primary first), policy, requested
  * addresses and pool, sharing key, backend key, ports, and the pinned pools it matches.
  * Undefined when the cluster IPs do not give a family (the caller reports MetalLB's error).
+ * `key` is ipam's service key (default "namespace/name").
  */
 export function toAllocationRequest(
   svc: ServiceObject,
   config: DomainConfig,
+  key: string = serviceKey(svc),
 ): AllocationRequest | undefined {
   const fam = serviceFamily(svc);
   if ('error' in fam) return undefined;
@@ -249,7 +251,7 @@ export function toAllocationRequest(
   const pool = requestedPool(svc);
   const policy = svc.spec?.ipFamilyPolicy;
   const req: AllocationRequest = {
-    service: serviceKey(svc),
+    service: key,
     ipFamilies,
     ipFamilyPolicy:
       policy === IpFamilyPolicy.PreferDualStack || policy === IpFamilyPolicy.RequireDualStack

@@ -22,6 +22,7 @@ import type { ClusterResources } from '../config/resources.js';
 import { handleConfig, type ConditionSpec } from '../controller/config-handler.js';
 import { SyncState, type ServiceOutcome } from '../controller/outcome.js';
 import { reprocessOrder, restoreAssignments } from '../controller/reprocess.js';
+import { handlesServiceEvents, reactToSync } from '../controller/sync-policy.js';
 import { handleService, type ControllerState } from '../controller/service-handler.js';
 import { serviceKey, type ServiceObject } from '../controller/service.js';
 import { legacyConfigMapEvent } from '../controller/status-objects.js';
@@ -494,7 +495,7 @@ export class IronlbController {
     }
     // svc:<namespace/name>
     const svcKey = key.slice(4);
-    if (!this.initialLoadDone) {
+    if (!handlesServiceEvents(this.initialLoadDone)) {
       // MetalLB: Service events wait for the first reprocess-all, which sees every Service.
       this.queue.done(key);
       return 'service';
@@ -605,7 +606,7 @@ export class IronlbController {
       }
       this.stats.serviceReconciles++;
       const outcome = handleService(state, key, svc, this.handlerOptions());
-      if (outcome.sync === SyncState.ReprocessAll || outcome.sync === SyncState.Error) again = true;
+      if (reactToSync(outcome.sync, true).retry) again = true;
       this.apply(key, svc, outcome, g, undefined, true);
     }
     this.initialLoadDone = true;
@@ -624,16 +625,17 @@ export class IronlbController {
     inReload = false,
   ): void {
     this.m.updates.inc();
-    if (outcome.sync === SyncState.ErrorNoRetry || outcome.sync === SyncState.Error)
-      this.m.updateErrors.inc();
+    const reaction = reactToSync(outcome.sync, inReload);
+    if (reaction.countError) this.m.updateErrors.inc();
     for (const e of outcome.events) this.recorder.record(e);
-    if (outcome.sync === SyncState.ReprocessAll && !inReload) this.queue.add(RELOAD);
+    if (reaction.reprocessAll) this.queue.add(RELOAD);
+    if (reaction.retry && queueKey) this.queue.addRateLimited(queueKey);
     const rv = svc?.metadata.resourceVersion;
     if (!outcome.update || !svc) {
       if (svc) this.memo.set(key, { rv, configGen: this.configGen, converged: outcome.converged });
       else this.memo.delete(key);
       if (queueKey) {
-        this.queue.forget(queueKey);
+        if (!reaction.retry) this.queue.forget(queueKey);
         this.queue.done(queueKey);
       }
       return;
