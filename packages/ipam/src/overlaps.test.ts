@@ -26,10 +26,25 @@ const range = fc
   .tuple(fc.bigInt({ min: 0n, max: 60n }), fc.bigInt({ min: 0n, max: 12n }))
   .map(([lo, len]) => ({ lo, hi: lo + len }));
 
+const V4_BASE = 0xffff00000000n;
+// Where the ranges sit decides how they are compared: IPv4 (as doubles), elsewhere (as bigints),
+// or both groups at once.
+const placed = fc.oneof(
+  range,
+  range.map((r) => ({ lo: r.lo + V4_BASE, hi: r.hi + V4_BASE })),
+  fc
+    .tuple(range, fc.boolean())
+    .map(([r, v4]) =>
+      v4
+        ? { lo: r.lo + V4_BASE, hi: r.hi + V4_BASE }
+        : { lo: r.lo + (1n << 64n), hi: r.hi + (1n << 64n) },
+    ),
+);
+
 describe('findOverlaps', () => {
   it('reports exactly the ranges that overlap one defined before them, against such a range', () => {
     fc.assert(
-      fc.property(fc.array(range, { maxLength: 40 }), (ranges) => {
+      fc.property(fc.array(placed, { maxLength: 40 }), (ranges) => {
         const { overlaps } = findOverlaps(ranges);
         expect(new Set(overlaps.map((o) => o.later))).toEqual(pairwise(ranges));
         expect(overlaps.map((o) => o.later)).toEqual([...pairwise(ranges)].sort((a, b) => a - b));
@@ -40,7 +55,7 @@ describe('findOverlaps', () => {
           expect(y.lo <= x.hi && y.hi >= x.lo).toBe(true);
         }
       }),
-      { numRuns: 300 },
+      { numRuns: 500 },
     );
   });
 
@@ -49,6 +64,14 @@ describe('findOverlaps', () => {
     const { overlaps } = findOverlaps([
       { lo: 5n, hi: 5n },
       { lo: 0n, hi: 9n },
+    ]);
+    expect(overlaps).toEqual([{ later: 1, earlier: 0 }]);
+  });
+
+  it('a range reaching into the IPv4 block is compared with the IPv4 ranges', () => {
+    const { overlaps } = findOverlaps([
+      { lo: V4_BASE + 5n, hi: V4_BASE + 5n },
+      { lo: 0n, hi: 1n << 64n },
     ]);
     expect(overlaps).toEqual([{ later: 1, earlier: 0 }]);
   });

@@ -9,11 +9,14 @@
 // Unlike MetalLB (which stops at the first error), every problem is collected and reported at once.
 import {
   IpFamily,
+  V4_TOP,
   bitsOf,
   familyOf,
   formatAddress,
   isBuggyV4,
   parseAddress,
+  parseV4Parts,
+  v4Bigint,
   V4_BASE,
 } from './addr.js';
 import { IpamError, IpamErrorCode } from './errors.js';
@@ -178,6 +181,19 @@ function parseCidrOrAddress(text: string): Parsed {
     const a = parseAddress(text);
     return a === undefined ? bad : { lo: a, hi: a };
   }
+  if (!text.includes(':')) {
+    // IPv4 in doubles, one bigint per bound: pools of a hundred thousand entries reach the
+    // webhook (issue 14).
+    const v = parseV4Parts(text.slice(0, slash));
+    const lenText = text.slice(slash + 1);
+    if (v === undefined || !/^[0-9]{1,3}$/.test(lenText)) return bad;
+    const len = Number(lenText);
+    if (len > 32) return bad;
+    const size = 2 ** (32 - len);
+    const start = v - (v % size);
+    const lo = v4Bigint(start);
+    return { lo, hi: size === 1 ? lo : v4Bigint(start + size - 1) };
+  }
   const a = parseAddress(text.slice(0, slash));
   const lenText = text.slice(slash + 1);
   if (a === undefined || !/^[0-9]{1,3}$/.test(lenText)) return bad;
@@ -261,15 +277,65 @@ export function findOverlaps(ranges: readonly { readonly lo: bigint; readonly hi
   overlaps: Overlap[];
   comparisons: number;
 } {
-  const n = ranges.length;
+  // IPv4 ranges (inside ::ffff:0:0/96, below 2^48) are compared as doubles, exactly and without
+  // allocating; the rest as bigints. The two groups are checked apart unless a range of the
+  // second reaches into the IPv4 block (ipam itself never produces one; findOverlaps is public).
+  const v4: number[] = [];
+  const rest: number[] = [];
+  let crossing = false;
+  ranges.forEach((r, i) => {
+    if (r.lo >= V4_BASE && r.hi <= V4_TOP) v4.push(i);
+    else {
+      rest.push(i);
+      if (r.lo <= V4_TOP && r.hi >= V4_BASE) crossing = true;
+    }
+  });
+  if (crossing || v4.length === 0 || rest.length === 0) {
+    const all = ranges.map((_, i) => i);
+    if (!crossing && rest.length === 0) {
+      return overlapsIn(
+        all,
+        all.map((i) => Number((ranges[i] as { lo: bigint }).lo)),
+        all.map((i) => Number((ranges[i] as { hi: bigint }).hi)),
+      );
+    }
+    return overlapsIn(
+      all,
+      all.map((i) => (ranges[i] as { lo: bigint }).lo),
+      all.map((i) => (ranges[i] as { hi: bigint }).hi),
+    );
+  }
+  const a = overlapsIn(
+    v4,
+    v4.map((i) => Number((ranges[i] as { lo: bigint }).lo)),
+    v4.map((i) => Number((ranges[i] as { hi: bigint }).hi)),
+  );
+  const b = overlapsIn(
+    rest,
+    rest.map((i) => (ranges[i] as { lo: bigint }).lo),
+    rest.map((i) => (ranges[i] as { hi: bigint }).hi),
+  );
+  const overlaps = [...a.overlaps, ...b.overlaps].sort((x, y) => x.later - y.later);
+  return { overlaps, comparisons: a.comparisons + b.comparisons };
+}
+
+/**
+ * The sweep over one group. `ids` are the ranges' indexes in definition order (ascending), `lo`
+ * and `hi` their bounds; local position k stands for range ids[k].
+ */
+function overlapsIn<T extends number | bigint>(
+  ids: readonly number[],
+  lo: readonly T[],
+  hi: readonly T[],
+): { overlaps: Overlap[]; comparisons: number } {
+  const n = ids.length;
   let comparisons = 0;
-  const lo = (i: number) => (ranges[i] as { lo: bigint }).lo;
-  const hi = (i: number) => (ranges[i] as { hi: bigint }).hi;
-  const order = Array.from({ length: n }, (_, i) => i);
+  const order = new Int32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
   order.sort((x, y) => {
     comparisons++;
-    const a = lo(x);
-    const b = lo(y);
+    const a = lo[x] as T;
+    const b = lo[y] as T;
     return a < b ? -1 : a > b ? 1 : x - y;
   });
 
@@ -277,7 +343,7 @@ export function findOverlaps(ranges: readonly { readonly lo: bigint; readonly hi
   let size = 1;
   while (size < n) size <<= 1;
   const tree = new Int32Array(2 * size).fill(n);
-  for (let p = 0; p < n; p++) tree[size + p] = order[p] as number;
+  tree.set(order, size);
   for (let k = size - 1; k >= 1; k--) {
     tree[k] = Math.min(tree[2 * k] as number, tree[2 * k + 1] as number);
   }
@@ -292,33 +358,26 @@ export function findOverlaps(ranges: readonly { readonly lo: bigint; readonly hi
     return res;
   };
 
-  // Prefix max of end over definition indexes, with the index holding it (Fenwick tree).
-  const fenHi: (bigint | undefined)[] = new Array<bigint | undefined>(n + 1);
-  const fenWho = new Int32Array(n + 1);
+  // Prefix max of end over definition indexes, with the index holding it (Fenwick tree; -1 =
+  // empty slot).
+  const fenWho = new Int32Array(n + 1).fill(-1);
   const insert = (idx: number) => {
-    const h = hi(idx);
+    const h = hi[idx] as T;
     for (let k = idx + 1; k <= n; k += k & -k) {
       comparisons++;
-      const cur = fenHi[k];
-      if (cur === undefined || h > cur) {
-        fenHi[k] = h;
-        fenWho[k] = idx;
-      }
+      const who = fenWho[k] as number;
+      if (who < 0 || h > (hi[who] as T)) fenWho[k] = idx;
     }
   };
   const reachBefore = (idx: number): number => {
     // the defined-before-idx range with the largest end, or -1
-    let best: bigint | undefined;
-    let who = -1;
+    let best = -1;
     for (let k = idx; k > 0; k -= k & -k) {
       comparisons++;
-      const cur = fenHi[k];
-      if (cur !== undefined && (best === undefined || cur > best)) {
-        best = cur;
-        who = fenWho[k] as number;
-      }
+      const who = fenWho[k] as number;
+      if (who >= 0 && (best < 0 || (hi[who] as T) > (hi[best] as T))) best = who;
     }
-    return who;
+    return best;
   };
 
   const overlaps: Overlap[] = [];
@@ -326,22 +385,22 @@ export function findOverlaps(ranges: readonly { readonly lo: bigint; readonly hi
     const x = order[p] as number;
     let earlier = -1;
     const reach = reachBefore(x);
-    if (reach >= 0 && hi(reach) >= lo(x)) earlier = reach;
+    if (reach >= 0 && (hi[reach] as T) >= (lo[x] as T)) earlier = reach;
     else {
       // last sorted position whose start is within x
       let a = p + 1;
       let b = n;
-      const end = hi(x);
+      const end = hi[x] as T;
       while (a < b) {
         comparisons++;
         const mid = (a + b) >> 1;
-        if (lo(order[mid] as number) <= end) a = mid + 1;
+        if ((lo[order[mid] as number] as T) <= end) a = mid + 1;
         else b = mid;
       }
       const first = minIndex(p + 1, a);
       if (first < x) earlier = first;
     }
-    if (earlier >= 0) overlaps.push({ later: x, earlier });
+    if (earlier >= 0) overlaps.push({ later: ids[x] as number, earlier: ids[earlier] as number });
     insert(x);
   }
   overlaps.sort((a, b) => a.later - b.later);

@@ -261,18 +261,20 @@ export function parseBgpAds(
     for (const w of poolsFor(spec, pools)) {
       // MetalLB validateBGPAdvPerPool: the aggregation must not be more specific than the
       // shortest prefix written for each address block. MetalLB prints the IPv4 length even
-      // for IPv6 blocks; we print the length that was actually compared.
-      for (const b of w.blocks) {
-        const first = b.cidrs[0];
-        if (!first) continue;
-        const max = first.family === 4 ? agg : agg6;
-        const lowest = Math.min(...b.cidrs.map((c) => c.prefixLength));
+      // for IPv6 blocks; we print the length that was actually compared. One problem per pool,
+      // as MetalLB (a pool of 100k /32s must not yield 100k copies of the same problem).
+      for (let i = 0; i < w.blocks.length; i++) {
+        const b = w.blocks[i] as (typeof w.blocks)[number];
+        const family = w.blockFamily[i];
+        const max = family === 4 ? agg : agg6;
+        const lowest = w.blockMinPrefix[i] as number;
         if (max < lowest) {
           p.add(
             ref,
-            first.family === 4 ? 'spec.aggregationLength' : 'spec.aggregationLengthV6',
+            family === 4 ? 'spec.aggregationLength' : 'spec.aggregationLengthV6',
             `invalid aggregation length ${max}: prefix ${lowest} in this pool is more specific than the aggregation length for addresses ${b.source}`,
           );
+          break;
         }
       }
       if (ad.serviceSelectors.length === 0) {

@@ -46,10 +46,64 @@ export function summarize(family: 4 | 6, start: bigint, end: bigint): Cidr[] {
   return out;
 }
 
+const v4Text = (v: number) => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+
+/**
+ * summarize() for IPv4 in doubles (exact below 2^53): pools of a hundred thousand /32 entries
+ * reach the webhook (issue 14), and bigint arithmetic per entry dominated the decision.
+ */
+function summarize4(start: number, end: number): Cidr[] {
+  const out: Cidr[] = [];
+  let cur = start;
+  while (cur <= end) {
+    let len = 32;
+    while (len > 0) {
+      const size = 2 ** (33 - len);
+      if (cur % size !== 0 || cur + size - 1 > end) break;
+      len--;
+    }
+    out.push({ family: 4, base: BigInt(cur), prefixLength: len, text: `${v4Text(cur)}/${len}` });
+    cur += 2 ** (32 - len);
+  }
+  return out;
+}
+
+/** What the parser keeps of an entry: family, shortest prefix of its cover, the CIDR texts. */
+export interface EntrySummary {
+  readonly family: 4 | 6;
+  readonly minPrefix: number;
+  readonly cidrs: readonly string[];
+}
+
+/**
+ * entryCidrs() reduced to what the parser keeps (a pool can hold a hundred thousand entries:
+ * no per-CIDR objects are retained).
+ */
+export function entrySummary(entry: PoolEntryRange, source?: string): EntrySummary {
+  if (entry.family === 'IPv4') {
+    const start = Number(entry.lo & V4_MASK);
+    const end = Number(entry.hi & V4_MASK);
+    const size = end - start + 1;
+    // The usual entry is one CIDR, an aligned power-of-two block, often written canonically:
+    // then the text written is kept rather than a copy of it.
+    if (Number.isInteger(Math.log2(size)) && start % size === 0) {
+      const len = 32 - Math.log2(size);
+      const text = `${v4Text(start)}/${len}`;
+      return { family: 4, minPrefix: len, cidrs: [text === source ? source : text] };
+    }
+  }
+  const cidrs = entryCidrs(entry);
+  return {
+    family: entry.family === 'IPv4' ? 4 : 6,
+    minPrefix: Math.min(...cidrs.map((c) => c.prefixLength)),
+    cidrs: cidrs.map((c) => c.text),
+  };
+}
+
 /** The CIDRs of one entry parsed by ipam's parsePoolEntry. */
 export function entryCidrs(entry: PoolEntryRange): Cidr[] {
   return entry.family === 'IPv4'
-    ? summarize(4, entry.lo & V4_MASK, entry.hi & V4_MASK)
+    ? summarize4(Number(entry.lo & V4_MASK), Number(entry.hi & V4_MASK))
     : summarize(6, entry.lo, entry.hi);
 }
 

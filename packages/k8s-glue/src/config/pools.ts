@@ -6,7 +6,7 @@ import { findOverlaps, parsePoolEntry, type PoolEntryRange } from '@ironlb/ipam'
 import type { IPAddressPool } from '../api/types.generated.js';
 import type { NamespaceObject } from '../api/meta.js';
 import { goFormatSelector, goStringSelector, selectorError } from './labels.js';
-import { cidrsOverlap, entryCidrs, type Cidr } from './net.js';
+import { cidrsOverlap, entryCidrs, entrySummary, type Cidr } from './net.js';
 import { Problems, byName, refOf } from './resources.js';
 import {
   anySelectorMatches,
@@ -14,7 +14,12 @@ import {
   duplicateSelectorError,
   duplicateStringError,
 } from './selector.js';
-import type { BgpAdvertisementConfig, L2AdvertisementConfig, PoolConfig } from './types.js';
+import type {
+  AddressBlock,
+  BgpAdvertisementConfig,
+  L2AdvertisementConfig,
+  PoolConfig,
+} from './types.js';
 
 const q = (s: string) => JSON.stringify(s);
 
@@ -22,7 +27,12 @@ const q = (s: string) => JSON.stringify(s);
 export interface WorkPool {
   readonly cr: IPAddressPool;
   readonly name: string;
-  readonly blocks: { source: string; cidrs: Cidr[] }[];
+  /** The pool's valid entries (the config's blocks: text as written, CIDR cover). */
+  readonly blocks: readonly AddressBlock[];
+  /** Per block: its family (4 or 6) and the shortest prefix of its cover. Parallel arrays, not
+   * objects: a pool can hold a hundred thousand entries (issue 14). */
+  readonly blockFamily: Uint8Array;
+  readonly blockMinPrefix: Uint8Array;
   /** Families present among the pool's entries. */
   readonly families: { readonly v4: boolean; readonly v6: boolean };
   readonly config: Omit<PoolConfig, 'l2Advertisements' | 'bgpAdvertisements'>;
@@ -30,20 +40,18 @@ export interface WorkPool {
   readonly bgp: BgpAdvertisementConfig[];
 }
 
-/** One parsed entry of a pool that takes part in the overlap check, in definition order. */
-interface Entry {
-  readonly lo: bigint;
-  readonly hi: bigint;
-  readonly pool: number;
-  readonly index: number;
-  readonly cidrs: Cidr[];
-}
+const cidrsOf = (source: string): Cidr[] => {
+  const r = parsePoolEntry(source);
+  return 'error' in r ? [] : entryCidrs(r);
+};
 
 /**
  * MetalLB's overlap message names the first CIDR of the later entry that overlaps an already
  * defined CIDR, and that CIDR (poolsFor compares summarized CIDRs one by one).
  */
-function overlapMessage(later: Entry, earlier: Entry, pool: string): string {
+function overlapMessage(laterSource: string, earlierSource: string, pool: string): string {
+  const later = { cidrs: cidrsOf(laterSource) };
+  const earlier = { cidrs: cidrsOf(earlierSource) };
   for (const c of later.cidrs) {
     const m = earlier.cidrs.find((x) => cidrsOverlap(c, x));
     if (m)
@@ -61,7 +69,12 @@ export function parsePools(
 ): WorkPool[] {
   const pools: WorkPool[] = [];
   const seen = new Set<string>();
-  const entries: Entry[] = [];
+  // The entries taking part in the overlap check, in definition order: the ranges ipam parsed,
+  // with their pool and position in parallel arrays.
+  const entries: PoolEntryRange[] = [];
+  const entryPool: number[] = [];
+  const entryIndex: number[] = [];
+  const sources: (readonly string[])[] = [];
   const refs: ReturnType<typeof refOf>[] = [];
   const names: string[] = [];
   for (const cr of byName(crs, p)) {
@@ -74,10 +87,21 @@ export function parsePools(
       continue;
     }
     const addresses = cr.spec?.addresses ?? [];
+    // Field types are the CRD schema's job; an object that skipped it makes the parser throw
+    // (the webhook then denies it as malformed) rather than read a string as a list.
+    if (!Array.isArray(addresses))
+      throw new TypeError(`spec.addresses of pool ${name} is not a list`);
     if (addresses.length === 0) p.add(ref, 'spec.addresses', wrap('pool has no prefixes defined'));
-    const blocks: { source: string; cidrs: Cidr[] }[] = [];
-    const parsed: { index: number; range: PoolEntryRange; cidrs: Cidr[] }[] = [];
-    addresses.forEach((a, i) => {
+    const blocks: AddressBlock[] = [];
+    const family: number[] = [];
+    const minPrefix: number[] = [];
+    const cidrs: string[] = [];
+    // A second pool of the same name is refused below; its entries take no part in the overlap
+    // check (MetalLB stops at the duplicate before comparing CIDRs).
+    const duplicate = seen.has(name);
+    const poolIndex = refs.length;
+    for (let i = 0; i < addresses.length; i++) {
+      const a = addresses[i] as string;
       const r = parsePoolEntry(a);
       if ('error' in r) {
         // MetalLB's text, which names the entry twice (addressPoolFromCR wraps ParseCIDR's error).
@@ -86,12 +110,19 @@ export function parsePools(
           `spec.addresses[${i}]`,
           wrap(`invalid CIDR ${q(a)} in pool ${q(name)}: ${r.error}`),
         );
-        return;
+        continue;
       }
-      const cidrs = entryCidrs(r);
-      blocks.push({ source: a, cidrs });
-      parsed.push({ index: i, range: r, cidrs });
-    });
+      const sum = entrySummary(r, a);
+      blocks.push({ source: a, cidrs: sum.cidrs });
+      family.push(sum.family);
+      minPrefix.push(sum.minPrefix);
+      for (const c of sum.cidrs) cidrs.push(c);
+      if (!duplicate) {
+        entries.push(r);
+        entryPool.push(poolIndex);
+        entryIndex.push(i);
+      }
+    }
     const sa = cr.spec?.serviceAllocation;
     let serviceAllocation: PoolConfig['serviceAllocation'];
     if (sa) {
@@ -144,37 +175,27 @@ export function parsePools(
         serviceSelectors: nothing ? [{}] : canonicalSelectors(sa.serviceSelectors ?? []),
       };
     }
-    if (seen.has(name)) {
+    if (duplicate) {
       p.add(ref, 'metadata.name', `duplicate definition of pool ${q(name)}`);
       continue;
     }
     seen.add(name);
-    const poolIndex = refs.length;
     refs.push(ref);
     names.push(name);
-    for (const e of parsed) {
-      entries.push({
-        lo: e.range.lo,
-        hi: e.range.hi,
-        pool: poolIndex,
-        index: e.index,
-        cidrs: e.cidrs,
-      });
-    }
+    sources.push(addresses);
     if (p.list.length > start) continue;
     pools.push({
       cr,
       name,
       blocks,
-      families: {
-        v4: blocks.some((b) => b.cidrs[0]?.family === 4),
-        v6: blocks.some((b) => b.cidrs[0]?.family === 6),
-      },
+      blockFamily: Uint8Array.from(family),
+      blockMinPrefix: Uint8Array.from(minPrefix),
+      families: { v4: family.includes(4), v6: family.includes(6) },
       config: {
         name,
         labels: { ...(cr.metadata.labels ?? {}) },
-        cidrs: blocks.flatMap((b) => b.cidrs.map((c) => c.text)),
-        blocks: blocks.map((b) => ({ source: b.source, cidrs: b.cidrs.map((c) => c.text) })),
+        cidrs,
+        blocks,
         autoAssign: cr.spec.autoAssign ?? true,
         avoidBuggyIPs: cr.spec.avoidBuggyIPs ?? false,
         ...(serviceAllocation ? { serviceAllocation } : {}),
@@ -187,13 +208,18 @@ export function parsePools(
   // pairwise check took 33.9 s for a pool of 40k /32s in the webhook).
   const overlapping = new Set<string>();
   for (const o of findOverlaps(entries).overlaps) {
-    const later = entries[o.later] as Entry;
-    const name = names[later.pool] as string;
+    const pool = entryPool[o.later] as number;
+    const name = names[pool] as string;
+    const earlierPool = entryPool[o.earlier] as number;
     overlapping.add(name);
     p.add(
-      refs[later.pool] as ReturnType<typeof refOf>,
-      `spec.addresses[${later.index}]`,
-      overlapMessage(later, entries[o.earlier] as Entry, name),
+      refs[pool] as ReturnType<typeof refOf>,
+      `spec.addresses[${entryIndex[o.later] as number}]`,
+      overlapMessage(
+        (sources[pool] as readonly string[])[entryIndex[o.later] as number] as string,
+        (sources[earlierPool] as readonly string[])[entryIndex[o.earlier] as number] as string,
+        name,
+      ),
     );
   }
   return overlapping.size === 0 ? pools : pools.filter((w) => !overlapping.has(w.name));
