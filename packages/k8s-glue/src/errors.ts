@@ -4,6 +4,7 @@ import type { ConfigProblem } from './config/types.js';
 export type K8sGlueErrorCode =
   | 'CONFIG_INVALID'
   | 'CONVERTER_INPUT_INVALID'
+  | 'CONVERSION_INVALID'
   | 'WEBHOOK_BAD_REQUEST'
   | 'CERTIFICATE_ERROR'
   | 'KUBE_CLIENT_ERROR'
