@@ -22,3 +22,5 @@ export { createHealthServer, createMetricsServer } from './ops-server.js';
 export type { HealthServerOptions, MetricsServerOptions, OpsServer } from './ops-server.js';
 export { webhookClientFromRest } from './webhook-client.js';
 export { METALLB_KINDS, paths } from './resources.js';
+export { resolveNamespace, startControllerApp } from './controller-app.js';
+export type { ControllerApp, ControllerAppDeps } from './controller-app.js';
