@@ -4,11 +4,10 @@
 try {
   await import('../dist/main.js');
 } catch (error) {
-  if (
-    error?.code === 'ERR_MODULE_NOT_FOUND' &&
-    String(error.message).includes('dist/main.js')
-  ) {
-    console.error('ironlb-controller: not built yet; run `npm run build` in the repository root first');
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/main.js')) {
+    console.error(
+      'ironlb-controller: not built yet; run `npm run build` in the repository root first',
+    );
     process.exit(1);
   }
   throw error;

@@ -23,7 +23,10 @@ async function main(): Promise<number> {
   }
   const logger = createAppLogger({ level: flags.logLevel as 'info' });
   for (const w of warnings) logger.warn({ op: 'startup' }, w);
-  logger.info({ op: 'startup', version: '0.1.0', node: process.version }, 'IronLB controller starting');
+  logger.info(
+    { op: 'startup', version: '0.1.0', node: process.version },
+    'IronLB controller starting',
+  );
   const metrics = prometheusMetrics({ prefix: 'metallb_' });
   let app: Awaited<ReturnType<typeof startControllerApp>>;
   try {

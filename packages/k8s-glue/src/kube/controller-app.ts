@@ -64,7 +64,11 @@ function readPair(dir: string, what: string): { cert: string; key: string } {
       key: readFileSync(join(dir, 'tls.key'), 'utf8'),
     };
   } catch (e) {
-    throw new K8sGlueError('INVALID_OPTION', `${what}: cannot read tls.crt / tls.key in ${dir}: ${(e as Error).message}`, { cause: e });
+    throw new K8sGlueError(
+      'INVALID_OPTION',
+      `${what}: cannot read tls.crt / tls.key in ${dir}: ${(e as Error).message}`,
+      { cause: e },
+    );
   }
 }
 
@@ -77,9 +81,13 @@ export async function startControllerApp(
   const namespace = resolveNamespace(flags.namespace);
   const rest =
     deps.rest ??
-    createKubeRest(loadKubeConfig({ kubeconfig: flags.kubeconfig, ...(deps.env ? { env: deps.env } : {}) }), { clock }, {
-      userAgent: deps.userAgent ?? 'ironlb-controller',
-    });
+    createKubeRest(
+      loadKubeConfig({ kubeconfig: flags.kubeconfig, ...(deps.env ? { env: deps.env } : {}) }),
+      { clock },
+      {
+        userAgent: deps.userAgent ?? 'ironlb-controller',
+      },
+    );
   const mode = flags.webhookMode;
   const controller = new IronlbController(
     { rest, clock, wallClock, logger, metrics: deps.metrics, randomBytes: deps.randomBytes },
@@ -150,7 +158,11 @@ export async function startControllerApp(
         pair = readPair(flags.certDir, '--cert-dir');
       } else {
         manager = new CertManager(
-          { client: webhookClientFromRest(rest), clock: { now: () => wallClock.epochMs() }, logger },
+          {
+            client: webhookClientFromRest(rest),
+            clock: { now: () => wallClock.epochMs() },
+            logger,
+          },
           { namespace, secretName: flags.webhookSecret, serviceName: flags.certServiceName },
         );
         const { bundle } = await manager.ensure();
@@ -162,19 +174,29 @@ export async function startControllerApp(
       );
       // Cipher and curve choices apply to every certificate the server is given.
       const secure = (cert: string, key: string) =>
-        server.server.setSecureContext({ cert, key, minVersion: flags.tlsMinVersion, ...(tls.ciphers ? { ciphers: tls.ciphers } : {}), ...(tls.ecdhCurve ? { ecdhCurve: tls.ecdhCurve } : {}) });
+        server.server.setSecureContext({
+          cert,
+          key,
+          minVersion: flags.tlsMinVersion,
+          ...(tls.ciphers ? { ciphers: tls.ciphers } : {}),
+          ...(tls.ecdhCurve ? { ecdhCurve: tls.ecdhCurve } : {}),
+        });
       secure(pair.cert, pair.key);
       webhookPort = (await server.listen()).port;
       stack.push(() => server.close());
       if (manager) {
         rotation = startCertRotation({
           manager,
-          timers: { setTimeout: (fn, ms) => clock.setTimeout(fn, ms), clearTimeout: (h) => clock.clearTimeout(h) },
+          timers: {
+            setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
+            clearTimeout: (h) => clock.clearTimeout(h),
+          },
           onCertificate: (b) => {
             secure(b.serving.certPem, b.serving.keyPem);
             logger.info({ op: 'certRotation' }, 'webhook serving certificate updated');
           },
-          onError: (e) => logger.error({ op: 'certRotation', error: String(e) }, 'certificate rotation failed'),
+          onError: (e) =>
+            logger.error({ op: 'certRotation', error: String(e) }, 'certificate rotation failed'),
         });
         const r = rotation;
         stack.push(() => r.stop());
@@ -182,10 +204,23 @@ export async function startControllerApp(
       webhook = server;
     }
     logger.info(
-      { op: 'startup', namespace, webhookMode: mode, healthPort, metricsPort, webhookPort, leaderElection: flags.leaderElect },
+      {
+        op: 'startup',
+        namespace,
+        webhookMode: mode,
+        healthPort,
+        metricsPort,
+        webhookPort,
+        leaderElection: flags.leaderElect,
+      },
       'controller started',
     );
-    return { controller, namespace, ports: { health: healthPort, metrics: metricsPort, webhook: webhookPort }, stop };
+    return {
+      controller,
+      namespace,
+      ports: { health: healthPort, metrics: metricsPort, webhook: webhookPort },
+      stop,
+    };
   } catch (e) {
     await stop();
     throw e;
