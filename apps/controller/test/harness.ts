@@ -37,7 +37,7 @@ export async function eventually<T>(
   }
 }
 
-export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));
 
 /** A TCP port free right now (for flags where 0 means "disabled", like MetalLB's --port). */
 export function freePort(): Promise<number> {
@@ -194,6 +194,8 @@ export async function createService(c: Cluster, d: ServiceDef): Promise<V1Servic
 export const ingressOf = (s: V1Service | undefined): string[] =>
   (s?.status?.loadBalancer?.ingress ?? []).map((i) => i.ip ?? '').filter((x) => x !== '');
 
+const keyOf = (s: V1Service) => `${s.metadata?.namespace}/${s.metadata?.name}`;
+
 /** Records every distinct address list each Service shows, from a watch started now. */
 export class ServiceWatch {
   readonly history = new Map<string, string[][]>();
@@ -207,31 +209,49 @@ export class ServiceWatch {
   constructor(private readonly c: Cluster) {}
 
   async start(): Promise<void> {
+    await this.relist();
+  }
+
+  /** Completed lists (1 after start(); more after a 410). */
+  lists = 0;
+
+  private async relist(): Promise<void> {
     const list = await this.c.core.listServiceForAllNamespaces();
-    for (const s of list.items) this.record('ADDED', s);
+    for (const s of list.items) this.record(this.current.has(keyOf(s)) ? 'MODIFIED' : 'ADDED', s);
+    this.lists++;
     await this.watch(list.metadata?.resourceVersion ?? '');
   }
 
   private async watch(rv: string): Promise<void> {
     let last = rv;
+    let expired = false;
     const w = new Watch(this.c.kc);
-    this.req = await w.watch(
-      '/api/v1/services',
-      { resourceVersion: last, allowWatchBookmarks: true },
-      (type, obj: V1Service) => {
-        if (obj?.metadata?.resourceVersion) last = obj.metadata.resourceVersion;
-        if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.record(type, obj);
-      },
-      () => {
-        if (this.stopped) return;
-        // Reconnect from where we were (API server restarts in some tests).
-        setTimeout(() => void this.watch(last).catch(() => undefined), 200);
-      },
-    );
+    const again = () => {
+      if (this.stopped) return;
+      // Reconnect from where we were (API server restarts), or relist after 410 Gone.
+      setTimeout(() => void (expired ? this.relist() : this.watch(last)).catch(again), 200);
+    };
+    try {
+      this.req = await w.watch(
+        '/api/v1/services',
+        { resourceVersion: last, allowWatchBookmarks: true },
+        (type, obj: V1Service) => {
+          if (type === 'ERROR') {
+            expired = true;
+            return;
+          }
+          if (obj?.metadata?.resourceVersion) last = obj.metadata.resourceVersion;
+          if (type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED') this.record(type, obj);
+        },
+        () => again(),
+      );
+    } catch {
+      again();
+    }
   }
 
   private record(type: string, s: V1Service): void {
-    const key = `${s.metadata?.namespace}/${s.metadata?.name}`;
+    const key = keyOf(s);
     if (type === 'DELETED') {
       this.current.delete(key);
       return;
