@@ -4,8 +4,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parse as parseYaml } from 'yaml';
 import { ApiError, badRequest, methodNotAllowed } from '../errors.ts';
+import type { UserInfo } from '../auth/identity.ts';
 import type { ResourceType } from '../registry/types.ts';
 import type { ApiCore, WriteQuery, WriteResult } from './api.ts';
+import { runHandler } from './handlers.ts';
 import {
   AGGREGATED_V2,
   AGGREGATED_V2BETA1,
@@ -177,7 +179,8 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
     if (
       sub !== undefined &&
       !(sub === 'status' && type.hasStatus) &&
-      !type.extraSubresources.includes(sub)
+      !type.extraSubresources.includes(sub) &&
+      !type.subresources?.[sub]
     )
       throw new ApiError(
         404,
@@ -193,6 +196,7 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
     res: ServerResponse,
     r: Route,
     params: URLSearchParams,
+    user: UserInfo,
   ) => {
     const method = req.method ?? 'GET';
     const { type, namespace, name, sub } = r;
@@ -200,6 +204,29 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       const w = await p;
       send(res, w.status, w.body, w.warnings);
     };
+    const wq = (p: URLSearchParams): WriteQuery => ({ ...writeQuery(p), user });
+    // Subresources and create-only resources with handlers of their own (handlers.ts).
+    const handler =
+      sub !== undefined ? type.subresources?.[sub]?.handle.bind(type.subresources[sub]) : undefined;
+    if (handler || (type.virtual && sub === undefined)) {
+      if (!handler && (method !== 'POST' || name !== undefined || r.watchPath))
+        throw methodNotAllowed('the server does not allow this method on the requested resource');
+      const reply = await runHandler(
+        handler ?? (type.virtual as NonNullable<typeof type.virtual>),
+        {
+          req,
+          res,
+          namespace,
+          name: name ?? '',
+          params,
+          user,
+          dryRun: wq(params).dryRun === true,
+          body: () => readBody(req, max),
+        },
+      );
+      if (reply !== 'streamed') send(res, reply.status, reply.body, reply.warnings ?? []);
+      return;
+    }
     const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
     if (method === 'GET' && (isWatch || (name === undefined && isWatch))) {
       if (sub !== undefined) throw methodNotAllowed('watch is not supported on subresources');
@@ -231,26 +258,30 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
     }
     checkAccept(req.headers.accept);
     switch (method) {
-      case 'GET':
-        if (name === undefined)
-          return send(res, 200, core.list(type, namespace, parseListQuery(params)));
-        return send(res, 200, core.get(type, namespace, name));
+      case 'GET': {
+        const lq = name === undefined ? parseListQuery(params) : undefined;
+        return send(
+          res,
+          200,
+          await core.converting(() =>
+            lq ? core.list(type, namespace, lq) : core.get(type, namespace, name as string),
+          ),
+        );
+      }
       case 'POST':
         if (name !== undefined)
           throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-        return out(core.create(type, namespace, await readBody(req, max), writeQuery(params)));
+        return out(core.create(type, namespace, await readBody(req, max), wq(params)));
       case 'PUT':
         if (name === undefined)
           throw methodNotAllowed('the server does not allow this method on the requested resource');
-        return out(
-          core.update(type, namespace, name, await readBody(req, max), writeQuery(params), sub),
-        );
+        return out(core.update(type, namespace, name, await readBody(req, max), wq(params), sub));
       case 'PATCH': {
         if (name === undefined)
           throw methodNotAllowed('the server does not allow this method on the requested resource');
         const ct = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
         const body = await readBody(req, max);
-        return out(core.patch(type, namespace, name, ct, body, writeQuery(params), sub));
+        return out(core.patch(type, namespace, name, ct, body, wq(params), sub));
       }
       case 'DELETE': {
         const body = await readBody(req, max);
@@ -258,15 +289,9 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
           throw methodNotAllowed('the server does not allow this method on the requested resource');
         if (name === undefined)
           return out(
-            core.deleteCollection(
-              type,
-              namespace,
-              parseListQuery(params),
-              body,
-              writeQuery(params),
-            ),
+            core.deleteCollection(type, namespace, parseListQuery(params), body, wq(params)),
           );
-        return out(core.delete(type, namespace, name, body, writeQuery(params)));
+        return out(core.delete(type, namespace, name, body, wq(params)));
       }
       default:
         throw methodNotAllowed(`the server does not allow this method on the requested resource`);
@@ -278,6 +303,8 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
     const path = url.pathname.replace(/\/+$/, '') || '/';
     const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
     const method = req.method ?? 'GET';
+    // Authentication, audit, impersonation and authorization (auth/access.ts): 401/403 here.
+    const { user } = core.access.check(req, res, url);
     if (path === '/version') return send(res, 200, versionInfo(opts.gitVersion ?? 'v1.35.0'));
     if (
       path === '/healthz' ||
@@ -327,7 +354,7 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       const r = resolve('', seg[1] as string, seg.slice(2));
       if (r === 'discovery')
         return send(res, 200, resourceList(core.registry, '', seg[1] as string));
-      return handleResource(req, res, r, url.searchParams);
+      return handleResource(req, res, r, url.searchParams, user);
     }
     if (seg[0] === 'apis') {
       if (seg.length === 1) {
@@ -349,7 +376,7 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       const r = resolve(group, seg[2] as string, seg.slice(3));
       if (r === 'discovery')
         return send(res, 200, resourceList(core.registry, group, seg[2] as string));
-      return handleResource(req, res, r, url.searchParams);
+      return handleResource(req, res, r, url.searchParams, user);
     }
     if (path === '/')
       return send(res, 200, {
