@@ -106,17 +106,21 @@ export class AccessControl {
    * (401, 403, 400 for bad impersonation headers). Arranges the audit event for when the
    * response starts.
    */
-  check(req: IncomingMessage, res: ServerResponse, url: URL): RequestIdentity {
+  check(
+    req: IncomingMessage,
+    res: ServerResponse,
+    path: string,
+    query: URLSearchParams,
+  ): RequestIdentity {
     const received = new Date();
-    const info = requestInfo(req.method ?? 'GET', url.pathname, url.searchParams);
+    const info = requestInfo(req.method ?? 'GET', path, query);
     const result = this.authn.authenticate(req.headers.authorization);
     if ('error' in result) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     const authenticated = result.user;
     let impersonated: UserInfo | undefined;
     let decision: Decision | undefined;
     const streaming =
-      info.verb === 'watch' ||
-      (info.subresource === 'log' && url.searchParams.get('follow') === 'true');
+      info.verb === 'watch' || (info.subresource === 'log' && query.get('follow') === 'true');
     // The audit event is written when the response starts, with its status code.
     const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
     let audited = false;
@@ -125,7 +129,7 @@ export class AccessControl {
         audited = true;
         this.audit.record({
           info,
-          requestURI: req.url ?? url.pathname,
+          requestURI: req.url ?? path,
           user: authenticated,
           impersonatedUser: impersonated,
           sourceIP: req.socket.remoteAddress ?? '',

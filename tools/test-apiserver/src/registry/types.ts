@@ -78,6 +78,11 @@ export interface ResourceType {
   /** Set for custom resources. */
   crdName?: string;
   /**
+   * The scale subresource (autoscaling/v1 Scale), as a CRD's `subresources.scale` declares it:
+   * JSON paths like `.spec.replicas`. Deployments, ReplicaSets, StatefulSets and CRs have it.
+   */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /**
    * Subresources served by a handler of their own (serviceaccounts/token, pods/log, ...): routed
    * by the HTTP front, listed in discovery with their kind and verbs.
    */

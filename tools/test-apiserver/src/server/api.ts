@@ -96,6 +96,7 @@ export class ApiCore {
       known: options.knownFields,
       lifecycle,
       gcEnabled: options.garbageCollector !== 'off',
+      nowMs: options.nowMs ?? Date.now,
     };
     bootstrap(this.cx, this.net, builtins, (t, ns, body) => this.createNow(t, ns, body, {}));
     const saType = find('serviceaccounts');
@@ -137,6 +138,11 @@ export class ApiCore {
     this.gc?.stop();
     this.stopSa();
     await this.access.audit.close();
+  }
+
+  /** Wall-clock milliseconds (the injected clock, Date.now by default). */
+  nowMs(): number {
+    return this.cx.nowMs();
   }
 
   /** A stored object as the served version of `t` shows it. */

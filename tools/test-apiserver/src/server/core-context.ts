@@ -25,6 +25,8 @@ export interface CoreContext {
   readonly gcEnabled: boolean;
   readonly known: KnownFields | undefined;
   readonly lifecycle: Lifecycle;
+  /** Wall clock (ms since the epoch) for timestamps. */
+  readonly nowMs: () => number;
 }
 
 /** The store key of an object of `t` (cluster-scoped kinds ignore the namespace). */

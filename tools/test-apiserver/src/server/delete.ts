@@ -71,7 +71,7 @@ export function deleteNow(
     if (q.dryRun) return { status: 200, body: toServed(t, stored), warnings: [] };
     const next = structuredClone(stored);
     if (!next.metadata.deletionTimestamp) {
-      next.metadata.deletionTimestamp = nowTime();
+      next.metadata.deletionTimestamp = nowTime(cx.nowMs());
       next.metadata.deletionGracePeriodSeconds = 0;
     }
     if (fins.length) next.metadata.finalizers = fins;
