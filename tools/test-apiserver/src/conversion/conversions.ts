@@ -1,9 +1,10 @@
 // Version conversion of custom resources whose CRD says `conversion.strategy: Webhook`: the
-// ConversionReview call (or the in-process `conversionHook`), batched per CRD and target version,
-// with a bounded cache of results. The verbs stay synchronous: a conversion that is not cached
-// throws ConversionPending (before any write has happened), `run()` performs the pending
-// conversions and runs the step again. A list converts all its objects in one review, as
-// kube-apiserver does; a watch converts each event before it is sent, in order.
+// ConversionReview call (or the in-process `conversionHook`), batched per CRD and target version.
+// The verbs stay synchronous: a conversion not done yet throws ConversionPending (before any write
+// has happened); `run()` performs the pending conversions and runs the step again. Results live
+// only as long as the step that asked for them (a scope), so every request calls the webhook as
+// kube-apiserver does — a webhook that goes away or a caBundle that goes wrong shows at once. A
+// list converts all its objects in one review; a watch converts each event before it is sent.
 import { createHash, randomUUID } from 'node:crypto';
 import { ApiError } from '../errors.ts';
 import { webhookTarget } from '../admission/endpoints.ts';
@@ -31,8 +32,6 @@ export interface ConversionOptions {
   conversionTimeoutMs?: number;
   /** Largest ConversionReview response accepted. Default 64 MiB. */
   conversionMaxResponseBytes?: number;
-  /** Converted objects cached (by content). Default 10000. */
-  conversionCacheEntries?: number;
 }
 
 export interface ConversionRequest {
@@ -51,7 +50,10 @@ export class ConversionPending extends Error {
   }
 }
 
-/** What a conversion result depends on: everything but the metadata a write fills in. */
+/**
+ * What a conversion result depends on: everything but the metadata a write fills in (a write
+ * converts before it sets uid, resourceVersion and timestamps, and uses the result after).
+ */
 function cacheKey(crdName: string, o: KubeObject, apiVersion: string): string {
   const { metadata, ...rest } = o;
   const m = metadata;
@@ -76,25 +78,33 @@ function failure(o: KubeObject, why: string): ApiError {
   });
 }
 
+type Scope = Map<string, KubeObject>;
+
 export class Conversions {
-  private readonly cache = new Map<string, KubeObject>();
-  private readonly max: number;
-  private floor = 0;
+  /** Results of the steps running now (a step sees every active scope's results). */
+  private readonly scopes = new Set<Scope>();
   private readonly store: Store;
   private readonly o: ConversionOptions;
 
   constructor(store: Store, options: ConversionOptions = {}) {
     this.store = store;
     this.o = options;
-    this.max = options.conversionCacheEntries ?? 10_000;
   }
 
-  /** The object in `apiVersion`, from the cache; throws ConversionPending when not converted yet. */
+  private lookup(key: string): KubeObject | undefined {
+    for (const s of this.scopes) {
+      const hit = s.get(key);
+      if (hit) return hit;
+    }
+    return undefined;
+  }
+
+  /** The object in `apiVersion` if a running step converted it; else throws ConversionPending. */
   convertSync(crd: CustomResourceDefinition, o: KubeObject, apiVersion: string): KubeObject {
-    const hit = this.cache.get(cacheKey(crd.metadata.name ?? '', o, apiVersion));
+    const hit = this.lookup(cacheKey(crd.metadata.name ?? '', o, apiVersion));
     if (!hit) throw new ConversionPending([{ crd, object: o, apiVersion }]);
     const out = structuredClone(hit);
-    // The caller's metadata wins (resourceVersion, uid... set after the conversion was cached).
+    // The caller's metadata wins (resourceVersion, uid... set after the conversion ran).
     out.metadata = structuredClone(o.metadata);
     for (const f of ['labels', 'annotations'] as const) {
       const v = hit.metadata[f];
@@ -106,18 +116,38 @@ export class Conversions {
 
   /** Runs `fn`, performing the conversions it needs first; bounded retries. */
   async run<T>(fn: () => T): Promise<T> {
-    for (let i = 0; ; i++) {
-      try {
-        return fn();
-      } catch (e) {
-        if (!(e instanceof ConversionPending) || i >= 8) throw e;
-        await this.resolve(e.requests);
+    const scope: Scope = new Map();
+    this.scopes.add(scope);
+    try {
+      for (let i = 0; ; i++) {
+        try {
+          return fn();
+        } catch (e) {
+          if (!(e instanceof ConversionPending) || i >= 8) throw e;
+          await this.resolve(e.requests, scope);
+        }
       }
+    } finally {
+      this.scopes.delete(scope);
     }
   }
 
-  /** Performs conversions (one review per CRD and target version) and caches the results. */
-  async resolve(requests: readonly ConversionRequest[]): Promise<void> {
+  /**
+   * Performs `requests` (one review per CRD and target version), then runs `fn` while their
+   * results are available (the watch queue's drain).
+   */
+  async resolved<T>(requests: readonly ConversionRequest[], fn: () => T): Promise<T> {
+    const scope: Scope = new Map();
+    this.scopes.add(scope);
+    try {
+      await this.resolve(requests, scope);
+      return fn();
+    } finally {
+      this.scopes.delete(scope);
+    }
+  }
+
+  private async resolve(requests: readonly ConversionRequest[], scope: Scope): Promise<void> {
     const groups = new Map<string, ConversionRequest[]>();
     const seen = new Set<string>();
     for (const r of requests) {
@@ -129,12 +159,10 @@ export class Conversions {
       g.push(r);
       groups.set(k, g);
     }
-    // A batch larger than the cache must still fit until the step that needed it runs again.
-    this.floor = Math.max(this.max, requests.length * 2);
-    await Promise.all([...groups.values()].map((g) => this.convertBatch(g)));
+    await Promise.all([...groups.values()].map((g) => this.convertBatch(g, scope)));
   }
 
-  private async convertBatch(reqs: ConversionRequest[]): Promise<void> {
+  private async convertBatch(reqs: ConversionRequest[], scope: Scope): Promise<void> {
     const first = reqs[0] as ConversionRequest;
     const { crd, apiVersion } = first;
     const objects = reqs.map((r) => r.object);
@@ -179,16 +207,7 @@ export class Conversions {
           'InternalError',
           `Internal error occurred: conversion webhook for ${gvk(orig)} returned invalid object at index ${i}: ${ok}`,
         );
-      this.put(cacheKey(crd.metadata.name ?? '', orig, apiVersion), ok);
+      scope.set(cacheKey(crd.metadata.name ?? '', orig, apiVersion), ok);
     });
-  }
-
-  private put(key: string, o: KubeObject): void {
-    this.cache.delete(key);
-    this.cache.set(key, o);
-    if (this.cache.size > Math.max(this.max, this.floor)) {
-      const oldest = this.cache.keys().next().value;
-      if (oldest !== undefined) this.cache.delete(oldest);
-    }
   }
 }
