@@ -119,6 +119,65 @@ export default tseslint.config(
     },
   },
   {
+    // Sans-I/O (DESIGN.md §3): codecs and state machines are pure. Time, timers and randomness
+    // come in through the injected Clock and random source; sockets and files live in io/.
+    files: ['packages/*/src/codec/**/*.ts', 'packages/*/src/machine/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            {
+              name: 'node:net',
+              allowImportNames: ['isIP', 'isIPv4', 'isIPv6'],
+              message: 'codec/ and machine/ are sans-I/O: sockets belong in io/.',
+            },
+            ...[
+              'node:dgram',
+              'node:timers',
+              'node:timers/promises',
+              'node:fs',
+              'node:fs/promises',
+              'node:child_process',
+              'node:http',
+              'node:https',
+              'node:http2',
+              'node:tls',
+              'node:dns',
+              'node:worker_threads',
+              'cap',
+            ].map((name) => ({
+              name,
+              message: 'codec/ and machine/ are sans-I/O: I/O belongs in io/.',
+            })),
+          ],
+        },
+      ],
+      'no-restricted-globals': [
+        'error',
+        ...[
+          'setTimeout',
+          'clearTimeout',
+          'setInterval',
+          'clearInterval',
+          'setImmediate',
+          'performance',
+          'queueMicrotask',
+          'fetch',
+        ].map((name) => ({
+          name,
+          message: 'codec/ and machine/ are sans-I/O: use the injected Clock (@ironlb/clock).',
+        })),
+      ],
+      'no-restricted-properties': [
+        'error',
+        { object: 'Date', property: 'now', message: 'Use the injected clock (@ironlb/clock).' },
+        { object: 'Math', property: 'random', message: 'Use the injected random source.' },
+      ],
+    },
+  },
+  {
     // Config files of tools (vitest, tsup, eslint) must default-export.
     files: ['**/*.config.ts', '**/*.config.mjs', '**/*.config.js', 'eslint.config.mjs'],
     rules: { 'no-restricted-syntax': 'off' },

@@ -77,6 +77,7 @@ describe('non-resource endpoints and discovery', () => {
     expect(doc.kind).toBe('APIGroupDiscoveryList');
     const apps = doc.items.find((i) => i.metadata.name === 'apps');
     expect(apps?.versions[0]?.resources.map((x) => [x.resource, x.scope])).toEqual([
+      // kube-apiserver lists a group-version's resources in name order.
       ['daemonsets', 'Namespaced'],
       ['deployments', 'Namespaced'],
       ['replicasets', 'Namespaced'],

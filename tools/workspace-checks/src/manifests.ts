@@ -43,8 +43,21 @@ export function libraryManifestProblems(pkg: WorkspacePackage): string[] {
   const files = m.files as string[] | undefined;
   if (!files?.includes('dist')) problems.push('files must include dist');
   const exp = m.exports as Record<string, unknown> | undefined;
-  const dot = exp?.['.'] as Record<string, string> | undefined;
-  if (!dot?.types || !dot.import) problems.push('exports["."] must have types and import');
+  // `default`, not `import`: Node 24 can require() an ES module, but only when an exports
+  // condition other than `import` matches (issue 12: CommonJS consumers).
+  for (const [sub, target] of Object.entries(exp ?? {})) {
+    if (sub === './package.json') continue;
+    const t = target as Record<string, string>;
+    if (!t.types || !t.default) problems.push(`exports["${sub}"] must have types and default`);
+    if (t.import)
+      problems.push(`exports["${sub}"] uses "import": use "default" so require() works`);
+  }
+  if (!exp?.['.']) problems.push('exports must have "."');
+  // What npm shows next to the README.
+  const repo = m.repository as Record<string, string> | undefined;
+  if (repo?.directory !== pkg.dir.split('/').slice(-2).join('/'))
+    problems.push('repository.directory must name the package folder');
+  if (typeof m.homepage !== 'string') problems.push('homepage missing');
   if (existsSync(join(pkg.dir, 'src', 'testing', 'index.ts')) && !exp?.['./testing']) {
     problems.push('src/testing exists, so exports must have "./testing"');
   }

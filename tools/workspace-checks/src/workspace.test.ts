@@ -89,6 +89,38 @@ describe('dependency rules (DESIGN.md §1) are enforced by lint', () => {
     expect(errors).toEqual([]);
   });
 
+  it('keeps codec/ and machine/ free of timers, sockets, Date.now and Math.random (DESIGN.md §3)', async () => {
+    const code = [
+      "import { createSocket } from 'node:dgram';",
+      "import { isIPv4, connect } from 'node:net';",
+      'export const a = createSocket;',
+      'export const b = isIPv4;',
+      'export const c = connect;',
+      'export const t = () => setTimeout(() => {}, 1);',
+      'export const d = () => Date.now() + Math.random() + performance.now();',
+    ].join('\n');
+    const [result] = await eslint.lintText(code, {
+      filePath: join(root, 'packages/bgp-speaker/src/machine/leak.ts'),
+    });
+    const rules = (result?.messages ?? []).map((m) => `${m.ruleId}@${m.line}`);
+    expect(rules).toEqual(
+      expect.arrayContaining([
+        'no-restricted-imports@1',
+        'no-restricted-imports@2',
+        'no-restricted-globals@6',
+        'no-restricted-properties@7',
+        'no-restricted-globals@7',
+      ]),
+    );
+    // isIPv4 is pure and allowed: only `connect` is reported on line 2.
+    expect(result?.messages.filter((m) => m.line === 2)).toHaveLength(1);
+    // The same code in io/ is fine.
+    const [io] = await eslint.lintText(code, {
+      filePath: join(root, 'packages/bgp-speaker/src/io/leak.ts'),
+    });
+    expect(io?.messages.filter((m) => m.ruleId?.startsWith('no-restricted-'))).toEqual([]);
+  });
+
   it('forbids public re-exports with export * (DESIGN.md §3)', async () => {
     const [result] = await eslint.lintText("export * from './x.js';\n", {
       filePath: join(root, 'packages/ipam/src/index.ts'),

@@ -21,28 +21,36 @@ export class FieldSet {
 
   /** Adds a member path. */
   insert(path: readonly string[]): void {
-    let n: FieldSet = this;
-    for (const pe of path) n = n.child(pe);
-    n.member = true;
+    this.node(path, true).member = true;
+  }
+
+  /** The node at `path` (created when `create`). */
+  private node(path: readonly string[], create: true): FieldSet;
+  private node(path: readonly string[], create: false): FieldSet | undefined;
+  private node(path: readonly string[], create: boolean): FieldSet | undefined {
+    let n: FieldSet | undefined = this.children.get(path[0] as string);
+    if (path.length === 0) return create ? this : this;
+    if (!n) {
+      if (!create) return undefined;
+      n = this.child(path[0] as string);
+    }
+    for (const pe of path.slice(1)) {
+      const c: FieldSet | undefined = n.children.get(pe);
+      if (c) n = c;
+      else if (create) n = n.child(pe);
+      else return undefined;
+    }
+    return n;
   }
 
   has(path: readonly string[]): boolean {
-    let n: FieldSet | undefined = this;
-    for (const pe of path) {
-      n = n.children.get(pe);
-      if (!n) return false;
-    }
-    return n.member;
+    return this.node(path, false)?.member === true;
   }
 
   /** Whether any member lies at or below `path`. */
   hasPrefix(path: readonly string[]): boolean {
-    let n: FieldSet | undefined = this;
-    for (const pe of path) {
-      n = n.children.get(pe);
-      if (!n) return false;
-    }
-    return !n.empty;
+    const n = this.node(path, false);
+    return n !== undefined && !n.empty;
   }
 
   /** Every member path. */
