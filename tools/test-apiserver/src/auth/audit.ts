@@ -49,7 +49,7 @@ export interface UsedPermission {
   resource: string;
   subresource: string;
   namespace: string;
-  /** HTTP codes seen for it (403 = it was tried and refused). */
+  /** HTTP codes seen for it, ascending (403 = it was tried and refused). */
   codes: number[];
 }
 
@@ -144,7 +144,10 @@ export class AuditLog {
       };
       const key = JSON.stringify(p);
       const cur = byKey.get(key) ?? { ...p, codes: [] };
-      if (!cur.codes.includes(e.responseStatus.code)) cur.codes.push(e.responseStatus.code);
+      if (!cur.codes.includes(e.responseStatus.code)) {
+        cur.codes.push(e.responseStatus.code);
+        cur.codes.sort((a, b) => a - b);
+      }
       byKey.set(key, cur);
     }
     return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
