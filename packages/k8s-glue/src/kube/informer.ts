@@ -120,8 +120,7 @@ export class Informer<T extends KubeObject> {
 
   stop(): void {
     this.running = false;
-    this.watch?.close();
-    this.watch = undefined;
+    this.closeWatch();
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
   }
@@ -133,8 +132,7 @@ export class Informer<T extends KubeObject> {
    * (false: it failed, and a retry is scheduled).
    */
   relist(): Promise<boolean> {
-    this.watch?.close();
-    this.watch = undefined;
+    this.closeWatch();
     if (this.timer !== undefined) this.deps.clock.clearTimeout(this.timer);
     this.timer = undefined;
     return this.relistAndWatch();
@@ -190,8 +188,9 @@ export class Informer<T extends KubeObject> {
     this.store.set(key, obj);
   }
 
+  // Callers while a list request is in flight share it; once it returned, a new call lists again.
   private relistAndWatch(): Promise<boolean> {
-    this.relisting ??= this.doRelist().finally(() => (this.relisting = undefined));
+    this.relisting ??= this.doRelist();
     return this.relisting;
   }
 
@@ -201,11 +200,13 @@ export class Informer<T extends KubeObject> {
     try {
       ({ items, rv } = await this.listAll());
     } catch (e) {
+      this.relisting = undefined;
       this.stats.errors++;
       this.log.warn({ informer: this.name, error: String(e) }, 'list failed, retrying');
       this.retry(() => void this.relistAndWatch());
       return false;
     }
+    this.relisting = undefined;
     if (!this.running) return false;
     this.stats.lists++;
     this.backoffMs = this.options.minBackoffMs ?? 200;
@@ -268,6 +269,13 @@ export class Informer<T extends KubeObject> {
     }
   }
 
+  // Detach first: closing calls the end callback, which must not take it for a server-side end.
+  private closeWatch(): void {
+    const w = this.watch;
+    this.watch = undefined;
+    w?.close();
+  }
+
   private startWatch(): void {
     if (!this.running) return;
     const base = this.options.watchTimeoutSec ?? 300;
@@ -296,8 +304,7 @@ export class Informer<T extends KubeObject> {
     this.stats.events++;
     if (ev.type === 'ERROR') {
       const status = ev.object as unknown as { code?: number; reason?: string; message?: string };
-      this.watch?.close();
-      this.watch = undefined;
+      this.closeWatch();
       this.onWatchEnd(
         new KubeApiError(status.message ?? 'watch error', status.code, status.reason),
       );
