@@ -221,6 +221,31 @@ describe('webhook server over HTTPS', () => {
     });
   });
 
+  it('answers hostile ConversionReviews with a Failure review, not a 500 (issue 14)', async () => {
+    const { port, bundle } = await start();
+    for (const [body, message] of [
+      [null, 'conversion review has no request'],
+      [
+        { request: { uid: 'n', desiredAPIVersion: 'metallb.io/v1beta2', objects: [null] } },
+        'object 0 is not an object',
+      ],
+      [
+        {
+          request: {
+            uid: 'm',
+            desiredAPIVersion: 'metallb.io/v1beta2',
+            objects: [{ apiVersion: 'metallb.io/v1beta1', kind: 'BGPPeer', spec: {} }],
+          },
+        },
+        'object 0 (BGPPeer) has no metadata',
+      ],
+    ] as const) {
+      const r = await post(port, bundle.caBundlePem, '/convert', body);
+      expect(r.status).toBe(200);
+      expect(r.body).toMatchObject({ response: { result: { status: 'Failure', message } } });
+    }
+  });
+
   it('denies with the reason when the existing objects cannot be read', async () => {
     const ctx = setup();
     const { bundle } = await new CertManager({
