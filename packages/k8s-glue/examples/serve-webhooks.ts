@@ -5,14 +5,11 @@ import {
   listClusterResources,
   startCertRotation,
   webhookKubeClientFromConfig,
-} from '../src/index.js';
+} from '@ironlb/k8s-glue';
 
 const kc = new KubeConfig();
 kc.loadFromDefault();
-const certs = new CertManager({
-  client: webhookKubeClientFromConfig(kc),
-  clock: { now: Date.now },
-});
+const certs = new CertManager({ client: webhookKubeClientFromConfig(kc) }); // dates: systemWallClock
 const { bundle } = await certs.ensure(); // creates/renews the Secret, patches the caBundles
 const server = createWebhookServer(
   { resources: () => listClusterResources(kc) }, // the metallb.io objects that exist now

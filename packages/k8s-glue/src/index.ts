@@ -1,4 +1,6 @@
-// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3).
+// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3). Everything that needs no
+// Kubernetes client (config, CRDs, webhook decisions, converter, announce decisions) is also
+// exported by `@ironlb/k8s-glue/pure` (src/pure/index.ts), which never loads client-node.
 export { ConfigInvalidError, K8sGlueError } from './errors.js';
 export type { K8sGlueErrorCode } from './errors.js';
 
@@ -47,7 +49,8 @@ export type { CelRule, Schema } from './crd/schema.js';
 export { parseConfig } from './config/parse.js';
 export { DEFAULT_NAMESPACE } from './config/resources.js';
 export type { ClusterResources, ParseOptions } from './config/resources.js';
-export { anySelectorMatches, selectorMatches } from './config/selector.js';
+export { anySelectorMatches, canonicalSelectors, selectorMatches } from './config/selector.js';
+export { labelKeyErrors, labelValueErrors, selectorError } from './config/labels.js';
 export { parseCommunity } from './config/community.js';
 export { formatGoDuration, parseGoDuration } from './config/duration.js';
 export { matchingPools, poolMatchesService, toIpamPools } from './config/ipam.js';
@@ -67,7 +70,12 @@ export type {
 } from './config/types.js';
 
 // Webhooks.
-export { WEBHOOK_PATHS, admissionResponse, decideAdmission } from './webhook/admission.js';
+export {
+  MAX_DENIAL_PROBLEMS,
+  WEBHOOK_PATHS,
+  admissionResponse,
+  decideAdmission,
+} from './webhook/admission.js';
 export type {
   AdmissionDecision,
   AdmissionRequest,
@@ -82,21 +90,11 @@ export {
 } from './webhook/conversion.js';
 export type { ConversionReview } from './webhook/conversion.js';
 export { createWebhookServer } from './webhook/server.js';
-export type {
-  WebhookServer,
-  WebhookServerDeps,
-  WebhookServerLogger,
-  WebhookServerOptions,
-} from './webhook/server.js';
+export type { WebhookServer, WebhookServerDeps, WebhookServerOptions } from './webhook/server.js';
 export { CertManager } from './webhook/cert-manager.js';
 export { startCertRotation } from './webhook/rotation.js';
-export type {
-  CertRotation,
-  CertRotationDeps,
-  CertRotationOptions,
-  Timers,
-} from './webhook/rotation.js';
-export type { CertManagerOptions, Clock, EnsureResult, Logger } from './webhook/cert-manager.js';
+export type { CertRotation, CertRotationDeps, CertRotationOptions } from './webhook/rotation.js';
+export type { CertManagerDeps, CertManagerOptions, EnsureResult } from './webhook/cert-manager.js';
 export { generateCa, inspectBundle, issueServingCert } from './webhook/certs.js';
 export type { BundleVerdict, CertBundle, KeyPairPem } from './webhook/certs.js';
 export { KubeClientError, webhookKubeClientFromConfig } from './webhook/kube-client.js';
