@@ -47,7 +47,7 @@ export type { CelRule, Schema } from './crd/schema.js';
 
 // Configuration.
 export { parseConfig } from './config/parse.js';
-export { DEFAULT_NAMESPACE } from './config/resources.js';
+export { DEFAULT_NAMESPACE, MAX_PROBLEMS_PER_OBJECT } from './config/resources.js';
 export type { ClusterResources, ParseOptions } from './config/resources.js';
 export { anySelectorMatches, canonicalSelectors, selectorMatches } from './config/selector.js';
 export { labelKeyErrors, labelValueErrors, selectorError } from './config/labels.js';
