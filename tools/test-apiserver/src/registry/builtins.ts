@@ -191,6 +191,7 @@ export function builtinTypes(opts: BuiltinOptions): ResourceType[] {
       hasStatus: true,
       shortNames: ['deploy'],
       categories: ['all'],
+      scale: { specReplicasPath: '.spec.replicas', statusReplicasPath: '.status.replicas' },
       strategy: workloadStrategy('Deployment'),
     }),
     def({

@@ -145,6 +145,17 @@ export function crdResourceTypes(
       verbs: ALL_VERBS,
       hasStatus: v.subresources?.status !== undefined,
       extraSubresources: [],
+      ...(v.subresources?.scale
+        ? {
+            scale: {
+              specReplicasPath: v.subresources.scale.specReplicasPath,
+              statusReplicasPath: v.subresources.scale.statusReplicasPath,
+              ...(v.subresources.scale.labelSelectorPath
+                ? { labelSelectorPath: v.subresources.scale.labelSelectorPath }
+                : {}),
+            },
+          }
+        : {}),
       storageKey: `${crd.spec.group}/${n.plural}`,
       storageVersion: storage,
       strategy: customResourceStrategy(crd, v.name, v.subresources?.status !== undefined),

@@ -86,6 +86,8 @@ export function workloadStrategy(kind: 'Deployment' | 'DaemonSet'): Strategy {
     prepareForUpdate(o, old) {
       keepStatus(o, old);
       const spec = obj(o, 'spec');
+      // Defaulting runs on every decode, so a write that drops replicas gets 1 again.
+      if (kind === 'Deployment') spec.replicas ??= 1;
       if (isObject(spec.template)) podSpecDefaults(obj(spec.template as KubeObject, 'spec'));
     },
     validateUpdate(o, old) {

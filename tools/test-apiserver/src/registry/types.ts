@@ -75,6 +75,11 @@ export interface ResourceType {
   toStorage?(obj: KubeObject): KubeObject;
   /** Set for custom resources. */
   crdName?: string;
+  /**
+   * The scale subresource (autoscaling/v1 Scale), as a CRD's `subresources.scale` declares it:
+   * JSON paths like `.spec.replicas`. Deployments, ReplicaSets, StatefulSets and CRs have it.
+   */
+  scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
 }
 
 export const ALL_VERBS = [

@@ -35,6 +35,12 @@ export interface ApiCoreOptions extends ServiceNetworkOptions, StoreOptions {
    * `fieldValidation` applies to built-ins too. startTestApiServer loads them.
    */
   knownFields?: KnownFields;
+  /**
+   * Wall-clock milliseconds since the epoch, for creationTimestamp, deletionTimestamp,
+   * managedFields times and the AGE column of tables. Default Date.now; tests inject a fixed
+   * clock so printed ages are exact.
+   */
+  nowMs?: () => number;
 }
 
 /** A validated write waiting for admission and commit. */
@@ -47,6 +53,10 @@ export interface WriteQuery {
   dryRun?: boolean;
   fieldValidation?: 'Strict' | 'Warn' | 'Ignore';
   fieldManager?: string;
+  /** The manager when `fieldManager` is absent: the User-Agent's program name. */
+  defaultFieldManager?: string;
+  /** Server-side apply `force=true`: take ownership of conflicting fields. */
+  force?: boolean;
 }
 
 export interface WriteResult {

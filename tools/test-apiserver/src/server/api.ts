@@ -62,8 +62,14 @@ export class ApiCore {
       admission: options.admissionHook,
       known: options.knownFields,
       lifecycle,
+      nowMs: options.nowMs ?? Date.now,
     };
     bootstrap(this.cx, this.net, builtins, (t, ns, body) => this.createNow(t, ns, body, {}));
+  }
+
+  /** Wall-clock milliseconds (the injected clock, Date.now by default). */
+  nowMs(): number {
+    return this.cx.nowMs();
   }
 
   /** A stored object as the served version of `t` shows it. */

@@ -21,6 +21,8 @@ export interface CoreContext {
   readonly admission: AdmissionHook | undefined;
   readonly known: KnownFields | undefined;
   readonly lifecycle: Lifecycle;
+  /** Wall clock (ms since the epoch) for timestamps. */
+  readonly nowMs: () => number;
 }
 
 /** The store key of an object of `t` (cluster-scoped kinds ignore the namespace). */

@@ -16,6 +16,9 @@ import {
 import { registerCrd } from './crd-apis.ts';
 import { storeKey, toServed, toStorage, writeContext, type CoreContext } from './core-context.ts';
 import { checkBody, checkNamespace } from './request-body.ts';
+import { recordManagedFields, takeRequestedManagedFields } from './managed-fields.ts';
+import type { ManagedEntry } from '../ssa/managed.ts';
+import type { Json } from '../schema/structural.ts';
 
 export function prepareCreate(
   cx: CoreContext,
@@ -23,9 +26,11 @@ export function prepareCreate(
   ns: string | undefined,
   body: unknown,
   q: WriteQuery,
+  presetManagedFields?: ManagedEntry[],
 ): PendingWrite {
   const ctx = writeContext(q);
   const o = checkBody(t, body);
+  const requested = takeRequestedManagedFields(o);
   if (t.crdName === undefined) pruneBuiltin(cx.known, t.group, t.kind, o, ctx);
   else if (
     cx.store.get('apiextensions.k8s.io/customresourcedefinitions', t.crdName)?.metadata
@@ -49,6 +54,8 @@ export function prepareCreate(
     ...(t.strategy.validate?.(o, ctx) ?? []),
   ];
   if (causes.length) throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
+  if (presetManagedFields) meta.managedFields = presetManagedFields as unknown as Json;
+  else recordManagedFields(cx, t, undefined, o, requested, q, undefined);
   const name = meta.name as string;
   const key = storeKey(t, ns, name);
   if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
@@ -78,7 +85,7 @@ function commitCreate(
   const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
   if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
   meta.uid = randomUUID();
-  meta.creationTimestamp = nowTime();
+  meta.creationTimestamp = nowTime(cx.nowMs());
   if (t.strategy.hasGeneration) meta.generation = 1;
   if (ctx.dryRun) {
     t.strategy.rollback?.(o, undefined);

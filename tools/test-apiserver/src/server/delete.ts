@@ -57,7 +57,7 @@ export function deleteNow(
       return { status: 200, body: toServed(t, stored), warnings: [] };
     if (q.dryRun) return { status: 200, body: toServed(t, stored), warnings: [] };
     const next = structuredClone(stored);
-    next.metadata.deletionTimestamp = nowTime();
+    next.metadata.deletionTimestamp = nowTime(cx.nowMs());
     next.metadata.deletionGracePeriodSeconds = 0;
     if (isNamespace)
       next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };

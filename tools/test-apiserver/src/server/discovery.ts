@@ -25,9 +25,15 @@ function subresourceVerbs(): string[] {
   return ['get', 'patch', 'update'];
 }
 
+function sortedResources(reg: Registry, group: string, version: string): ResourceType[] {
+  return reg.resources(group, version).sort((a, b) => a.resource.localeCompare(b.resource));
+}
+
 export function resourceList(reg: Registry, group: string, version: string): JsonObject {
   const resources: JsonObject[] = [];
-  for (const t of reg.resources(group, version)) {
+  // kube-apiserver lists a group-version's resources in name order (kubectl's `get all` and
+  // `api-resources` follow it).
+  for (const t of sortedResources(reg, group, version)) {
     const r: JsonObject = {
       name: t.resource,
       singularName: t.singular,
@@ -105,7 +111,7 @@ export function aggregated(reg: Registry, legacy: boolean, version: 'v2' | 'v2be
     metadata: { name: g },
     versions: reg.versions(g).map((v) => ({
       version: v,
-      resources: reg.resources(g, v).map(aggregatedResource),
+      resources: sortedResources(reg, g, v).map(aggregatedResource),
       freshness: 'Current',
     })),
   }));

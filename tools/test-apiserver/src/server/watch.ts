@@ -28,6 +28,26 @@ function line(type: string, objectJson: string): string {
   return `{"type":"${type}","object":${objectJson}}\n`;
 }
 
+/** setTimeout's largest delay (2^31-1 ms, ~24.8 days); longer timeouts would fire at once. */
+export const MAX_TIMER_MS = 2 ** 31 - 1;
+
+/**
+ * Validates a watch request (selectors, sendInitialEvents) and returns the function that starts
+ * it. Everything that can be refused is refused here, before any header goes out, so a bad watch
+ * is a 400/422 Status like a bad list — never a 200 with an empty stream (issue 14).
+ */
+export function prepareWatch(
+  core: ApiCore,
+  t: ResourceType,
+  ns: string | undefined,
+  q: ListQuery,
+  opts: WatchOptions = {},
+): (sink: WatchSink) => () => void {
+  const filter = selectFilter(t, q, ns);
+  checkInitialEvents(q);
+  return (sink) => runWatch(core, t, ns, q, sink, opts, filter);
+}
+
 export function startWatch(
   core: ApiCore,
   t: ResourceType,
@@ -36,22 +56,10 @@ export function startWatch(
   sink: WatchSink,
   opts: WatchOptions = {},
 ): () => void {
-  const filter = selectFilter(t, q, ns);
-  const gv = gvString(t.group, t.version);
-  const versionKey = `${gv}/${t.resource}`;
-  const json = (ev: StoreEvent): string => {
-    let m = serialized.get(ev);
-    if (!m) {
-      m = new Map();
-      serialized.set(ev, m);
-    }
-    let s = m.get(versionKey);
-    if (s === undefined) {
-      s = JSON.stringify(core.output(t, ev.obj));
-      m.set(versionKey, s);
-    }
-    return s;
-  };
+  return prepareWatch(core, t, ns, q, opts)(sink);
+}
+
+function checkInitialEvents(q: ListQuery): void {
   if (q.sendInitialEvents) {
     const causes = [];
     if (!q.allowWatchBookmarks)
@@ -69,6 +77,32 @@ export function startWatch(
       });
     if (causes.length) throw invalid('ListOptions', 'meta.k8s.io', '', causes);
   }
+}
+
+function runWatch(
+  core: ApiCore,
+  t: ResourceType,
+  ns: string | undefined,
+  q: ListQuery,
+  sink: WatchSink,
+  opts: WatchOptions,
+  filter: (o: KubeObject) => boolean,
+): () => void {
+  const gv = gvString(t.group, t.version);
+  const versionKey = `${gv}/${t.resource}`;
+  const json = (ev: StoreEvent): string => {
+    let m = serialized.get(ev);
+    if (!m) {
+      m = new Map();
+      serialized.set(ev, m);
+    }
+    let s = m.get(versionKey);
+    if (s === undefined) {
+      s = JSON.stringify(core.output(t, ev.obj));
+      m.set(versionKey, s);
+    }
+    return s;
+  };
   const deliver = (ev: StoreEvent) => {
     if (ev.bucket !== t.storageKey) return;
     const now = ev.type !== 'DELETED' && filter(ev.obj);
@@ -127,10 +161,13 @@ export function startWatch(
     for (const x of timers) clearInterval(x);
   };
   if (q.timeoutSeconds) {
-    const to = setTimeout(() => {
-      stop();
-      sink.end();
-    }, q.timeoutSeconds * 1000);
+    const to = setTimeout(
+      () => {
+        stop();
+        sink.end();
+      },
+      Math.min(q.timeoutSeconds * 1000, MAX_TIMER_MS),
+    );
     to.unref();
     timers.push(to);
   }

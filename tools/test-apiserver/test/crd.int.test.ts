@@ -1,3 +1,5 @@
+// Integration layer (issue 13): CRD cleanup and establishment run in the background and are
+// observed by polling on real time, so this file runs with the *.int.test.ts layer.
 // CustomResourceDefinitions through @kubernetes/client-node: registration and discovery, schema
 // defaults and pruning, schema and CEL rejections (with transition rules), status subresource,
 // several served versions with conversion None, and refusal of what is not supported.

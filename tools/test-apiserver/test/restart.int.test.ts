@@ -1,3 +1,5 @@
+// Integration layer (issue 13): a real CLI process is restarted and informers reconnect on real
+// timers, so this file runs with the *.int.test.ts layer.
 // The CLI as a process: --data keeps objects and resourceVersions across a restart, SIGTERM ends
 // watches and exits 0, and a client-node watch resumes from its last resourceVersion afterwards
 // without replaying anything (no churn) — while a resourceVersion from before the restart window
