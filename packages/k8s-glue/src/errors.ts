@@ -7,7 +7,9 @@ export type K8sGlueErrorCode =
   | 'CONVERSION_INVALID'
   | 'WEBHOOK_BAD_REQUEST'
   | 'CERTIFICATE_ERROR'
-  | 'KUBE_CLIENT_ERROR';
+  | 'KUBE_CLIENT_ERROR'
+  /** A factory or flag got a value it cannot use (the reconcile harness, the controller's flags). */
+  | 'INVALID_OPTION';
 
 export class K8sGlueError extends Error {
   readonly code: K8sGlueErrorCode;

@@ -112,3 +112,78 @@ export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.
 
 // Reading the cluster.
 export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './kube/list.js';
+
+// The reconcile harness's pure parts (work queue, event correlation, leader-election decisions).
+export { RateLimiter, WorkQueue } from './reconcile/workqueue.js';
+export type { RateLimiterOptions, WorkQueueOptions } from './reconcile/workqueue.js';
+export { EventCorrelator } from './reconcile/event-correlator.js';
+export type {
+  CorrelatorDecision,
+  EventCorrelatorOptions,
+  EventRequest,
+  EventType,
+  InvolvedObject,
+} from './reconcile/event-correlator.js';
+export { LeaderElectionMachine, microTime, resolveLeaderOptions } from './reconcile/leader.js';
+export type {
+  LeaderElectionOptions,
+  LeasePlan,
+  LeaseSpec,
+  ObservedLease,
+  ResolvedLeaderOptions,
+} from './reconcile/leader.js';
+
+// The controller's decisions: Service → allocation request, MetalLB's convergence, configuration,
+// status objects, flags. Pure; @ironlb/k8s-glue/kube runs them against an API server.
+export {
+  ANNOTATIONS,
+  DEPRECATED_ANNOTATIONS,
+  DEPRECATED_ANNOTATION_PREFIX,
+  annotationValue,
+  backendKey,
+  clusterIPsOf,
+  deprecatedAnnotationKeys,
+  desiredAddresses,
+  familyForAddresses,
+  handlesLoadBalancerClass,
+  ingressIPs,
+  requestedPool,
+  serviceFamily,
+  serviceKey,
+  servicePorts,
+  sharingKey,
+  toAllocationRequest,
+} from './controller/service.js';
+export type { DesiredAddresses, FamilyWord, ServiceObject } from './controller/service.js';
+export { SyncState } from './controller/outcome.js';
+export type { EventSpec, ServiceOutcome, ServiceUpdate } from './controller/outcome.js';
+export { ServiceEventReason, handleService, ingressEquals } from './controller/service-handler.js';
+export type { ControllerState, ServiceHandlerOptions } from './controller/service-handler.js';
+export { reprocessOrder, restoreAssignments } from './controller/reprocess.js';
+export {
+  ConditionReason,
+  ConditionType,
+  INVALID_CONFIGURATION_REASON,
+  handleConfig,
+} from './controller/config-handler.js';
+export type { ConditionSpec, ConfigInputs, ConfigOutcome } from './controller/config-handler.js';
+export {
+  CONFIGURATION_STATE_LABELS,
+  CONFIGURATION_STATE_NAME,
+  LEGACY_CONFIGMAP_NAMES,
+  LEGACY_CONFIGMAP_REASON,
+  MEMBERLIST_SECRET_KEY,
+  configurationStateEquals,
+  configurationStateStatus,
+  jsonWithBigInts,
+  legacyConfigMapEvent,
+  memberlistSecret,
+  poolStatusEquals,
+  poolStatusFor,
+  rfc3339,
+} from './controller/status-objects.js';
+export type { OwnerRef } from './controller/status-objects.js';
+export { CONTROLLER_FLAGS, controllerUsage, parseControllerFlags } from './controller/flags.js';
+export type { ControllerFlags, ParsedFlags, WebhookMode } from './controller/flags.js';
+export { handlesServiceEvents, reactToSync } from './controller/sync-policy.js';
+export type { SyncReaction } from './controller/sync-policy.js';

@@ -38,7 +38,7 @@ export type {
   WriteQuery,
   WriteResult,
 } from './server/api.ts';
-export type { ConversionHook } from './registry/crd.ts';
+export type { ConversionHook } from './conversion/conversions.ts';
 export type { ServiceNetworkOptions } from './registry/service.ts';
 export type { StoreOptions } from './store.ts';
 export type { KubeObject, ResourceType, Strategy } from './registry/types.ts';
