@@ -1,11 +1,6 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  CertManager,
-  createWebhookServer,
-  listClusterResources,
-  startCertRotation,
-  webhookKubeClientFromConfig,
-} from '@ironlb/k8s-glue';
+import { CertManager, createWebhookServer, startCertRotation } from '@ironlb/k8s-glue';
+import { listClusterResources, webhookKubeClientFromConfig } from '@ironlb/k8s-glue/kube';
 
 const kc = new KubeConfig();
 kc.loadFromDefault();

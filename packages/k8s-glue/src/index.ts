@@ -1,6 +1,8 @@
-// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3). Everything that needs no
-// Kubernetes client (config, CRDs, webhook decisions, converter, announce decisions) is also
-// exported by `@ironlb/k8s-glue/pure` (src/pure/index.ts), which never loads client-node.
+// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3). This entry never loads
+// @kubernetes/client-node (issue 12; test/pure-entry.test.ts): what needs it is exported by
+// @ironlb/k8s-glue/kube. The plain functions over plain data — config, CRDs, webhook decisions,
+// converter, announce decisions — are also exported by @ironlb/k8s-glue/pure, which loads no
+// I/O module either.
 export { ConfigInvalidError, K8sGlueError } from './errors.js';
 export type { K8sGlueErrorCode } from './errors.js';
 
@@ -97,12 +99,12 @@ export type { CertRotation, CertRotationDeps, CertRotationOptions } from './webh
 export type { CertManagerDeps, CertManagerOptions, EnsureResult } from './webhook/cert-manager.js';
 export { generateCa, inspectBundle, issueServingCert } from './webhook/certs.js';
 export type { BundleVerdict, CertBundle, KeyPairPem } from './webhook/certs.js';
-export { KubeClientError, webhookKubeClientFromConfig } from './webhook/kube-client.js';
+export { KubeClientError } from './errors.js';
 export type {
   CrdObject,
   WebhookConfigurationObject,
   WebhookKubeClient,
-} from './webhook/kube-client.js';
+} from './webhook/kube-types.js';
 export { WEBHOOK_CONFIGURATION_NAME, buildValidatingWebhookConfiguration } from './crd/render.js';
 
 // The legacy ConfigMap converter.
@@ -110,8 +112,8 @@ export { convertConfig, convertConfigMap, renderResources } from './convert/conf
 export type { ConvertOptions, ConvertResult, ConvertedResources } from './convert/configmap.js';
 export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.js';
 
-// Reading the cluster.
-export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './kube/list.js';
+// Reading the cluster (listClusterResources, webhookKubeClientFromConfig) needs
+// @kubernetes/client-node: it is exported by @ironlb/k8s-glue/kube, never from here.
 
 // The reconcile harness's pure parts (work queue, event correlation, leader-election decisions).
 export { RateLimiter, WorkQueue } from './reconcile/workqueue.js';

@@ -15,7 +15,8 @@ import {
   type KeyPairPem,
   certificateNotAfterMs,
 } from './certs.js';
-import { KubeClientError, type WebhookKubeClient } from './kube-client.js';
+import { KubeClientError } from '../errors.js';
+import type { WebhookKubeClient } from './kube-types.js';
 
 /** CertManager's injected dependencies. */
 export interface CertManagerDeps {
