@@ -1,4 +1,8 @@
-// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3).
+// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3). This entry never loads
+// @kubernetes/client-node (issue 12; test/pure-entry.test.ts): what needs it is exported by
+// @ironlb/k8s-glue/kube. The plain functions over plain data — config, CRDs, webhook decisions,
+// converter, announce decisions — are also exported by @ironlb/k8s-glue/pure, which loads no
+// I/O module either.
 export { ConfigInvalidError, K8sGlueError } from './errors.js';
 export type { K8sGlueErrorCode } from './errors.js';
 
@@ -45,9 +49,10 @@ export type { CelRule, Schema } from './crd/schema.js';
 
 // Configuration.
 export { parseConfig } from './config/parse.js';
-export { DEFAULT_NAMESPACE } from './config/resources.js';
+export { DEFAULT_NAMESPACE, MAX_PROBLEMS_PER_OBJECT } from './config/resources.js';
 export type { ClusterResources, ParseOptions } from './config/resources.js';
-export { anySelectorMatches, selectorMatches } from './config/selector.js';
+export { anySelectorMatches, canonicalSelectors, selectorMatches } from './config/selector.js';
+export { labelKeyErrors, labelValueErrors, selectorError } from './config/labels.js';
 export { parseCommunity } from './config/community.js';
 export { formatGoDuration, parseGoDuration } from './config/duration.js';
 export { matchingPools, poolMatchesService, toIpamPools } from './config/ipam.js';
@@ -67,7 +72,12 @@ export type {
 } from './config/types.js';
 
 // Webhooks.
-export { WEBHOOK_PATHS, admissionResponse, decideAdmission } from './webhook/admission.js';
+export {
+  MAX_DENIAL_PROBLEMS,
+  WEBHOOK_PATHS,
+  admissionResponse,
+  decideAdmission,
+} from './webhook/admission.js';
 export type {
   AdmissionDecision,
   AdmissionRequest,
@@ -82,29 +92,19 @@ export {
 } from './webhook/conversion.js';
 export type { ConversionReview } from './webhook/conversion.js';
 export { createWebhookServer } from './webhook/server.js';
-export type {
-  WebhookServer,
-  WebhookServerDeps,
-  WebhookServerLogger,
-  WebhookServerOptions,
-} from './webhook/server.js';
+export type { WebhookServer, WebhookServerDeps, WebhookServerOptions } from './webhook/server.js';
 export { CertManager } from './webhook/cert-manager.js';
 export { startCertRotation } from './webhook/rotation.js';
-export type {
-  CertRotation,
-  CertRotationDeps,
-  CertRotationOptions,
-  Timers,
-} from './webhook/rotation.js';
-export type { CertManagerOptions, Clock, EnsureResult, Logger } from './webhook/cert-manager.js';
+export type { CertRotation, CertRotationDeps, CertRotationOptions } from './webhook/rotation.js';
+export type { CertManagerDeps, CertManagerOptions, EnsureResult } from './webhook/cert-manager.js';
 export { generateCa, inspectBundle, issueServingCert } from './webhook/certs.js';
 export type { BundleVerdict, CertBundle, KeyPairPem } from './webhook/certs.js';
-export { KubeClientError, webhookKubeClientFromConfig } from './webhook/kube-client.js';
+export { KubeClientError } from './errors.js';
 export type {
   CrdObject,
   WebhookConfigurationObject,
   WebhookKubeClient,
-} from './webhook/kube-client.js';
+} from './webhook/kube-types.js';
 export { WEBHOOK_CONFIGURATION_NAME, buildValidatingWebhookConfiguration } from './crd/render.js';
 
 // The legacy ConfigMap converter.
@@ -112,8 +112,8 @@ export { convertConfig, convertConfigMap, renderResources } from './convert/conf
 export type { ConvertOptions, ConvertResult, ConvertedResources } from './convert/configmap.js';
 export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.js';
 
-// Reading the cluster.
-export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './kube/list.js';
+// Reading the cluster (listClusterResources, webhookKubeClientFromConfig) needs
+// @kubernetes/client-node: it is exported by @ironlb/k8s-glue/kube, never from here.
 
 // The reconcile harness's pure parts (work queue, event correlation, leader-election decisions).
 export { RateLimiter, WorkQueue } from './reconcile/workqueue.js';

@@ -96,7 +96,7 @@ export function parseL2Ads(
   for (const cr of byName(crs, p)) {
     const ref = refOf('L2Advertisement', cr, ns);
     const spec = cr.spec ?? {};
-    const start = p.list.length;
+    const start = p.count;
     commonAdChecks(ref, spec, p);
     (spec.preferredNodeSelectors ?? []).forEach((t, i) => {
       const e = selectorError(t.preference);
@@ -114,7 +114,7 @@ export function parseL2Ads(
         );
       }
     });
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
     const eligible = nodeNames(nodes, spec.nodeSelectors);
     const preferredNodes: Record<string, number> = {};
     for (const n of nodes) {
@@ -192,7 +192,7 @@ export function parseBgpAds(
   for (const cr of sorted) {
     const ref = refOf('BGPAdvertisement', cr, ns);
     const spec = cr.spec ?? {};
-    const start = p.list.length;
+    const start = p.count;
     commonAdChecks(ref, spec, p);
     const dc = duplicateStringError(spec.communities, 'community');
     if (dc) p.add(ref, 'spec.communities', dc);
@@ -246,7 +246,7 @@ export function parseBgpAds(
         `too many communities (${communities.length}), at most 63 per advertisement`,
       );
     }
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
     const unique = new Map(communities.map((c) => [c.text, c]));
     const ad: BgpAdvertisementConfig = {
       name: ref.name,

@@ -153,7 +153,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
     const ref = refOf('BGPPeer', cr, ns);
     const name = cr.metadata.name ?? '';
     const s = cr.spec ?? { myASN: 0 };
-    const start = p.list.length;
+    const start = p.count;
     const fail = (path: string, msg: string, transient = false) =>
       p.add(ref, path, `parsing peer ${name} ${msg}`, transient);
 
@@ -253,7 +253,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
         true,
       );
     }
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
 
     const password = s.passwordSecret?.name
       ? decodeSecretValue(

@@ -21,6 +21,11 @@ export interface ConfigProblem {
    * may resolve by itself when it appears (MetalLB's TransientError).
    */
   readonly transient: boolean;
+  /**
+   * Set on the one problem that stands for the object's problems past the listing cap
+   * (MAX_PROBLEMS_PER_OBJECT): how many more there are.
+   */
+  readonly omitted?: number;
 }
 
 export interface ServiceAllocationConfig {

@@ -6,6 +6,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { SecureVersion } from 'node:tls';
+import { silentLogger, type Logger } from '@ironlb/clock';
 import type { ClusterResources } from '../config/resources.js';
 import { DEFAULT_NAMESPACE } from '../config/resources.js';
 import {
@@ -18,16 +19,11 @@ import {
 } from './admission.js';
 import { handleConversionReview, type ConversionReview } from './conversion.js';
 
-export interface WebhookServerLogger {
-  info(obj: Record<string, unknown>, msg: string): void;
-  warn(obj: Record<string, unknown>, msg: string): void;
-  error(obj: Record<string, unknown>, msg: string): void;
-}
-
 export interface WebhookServerDeps {
   /** The metallb.io objects (and nodes, namespaces, secrets) that exist now. */
   readonly resources: () => Promise<ClusterResources>;
-  readonly logger?: WebhookServerLogger;
+  /** Default silentLogger. */
+  readonly logger?: Logger;
 }
 
 export interface WebhookServerOptions {
@@ -83,7 +79,7 @@ export function createWebhookServer(
 ): WebhookServer {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const max = options.maxBodyBytes ?? 3 * 1024 * 1024;
-  const log = deps.logger;
+  const log = deps.logger ?? silentLogger;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -102,7 +98,7 @@ export function createWebhookServer(
       existing = await deps.resources();
     } catch (e) {
       // MetalLB denies when it cannot list the existing objects; so do we, with the reason.
-      log?.error({ op: 'admission', error: String(e) }, 'failed to get existing objects');
+      log.error({ op: 'admission', error: String(e) }, 'failed to get existing objects');
       return { allowed: false, message: `failed to get existing objects: ${reason(e)}` };
     }
     try {
@@ -111,7 +107,7 @@ export function createWebhookServer(
       // decideAdmission denies malformed objects itself; anything else that escapes is a bug.
       // Deny (fail closed) naming the object, rather than answer 500 with no reason.
       const name = request.name ?? (request.object ?? request.oldObject)?.metadata?.name ?? '';
-      log?.error(
+      log.error(
         { op: 'admission', kind: request.kind.kind, name, error: String(e) },
         'admission decision failed',
       );
@@ -139,7 +135,7 @@ export function createWebhookServer(
       throw new HttpError(400, 'not an AdmissionReview request');
     }
     const decision = await decide(request);
-    log?.info(
+    log.info(
       {
         op: 'admission',
         kind: request.kind.kind,
@@ -157,7 +153,7 @@ export function createWebhookServer(
     (req, res) => {
       handle(req, res).catch((e: unknown) => {
         const status = e instanceof HttpError ? e.status : 500;
-        if (status === 500) log?.error({ error: String(e) }, 'webhook request failed');
+        if (status === 500) log.error({ error: String(e) }, 'webhook request failed');
         if (!res.headersSent) send(res, status, e instanceof Error ? e.message : 'error');
         else res.destroy();
       });
@@ -169,7 +165,7 @@ export function createWebhookServer(
   // after such errors, so they are logged and serving goes on. listen() adds its own one-shot
   // listener only to reject its promise.
   server.on('error', (e: Error) => {
-    log?.error({ op: 'server', error: String(e) }, 'webhook server error');
+    log.error({ op: 'server', error: String(e) }, 'webhook server error');
   });
 
   return {
@@ -189,7 +185,7 @@ export function createWebhookServer(
       }),
     updateCertificate(cert, key) {
       server.setSecureContext({ cert, key, minVersion: options.minTlsVersion ?? 'TLSv1.3' });
-      log?.info({ op: 'certRotation' }, 'webhook serving certificate updated');
+      log.info({ op: 'certRotation' }, 'webhook serving certificate updated');
     },
   };
 }
