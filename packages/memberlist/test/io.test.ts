@@ -2,23 +2,15 @@
 import { describe, expect, it } from 'vitest';
 import { Keyring } from '../src/codec/crypto.js';
 import { createMemberlist } from '../src/io/memberlist.js';
-import type { Metrics } from '../src/io/ports.js';
+import { MemoryMetrics } from '@ironlb/clock/testing';
 import { ManualClock, seededRandom } from '../src/testing/index.js';
 import { InMemoryNetwork } from '../src/testing/network.js';
-
-class Recorder implements Metrics {
-  readonly totals = new Map<string, number>();
-  count(name: string, delta: number, labels?: Readonly<Record<string, string>>): void {
-    const key = labels?.['type'] ? `${name}:${labels['type']}` : name;
-    this.totals.set(key, (this.totals.get(key) ?? 0) + delta);
-  }
-}
 
 describe('io layer', () => {
   it('counts traffic and events, and drops garbage and unauthenticated datagrams without effect', async () => {
     const clock = new ManualClock();
     const net = new InMemoryNetwork({ clock, random: seededRandom(1) });
-    const metrics = new Recorder();
+    const metrics = new MemoryMetrics();
     const a = createMemberlist(
       {
         transport: net.createTransport('198.51.100.1:7946'),
@@ -48,10 +40,11 @@ describe('io layer', () => {
     intruder.sendPacket(a.addr, Buffer.alloc(0));
     clock.advance(1000);
     expect(a.stats().authFailures).toBe(2);
-    expect(metrics.totals.get('auth_failures')).toBe(2);
-    expect(metrics.totals.get('member_events:join')).toBe(1);
-    expect(metrics.totals.get('packets_out') ?? 0).toBeGreaterThan(0);
-    expect(metrics.totals.get('bytes_in') ?? 0).toBeGreaterThan(0);
+    expect(metrics.value('memberlist_auth_failures_total', { transport: 'udp' })).toBe(2);
+    expect(metrics.value('memberlist_member_events_total', { type: 'join' })).toBe(1);
+    expect(metrics.value('memberlist_packets_sent_total')).toBeGreaterThan(0);
+    expect(metrics.value('memberlist_bytes_received_total', { transport: 'udp' })).toBeGreaterThan(0);
+    expect(metrics.value('memberlist_members', { status: 'alive' })).toBe(1);
     expect(a.members().map((m) => `${m.name}=${m.status}`)).toEqual(['b=alive']);
     await a.shutdown();
     await b.shutdown();
