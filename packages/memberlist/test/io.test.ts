@@ -43,7 +43,9 @@ describe('io layer', () => {
     expect(metrics.value('memberlist_auth_failures_total', { transport: 'udp' })).toBe(2);
     expect(metrics.value('memberlist_member_events_total', { type: 'join' })).toBe(1);
     expect(metrics.value('memberlist_packets_sent_total')).toBeGreaterThan(0);
-    expect(metrics.value('memberlist_bytes_received_total', { transport: 'udp' })).toBeGreaterThan(0);
+    expect(metrics.value('memberlist_bytes_received_total', { transport: 'udp' })).toBeGreaterThan(
+      0,
+    );
     expect(metrics.value('memberlist_members', { status: 'alive' })).toBe(1);
     expect(a.members().map((m) => `${m.name}=${m.status}`)).toEqual(['b=alive']);
     await a.shutdown();

@@ -63,7 +63,11 @@ describe('membership rules (SWIM §4.2 incarnations)', () => {
     expect(ping).toMatchObject({ type: 'ping', target: 'a', verify: true });
     expect(m.members()).toEqual([]);
     const acked = m.handle(
-      { type: 'packet', from: 'addr-a', packet: pkt('a', { type: 'ack', seq: (ping as { seq: number }).seq }) },
+      {
+        type: 'packet',
+        from: 'addr-a',
+        packet: pkt('a', { type: 'ack', seq: (ping as { seq: number }).seq }),
+      },
       2,
     );
     expect(events(acked).map((e) => e.type)).toEqual(['join']);

@@ -89,12 +89,21 @@ function toWire(m: Message): Record<string, unknown> {
       return { nack: { seq: out32(m.seq, 'seq') } };
     case 'alive':
       return {
-        alive: { node: m.node, incarnation: out32(m.incarnation, 'incarnation'), addr: m.addr, meta: { ...m.meta } },
+        alive: {
+          node: m.node,
+          incarnation: out32(m.incarnation, 'incarnation'),
+          addr: m.addr,
+          meta: { ...m.meta },
+        },
       };
     case 'suspect':
-      return { suspect: { node: m.node, incarnation: out32(m.incarnation, 'incarnation'), from: m.from } };
+      return {
+        suspect: { node: m.node, incarnation: out32(m.incarnation, 'incarnation'), from: m.from },
+      };
     case 'dead':
-      return { dead: { node: m.node, incarnation: out32(m.incarnation, 'incarnation'), from: m.from } };
+      return {
+        dead: { node: m.node, incarnation: out32(m.incarnation, 'incarnation'), from: m.from },
+      };
     case 'push-pull':
       return {
         pushPull: {
@@ -116,7 +125,11 @@ function toWire(m: Message): Record<string, unknown> {
  * but every integer must already fit its uint32 field: MemberlistError ENCODE otherwise.
  */
 export function encodePacket(p: Packet): Uint8Array {
-  const obj = { version: out32(p.version, 'version'), from: p.from, messages: p.messages.map(toWire) };
+  const obj = {
+    version: out32(p.version, 'version'),
+    from: p.from,
+    messages: p.messages.map(toWire),
+  };
   return PacketType.encode(PacketType.fromObject(obj)).finish();
 }
 

@@ -112,7 +112,10 @@ export function createMemberlist(
   const machine = new MembershipMachine({ random }, { name, addr, meta }, opts, clock.now());
   const listeners = new Set<(e: MemberEvent) => void>();
   const replies = new Map<number, StreamReply>();
-  const joinWaiters = new Map<number, { resolve: (n: number) => void; reject: (e: unknown) => void }>();
+  const joinWaiters = new Map<
+    number,
+    { resolve: (n: number) => void; reject: (e: unknown) => void }
+  >();
   let nextJoinId = 1;
   let inboundToken = -1;
   let timer: unknown = null;

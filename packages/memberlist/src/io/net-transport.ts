@@ -102,7 +102,12 @@ export async function createNetTransport(
   const clock = deps.clock ?? backgroundClock;
   const log = deps.logger ?? silentLogger;
   const metrics = streamInstruments(deps.metrics ?? noMetrics);
-  const maxFrame = positiveInt('maxFrameBytes', options.maxFrameBytes, DEFAULT_MAX_FRAME_BYTES, 1024);
+  const maxFrame = positiveInt(
+    'maxFrameBytes',
+    options.maxFrameBytes,
+    DEFAULT_MAX_FRAME_BYTES,
+    1024,
+  );
   const inboundTimeoutMs = positiveInt('inboundTimeoutMs', options.inboundTimeoutMs, 5000);
   const maxStreams = positiveInt('maxInboundStreams', options.maxInboundStreams, 64);
   const maxPerSource = positiveInt(
@@ -245,12 +250,12 @@ export async function createNetTransport(
     },
     openStream(to, bytes, timeoutMs, done) {
       let finished = false;
-      let sock: Socket | undefined;
+      const conn: { sock?: Socket } = {};
       const finish = (reply: Uint8Array | null) => {
         if (finished) return;
         finished = true;
         clock.clearTimeout(timer);
-        sock?.destroy();
+        conn.sock?.destroy();
         done(reply);
       };
       const timer = clock.setTimeout(() => finish(null), timeoutMs);
@@ -267,7 +272,7 @@ export async function createNetTransport(
       }
       const g = guard;
       const s = createConnection({ host: dst.host, port: dst.port });
-      sock = s;
+      conn.sock = s;
       sockets.add(s);
       s.setNoDelay(true);
       // The reply is bounded like a request: the same cap, the same header authentication.

@@ -16,7 +16,11 @@ function invalid(option: string, message: string, value?: unknown): MemberlistEr
 
 export function checkName(name: unknown): string {
   if (typeof name !== 'string' || name.length === 0)
-    throw invalid('name', 'required: a non-empty string (the node name, unique in the cluster)', name);
+    throw invalid(
+      'name',
+      'required: a non-empty string (the node name, unique in the cluster)',
+      name,
+    );
   if (name.length > LIMITS.nameChars)
     throw invalid('name', `longer than ${LIMITS.nameChars} characters`, name.length);
   return name;

@@ -151,10 +151,14 @@ export function resolveOptions(
     if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   }
   if (typeof o.disableTcpPings !== 'boolean')
-    throw new MemberlistError(MemberlistErrorCode.InvalidOption, 'disableTcpPings must be boolean', {
-      option: 'disableTcpPings',
-      value: o.disableTcpPings,
-    });
+    throw new MemberlistError(
+      MemberlistErrorCode.InvalidOption,
+      'disableTcpPings must be boolean',
+      {
+        option: 'disableTcpPings',
+        value: o.disableTcpPings,
+      },
+    );
   const positive: (keyof MemberlistOptions)[] = [
     'probeIntervalMs',
     'probeTimeoutMs',

@@ -13,13 +13,7 @@ import { LIMITS, nodeStateBytes } from '../codec/packet.js';
 import type { Ctx } from './context.js';
 import { broadcast, emit, liveCount, removeMember, selfAlive, setStatus } from './context.js';
 import { effectiveConfirmations, suspicionMinMs, suspicionTimeoutMs } from './formulas.js';
-import {
-  serialAtLeast,
-  serialMax,
-  serialNewer,
-  serialNext,
-  tooFarAhead,
-} from './incarnation.js';
+import { serialAtLeast, serialMax, serialNewer, serialNext, tooFarAhead } from './incarnation.js';
 import { insertIntoProbeOrder, newMember } from './members.js';
 import type { Member } from './state.js';
 
