@@ -4,8 +4,8 @@ import { resolveOptions } from '../src/machine/config.js';
 import { MembershipMachine } from '../src/machine/machine.js';
 import type { MachineAction } from '../src/machine/types.js';
 import type { Message, Packet } from '../src/codec/messages.js';
-import { MemberState } from '../src/codec/messages.js';
 import { seededRandom } from '../src/testing/index.js';
+import { admitThroughJoin } from './machine-helpers.js';
 
 const opts = resolveOptions({
   profile: 'fast',
@@ -15,28 +15,6 @@ const opts = resolveOptions({
 const pkt = (from: string, ...messages: Message[]): Packet => ({ version: 1, from, messages });
 const alive = (node: string, incarnation = 1) =>
   ({ type: 'alive', node, incarnation, addr: `addr-${node}`, meta: {} }) as const;
-
-/** Admits `peers` the trusted way: in the reply of a seed we joined through. */
-export function admitThroughJoin(m: MembershipMachine, peers: string[], now = 0): void {
-  const out = m.handle({ type: 'join', seeds: ['addr-seed'], id: 1 }, now);
-  const open = out.find((a) => a.type === 'stream-open');
-  if (open?.type !== 'stream-open') throw new Error('no join stream');
-  const nodes = peers.map((p) => ({
-    node: p,
-    incarnation: 1,
-    addr: `addr-${p}`,
-    meta: {},
-    state: MemberState.Alive,
-  }));
-  m.handle(
-    {
-      type: 'stream-result',
-      token: open.token,
-      packet: pkt('seed', { type: 'push-pull', join: false, nodes }),
-    },
-    now,
-  );
-}
 
 function machineWith(peers: string[], o = opts): MembershipMachine {
   const m = new MembershipMachine({ random: seededRandom(1) }, { name: 'me', addr: 'addr-me' }, o);
