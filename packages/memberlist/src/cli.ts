@@ -2,13 +2,15 @@
  * ironlb-memberlist: a thin command-line front end to the library (issue 9). Argument parsing and
  * output only: membership events as JSON lines on stdout, logs on stderr.
  *
- * Logs come from @ironlb/clock/pino (MetalLB's log shape), loaded only here: pino stays out of the
- * library's import graph and is an optional peer dependency the CLI asks for if it is missing.
+ * Logs come from @ironlb/clock/pino (MetalLB's log shape), imported only here: pino stays out of
+ * the library's import graph and is an optional peer dependency (bin/ironlb-memberlist.js says to
+ * install it when it is missing).
  */
 import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { systemClock } from '@ironlb/clock';
 import type { Logger } from '@ironlb/clock';
+import { createAppLogger, parseLogLevel } from '@ironlb/clock/pino';
 import { parseAddress } from './codec/address.js';
 import { Keyring } from './codec/crypto.js';
 import { MemberlistError } from './errors.js';
@@ -174,24 +176,16 @@ function print(event: string, fields: Record<string, unknown>): void {
 }
 
 /** MetalLB-shaped JSON logs on stderr (stdout carries the events). */
-async function stderrLogger(level: string, member: string): Promise<Logger> {
-  let mod: typeof import('@ironlb/clock/pino');
-  try {
-    mod = await import('@ironlb/clock/pino');
-  } catch (err) {
-    if ((err as { code?: string }).code === 'ERR_MODULE_NOT_FOUND')
-      fail('pino is not installed; the CLI needs it for its logs: npm install pino', 1);
-    throw err;
-  }
-  return mod.createAppLogger({
-    level: mod.parseLogLevel(level),
+function stderrLogger(level: string, member: string): Logger {
+  return createAppLogger({
+    level: parseLogLevel(level),
     bindings: { member },
     destination: { write: (line: string) => void process.stderr.write(line) },
   });
 }
 
 async function agent(a: AgentArgs): Promise<void> {
-  const log = await stderrLogger(a.logLevel, a.name);
+  const log = stderrLogger(a.logLevel, a.name);
   const keyring =
     a.secretFile !== undefined ? Keyring.fromSecrets([readSecret(a.secretFile)]) : null;
   let transport;
@@ -250,6 +244,7 @@ async function agent(a: AgentArgs): Promise<void> {
         member: a.name,
         members: ml.members().length,
         pendingMembers: st.pendingMembers,
+        packetsIn: st.packetsIn,
         rejected: st.rejected,
         authFailures: st.authFailures,
         inboundStreams: tr?.inboundStreams ?? 0,

@@ -196,6 +196,7 @@ export async function createNetTransport(
     const drop = (reason: StreamDropReason) => {
       if (sock.destroyed) return;
       dropped(reason, from);
+      hold(0); // released now, not at 'close': other streams' bytes must not count it meanwhile
       sock.destroy();
     };
     const deadline = clock.setTimeout(() => {
