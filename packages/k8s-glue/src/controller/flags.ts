@@ -3,8 +3,17 @@
 // or `--name=false`), plus IronLB's own (`--kubeconfig`, leader election). Flags that mean
 // nothing for IronLB are accepted and reported as warnings, so MetalLB's manifests and Helm
 // values keep working. Pure: argv and env in, options or errors out.
-import { K8sGlueError } from '../errors.js';
-import { parseGoDuration } from '../config/duration.js';
+import {
+  TLS_FLAGS,
+  checkLogLevel,
+  flagError,
+  flagUsage,
+  parseBgpType,
+  parseTlsFlags,
+  readGoFlags,
+  type FlagDef,
+  type TlsMinVersion,
+} from '../flags/go-flags.js';
 
 export type WebhookMode = 'enabled' | 'disabled' | 'onlywebhook';
 
@@ -36,7 +45,7 @@ export interface ControllerFlags {
   /** --pod-name / METALLB_POD_NAME: owner of ConfigurationState, leader identity. */
   readonly podName: string;
   /** --tls-min-version → Node's minVersion (default TLSv1.3). */
-  readonly tlsMinVersion: 'TLSv1' | 'TLSv1.1' | 'TLSv1.2' | 'TLSv1.3';
+  readonly tlsMinVersion: TlsMinVersion;
   /** --tls-cipher-suites → OpenSSL cipher list ('' = Node's defaults). */
   readonly tlsCiphers: string;
   /** --tls-curve-preferences → OpenSSL curve list ('' = Node's defaults). */
@@ -66,14 +75,6 @@ export interface ParsedFlags {
   readonly flags: ControllerFlags;
   /** Accepted but ignored or adapted; the app logs each one. */
   readonly warnings: readonly string[];
-}
-
-type Kind = 'string' | 'int' | 'bool' | 'duration';
-interface FlagDef {
-  readonly kind: Kind;
-  readonly help: string;
-  readonly def: string;
-  readonly env?: string;
 }
 
 /** Every flag: MetalLB's names first, IronLB's after. Used for --help too. */
@@ -153,26 +154,7 @@ export const CONTROLLER_FLAGS: Readonly<Record<string, FlagDef>> = {
     def: 'false',
     help: '(accepted for MetalLB compatibility; the webhook serves HTTP/1.1)',
   },
-  'tls-min-version': {
-    kind: 'string',
-    def: '',
-    help: 'minimum TLS version, VersionTLS12 or VersionTLS13 (default VersionTLS13)',
-  },
-  'tls-cipher-suites': {
-    kind: 'string',
-    def: '',
-    help: 'comma-separated TLS 1.2 cipher suites (IANA names, as Go)',
-  },
-  'tls-curve-preferences': {
-    kind: 'string',
-    def: '',
-    help: 'comma-separated numeric TLS CurveIDs (23 P-256, 24 P-384, 25 P-521, 29 X25519)',
-  },
-  'metrics-cert-dir': {
-    kind: 'string',
-    def: '',
-    help: 'directory with tls.crt and tls.key for the metrics endpoint (default: self-signed)',
-  },
+  ...TLS_FLAGS,
   kubeconfig: {
     kind: 'string',
     def: '',
@@ -207,86 +189,15 @@ export const CONTROLLER_FLAGS: Readonly<Record<string, FlagDef>> = {
   help: { kind: 'bool', def: 'false', help: 'print this help' },
 };
 
-/** Go crypto/tls cipher suite names (what MetalLB's --tls-cipher-suites takes) → OpenSSL names. */
-const CIPHERS: Readonly<Record<string, string>> = {
-  TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256: 'ECDHE-ECDSA-AES128-GCM-SHA256',
-  TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256: 'ECDHE-RSA-AES128-GCM-SHA256',
-  TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384: 'ECDHE-ECDSA-AES256-GCM-SHA384',
-  TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384: 'ECDHE-RSA-AES256-GCM-SHA384',
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256: 'ECDHE-RSA-CHACHA20-POLY1305',
-  TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305: 'ECDHE-ECDSA-CHACHA20-POLY1305',
-  TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305: 'ECDHE-RSA-CHACHA20-POLY1305',
-  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA: 'ECDHE-ECDSA-AES128-SHA',
-  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA: 'ECDHE-RSA-AES128-SHA',
-  TLS_ECDHE_ECDSA_WITH_AES_256_CBC_SHA: 'ECDHE-ECDSA-AES256-SHA',
-  TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA: 'ECDHE-RSA-AES256-SHA',
-  TLS_ECDHE_ECDSA_WITH_AES_128_CBC_SHA256: 'ECDHE-ECDSA-AES128-SHA256',
-  TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256: 'ECDHE-RSA-AES128-SHA256',
-  TLS_RSA_WITH_AES_128_GCM_SHA256: 'AES128-GCM-SHA256',
-  TLS_RSA_WITH_AES_256_GCM_SHA384: 'AES256-GCM-SHA384',
-  TLS_RSA_WITH_AES_128_CBC_SHA: 'AES128-SHA',
-  TLS_RSA_WITH_AES_256_CBC_SHA: 'AES256-SHA',
-  TLS_RSA_WITH_AES_128_CBC_SHA256: 'AES128-SHA256',
-};
-
-/** Go crypto/tls CurveIDs → OpenSSL group names. */
-const CURVES: Readonly<Record<number, string>> = {
-  23: 'P-256',
-  24: 'P-384',
-  25: 'P-521',
-  29: 'X25519',
-};
-
-const TLS_VERSIONS: Readonly<Record<string, ControllerFlags['tlsMinVersion']>> = {
-  VersionTLS10: 'TLSv1',
-  VersionTLS11: 'TLSv1.1',
-  VersionTLS12: 'TLSv1.2',
-  VersionTLS13: 'TLSv1.3',
-};
-
-const usage = (msg: string) => new K8sGlueError('INVALID_OPTION', msg);
-
 /** The --help text. */
 export function controllerUsage(): string {
-  const lines = [
-    'Usage: ironlb-controller [flags]',
-    '',
-    'Flags (MetalLB controller flags, then IronLB additions):',
-  ];
-  for (const [name, d] of Object.entries(CONTROLLER_FLAGS)) {
-    const def =
-      d.def !== '' && d.kind !== 'bool'
-        ? ` (default ${d.def})`
-        : d.def === 'true'
-          ? ' (default true)'
-          : '';
-    const env = d.env ? ` [env ${d.env}]` : '';
-    lines.push(`  --${name}${d.kind === 'bool' ? '' : ' VALUE'}`, `        ${d.help}${def}${env}`);
-  }
-  lines.push(
-    '',
-    'Environment: METALLB_BGP_TYPE (native|frr|frr-k8s; validation is always frr-k8s-like, see README).',
+  return flagUsage(
+    'Usage: ironlb-controller [flags]\n\nFlags (MetalLB controller flags, then IronLB additions):',
+    CONTROLLER_FLAGS,
+    [
+      'Environment: METALLB_BGP_TYPE (native|frr|frr-k8s; validation is always frr-k8s-like, see README).',
+    ],
   );
-  return `${lines.join('\n')}\n`;
-}
-
-function parseBool(name: string, v: string): boolean {
-  // Go's strconv.ParseBool.
-  if (['1', 't', 'T', 'true', 'TRUE', 'True'].includes(v)) return true;
-  if (['0', 'f', 'F', 'false', 'FALSE', 'False'].includes(v)) return false;
-  throw usage(`invalid boolean value ${JSON.stringify(v)} for -${name}: parse error`);
-}
-
-function parseIntFlag(name: string, v: string, min: number, max: number): number {
-  if (!/^-?\d+$/.test(v))
-    throw usage(`invalid value ${JSON.stringify(v)} for flag -${name}: parse error`);
-  const n = Number(v);
-  if (n < min || n > max)
-    throw usage(
-      `invalid value ${JSON.stringify(v)} for flag -${name}: out of range ${min}..${max}`,
-    );
-  return n;
 }
 
 /** Parses argv (without node and script) and the environment. Throws K8sGlueError INVALID_OPTION. */
@@ -294,141 +205,48 @@ export function parseControllerFlags(
   argv: readonly string[],
   env: Readonly<Record<string, string | undefined>> = {},
 ): ParsedFlags {
-  const raw = new Map<string, string>();
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--') {
-      if (i + 1 < argv.length) throw usage(`unexpected arguments: ${argv.slice(i + 1).join(' ')}`);
-      break;
-    }
-    const m = /^--?([^=]+)(?:=(.*))?$/s.exec(a);
-    if (!m || a === '-') throw usage(`unexpected argument ${JSON.stringify(a)}`);
-    const name = m[1]!;
-    if (name === 'h') {
-      raw.set('help', 'true');
-      continue;
-    }
-    const def = CONTROLLER_FLAGS[name];
-    if (!def) throw usage(`flag provided but not defined: -${name}`);
-    let value = m[2];
-    if (value === undefined) {
-      if (def.kind === 'bool') value = 'true';
-      else {
-        if (i + 1 >= argv.length) throw usage(`flag needs an argument: -${name}`);
-        value = argv[++i]!;
-      }
-    }
-    raw.set(name, value);
-  }
-  const get = (name: string): string => {
-    const d = CONTROLLER_FLAGS[name]!;
-    if (raw.has(name)) return raw.get(name)!;
-    if (d.env && env[d.env] !== undefined) return env[d.env]!;
-    return d.def;
-  };
-  const dur = (name: string): number => {
-    const ms = parseGoDuration(get(name));
-    if (ms === undefined || ms <= 0)
-      throw usage(`invalid value ${JSON.stringify(get(name))} for flag -${name}: parse error`);
-    return ms;
-  };
+  const f = readGoFlags(CONTROLLER_FLAGS, argv, env);
+  const get = f.get;
   const warnings: string[] = [];
 
   const mode = get('webhook-mode');
   if (mode !== 'enabled' && mode !== 'disabled' && mode !== 'onlywebhook') {
-    throw usage(
+    throw flagError(
       `invalid webhookmode value ${JSON.stringify(mode)}: expected enabled, disabled or onlywebhook`,
     );
   }
-  const minText = get('tls-min-version');
-  const tlsMinVersion = minText === '' ? 'TLSv1.3' : TLS_VERSIONS[minText];
-  if (!tlsMinVersion)
-    throw usage(`parsing tls-min-version: unknown tls version ${JSON.stringify(minText)}`);
-  const cipherNames = get('tls-cipher-suites')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '');
-  const ciphers = cipherNames.map((n) => {
-    const c = CIPHERS[n];
-    if (!c)
-      throw usage(`parsing tls-cipher-suites: Cipher suite ${n} not supported or doesn't exist`);
-    return c;
-  });
-  if (ciphers.length > 0 && tlsMinVersion === 'TLSv1.3') {
-    throw usage('cipher suites cannot be configured with TLS 1.3');
-  }
-  const seenCurves = new Set<number>();
-  const curves = get('tls-curve-preferences')
-    .split(',')
-    .map((s) => s.trim())
-    .filter((s) => s !== '')
-    .map((s) => {
-      if (!/^\d+$/.test(s) || Number(s) > 65535)
-        throw usage(
-          `parsing tls-curve-preferences: invalid curve preference ${JSON.stringify(s)}: must be a numeric CurveID (0-65535)`,
-        );
-      const id = Number(s);
-      if (id === 0)
-        throw usage(
-          `parsing tls-curve-preferences: curve preference ${id} is out of range (must be 1-65535)`,
-        );
-      if (seenCurves.has(id))
-        throw usage(`parsing tls-curve-preferences: duplicate curve preference ${id}`);
-      seenCurves.add(id);
-      const c = CURVES[id];
-      if (!c) throw usage(`parsing tls-curve-preferences: curve preference ${id} is not supported`);
-      return c;
-    });
-
+  const tls = parseTlsFlags(f);
   if (get('pprof-bind-address') !== '')
     warnings.push('--pprof-bind-address is ignored: IronLB has no pprof endpoint');
-  if (parseBool('webhook-http2', get('webhook-http2'))) {
+  if (f.bool('webhook-http2')) {
     warnings.push('--webhook-http2 is ignored: the webhook server speaks HTTP/1.1');
   }
-  const bgpType = env.METALLB_BGP_TYPE ?? 'native';
-  if (!['native', 'frr', 'frr-k8s'].includes(bgpType)) {
-    throw usage(
-      `invalid METALLB_BGP_TYPE ${JSON.stringify(bgpType)}: expected native, frr or frr-k8s`,
-    );
-  }
-  if (bgpType !== 'frr-k8s') {
-    warnings.push(
-      `METALLB_BGP_TYPE=${bgpType}: IronLB validates the configuration for its own speaker (as MetalLB's frr-k8s mode: IPv6, BFD, large communities accepted)`,
-    );
-  }
-  const logLevel = get('log-level');
-  if (!['all', 'debug', 'info', 'warn', 'error', 'none'].includes(logLevel)) {
-    throw usage(
-      `invalid log level ${JSON.stringify(logLevel)}: expected one of all, debug, info, warn, error, none`,
-    );
-  }
+  const bgpType = parseBgpType(env, warnings);
+  const logLevel = checkLogLevel(get('log-level'));
   const flags: ControllerFlags = {
     namespace: get('namespace'),
-    metricsPort: parseIntFlag('port', get('port'), 0, 65535),
+    metricsPort: f.int('port', 0, 65535),
     mlSecretName: get('ml-secret-name'),
     deployment: get('deployment'),
     logLevel,
-    healthProbePort: parseIntFlag('health-probe-port', get('health-probe-port'), 0, 65535),
-    disableCertRotation: parseBool('disable-cert-rotation', get('disable-cert-rotation')),
+    healthProbePort: f.int('health-probe-port', 0, 65535),
+    disableCertRotation: f.bool('disable-cert-rotation'),
     certDir: get('cert-dir'),
     certServiceName: get('cert-service-name'),
     lbClass: get('lb-class'),
     webhookMode: mode,
     webhookSecret: get('webhook-secret'),
     podName: get('pod-name'),
-    tlsMinVersion,
-    tlsCiphers: ciphers.join(':'),
-    tlsCurves: curves.join(':'),
-    metricsCertDir: get('metrics-cert-dir'),
+    ...tls,
     bgpType,
     kubeconfig: get('kubeconfig'),
-    webhookPort: parseIntFlag('webhook-port', get('webhook-port'), 0, 65535),
-    leaderElect: parseBool('leader-elect', get('leader-elect')),
+    webhookPort: f.int('webhook-port', 0, 65535),
+    leaderElect: f.bool('leader-elect'),
     leaseName: get('leader-elect-lease-name'),
-    leaseDurationMs: dur('leader-elect-lease-duration'),
-    renewDeadlineMs: dur('leader-elect-renew-deadline'),
-    retryPeriodMs: dur('leader-elect-retry-period'),
-    help: parseBool('help', get('help')),
+    leaseDurationMs: f.durationMs('leader-elect-lease-duration'),
+    renewDeadlineMs: f.durationMs('leader-elect-renew-deadline'),
+    retryPeriodMs: f.durationMs('leader-elect-retry-period'),
+    help: f.bool('help'),
   };
   return { flags, warnings };
 }

@@ -1,0 +1,25 @@
+import { defineConfig } from 'tsup';
+
+// One self-contained file: every dependency is bundled and tree-shaken, so the process loads only
+// the code it runs (issue 17's memory target: importing @kubernetes/client-node's package root
+// alone costs ~85 MiB of RSS on Node 24). Kept external: the logging and metrics adapters
+// (@ironlb/clock/pino finds the `caller` of a log line by skipping its own file's stack frames,
+// which inside one bundle would be every frame) and the native modules, which cannot be bundled:
+// cap (libpcap, ARP/NDP) and koffi (setsockopt for TCP-MD5, TTL and BFD's socket filter). The
+// image holds exactly these in node_modules beside main.js (deploy/README.md, the image contract).
+export default defineConfig({
+  entry: { main: 'src/main.ts' },
+  format: ['esm'],
+  platform: 'node',
+  target: 'node24',
+  dts: false,
+  clean: true,
+  sourcemap: true,
+  splitting: false,
+  noExternal: [/^(?!@ironlb\/clock|pino|prom-client|cap$|koffi$)/],
+  external: ['@ironlb/clock', 'pino', 'prom-client', 'cap', 'koffi'],
+  // Some bundled CommonJS dependencies call require() for Node built-ins.
+  banner: {
+    js: "import { createRequire as __ironlbCreateRequire } from 'node:module'; const require = __ironlbCreateRequire(import.meta.url);",
+  },
+});

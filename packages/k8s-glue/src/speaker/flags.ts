@@ -1,0 +1,296 @@
+// The speaker's command line: MetalLB's speaker flags and environment variables (speaker/main.go,
+// metallb-behaviour.md §12) in Go's flag syntax, plus IronLB's own (`--kubeconfig`,
+// `--gratuitous-arp-interval`, `--ml-profile`, `--handover-timeout`). Flags that mean nothing for
+// IronLB (FRR modes, pprof) are accepted and reported as warnings, so MetalLB's manifests and Helm
+// values keep working. Pure: argv and env in, options or errors out.
+import {
+  TLS_FLAGS,
+  checkLogLevel,
+  flagError,
+  flagUsage,
+  parseBgpType,
+  parseTlsFlags,
+  readGoFlags,
+  type FlagDef,
+  type TlsFlags,
+} from '../flags/go-flags.js';
+
+/** hashicorp/memberlist's default port, MetalLB's METALLB_ML_BIND_PORT default. */
+export const DEFAULT_ML_BIND_PORT = 7946;
+
+export type MemberlistProfileFlag = 'fast' | 'lan';
+
+export interface SpeakerFlags extends TlsFlags {
+  /** --node-name / METALLB_NODE_NAME: this node (required). */
+  readonly nodeName: string;
+  /** --host / METALLB_HOST: the node's address (MetalLB: the metrics host); '' = all addresses. */
+  readonly host: string;
+  /** --namespace / METALLB_NAMESPACE ('' = the service-account namespace, else metallb-system). */
+  readonly namespace: string;
+  /** --pod-name / METALLB_POD_NAME: owner of the status objects this speaker writes. */
+  readonly podName: string;
+  /** --ml-bindaddr / METALLB_ML_BIND_ADDR ('' = memberlist off). */
+  readonly mlBindAddr: string;
+  /** --ml-bindport / METALLB_ML_BIND_PORT (default 7946). */
+  readonly mlBindPort: number;
+  /** --ml-labels / METALLB_ML_LABELS: label selector of the speaker Pods ('' = memberlist off). */
+  readonly mlLabels: string;
+  /** --ml-namespace / METALLB_ML_NAMESPACE: where the speaker Pods run ('' = --namespace). */
+  readonly mlNamespace: string;
+  /** --ml-secret-key-path / METALLB_ML_SECRET_KEY_PATH: folder holding `secretkey` ('' = plaintext). */
+  readonly mlSecretKeyPath: string;
+  /** --ml-wan-config: hashicorp's WAN timers (slow links between nodes). */
+  readonly mlWanConfig: boolean;
+  /** --ml-profile (IronLB): memberlist timers, `fast` (default) or `lan` (MetalLB's). */
+  readonly mlProfile: MemberlistProfileFlag;
+  /** Memberlist runs: MetalLB's rule, both the bind address and the labels are set. */
+  readonly memberlistEnabled: boolean;
+  /** --port: metrics port (default 9120; 0 disables metrics). */
+  readonly metricsPort: number;
+  /** --health-probe-port (default 17472, on 127.0.0.1: the speaker runs on the host network). */
+  readonly healthProbePort: number;
+  /** --log-level: all|debug|info|warn|error|none (default info). */
+  readonly logLevel: string;
+  /** --lb-class ('' = Services without a class). */
+  readonly lbClass: string;
+  /** --ignore-exclude-lb: announce from nodes labelled exclude-from-external-load-balancers. */
+  readonly ignoreExcludeLb: boolean;
+  /** --gratuitous-arp-interval (IronLB; MetalLB #2910): periodic re-announcement, 0 = off. */
+  readonly gratuitousArpIntervalMs: number;
+  /** --handover-timeout (IronLB): on SIGTERM, answer at most this long for the next node. */
+  readonly handoverTimeoutMs: number;
+  /** METALLB_BGP_TYPE (default native; IronLB always runs its own BGP speaker). */
+  readonly bgpType: string;
+  /** --kubeconfig (IronLB; '' = in-cluster or $KUBECONFIG / ~/.kube/config). */
+  readonly kubeconfig: string;
+  readonly help: boolean;
+}
+
+export interface ParsedSpeakerFlags {
+  readonly flags: SpeakerFlags;
+  /** Accepted but ignored or adapted; the app logs each one. */
+  readonly warnings: readonly string[];
+}
+
+/** Every flag: MetalLB's names first, IronLB's after. Used for --help too. */
+export const SPEAKER_FLAGS: Readonly<Record<string, FlagDef>> = {
+  'node-name': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_NODE_NAME',
+    help: 'name of this Kubernetes node (spec.nodeName); required',
+  },
+  host: {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_HOST',
+    help: "this node's address (status.hostIP); the metrics endpoint binds it when set",
+  },
+  namespace: {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_NAMESPACE',
+    help: 'config and speakers namespace (default: the service account namespace, else metallb-system)',
+  },
+  'pod-name': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_POD_NAME',
+    help: 'name of this speaker pod (owner of the status objects it writes)',
+  },
+  'ml-bindaddr': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_ML_BIND_ADDR',
+    help: 'bind address of memberlist (fast dead node detection); memberlist runs when this and --ml-labels are set',
+  },
+  'ml-bindport': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_ML_BIND_PORT',
+    help: 'bind port of memberlist (default 7946)',
+  },
+  'ml-labels': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_ML_LABELS',
+    help: 'label selector of the speaker pods (memberlist peers)',
+  },
+  'ml-namespace': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_ML_NAMESPACE',
+    help: 'namespace of the speaker pods (default: --namespace)',
+  },
+  'ml-secret-key-path': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_ML_SECRET_KEY_PATH',
+    help: 'folder where the memberlist secret key is mounted (file secretkey; re-read when it changes)',
+  },
+  'ml-wan-config': {
+    kind: 'bool',
+    def: 'false',
+    help: "memberlist with hashicorp's WAN timers (slow links between nodes)",
+  },
+  port: {
+    kind: 'int',
+    def: '9120',
+    help: 'HTTPS listening port for Prometheus metrics; 0 disables metrics',
+  },
+  'health-probe-port': {
+    kind: 'int',
+    def: '17472',
+    help: 'port of /healthz and /readyz, on 127.0.0.1',
+  },
+  'log-level': {
+    kind: 'string',
+    def: 'info',
+    help: 'log level: all, debug, info, warn, error, none',
+  },
+  'lb-class': {
+    kind: 'string',
+    def: '',
+    help: 'handle only Services with this spec.loadBalancerClass (default: only Services without one)',
+  },
+  'ignore-exclude-lb': {
+    kind: 'bool',
+    def: 'false',
+    help: 'announce from nodes labelled node.kubernetes.io/exclude-from-external-load-balancers',
+  },
+  'pprof-bind-address': {
+    kind: 'string',
+    def: '',
+    help: '(accepted for MetalLB compatibility; IronLB has no pprof endpoint)',
+  },
+  'enable-pprof': {
+    kind: 'bool',
+    def: 'false',
+    help: '(accepted for MetalLB compatibility; IronLB has no pprof endpoint)',
+  },
+  'disable-epslices': {
+    kind: 'bool',
+    def: 'false',
+    help: '(accepted for MetalLB compatibility; IronLB always reads EndpointSlices)',
+  },
+  'frrk8s-namespace': {
+    kind: 'string',
+    def: '',
+    env: 'FRRK8S_NAMESPACE',
+    help: '(accepted for MetalLB compatibility; IronLB speaks BGP itself, without FRR)',
+  },
+  'frrk8s-secret-passthrough': {
+    kind: 'bool',
+    def: 'false',
+    help: '(accepted for MetalLB compatibility; IronLB speaks BGP itself, without FRR)',
+  },
+  'bgp-debounce-timeout': {
+    kind: 'string',
+    def: '',
+    env: 'METALLB_BGP_DEBOUNCE_TIMEOUT',
+    help: '(accepted for MetalLB compatibility; IronLB sends BGP changes at once)',
+  },
+  ...TLS_FLAGS,
+  kubeconfig: {
+    kind: 'string',
+    def: '',
+    help: 'kubeconfig file (default: in-cluster config, else $KUBECONFIG or ~/.kube/config)',
+  },
+  'gratuitous-arp-interval': {
+    kind: 'duration',
+    def: '0s',
+    help: 'also re-send gratuitous ARP / unsolicited NA for every announced address this often (MetalLB #2910); 0 = only on changes',
+  },
+  'ml-profile': {
+    kind: 'string',
+    def: 'fast',
+    help: "memberlist timers: fast (crash detected in ~0.4 s) or lan (hashicorp's LAN defaults, MetalLB's ~6 s)",
+  },
+  'handover-timeout': {
+    kind: 'duration',
+    def: '10s',
+    help: 'on SIGTERM, keep answering for the announced addresses at most this long while the next node takes over',
+  },
+  help: { kind: 'bool', def: 'false', help: 'print this help' },
+};
+
+/** The --help text. */
+export function speakerUsage(): string {
+  return flagUsage(
+    'Usage: ironlb-speaker [flags]\n\nFlags (MetalLB speaker flags, then IronLB additions):',
+    SPEAKER_FLAGS,
+    [
+      'Environment: METALLB_BGP_TYPE (native|frr|frr-k8s; IronLB always runs its own BGP speaker).',
+      'memberlist runs when --ml-bindaddr and --ml-labels are both set (MetalLB: METALLB_ML_BIND_ADDR,',
+      'METALLB_ML_LABELS); its key is <--ml-secret-key-path>/secretkey.',
+    ],
+  );
+}
+
+/** Parses argv (without node and script) and the environment. Throws K8sGlueError INVALID_OPTION. */
+export function parseSpeakerFlags(
+  argv: readonly string[],
+  env: Readonly<Record<string, string | undefined>> = {},
+): ParsedSpeakerFlags {
+  const f = readGoFlags(SPEAKER_FLAGS, argv, env);
+  const get = f.get;
+  const warnings: string[] = [];
+  const help = f.bool('help');
+  const nodeName = get('node-name');
+  // MetalLB exits with "must specify --node-name or METALLB_NODE_NAME".
+  if (nodeName === '' && !help) throw flagError('must specify --node-name or METALLB_NODE_NAME');
+  const portText = get('ml-bindport');
+  const mlBindPort =
+    portText === '' ? DEFAULT_ML_BIND_PORT : f.int('ml-bindport', 1, 65535);
+  const profile = get('ml-profile');
+  if (profile !== 'fast' && profile !== 'lan')
+    throw flagError(`invalid value ${JSON.stringify(profile)} for flag -ml-profile: fast or lan`);
+  const mlWanConfig = f.bool('ml-wan-config');
+  if (mlWanConfig && f.given('ml-profile'))
+    throw flagError('--ml-wan-config and --ml-profile cannot be combined');
+  const tls = parseTlsFlags(f);
+  if (get('pprof-bind-address') !== '' || f.bool('enable-pprof'))
+    warnings.push('--pprof-bind-address / --enable-pprof are ignored: IronLB has no pprof endpoint');
+  if (f.bool('disable-epslices'))
+    warnings.push('--disable-epslices is ignored: IronLB always reads EndpointSlices');
+  if (get('frrk8s-namespace') !== '' || f.bool('frrk8s-secret-passthrough'))
+    warnings.push(
+      '--frrk8s-namespace / --frrk8s-secret-passthrough are ignored: IronLB speaks BGP itself',
+    );
+  if (get('bgp-debounce-timeout') !== '')
+    warnings.push('--bgp-debounce-timeout is ignored: IronLB sends BGP changes at once');
+  const bgpType = parseBgpType(env, warnings);
+  const mlBindAddr = get('ml-bindaddr');
+  const mlLabels = get('ml-labels');
+  const memberlistEnabled = mlBindAddr !== '' && mlLabels !== '';
+  if (!memberlistEnabled && (mlBindAddr !== '' || mlLabels !== ''))
+    warnings.push(
+      'memberlist needs both --ml-bindaddr and --ml-labels (METALLB_ML_BIND_ADDR, METALLB_ML_LABELS): not starting fast dead node detection',
+    );
+  const flags: SpeakerFlags = {
+    nodeName,
+    host: get('host'),
+    namespace: get('namespace'),
+    podName: get('pod-name'),
+    mlBindAddr,
+    mlBindPort,
+    mlLabels,
+    mlNamespace: get('ml-namespace'),
+    mlSecretKeyPath: get('ml-secret-key-path'),
+    mlWanConfig,
+    mlProfile: profile,
+    memberlistEnabled,
+    metricsPort: f.int('port', 0, 65535),
+    healthProbePort: f.int('health-probe-port', 0, 65535),
+    logLevel: checkLogLevel(get('log-level')),
+    lbClass: get('lb-class'),
+    ignoreExcludeLb: f.bool('ignore-exclude-lb'),
+    gratuitousArpIntervalMs: f.durationMs('gratuitous-arp-interval', true),
+    handoverTimeoutMs: f.durationMs('handover-timeout', true),
+    ...tls,
+    bgpType,
+    kubeconfig: get('kubeconfig'),
+    help,
+  };
+  return { flags, warnings };
+}
