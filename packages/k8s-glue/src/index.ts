@@ -189,3 +189,60 @@ export { CONTROLLER_FLAGS, controllerUsage, parseControllerFlags } from './contr
 export type { ControllerFlags, ParsedFlags, WebhookMode } from './controller/flags.js';
 export { handlesServiceEvents, reactToSync } from './controller/sync-policy.js';
 export type { SyncReaction } from './controller/sync-policy.js';
+
+// The speaker's announce decisions (issue 17): pure functions over the parsed config, Services,
+// EndpointSlices, Nodes and the member set.
+export {
+  decideLayer2,
+  interfacesFor,
+  l2AdsForService,
+  preferredScores,
+  sortL2Candidates,
+} from './announce/layer2.js';
+export type {
+  InterfaceSet,
+  Layer2Address,
+  Layer2Decisions,
+  Layer2ServiceDecision,
+} from './announce/layer2.js';
+export { aggregatedPrefix, bgpAdsForService, bgpAdvConflict, decideBgp } from './announce/bgp.js';
+export type {
+  BgpDecisions,
+  BgpLocalPrefConflict,
+  BgpPeerRoutes,
+  BgpRoute,
+  BgpRouteAttributes,
+  BgpServiceDecision,
+  LargeCommunityValue,
+} from './announce/bgp.js';
+export { bgpSessions, peerSessionOptions } from './announce/sessions.js';
+export type { BgpSession, BgpSessionOptions } from './announce/sessions.js';
+export {
+  EXCLUDE_BALANCERS_LABEL,
+  checkService,
+  endpointCanServe,
+  hasHealthyEndpoint,
+  isExcludedFromBalancers,
+  isNetworkUnavailable,
+} from './announce/inputs.js';
+export type { AnnounceableService, ServiceWithdrawal } from './announce/inputs.js';
+export { announceFailedEvent, nodeAssignedEvent, withdrawLog } from './announce/reasons.js';
+export type { BgpReason, Layer2Reason, Protocol, ServiceReason } from './announce/reasons.js';
+export {
+  DEFAULT_EXCLUDED_INTERFACES,
+  MEMBERLIST_DEFAULT_PORT,
+  MEMBERLIST_SECRET_KEY_FILE,
+  interfaceExcluded,
+  memberlistPlan,
+  memberlistSecretFromFile,
+  parseExcludeL2,
+} from './announce/speaker-config.js';
+export type { MemberlistFlags, MemberlistPlan } from './announce/speaker-config.js';
+export type {
+  EndpointSliceObject,
+  LogLine,
+  NodeStatusObject,
+  ServiceEvent,
+  ServiceInput,
+  SpeakerView,
+} from './announce/types.js';

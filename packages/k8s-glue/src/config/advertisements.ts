@@ -144,14 +144,19 @@ export function familiesOf(w: WorkPool): { v4: boolean; v6: boolean } {
   return w.families;
 }
 
-/** MetalLB BGPAdvertisementsHaveCompatibleLocalPref. */
-function compatibleLocalPref(
+/**
+ * MetalLB BGPAdvertisementsHaveCompatibleLocalPref: two advertisements of a pool with these
+ * address families may carry different LOCAL_PREFs only if they can never describe the same
+ * route to the same peer from the same node. Used at parse time (ads without service selectors)
+ * and by the speaker for the ads matching one service (speaker checkBGPAdvConflicts).
+ */
+export function compatibleLocalPref(
   a: BgpAdvertisementConfig,
   b: BgpAdvertisementConfig,
-  w: WorkPool,
+  families: { readonly v4: boolean; readonly v6: boolean },
 ): boolean {
   if (a.localPref === b.localPref) return true;
-  const { v4, v6 } = familiesOf(w);
+  const { v4, v6 } = families;
   if (!v4 && !v6) return true;
   const d4 = a.aggregationLength !== b.aggregationLength;
   const d6 = a.aggregationLengthV6 !== b.aggregationLengthV6;
@@ -280,7 +285,7 @@ export function parseBgpAds(
       if (ad.serviceSelectors.length === 0) {
         for (const other of w.bgp) {
           if (other.serviceSelectors.length > 0) continue;
-          if (!compatibleLocalPref(ad, other, w)) {
+          if (!compatibleLocalPref(ad, other, w.families)) {
             p.add(
               ref,
               'spec.localPref',

@@ -9,7 +9,7 @@ import { formatGoDuration, parseGoDuration } from './duration.js';
 import { parseAddress } from '@ironlb/ipam';
 import { Problems, byName, refOf } from './resources.js';
 import { selectorError } from './labels.js';
-import { duplicateSelectorError, nodeNames } from './selector.js';
+import { canonicalSelectors, duplicateSelectorError, nodeNames } from './selector.js';
 import type { BfdProfileConfig, PeerConfig } from './types.js';
 
 const q = (s: string) => JSON.stringify(s);
@@ -276,6 +276,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
       ...(connectTimeMs !== undefined ? { connectTimeMs } : {}),
       ...(s.routerID ? { routerID: s.routerID } : {}),
       nodes: nodeNames(input.nodes, s.nodeSelectors),
+      nodeSelectors: canonicalSelectors(s.nodeSelectors ?? []),
       ...(password !== undefined ? { password } : {}),
       ...(s.passwordSecret?.name
         ? {
