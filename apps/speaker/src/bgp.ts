@@ -14,13 +14,8 @@ import {
   type SpeakerDeps,
 } from '@ironlb/bgp-speaker';
 import { createBfdManager, type BfdManager } from '@ironlb/bfd';
-import type {
-  BgpPort,
-  BgpRouteWant,
-  BgpSessionProblem,
-  BgpSessionState,
-  BgpSessionWant,
-} from '@ironlb/k8s-glue/kube';
+import type { BgpRoute, BgpSession, BfdProfileConfig } from '@ironlb/k8s-glue';
+import type { BgpPort, BgpSessionProblem, BgpSessionState } from '@ironlb/k8s-glue/kube';
 
 export interface BgpDeps {
   readonly clock: Clock;
@@ -41,7 +36,7 @@ export interface BgpOptions {
 }
 
 interface Running {
-  readonly want: BgpSessionWant;
+  readonly want: BgpSession;
   readonly key: string;
   readonly speaker: BgpSpeaker;
   /** prefix → JSON of its attributes, as announced. */
@@ -84,7 +79,34 @@ export function defaultRouterId(
   return [c >>> 24, (c >>> 16) & 255, (c >>> 8) & 255, c & 255].join('.');
 }
 
-function attrs(r: BgpRouteWant): AnnounceOptions {
+/** A BFDProfile as @ironlb/bfd session options (same fields, units in the names). */
+export function bfdSessionOptions(
+  profile: BfdProfileConfig,
+  peerAddress: string,
+  localAddress: string | undefined,
+  multihop: boolean,
+): Parameters<BfdManager['addSession']>[0] {
+  return {
+    peerAddress,
+    ...(localAddress ? { localAddress } : {}),
+    multihop,
+    ...(profile.receiveIntervalMs !== undefined
+      ? { receiveIntervalMs: profile.receiveIntervalMs }
+      : {}),
+    ...(profile.transmitIntervalMs !== undefined
+      ? { transmitIntervalMs: profile.transmitIntervalMs }
+      : {}),
+    ...(profile.detectMultiplier !== undefined
+      ? { detectMultiplier: profile.detectMultiplier }
+      : {}),
+    ...(profile.echoIntervalMs !== undefined ? { echoIntervalMs: profile.echoIntervalMs } : {}),
+    echoMode: profile.echoMode,
+    passiveMode: profile.passiveMode,
+    ...(multihop && profile.minimumTtl !== undefined ? { minimumTtl: profile.minimumTtl } : {}),
+  };
+}
+
+function attrs(r: BgpRoute): AnnounceOptions {
   const a = r.attributes;
   return {
     ...(a.communities && a.communities.length > 0 ? { communities: [...a.communities] } : {}),
@@ -136,10 +158,10 @@ export function createSpeakerBgp(deps: BgpDeps, options: BgpOptions): SpeakerBgp
     return bfd;
   };
 
-  const keyOf = (w: BgpSessionWant) => JSON.stringify([w.options, w.bfd ?? null]);
+  const keyOf = (w: BgpSession) => JSON.stringify([w.options, w.bfdProfile ?? null]);
 
-  async function open(w: BgpSessionWant): Promise<Running> {
-    const o = w.options as unknown as PeerOptions & { routerId?: string; localAddress?: string };
+  async function open(w: BgpSession): Promise<Running> {
+    const o = w.options;
     const routerId =
       o.routerId ?? defaultRouterId(o.address, o.localAddress, options.nodeName, ifaces());
     const speaker = createBgpSpeaker(
@@ -150,7 +172,7 @@ export function createSpeakerBgp(deps: BgpDeps, options: BgpOptions): SpeakerBgp
         ...(deps.random ? { random: deps.random } : {}),
         ...(deps.transport ? { transport: deps.transport } : {}),
       },
-      { localAs: o.localAs as number, routerId },
+      { localAs: o.localAs, routerId },
     );
     const r: Running = {
       want: w,
@@ -175,18 +197,15 @@ export function createSpeakerBgp(deps: BgpDeps, options: BgpOptions): SpeakerBgp
       }
     });
     try {
-      await speaker.addPeer({ ...o, routerId } as PeerOptions);
-      if (w.bfd) {
-        const key = {
-          peerAddress: o.address,
-          multihop: (w.bfd as { multihop?: boolean }).multihop ?? false,
-        };
-        await bfdManager().addSession({
-          ...(w.bfd as object),
-          peerAddress: o.address,
-          ...(o.localAddress ? { localAddress: o.localAddress } : {}),
-        } as Parameters<BfdManager['addSession']>[0]);
-        r.bfdKey = key;
+      const peer: PeerOptions = { ...o, routerId };
+      await speaker.addPeer(peer);
+      if (w.bfdProfile) {
+        // A multi-hop eBGP session gets a multi-hop BFD session (RFC 5883), as FRR pairs them.
+        const multihop = o.ebgpMultiHop;
+        await bfdManager().addSession(
+          bfdSessionOptions(w.bfdProfile, o.address, o.localAddress, multihop),
+        );
+        r.bfdKey = { peerAddress: o.address, multihop };
       }
     } catch (e) {
       await speaker.stop('configuration refused').catch(() => undefined);
@@ -207,8 +226,8 @@ export function createSpeakerBgp(deps: BgpDeps, options: BgpOptions): SpeakerBgp
     await r.speaker.stop(why).catch(() => undefined);
   }
 
-  function syncRoutes(r: Running, want: readonly BgpRouteWant[]): void {
-    const next = new Map<string, BgpRouteWant>();
+  function syncRoutes(r: Running, want: readonly BgpRoute[]): void {
+    const next = new Map<string, BgpRoute>();
     for (const w of want) next.set(w.prefix, w);
     for (const prefix of [...r.routes.keys()]) {
       if (next.has(prefix)) continue;
@@ -244,6 +263,7 @@ export function createSpeakerBgp(deps: BgpDeps, options: BgpOptions): SpeakerBgp
         if (stopped) return [];
         const problems: BgpSessionProblem[] = [];
         const wanted = new Map(sessions.map((s) => [s.name, s]));
+        const routesOf = new Map(routes.map((p) => [p.peer, p.routes]));
         for (const [name, r] of [...running]) {
           const w = wanted.get(name);
           if (w && keyOf(w) === r.key) continue;
@@ -265,7 +285,7 @@ export function createSpeakerBgp(deps: BgpDeps, options: BgpOptions): SpeakerBgp
               continue;
             }
           }
-          syncRoutes(running.get(w.name)!, routes.get(w.name) ?? []);
+          syncRoutes(running.get(w.name)!, routesOf.get(w.name) ?? []);
         }
         return problems;
       };

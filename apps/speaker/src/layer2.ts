@@ -6,7 +6,8 @@
 import type { Clock, Logger, Metrics, TimerHandle } from '@ironlb/clock';
 import { createL2Announcer, type L2Announcer } from '@ironlb/arp-responder';
 import { DEFAULT_INTERFACE_EXCLUDES, type L2Event } from '@ironlb/raw-link';
-import type { Layer2Port, Layer2Want } from '@ironlb/k8s-glue/kube';
+import type { Layer2Address } from '@ironlb/k8s-glue';
+import type { Layer2Port } from '@ironlb/k8s-glue/kube';
 
 export interface Layer2Deps {
   readonly clock: Clock;
@@ -29,13 +30,11 @@ export interface Layer2Options {
 }
 
 export interface SpeakerLayer2 extends Layer2Port {
-  /** New interface exclusions (the ConfigMap changed): the announcer restarts with them. */
-  setExclude(exclude: readonly RegExp[]): void;
   /** Events seen so far, by type (tests, logs). */
   readonly counts: Readonly<Record<string, number>>;
 }
 
-const keyOf = (w: Layer2Want) =>
+const keyOf = (w: Layer2Address) =>
   w.interfaces.all ? '*' : JSON.stringify([...w.interfaces.names].sort());
 
 export function createSpeakerLayer2(deps: Layer2Deps, options: Layer2Options): SpeakerLayer2 {
@@ -95,7 +94,7 @@ export function createSpeakerLayer2(deps: Layer2Deps, options: Layer2Options): S
     );
   let announcer = make();
   /** Announced address (as given) → its interface key and the canonical address. */
-  const held = new Map<string, { key: string; canonical: string; want: Layer2Want }>();
+  const held = new Map<string, { key: string; canonical: string; want: Layer2Address }>();
   let last = new Map<string, readonly string[]>();
   let closed = false;
 
@@ -108,7 +107,7 @@ export function createSpeakerLayer2(deps: Layer2Deps, options: Layer2Options): S
     return out;
   };
 
-  const announce = (w: Layer2Want) => {
+  const announce = (w: Layer2Address) => {
     const r = announcer.announce(w.ip, w.interfaces.all ? undefined : w.interfaces.names);
     held.set(w.ip, { key: keyOf(w), canonical: r.address, want: w });
     if (r.interfaces.length > 0)
@@ -148,8 +147,10 @@ export function createSpeakerLayer2(deps: Layer2Deps, options: Layer2Options): S
       last = out;
       return out;
     },
-    setExclude(next) {
+    setExcludedInterfaces(patterns) {
       if (closed) return;
+      const next = patterns.map((p) => new RegExp(p));
+      if (next.map(String).join('\n') === exclude.map(String).join('\n')) return;
       exclude = next;
       announcer.close();
       announcer = make();

@@ -143,14 +143,16 @@ export async function startMembership(
   );
   const listeners = new Set<(c: MemberChange, member: string) => void>();
   let live = new Set<string>();
-  let known = new Set<string>();
+  let liveAddrs = new Set<string>();
   const refresh = () => {
     const members = ml.members();
     live = new Set(
       members.filter((m) => m.status === 'alive' || m.status === 'suspect').map((m) => m.name),
     );
     live.add(options.nodeName);
-    known = new Set(members.map((m) => m.addr));
+    liveAddrs = new Set(
+      members.filter((m) => m.status === 'alive' || m.status === 'suspect').map((m) => m.addr),
+    );
   };
   ml.onEvent((e) => {
     refresh();
@@ -239,7 +241,7 @@ export async function startMembership(
       return keyChanges;
     },
     live: () => live,
-    knownAddresses: () => known,
+    liveAddresses: () => liveAddrs,
     onChange(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);

@@ -57,7 +57,8 @@ export function resolveNamespace(flag: string): string {
   return DEFAULT_NAMESPACE;
 }
 
-function readPair(dir: string, what: string): { cert: string; key: string } {
+/** tls.crt / tls.key of a folder (--cert-dir, --metrics-cert-dir). */
+export function readPair(dir: string, what: string): { cert: string; key: string } {
   try {
     return {
       cert: readFileSync(join(dir, 'tls.crt'), 'utf8'),
@@ -225,7 +226,7 @@ export async function startControllerApp(
 }
 
 /** A self-signed certificate for /metrics (MetalLB generates one in memory the same way). */
-async function selfSigned(nowMs: number): Promise<{ cert: string; key: string }> {
+export async function selfSigned(nowMs: number): Promise<{ cert: string; key: string }> {
   const host = hostname();
   const ca = await generateCa(`${host}-ca@${Math.floor(nowMs / 1000)}`, nowMs, 365 * 86_400_000);
   const serving = await issueServingCert(ca, [host, 'localhost'], nowMs, 365 * 86_400_000);

@@ -29,3 +29,23 @@ export type { ControllerApp, ControllerAppDeps } from './controller-app.js';
 // certificate manager's operations.
 export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './list.js';
 export { webhookKubeClientFromConfig } from '../webhook/kube-client.js';
+// The speaker: its runtime (informers, decisions of src/announce, status objects, events), the
+// ports the app implements with the protocol libraries, and the process assembled from flags.
+export { EXCLUDE_L2_CONFIGMAP, EXCLUDE_L2_KEY, IronlbSpeaker } from './speaker.js';
+export type { SpeakerDeps, SpeakerOptions } from './speaker.js';
+export { SpeakerState } from './speaker-state.js';
+export type { SpeakerOutputs, StatusWant } from './speaker-state.js';
+export { SpeakerWrites } from './speaker-writes.js';
+export type { StatusObject } from './speaker-writes.js';
+export { MemberJoiner, seedAddress, seedsFromPods } from './speaker-members.js';
+export type { MemberJoinerDeps, MemberJoinerOptions } from './speaker-members.js';
+export type {
+  BgpPort,
+  BgpSessionProblem,
+  BgpSessionState,
+  Layer2Port,
+  MemberChange,
+  MembershipPort,
+} from './speaker-ports.js';
+export { startSpeakerApp } from './speaker-app.js';
+export type { EnabledMemberlistPlan, SpeakerApp, SpeakerAppDeps } from './speaker-app.js';

@@ -7,6 +7,8 @@ export const paths = {
   secrets: (ns: string) => `/api/v1/namespaces/${ns}/secrets`,
   configMaps: (ns: string) => `/api/v1/namespaces/${ns}/configmaps`,
   pod: (ns: string, name: string) => `/api/v1/namespaces/${ns}/pods/${name}`,
+  pods: (ns: string) => `/api/v1/namespaces/${ns}/pods`,
+  endpointSlices: () => '/apis/discovery.k8s.io/v1/endpointslices',
   deployment: (ns: string, name: string) => `/apis/apps/v1/namespaces/${ns}/deployments/${name}`,
   metallb: (ns: string, version: string, plural: string) =>
     `/apis/metallb.io/${version}/namespaces/${ns}/${plural}`,
@@ -21,4 +23,6 @@ export const METALLB_KINDS = {
   bgpAdvertisements: { version: 'v1beta1', plural: 'bgpadvertisements' },
   l2Advertisements: { version: 'v1beta1', plural: 'l2advertisements' },
   configurationStates: { version: 'v1beta1', plural: 'configurationstates' },
+  serviceL2Statuses: { version: 'v1beta1', plural: 'servicel2statuses' },
+  serviceBGPStatuses: { version: 'v1beta1', plural: 'servicebgpstatuses' },
 } as const;

@@ -2,17 +2,9 @@
 // address on these interfaces", "open these sessions and send these routes") and hands plain data
 // to these ports; the speaker app implements them with @ironlb/memberlist, @ironlb/l2-announcer,
 // @ironlb/bgp-speaker and @ironlb/bfd (k8s-glue imports no protocol library, DESIGN.md §1).
-
-/** Interfaces to answer on: every usable one, or these names (L2Advertisement `interfaces`). */
-export type InterfaceChoice =
-  | { readonly all: true }
-  | { readonly all: false; readonly names: readonly string[] };
-
-/** One address this node answers ARP/NDP for. */
-export interface Layer2Want {
-  readonly ip: string;
-  readonly interfaces: InterfaceChoice;
-}
+import type { BgpPeerRoutes } from '../announce/bgp.js';
+import type { Layer2Address } from '../announce/layer2.js';
+import type { BgpSession } from '../announce/sessions.js';
 
 export interface Layer2Port {
   /**
@@ -23,7 +15,7 @@ export interface Layer2Port {
    * MetalLB's `announceFailed`).
    */
   apply(
-    want: readonly Layer2Want[],
+    want: readonly Layer2Address[],
     options?: { readonly reannounce?: boolean },
   ): ReadonlyMap<string, readonly string[]>;
   /**
@@ -33,34 +25,12 @@ export interface Layer2Port {
    * took over.
    */
   handOver(addresses: readonly string[], timeoutMs: number): Promise<readonly string[]>;
+  /**
+   * Interface name patterns (Go regular expressions, unanchored) never announced on: the
+   * metallb-excludel2 ConfigMap changed.
+   */
+  setExcludedInterfaces(patterns: readonly string[]): void;
   close(): Promise<void>;
-}
-
-/** A BGP session this node opens, with @ironlb/bgp-speaker's PeerOptions field names. */
-export interface BgpSessionWant {
-  /** BGPPeer name: sessions are matched by it across updates. */
-  readonly name: string;
-  /** Plain options for @ironlb/bgp-speaker's addPeer (address, peerAs, localAs, routerId, ...). */
-  readonly options: Readonly<Record<string, unknown>> & {
-    readonly address: string;
-    readonly localAs: number;
-  };
-  /** BFD session options (@ironlb/bfd addSession) when the BGPPeer names a BFDProfile. */
-  readonly bfd?: Readonly<Record<string, unknown>>;
-}
-
-/** One route on one session, with @ironlb/bgp-speaker's AnnounceOptions. */
-export interface BgpRouteWant {
-  readonly prefix: string;
-  readonly attributes: {
-    readonly communities?: readonly number[];
-    readonly largeCommunities?: readonly {
-      readonly global: number;
-      readonly local1: number;
-      readonly local2: number;
-    }[];
-    readonly localPref?: number;
-  };
 }
 
 export interface BgpSessionProblem {
@@ -78,14 +48,14 @@ export interface BgpSessionState {
 
 export interface BgpPort {
   /**
-   * Sessions this node should have, and per session name the routes to send. Sessions not listed
+   * Sessions this node should have (by BGPPeer name), and the routes each carries. Sessions not listed
    * close (Cease/3); changed options reopen the session; routes are diffed per session. Resolves
    * with the sessions the protocol libraries refused (an option they do not implement, e.g. BFD
    * echo mode): the runtime reports them in ConfigurationState, never ignores them.
    */
   apply(
-    sessions: readonly BgpSessionWant[],
-    routes: ReadonlyMap<string, readonly BgpRouteWant[]>,
+    sessions: readonly BgpSession[],
+    routes: readonly BgpPeerRoutes[],
   ): Promise<readonly BgpSessionProblem[]>;
   sessions(): readonly BgpSessionState[];
   /**
@@ -100,8 +70,8 @@ export type MemberChange = 'join' | 'leave' | 'dead' | 'alive' | 'suspect' | 'up
 export interface MembershipPort {
   /** Names (node names) of members that are alive or suspected — MetalLB's UsableSpeakers. */
   live(): ReadonlySet<string>;
-  /** Addresses (`host:port`) of the members this node knows, alive or not. */
-  knownAddresses(): ReadonlySet<string>;
+  /** Addresses (`host:port`) of the live members (alive or suspected). */
+  liveAddresses(): ReadonlySet<string>;
   /** Called on every membership change, after live() reflects it. Returns unsubscribe. */
   onChange(listener: (change: MemberChange, member: string) => void): () => void;
   /** Joins through these `host:port` seeds; resolves with how many answered. */

@@ -163,3 +163,19 @@ export type {
   ServiceInput,
   SpeakerView,
 } from '../announce/types.js';
+
+// The speaker's command line and its status objects (issue 17).
+export { SPEAKER_FLAGS, parseSpeakerFlags, speakerUsage } from '../speaker/flags.js';
+export type { MemberlistProfileFlag, ParsedSpeakerFlags, SpeakerFlags } from '../speaker/flags.js';
+export {
+  STATUS_LABELS,
+  STATUS_NAME_PREFIX,
+  newStatusObject,
+  serviceBgpStatus,
+  serviceL2Status,
+  speakerConfigurationStateLabels,
+  speakerConfigurationStateName,
+  statusEquals,
+  statusServiceKey,
+} from '../speaker/status-objects.js';
+export type { StatusKind } from '../speaker/status-objects.js';

@@ -14,9 +14,8 @@ import {
   type FlagDef,
   type TlsFlags,
 } from '../flags/go-flags.js';
+import { MEMBERLIST_DEFAULT_PORT } from '../announce/speaker-config.js';
 
-/** hashicorp/memberlist's default port, MetalLB's METALLB_ML_BIND_PORT default. */
-export const DEFAULT_ML_BIND_PORT = 7946;
 
 export type MemberlistProfileFlag = 'fast' | 'lan';
 
@@ -41,10 +40,11 @@ export interface SpeakerFlags extends TlsFlags {
   readonly mlSecretKeyPath: string;
   /** --ml-wan-config: hashicorp's WAN timers (slow links between nodes). */
   readonly mlWanConfig: boolean;
-  /** --ml-profile (IronLB): memberlist timers, `fast` (default) or `lan` (MetalLB's). */
-  readonly mlProfile: MemberlistProfileFlag;
-  /** Memberlist runs: MetalLB's rule, both the bind address and the labels are set. */
-  readonly memberlistEnabled: boolean;
+  /**
+   * --ml-profile (IronLB): memberlist timers, `fast` or `lan` (MetalLB's); undefined when not
+   * given (then `fast`, or `lan` with --ml-wan-config).
+   */
+  readonly mlProfile: MemberlistProfileFlag | undefined;
   /** --port: metrics port (default 9120; 0 disables metrics). */
   readonly metricsPort: number;
   /** --health-probe-port (default 17472, on 127.0.0.1: the speaker runs on the host network). */
@@ -131,7 +131,7 @@ export const SPEAKER_FLAGS: Readonly<Record<string, FlagDef>> = {
   'ml-wan-config': {
     kind: 'bool',
     def: 'false',
-    help: "memberlist with hashicorp's WAN timers (slow links between nodes)",
+    help: "MetalLB's WAN memberlist setting: IronLB runs the lan profile (hashicorp's LAN timers) unless --ml-profile says otherwise",
   },
   port: {
     kind: 'int',
@@ -203,8 +203,8 @@ export const SPEAKER_FLAGS: Readonly<Record<string, FlagDef>> = {
   },
   'ml-profile': {
     kind: 'string',
-    def: 'fast',
-    help: "memberlist timers: fast (crash detected in ~0.4 s) or lan (hashicorp's LAN defaults, MetalLB's ~6 s)",
+    def: '',
+    help: "memberlist timers: fast (crash detected in ~0.4 s; the default) or lan (hashicorp's LAN defaults, MetalLB's ~6 s; the default with --ml-wan-config)",
   },
   'handover-timeout': {
     kind: 'duration',
@@ -241,13 +241,11 @@ export function parseSpeakerFlags(
   if (nodeName === '' && !help) throw flagError('must specify --node-name or METALLB_NODE_NAME');
   const portText = get('ml-bindport');
   const mlBindPort =
-    portText === '' ? DEFAULT_ML_BIND_PORT : f.int('ml-bindport', 1, 65535);
+    portText === '' ? MEMBERLIST_DEFAULT_PORT : f.int('ml-bindport', 1, 65535);
   const profile = get('ml-profile');
-  if (profile !== 'fast' && profile !== 'lan')
+  if (profile !== '' && profile !== 'fast' && profile !== 'lan')
     throw flagError(`invalid value ${JSON.stringify(profile)} for flag -ml-profile: fast or lan`);
   const mlWanConfig = f.bool('ml-wan-config');
-  if (mlWanConfig && f.given('ml-profile'))
-    throw flagError('--ml-wan-config and --ml-profile cannot be combined');
   const tls = parseTlsFlags(f);
   if (get('pprof-bind-address') !== '' || f.bool('enable-pprof'))
     warnings.push('--pprof-bind-address / --enable-pprof are ignored: IronLB has no pprof endpoint');
@@ -260,26 +258,18 @@ export function parseSpeakerFlags(
   if (get('bgp-debounce-timeout') !== '')
     warnings.push('--bgp-debounce-timeout is ignored: IronLB sends BGP changes at once');
   const bgpType = parseBgpType(env, warnings);
-  const mlBindAddr = get('ml-bindaddr');
-  const mlLabels = get('ml-labels');
-  const memberlistEnabled = mlBindAddr !== '' && mlLabels !== '';
-  if (!memberlistEnabled && (mlBindAddr !== '' || mlLabels !== ''))
-    warnings.push(
-      'memberlist needs both --ml-bindaddr and --ml-labels (METALLB_ML_BIND_ADDR, METALLB_ML_LABELS): not starting fast dead node detection',
-    );
   const flags: SpeakerFlags = {
     nodeName,
     host: get('host'),
     namespace: get('namespace'),
     podName: get('pod-name'),
-    mlBindAddr,
+    mlBindAddr: get('ml-bindaddr'),
     mlBindPort,
-    mlLabels,
+    mlLabels: get('ml-labels'),
     mlNamespace: get('ml-namespace'),
     mlSecretKeyPath: get('ml-secret-key-path'),
     mlWanConfig,
-    mlProfile: profile,
-    memberlistEnabled,
+    mlProfile: profile === '' ? undefined : profile,
     metricsPort: f.int('port', 0, 65535),
     healthProbePort: f.int('health-probe-port', 0, 65535),
     logLevel: checkLogLevel(get('log-level')),
