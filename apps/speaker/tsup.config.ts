@@ -8,7 +8,8 @@ import { defineConfig } from 'tsup';
 // cap (libpcap, ARP/NDP) and koffi (setsockopt for TCP-MD5, TTL and BFD's socket filter). The
 // image holds exactly these in node_modules beside main.js (deploy/README.md, the image contract).
 export default defineConfig({
-  entry: { main: 'src/main.ts' },
+  // memberlist runs in a worker thread (src/membership-worker.ts says why): a second entry.
+  entry: { main: 'src/main.ts', 'membership-worker': 'src/membership-worker.ts' },
   format: ['esm'],
   platform: 'node',
   target: 'node24',

@@ -5,7 +5,9 @@ try {
   await import('../dist/main.js');
 } catch (error) {
   if (error?.code === 'ERR_MODULE_NOT_FOUND' && String(error.message).includes('dist/main.js')) {
-    console.error('ironlb-speaker: not built yet; run `npm run build` in the repository root first');
+    console.error(
+      'ironlb-speaker: not built yet; run `npm run build` in the repository root first',
+    );
     process.exit(1);
   }
   throw error;

@@ -157,7 +157,10 @@ export function createSpeakerLayer2(deps: Layer2Deps, options: Layer2Options): S
       const wants = [...held.values()].map((h) => h.want);
       held.clear();
       for (const w of wants) announce(w);
-      logger.info({ op: 'layer2', exclude: next.map(String).join(',') }, 'interface exclusions changed');
+      logger.info(
+        { op: 'layer2', exclude: next.map(String).join(',') },
+        'interface exclusions changed',
+      );
     },
     async handOver(addresses, timeoutMs) {
       takenOver.clear();
@@ -169,16 +172,15 @@ export function createSpeakerLayer2(deps: Layer2Deps, options: Layer2Options): S
       const pending = () => [...canonical.keys()].filter((c) => !takenOver.has(c));
       if (pending().length > 0) {
         await new Promise<void>((resolve) => {
-          let timer: TimerHandle | undefined;
           const done = () => {
-            if (timer) clock.clearTimeout(timer);
+            clock.clearTimeout(timer);
             onTakeover = undefined;
             resolve();
           };
+          const timer = clock.setTimeout(done, timeoutMs);
           onTakeover = () => {
             if (pending().length === 0) done();
           };
-          timer = clock.setTimeout(done, timeoutMs);
         });
         const left = pending();
         if (left.length === 0 && (options.handoverLingerMs ?? 2000) > 0) {

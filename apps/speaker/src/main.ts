@@ -2,14 +2,14 @@
 // BGP + BFD) and the speaker process from @ironlb/k8s-glue/kube → run until SIGTERM/SIGINT →
 // hand over and stop. Wiring only: every decision lives in @ironlb/k8s-glue and the protocol
 // libraries, and is tested there (DESIGN.md §3).
-import { backgroundClock, systemClock, systemWallClock } from '@ironlb/clock';
+import { systemClock, systemWallClock } from '@ironlb/clock';
 import { createAppLogger } from '@ironlb/clock/pino';
 import { prometheusMetrics } from '@ironlb/clock/prometheus';
 import { K8sGlueError, parseSpeakerFlags, speakerUsage } from '@ironlb/k8s-glue';
 import { startSpeakerApp } from '@ironlb/k8s-glue/kube';
 import { createSpeakerBgp } from './bgp.js';
 import { createSpeakerLayer2 } from './layer2.js';
-import { startMembership } from './membership.js';
+import { startMembershipThread, type MembershipThread } from './membership-thread.js';
 
 async function main(): Promise<number> {
   let parsed;
@@ -34,27 +34,41 @@ async function main(): Promise<number> {
   const deps = { clock: systemClock, logger, metrics };
   const layer2 = createSpeakerLayer2(deps, { refreshIntervalMs: flags.gratuitousArpIntervalMs });
   const bgp = createSpeakerBgp(deps, { nodeName: flags.nodeName });
+  let membership: MembershipThread | undefined;
   let app: Awaited<ReturnType<typeof startSpeakerApp>>;
   try {
     app = await startSpeakerApp(flags, {
       ...deps,
       wallClock: systemWallClock,
-      renderMetrics: () => metrics.registry.metrics(),
+      // memberlist runs in a worker thread: its metrics come from there.
+      renderMetrics: async () =>
+        (await metrics.registry.metrics()) + ((await membership?.metrics()) ?? ''),
       metricsContentType: metrics.registry.contentType,
       layer2,
       bgp,
-      startMembership: (plan) =>
-        startMembership(
-          // Background timers: memberlist never keeps the process alive on its own.
-          { ...deps, clock: backgroundClock },
+      startMembership: async (plan) => {
+        membership = await startMembershipThread(
+          { logger },
           {
             nodeName: plan.name,
             bindAddr: flags.mlBindAddr,
             bindPort: flags.mlBindPort,
             secretKeyPath: flags.mlSecretKeyPath,
             profile: plan.profile,
+            keyRotationGraceMs: flags.mlKeyRotationGraceMs,
+            logLevel: flags.logLevel,
+            metricsPrefix: 'metallb_',
           },
-        ),
+        );
+        membership.onWedged(() => {
+          logger.error(
+            { op: 'memberlist' },
+            'this thread was unresponsive and memberlist left the cluster: exiting to be restarted',
+          );
+          process.exit(1);
+        });
+        return membership;
+      },
     });
   } catch (e) {
     logger.error(
@@ -77,4 +91,6 @@ async function main(): Promise<number> {
   return 0;
 }
 
-process.exitCode = await main();
+// Exit once stopped: a retry timer or a keep-alive socket left somewhere must not hold the node's
+// handover (and the pod's termination) open.
+process.exit(await main());

@@ -91,7 +91,9 @@ export class MemberlistPortTakenError extends Error {
 function readSecret(read: (p: string) => Uint8Array, file: string): string {
   // MetalLB reads the file as it is; a trailing newline from `kubectl create secret
   // --from-file` or an editor is not part of the key.
-  return Buffer.from(read(file)).toString('utf8').replace(/[\r\n]+$/, '');
+  return Buffer.from(read(file))
+    .toString('utf8')
+    .replace(/[\r\n]+$/, '');
 }
 
 export async function startMembership(
@@ -120,7 +122,10 @@ export async function startMembership(
     );
   }
   const bind = formatAddress({ host: options.bindAddr, port: options.bindPort });
-  const transport = await createNetTransport({ logger }, { bindAddr: bind }).catch((e: unknown) => {
+  const transport = await createNetTransport(
+    { clock, logger, metrics: deps.metrics },
+    { bindAddr: bind },
+  ).catch((e: unknown) => {
     if (e instanceof MemberlistError && (e.details as { errno?: string }).errno === 'EADDRINUSE')
       throw new MemberlistPortTakenError(bind, e);
     throw e;

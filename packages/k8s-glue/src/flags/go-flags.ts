@@ -96,7 +96,9 @@ export function readGoFlags(
     durationMs: (name, allowZero = false) => {
       const ms = parseGoDuration(get(name));
       if (ms === undefined || ms < 0 || (ms === 0 && !allowZero))
-        throw flagError(`invalid value ${JSON.stringify(get(name))} for flag -${name}: parse error`);
+        throw flagError(
+          `invalid value ${JSON.stringify(get(name))} for flag -${name}: parse error`,
+        );
       return ms;
     },
   };

@@ -168,7 +168,13 @@ export class SpeakerState {
           d.key,
           d.peers.length > 0 ? serviceBgpStatus(this.node, svcRef(d.key), d.peers) : undefined,
         );
-        this.prev.bgp.set(d.key, { announce: true, failed: false, ips: d.ips, reason: '', detail: '' });
+        this.prev.bgp.set(d.key, {
+          announce: true,
+          failed: false,
+          ips: d.ips,
+          reason: '',
+          detail: '',
+        });
         continue;
       }
       if (prev?.announce) this.withdraw('bgp', d.key, prev.ips, d.reason as string);
@@ -236,9 +242,14 @@ export class SpeakerState {
     return [...byName.values()];
   }
 
-  recordWrites(kind: StatusKind, written: readonly StatusObject[], deleted: readonly string[]): void {
+  recordWrites(
+    kind: StatusKind,
+    written: readonly StatusObject[],
+    deleted: readonly string[],
+    gone: readonly string[] = [],
+  ): void {
     for (const o of written) this.written[kind].set(o.metadata.name ?? '', o);
-    for (const name of deleted) {
+    for (const name of [...deleted, ...gone]) {
       this.written[kind].delete(name);
       this.deleted[kind].add(name);
     }
@@ -251,7 +262,12 @@ export class SpeakerState {
     this.setAnnounced(protocol, key, ips, 0);
   }
 
-  private setAnnounced(protocol: Protocol, key: string, ips: readonly string[], value: number): void {
+  private setAnnounced(
+    protocol: Protocol,
+    key: string,
+    ips: readonly string[],
+    value: number,
+  ): void {
     // MetalLB deletes the series on withdrawal; the Metrics contract has no delete, so zero.
     for (const ip of ips)
       this.out.announced.push({

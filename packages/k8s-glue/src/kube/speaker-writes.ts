@@ -37,6 +37,14 @@ export type StatusObject = {
   status?: ServiceL2StatusStatus | ServiceBGPStatusStatus;
 };
 
+/** What a status sync wrote: objects created or updated, names deleted, names found gone. */
+export interface StatusWriteLog {
+  readonly written: StatusObject[];
+  readonly deleted: string[];
+  /** Objects the cache showed that are not there any more (someone else deleted them). */
+  readonly gone: string[];
+}
+
 export interface SpeakerWritesDeps {
   readonly rest: KubeRest;
   readonly writer: Writer;
@@ -103,11 +111,12 @@ export class SpeakerWrites {
     want: ServiceL2StatusStatus | ServiceBGPStatusStatus | undefined,
     existing: readonly StatusObject[],
     deleteOthers: boolean,
-  ): Promise<{ written: StatusObject[]; deleted: string[] }> {
+    /** Filled as writes succeed, also when a later one fails (the caller's cache overlay). */
+    acc: StatusWriteLog = { written: [], deleted: [], gone: [] },
+  ): Promise<StatusWriteLog> {
     const mine = existing.filter((x) => x.metadata.labels?.[STATUS_LABELS.node] === this.o.node);
     const others = existing.filter((x) => x.metadata.labels?.[STATUS_LABELS.node] !== this.o.node);
-    const written: StatusObject[] = [];
-    const deleted: string[] = [];
+    const { written, deleted, gone } = acc;
     const del = async (x: StatusObject) => {
       const name = x.metadata.name ?? '';
       try {
@@ -122,32 +131,50 @@ export class SpeakerWrites {
     };
     if (want === undefined) {
       for (const x of mine) await del(x);
-      return { written, deleted };
+      return acc;
     }
     let target = mine[0];
     for (const x of mine.slice(1)) await del(x);
     if (deleteOthers) for (const x of others) await del(x);
-    if (!target) {
-      const body = newStatusObject(kind, this.o.namespace, this.o.node, service, await this.podOwner());
-      target = await this.send<StatusObject>(PLURAL[kind], {
+    const create = async () => {
+      const body = newStatusObject(
+        kind,
+        this.o.namespace,
+        this.o.node,
+        service,
+        await this.podOwner(),
+      );
+      const obj = await this.send<StatusObject>(PLURAL[kind], {
         method: 'POST',
         path: this.base(kind),
         query: { fieldManager: this.o.fieldManager },
         body,
       });
-      written.push(target);
-    }
-    if (!statusEquals(target.status, want)) {
-      const t = target;
-      const out = await this.send<StatusObject>(`${PLURAL[kind]}/status`, {
+      written.push(obj);
+      return obj;
+    };
+    const putStatus = (t: StatusObject) =>
+      this.send<StatusObject>(`${PLURAL[kind]}/status`, {
         method: 'PUT',
         path: `${this.base(kind)}/${t.metadata.name ?? ''}/status`,
         query: { fieldManager: this.o.fieldManager },
         body: { ...t, apiVersion: 'metallb.io/v1beta1', kind, status: want },
       });
+    target ??= await create();
+    if (!statusEquals(target.status, want)) {
+      let out: StatusObject;
+      try {
+        out = await putStatus(target);
+      } catch (e) {
+        // Deleted meanwhile (the Layer 2 winner clears the other nodes' objects, and two nodes
+        // may both believe they won for a moment): make a new one.
+        if (!isNotFound(e)) throw e;
+        gone.push(target.metadata.name ?? '');
+        out = await putStatus(await create());
+      }
       written.push(out);
     }
-    return { written, deleted };
+    return acc;
   }
 
   /** Creates `speaker-<node>` when missing and writes its status when it changed. */

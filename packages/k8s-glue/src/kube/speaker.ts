@@ -22,7 +22,11 @@ import { decideBgp } from '../announce/bgp.js';
 import { decideLayer2 } from '../announce/layer2.js';
 import { parseExcludeL2 } from '../announce/speaker-config.js';
 import type { EndpointSliceObject, NodeStatusObject, ServiceInput } from '../announce/types.js';
-import { ConditionReason, ConditionType, type ConditionSpec } from '../controller/config-handler.js';
+import {
+  ConditionReason,
+  ConditionType,
+  type ConditionSpec,
+} from '../controller/config-handler.js';
 import { serviceKey, type ServiceObject } from '../controller/service.js';
 import { parseConfig } from '../config/parse.js';
 import type { ClusterResources } from '../config/resources.js';
@@ -39,7 +43,7 @@ import { MemberJoiner } from './speaker-members.js';
 import { SpeakerMetrics } from './speaker-metrics.js';
 import type { BgpPort, BgpSessionProblem, Layer2Port, MembershipPort } from './speaker-ports.js';
 import { SpeakerState, type StatusWant } from './speaker-state.js';
-import { SpeakerWrites, type StatusObject } from './speaker-writes.js';
+import { SpeakerWrites, type StatusObject, type StatusWriteLog } from './speaker-writes.js';
 import { Writer, openGate } from './writer.js';
 
 /** MetalLB's ConfigMap of interfaces Layer 2 never announces on (mounted at /etc/metallb). */
@@ -132,6 +136,7 @@ export class IronlbSpeaker {
   private syncTimer: ReturnType<Clock['setTimeout']> | undefined;
   private syncDue = Infinity;
   private syncing: Promise<void> | undefined;
+  private bgpApplying: Promise<void> = Promise.resolve();
   private syncAgain = false;
   private reannounce = false;
   private memberChangeAt: number | undefined;
@@ -149,7 +154,9 @@ export class IronlbSpeaker {
   ) {
     this.log = deps.logger ?? silentLogger;
     this.metrics = new SpeakerMetrics(deps.metrics ?? noMetrics);
-    this.queue = new WorkQueue(deps.clock);
+    // Status writes retry within seconds, not client-go's minutes: during a split brain two nodes
+    // delete each other's objects for a moment, and the backoff must not outlive it.
+    this.queue = new WorkQueue(deps.clock, { baseDelayMs: 50, maxDelayMs: 5000 });
     this.writer = new Writer(deps.clock, openGate, { concurrency: 8, lowConcurrency: 2 });
     this.recorder = new EventRecorder(
       {
@@ -294,6 +301,7 @@ export class IronlbSpeaker {
   /** Resolves once no sync is pending or running. */
   async idle(): Promise<void> {
     for (;;) {
+      await this.bgpApplying;
       if (this.syncing) {
         await this.syncing;
         continue;
@@ -372,10 +380,7 @@ export class IronlbSpeaker {
           .catch(() => undefined),
       ),
     );
-    await Promise.race([
-      work,
-      new Promise<void>((r) => this.deps.clock.setTimeout(r, timeoutMs)),
-    ]);
+    await Promise.race([work, new Promise<void>((r) => this.deps.clock.setTimeout(r, timeoutMs))]);
   }
 
   /** Stops in reverse: membership callbacks, the worker, the informers. */
@@ -388,6 +393,7 @@ export class IronlbSpeaker {
     if (this.syncTimer !== undefined) this.deps.clock.clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
     await this.syncing;
+    await this.bgpApplying;
     this.queue.shutDown();
     await this.worker;
     for (const inf of Object.values(this.informers) as Informer<KubeObject>[]) inf.stop();
@@ -531,6 +537,14 @@ export class IronlbSpeaker {
       this.syncAgain = true;
       if (delayMs > 0) return;
     }
+    if (delayMs <= 0) {
+      // The failover path: no timer (a 0 ms timer is still a macrotask and ≥ 1 ms away).
+      if (this.syncTimer !== undefined) this.deps.clock.clearTimeout(this.syncTimer);
+      this.syncTimer = undefined;
+      this.syncDue = Infinity;
+      void this.runSync();
+      return;
+    }
     const due = this.deps.clock.now() + delayMs;
     if (this.syncTimer !== undefined && due >= this.syncDue) return;
     if (this.syncTimer !== undefined) this.deps.clock.clearTimeout(this.syncTimer);
@@ -614,10 +628,7 @@ export class IronlbSpeaker {
         message: '',
       });
       if (changed)
-        this.log.info(
-          { controller: 'ConfigReconciler', event: 'configLoaded' },
-          'config reloaded',
-        );
+        this.log.info({ controller: 'ConfigReconciler', event: 'configLoaded' }, 'config reloaded');
       return;
     }
     this.metrics.configStale.set(undefined, 1);
@@ -676,10 +687,11 @@ export class IronlbSpeaker {
     return this.informers.services.list().map((service) => {
       const keys = this.slicesOf.get(serviceKey(service));
       const endpointSlices: EndpointSliceObject[] = [];
-      if (keys) for (const k of keys) {
-        const s = slices.get(k);
-        if (s) endpointSlices.push(s);
-      }
+      if (keys)
+        for (const k of keys) {
+          const s = slices.get(k);
+          if (s) endpointSlices.push(s);
+        }
       return { service, endpointSlices };
     });
   }
@@ -726,11 +738,20 @@ export class IronlbSpeaker {
         (this.deps.clock.now() - memberChangeAt) / 1000,
       );
     const bgp = decideBgp(view, inputs);
-    const problems = await this.deps.bgp.apply(bgp.sessions, bgp.peers);
-    if (JSON.stringify(problems) !== JSON.stringify(this.sessionProblems)) {
-      this.sessionProblems = problems;
-      this.queue.add(CONFIG_STATE);
-    }
+    // Not awaited: opening a BGP session must never hold the next Layer 2 decision (failover).
+    // The port serializes its applies.
+    this.bgpApplying = this.deps.bgp.apply(bgp.sessions, bgp.peers).then(
+      (problems) => {
+        if (JSON.stringify(problems) !== JSON.stringify(this.sessionProblems)) {
+          this.sessionProblems = problems;
+          this.queue.add(CONFIG_STATE);
+        }
+      },
+      (e: unknown) => {
+        this.metrics.updateErrors.inc();
+        this.log.error({ op: 'bgp', error: String(e) }, 'applying BGP sessions failed');
+      },
+    );
     this.state.applyBgp(bgp.services, bgp.conflicts);
     this.flushOutputs();
     this.firstSyncDone = true;
@@ -802,14 +823,19 @@ export class IronlbSpeaker {
     }
     const existing = this.state.overlay(kind, svcKey, objects);
     this.stats.statusWrites++;
-    const res = await this.writes.syncStatus(
-      kind,
-      { namespace, name },
-      want,
-      existing,
-      kind === 'ServiceL2Status' && want !== undefined,
-    );
-    this.state.recordWrites(kind, res.written, res.deleted);
+    const acc: StatusWriteLog = { written: [], deleted: [], gone: [] };
+    try {
+      await this.writes.syncStatus(
+        kind,
+        { namespace, name },
+        want,
+        existing,
+        kind === 'ServiceL2Status' && want !== undefined,
+        acc,
+      );
+    } finally {
+      this.state.recordWrites(kind, acc.written, acc.deleted, acc.gone);
+    }
   }
 }
 

@@ -16,7 +16,6 @@ import {
 } from '../flags/go-flags.js';
 import { MEMBERLIST_DEFAULT_PORT } from '../announce/speaker-config.js';
 
-
 export type MemberlistProfileFlag = 'fast' | 'lan';
 
 export interface SpeakerFlags extends TlsFlags {
@@ -59,6 +58,11 @@ export interface SpeakerFlags extends TlsFlags {
   readonly gratuitousArpIntervalMs: number;
   /** --handover-timeout (IronLB): on SIGTERM, answer at most this long for the next node. */
   readonly handoverTimeoutMs: number;
+  /**
+   * --ml-key-rotation-grace (IronLB): a new memberlist key read from the file is accepted at once
+   * and used to send after this long (every kubelet has updated its copy by then).
+   */
+  readonly mlKeyRotationGraceMs: number;
   /** METALLB_BGP_TYPE (default native; IronLB always runs its own BGP speaker). */
   readonly bgpType: string;
   /** --kubeconfig (IronLB; '' = in-cluster or $KUBECONFIG / ~/.kube/config). */
@@ -211,6 +215,11 @@ export const SPEAKER_FLAGS: Readonly<Record<string, FlagDef>> = {
     def: '10s',
     help: 'on SIGTERM, keep answering for the announced addresses at most this long while the next node takes over',
   },
+  'ml-key-rotation-grace': {
+    kind: 'duration',
+    def: '2m',
+    help: 'a changed memberlist key is accepted at once and used to send after this long, when every node has read it',
+  },
   help: { kind: 'bool', def: 'false', help: 'print this help' },
 };
 
@@ -240,15 +249,16 @@ export function parseSpeakerFlags(
   // MetalLB exits with "must specify --node-name or METALLB_NODE_NAME".
   if (nodeName === '' && !help) throw flagError('must specify --node-name or METALLB_NODE_NAME');
   const portText = get('ml-bindport');
-  const mlBindPort =
-    portText === '' ? MEMBERLIST_DEFAULT_PORT : f.int('ml-bindport', 1, 65535);
+  const mlBindPort = portText === '' ? MEMBERLIST_DEFAULT_PORT : f.int('ml-bindport', 1, 65535);
   const profile = get('ml-profile');
   if (profile !== '' && profile !== 'fast' && profile !== 'lan')
     throw flagError(`invalid value ${JSON.stringify(profile)} for flag -ml-profile: fast or lan`);
   const mlWanConfig = f.bool('ml-wan-config');
   const tls = parseTlsFlags(f);
   if (get('pprof-bind-address') !== '' || f.bool('enable-pprof'))
-    warnings.push('--pprof-bind-address / --enable-pprof are ignored: IronLB has no pprof endpoint');
+    warnings.push(
+      '--pprof-bind-address / --enable-pprof are ignored: IronLB has no pprof endpoint',
+    );
   if (f.bool('disable-epslices'))
     warnings.push('--disable-epslices is ignored: IronLB always reads EndpointSlices');
   if (get('frrk8s-namespace') !== '' || f.bool('frrk8s-secret-passthrough'))
@@ -277,6 +287,7 @@ export function parseSpeakerFlags(
     ignoreExcludeLb: f.bool('ignore-exclude-lb'),
     gratuitousArpIntervalMs: f.durationMs('gratuitous-arp-interval', true),
     handoverTimeoutMs: f.durationMs('handover-timeout', true),
+    mlKeyRotationGraceMs: f.durationMs('ml-key-rotation-grace', true),
     ...tls,
     bgpType,
     kubeconfig: get('kubeconfig'),

@@ -100,9 +100,7 @@ export function statusEquals(
         .filter((k) => !(Array.isArray(s[k]) && (s[k] as unknown[]).length === 0))
         .map((k) => [k, s[k]]),
     );
-  return (
-    norm(a as Record<string, unknown>) === norm(b as unknown as Record<string, unknown>)
-  );
+  return norm(a as Record<string, unknown>) === norm(b as unknown as Record<string, unknown>);
 }
 
 /** The Service a status object stands for, from its labels ("namespace/name"), or undefined. */
