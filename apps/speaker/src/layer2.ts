@@ -3,7 +3,7 @@
 // responder per interface and family, gratuitous bursts). On a planned stop it keeps answering
 // until the next node's own announcement of each address has been seen on the wire, so clients
 // always have someone to ask (issue 17: zero failed requests across a SIGTERM).
-import type { Clock, Logger, Metrics, TimerHandle } from '@ironlb/clock';
+import type { Clock, Logger, Metrics } from '@ironlb/clock';
 import { createL2Announcer, type L2Announcer } from '@ironlb/arp-responder';
 import { DEFAULT_INTERFACE_EXCLUDES, type L2Event } from '@ironlb/raw-link';
 import type { Layer2Address } from '@ironlb/k8s-glue';
