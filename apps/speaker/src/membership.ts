@@ -14,8 +14,10 @@ import {
   createNetTransport,
   deriveKey,
   formatAddress,
+  keyId,
   type Memberlist,
   type MemberlistOptions,
+  type Transport,
 } from '@ironlb/memberlist';
 import type { MemberChange, MembershipPort } from '@ironlb/k8s-glue/kube';
 
@@ -48,6 +50,8 @@ export interface MembershipDeps {
   readonly readFile?: (path: string) => Uint8Array;
   /** Watches the key folder (default fs.watch); the poll catches what a watch misses. */
   readonly watchDir?: (dir: string, onChange: () => void) => { close(): void };
+  /** Binds the transport (default UDP + TCP through createNetTransport; tests: in memory). */
+  readonly transport?: (bindAddr: string) => Promise<Transport>;
 }
 
 export interface MembershipOptions {
@@ -73,6 +77,9 @@ export interface Membership extends MembershipPort {
   readonly encrypted: boolean;
   /** Key rotations taken from the file so far. */
   readonly keyChanges: number;
+  /** Fingerprint of the key sealing now, and how many keys open ('' / 0 without a key). */
+  readonly primaryKeyId: string;
+  readonly keyCount: number;
 }
 
 /** Raised when the memberlist port is taken (another speaker — MetalLB's? — on this node). */
@@ -122,10 +129,11 @@ export async function startMembership(
     );
   }
   const bind = formatAddress({ host: options.bindAddr, port: options.bindPort });
-  const transport = await createNetTransport(
-    { clock, logger, metrics: deps.metrics },
-    { bindAddr: bind },
-  ).catch((e: unknown) => {
+  const bindTransport =
+    deps.transport ??
+    ((bindAddr: string) =>
+      createNetTransport({ clock, logger, metrics: deps.metrics }, { bindAddr }));
+  const transport = await bindTransport(bind).catch((e: unknown) => {
     if (e instanceof MemberlistError && (e.details as { errno?: string }).errno === 'EADDRINUSE')
       throw new MemberlistPortTakenError(bind, e);
     throw e;
@@ -244,6 +252,12 @@ export async function startMembership(
     encrypted: keyring !== null,
     get keyChanges() {
       return keyChanges;
+    },
+    get primaryKeyId() {
+      return keyring ? keyId(keyring.primary) : '';
+    },
+    get keyCount() {
+      return keyring?.all().length ?? 0;
     },
     live: () => live,
     liveAddresses: () => liveAddrs,

@@ -429,7 +429,7 @@ describe.skipIf(skip)(`the speaker in the lab${skip ? ` — SKIPPED: ${skip}` : 
     const owner = await eventually('an owner', () => l2StatusNode('edge'));
     expect(['node-1', 'node-2']).toContain(owner);
     const other = owner === 'node-1' ? 'node-2' : 'node-1';
-    expect(curl(ip).code).toBe(0);
+    await eventually('the owner answers', () => curl(ip).code === 0);
     expect(neighbour(ip)).toBe(macs.get(owner));
     s.speakers.get(owner)?.proc.kill('SIGKILL');
     await s.link(owner, 'down');
@@ -479,7 +479,14 @@ describe.skipIf(skip)(`the speaker in the lab${skip ? ` — SKIPPED: ${skip}` : 
     expect(Number(fail), loop.lines.join('\n')).toBe(0);
     expect(Number(ok)).toBeGreaterThan(20);
     expect(neighbour(ip)).toBe(macs.get(other));
-    await eventually('ServiceL2Status names the new owner', () => l2StatusNode('edge') === other);
+    await eventually(
+      'ServiceL2Status names the new owner',
+      () => l2StatusNode('edge') === other,
+    ).catch((e: Error) => {
+      throw new Error(
+        `${e.message}\n${s.kubectl(['get', 'servicel2statuses', '-n', NS, '-o', 'wide'])}`,
+      );
+    });
     await s.link(owner, 'up');
   });
 });

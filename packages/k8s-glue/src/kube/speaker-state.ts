@@ -242,6 +242,12 @@ export class SpeakerState {
     return [...byName.values()];
   }
 
+  /** The informer saw the object go: a write of ours it stood for is no news any more. */
+  observedDeletion(kind: StatusKind, name: string): void {
+    this.written[kind].delete(name);
+    this.deleted[kind].delete(name);
+  }
+
   recordWrites(
     kind: StatusKind,
     written: readonly StatusObject[],

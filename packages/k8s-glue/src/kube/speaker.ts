@@ -507,7 +507,8 @@ export class IronlbSpeaker {
         index.set(svc, set);
         this.queue.add(`${kind}|${svc}`);
       };
-      const drop = (o: StatusObject) => {
+      const drop = (o: StatusObject, gone = true) => {
+        if (gone) this.state.observedDeletion(kind, o.metadata.name ?? '');
         const svc = statusServiceKey(o.metadata);
         if (svc === undefined) return;
         const set = index.get(svc);
@@ -518,10 +519,10 @@ export class IronlbSpeaker {
       return {
         add: put,
         update: (o: StatusObject, n: StatusObject) => {
-          if (statusServiceKey(o.metadata) !== statusServiceKey(n.metadata)) drop(o);
+          if (statusServiceKey(o.metadata) !== statusServiceKey(n.metadata)) drop(o, false);
           put(n);
         },
-        delete: drop,
+        delete: (o: StatusObject) => drop(o),
       };
     };
     i.l2Statuses.on(status('ServiceL2Status'));
@@ -801,6 +802,9 @@ export class IronlbSpeaker {
   }
 
   private async processKey(key: string): Promise<void> {
+    // Handing over: the next owner writes its objects now; this node must not delete them as the
+    // Layer 2 winner it was.
+    if (this.frozen && key !== CONFIG_STATE) return;
     if (key === CONFIG_STATE) {
       const conds = this.conditions();
       if (conds.length === 0) return;

@@ -299,6 +299,22 @@ describe('IronlbSpeaker, Layer 2', () => {
     expect(r.api.writes.length).toBe(writes);
   });
 
+  it('a ServiceL2Status deleted by someone else is written again (also right after our own write)', async () => {
+    const r = await rig(owner, {
+      seed: (api) => {
+        api.put(P.services, lbService('web', ip));
+        api.put(P.slices, slice('web', ['node-1']));
+      },
+    });
+    for (let i = 0; i < 3; i++) {
+      const [obj] = r.api.list(P.l2status);
+      expect(obj?.status).toMatchObject({ node: owner });
+      r.api.remove(P.l2status, obj?.metadata.name ?? '');
+      await settle(r.clock);
+      expect(r.api.list(P.l2status)).toHaveLength(1);
+    }
+  });
+
   it('other nodes do not announce and write nothing', async () => {
     const r = await rig(others[0] as string, {
       seed: (api) => {
