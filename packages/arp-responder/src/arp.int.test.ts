@@ -15,8 +15,7 @@ import { arpRequestFrame } from './testing/index.js';
 const skip = netnsSkipReason(['arping', 'tcpdump']);
 const VIP = '198.51.100.10';
 const KERNEL = '198.51.100.2';
-const sender = fileURLToPath(new URL('../test/send-frames.ts', import.meta.url));
-const tsconfig = fileURLToPath(new URL('../tsconfig.json', import.meta.url));
+const sender = fileURLToPath(new URL('../../raw-link/test/send-frames.ts', import.meta.url));
 
 interface Ev {
   event: string;
@@ -153,9 +152,7 @@ describe.skipIf(skip)(
       const cap = await Tcpdump.start(client, 'v1', `arp and ether dst ${clientMac}`);
       let replies = 0;
       try {
-        const s = client.spawnNode(sender, ['--interface', 'v1', bytesToHex(tagged)], {
-          env: { TSX_TSCONFIG_PATH: tsconfig },
-        });
+        const s = client.spawnNode(sender, ['--interface', 'v1', bytesToHex(tagged)]);
         await s.waitForExit(20_000);
         expect(s.exitStatus?.code).toBe(0);
         await new Promise((r) => setTimeout(r, 500));
@@ -166,9 +163,7 @@ describe.skipIf(skip)(
       // control: the untagged request sent the same way is answered
       const ok = await Tcpdump.start(client, 'v1', `arp and ether dst ${clientMac}`);
       try {
-        const s = client.spawnNode(sender, ['--interface', 'v1', bytesToHex(plain)], {
-          env: { TSX_TSCONFIG_PATH: tsconfig },
-        });
+        const s = client.spawnNode(sender, ['--interface', 'v1', bytesToHex(plain)]);
         await s.waitForExit(20_000);
         await p.waitForJson((e: Ev) => e.event === 'reply' && e.toMac === clientMac, 5_000);
       } finally {
@@ -186,11 +181,11 @@ describe.skipIf(skip)(
         fromIp: '198.51.100.1',
         targetIp: '198.51.100.99',
       });
-      const s = client.spawnNode(
-        sender,
-        ['--interface', 'v1', ...Array.from({ length: 400 }, () => bytesToHex(other))],
-        { env: { TSX_TSCONFIG_PATH: tsconfig } },
-      );
+      const s = client.spawnNode(sender, [
+        '--interface',
+        'v1',
+        ...Array.from({ length: 400 }, () => bytesToHex(other)),
+      ]);
       await s.waitForExit(20_000);
       expect(s.exitStatus?.code).toBe(0);
       await new Promise((r) => setTimeout(r, 300));

@@ -1,13 +1,10 @@
-// ironlb-l2: answer ARP and NDP for addresses from a shell (issue 9). Thin: argument parsing and
-// JSON-lines output on top of the public APIs of @ironlb/arp-responder and @ironlb/ndp-responder.
-// It lives in arp-responder (which depends on ndp-responder) so that one `bin` covers both
-// families; ndp-responder stays free of ARP.
-import type { L2Event, L2Responder } from '@ironlb/raw-link';
-import { RawLinkError, readInterfaceMac } from '@ironlb/raw-link';
-import { createNdpResponder } from '@ironlb/ndp-responder';
-import { pino } from 'pino';
+// ironlb-l2: MetalLB's Layer 2 mode from a shell (issues 9, 13). Thin: argument parsing and
+// JSON-lines output on top of createL2Announcer. The only module of this package that loads pino
+// (through @ironlb/clock/pino): the library's import graph stays free of it (issue 12).
+import { createAppLogger } from '@ironlb/clock/pino';
+import { formatMac, readInterfaceMac } from '@ironlb/raw-link';
 import { USAGE, parseL2Args } from './cli-args.js';
-import { createArpResponder } from './io/arp-responder.js';
+import { createL2Announcer } from './io/announcer.js';
 
 function emit(event: string, fields: Record<string, unknown>): void {
   process.stdout.write(`${JSON.stringify({ time: new Date().toISOString(), event, ...fields })}\n`);
@@ -26,52 +23,67 @@ function main(): void {
   }
   if (parsed.kind === 'error') fail(`${parsed.message} (see --help)`, 2);
   const cfg = parsed.config;
-  let mac: string;
-  try {
-    mac = [...readInterfaceMac(cfg.iface)].map((b) => b.toString(16).padStart(2, '0')).join(':');
-  } catch (e) {
-    if (e instanceof RawLinkError) fail(`unknown interface "${cfg.iface}"`, 2);
-    throw e;
+  const macs = new Map<string, string>();
+  for (const iface of cfg.interfaces) {
+    try {
+      macs.set(iface, formatMac(readInterfaceMac(iface)));
+    } catch {
+      fail(`unknown interface "${iface}"`, 2);
+    }
   }
-  const logger = pino({ level: cfg.logLevel, base: { iface: cfg.iface } }, pino.destination(2));
-  const onEvent = (e: L2Event) => {
-    const { type, ...rest } = e;
-    emit(type, rest);
-  };
-  const common = {
-    iface: cfg.iface,
-    refreshIntervalMs: cfg.refreshIntervalMs,
-    burstIntervalMs: cfg.burstIntervalMs,
-    burstDurationMs: cfg.burstDurationMs,
-  };
-  const responders: { r: L2Responder; addresses: string[] }[] = [];
-  try {
-    if (cfg.ipv4.length)
-      responders.push({ r: createArpResponder({ logger, onEvent }, common), addresses: cfg.ipv4 });
-    if (cfg.ipv6.length)
-      responders.push({ r: createNdpResponder({ logger, onEvent }, common), addresses: cfg.ipv6 });
-  } catch (e) {
-    for (const { r } of responders) r.close();
-    fail(`cannot open ${cfg.iface}: ${(e as Error).message}`, 1);
+  const logger = createAppLogger({ level: cfg.logLevel, destination: process.stderr });
+  const ann = createL2Announcer(
+    {
+      logger,
+      onEvent: (e) => {
+        const { type, ...rest } = e;
+        emit(type, rest);
+      },
+    },
+    {
+      rescanIntervalMs: cfg.rescanIntervalMs,
+      excludeInterfaces: cfg.exclude,
+      refreshIntervalMs: cfg.refreshIntervalMs,
+      burstIntervalMs: cfg.burstIntervalMs,
+      burstDurationMs: cfg.burstDurationMs,
+    },
+  );
+  const interfaces = cfg.interfaces.length
+    ? cfg.interfaces.map((name) => ({ name, mac: macs.get(name) }))
+    : ann.interfaces().map((i) => ({ name: i.name, mac: i.mac }));
+  // `iface` and `mac` as before when exactly one interface was named (stable contract).
+  const single =
+    cfg.interfaces.length === 1 ? { iface: interfaces[0]?.name, mac: interfaces[0]?.mac } : {};
+  emit('ready', { ...single, interfaces, addresses: cfg.addresses });
+  const statuses = cfg.addresses.map((a) => ann.announce(a, { interfaces: cfg.interfaces }));
+  if (statuses.every((s) => s.interfaces.length === 0)) {
+    ann.close();
+    fail(
+      cfg.interfaces.length
+        ? `cannot answer on ${cfg.interfaces.join(', ')} (see the open-failed event and the log; raw sockets need CAP_NET_RAW)`
+        : 'no eligible interface to answer on',
+      1,
+    );
   }
-  const all = [...cfg.ipv4, ...cfg.ipv6];
-  emit('ready', { iface: cfg.iface, mac, addresses: all });
-  for (const { r, addresses } of responders) for (const a of addresses) r.announce(a);
-  // Keep the process alive: responders unref their timers, and the capture handle alone is enough
-  // only while open.
+  // Keep running while no responder is open (interfaces may come back): the library's timers are
+  // unref'd, as a library's should be.
   const keepAlive = setInterval(() => {}, 1 << 30);
   let stopping = false;
-  const stop = (signal: string) => {
+  const stop = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    for (const { r } of [...responders].reverse()) r.close();
+    let result: { handedOver: unknown[]; remaining: string[] } = { handedOver: [], remaining: [] };
+    if (cfg.handoverWaitMs > 0) {
+      emit('draining', { signal, maxWaitMs: cfg.handoverWaitMs });
+      result = await ann.drain({ maxWaitMs: cfg.handoverWaitMs });
+    }
+    ann.close();
     clearInterval(keepAlive);
-    emit('stopped', { iface: cfg.iface, signal });
-    logger.flush?.();
+    emit('stopped', { ...single, signal, ...result });
     process.exit(0);
   };
-  process.on('SIGTERM', () => stop('SIGTERM'));
-  process.on('SIGINT', () => stop('SIGINT'));
+  process.on('SIGTERM', () => void stop('SIGTERM'));
+  process.on('SIGINT', () => void stop('SIGINT'));
 }
 
 main();

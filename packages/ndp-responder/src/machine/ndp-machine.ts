@@ -1,14 +1,21 @@
 import type {
   AnnounceOptions,
   AnnounceState,
+  BpfProgram,
   L2Action,
   L2MachineState,
   L2Protocol,
+  L2ProtocolFactory,
   Mac,
 } from '@ironlb/raw-link';
 import {
+  BPF_ACCEPT,
+  BpfBuilder,
+  BpfOp,
+  EtherType,
   RawLinkError,
   announcingProtocol,
+  emitFrameGuards,
   formatIPv6,
   formatMac,
   ipv6MulticastMac,
@@ -38,12 +45,45 @@ export interface NdpMachineContext {
   announce?: Partial<AnnounceOptions>;
 }
 
+/** Beyond this many announced addresses the kernel filter passes every NS/NA (9 instructions each). */
+export const NDP_FILTER_MAX_ADDRESSES = 256;
+
 /**
- * Kernel filter: ICMPv6 NS (135) and NA (136) without extension headers (RFC 4861 messages never
- * carry any in practice), not sent by this host.
+ * The kernel filter (classic BPF) for an NDP responder with MAC `mac` announcing `addresses`:
+ * untagged IPv6 whose next header is ICMPv6 (RFC 4861 messages carry no extension headers in
+ * practice), type NS (135) or NA (136), and whose target (at the same offset in both) is
+ * announced — an NS asks for it, an NA from someone else claims it (a conflict). Never frames for
+ * other stations, from our own MAC, or VLAN-tagged. With no address nothing passes; past
+ * {@link NDP_FILTER_MAX_ADDRESSES} every NS/NA passes. Invalid messages for our targets still
+ * pass, so that the machine can count them (issue 14).
  */
-export function ndpFilter(mac: Mac): string {
-  return `icmp6 and ip6[6] = 58 and (ip6[40] = 135 or ip6[40] = 136) and not ether src ${formatMac(mac)}`;
+export function ndpFilter(mac: Mac, addresses: readonly string[] = []): BpfProgram {
+  const b = new BpfBuilder();
+  emitFrameGuards(b, mac, 'drop');
+  b.load(BpfOp.LdAbsH, 12)
+    .jump(BpfOp.JeqK, EtherType.IPv6, null, 'drop')
+    .load(BpfOp.LdAbsB, 20)
+    .jump(BpfOp.JeqK, 58, null, 'drop')
+    .load(BpfOp.LdAbsB, 54)
+    .jump(BpfOp.JeqK, 135, 'ndp', null)
+    .jump(BpfOp.JeqK, 136, 'ndp', 'drop')
+    .label('ndp')
+    .jumpAlways('addresses')
+    .label('drop')
+    .ret(0)
+    .label('addresses');
+  if (addresses.length > NDP_FILTER_MAX_ADDRESSES) return b.ret(BPF_ACCEPT).build();
+  addresses.forEach((address, i) => {
+    const t = parseIPv6(address);
+    const view = new DataView(t.buffer, t.byteOffset, 16);
+    const next = `next-${i}`;
+    for (let w = 0; w < 4; w++) {
+      b.load(BpfOp.LdAbsW, 62 + w * 4);
+      b.jump(BpfOp.JeqK, view.getUint32(w * 4), null, next);
+    }
+    b.ret(BPF_ACCEPT).label(next);
+  });
+  return b.ret(0).build();
 }
 
 /** Validates and canonicalises an IPv6 unicast address. Throws NdpError INVALID_ADDRESS. */
@@ -117,7 +157,9 @@ export function buildUnsolicitedAdvertisement(mac: Mac, target: Uint8Array): Uin
  * - an NS from :: (DAD, RFC 4862 §5.4) for our address means another host wants it: report a
  *   conflict and defend with an NA to ff02::1, S=0 (RFC 4861 §7.2.4);
  * - an NA for our address from another MAC is a conflict (MetalLB #740, #968);
- * - frames from our own MAC, VLAN-tagged frames and invalid messages are ignored.
+ * - frames from our own MAC, VLAN-tagged frames and invalid messages are ignored; an invalid NS
+ *   for one of our addresses (multicast or loopback source, hop limit ≠ 255, bad checksum, ...)
+ *   is counted as ignored, as the kernel ignores it (issue 14).
  */
 export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
   const { mac, iface } = ctx;
@@ -204,13 +246,18 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
     if (frame.length < 78 || frame[12] !== 0x86 || frame[13] !== 0xdd || frame[20] !== 58)
       return [];
     if (frame[54] !== 135 && frame[54] !== 136) return [];
-    if (!state.announce.addresses.has(formatIPv6(frame, 62))) return [];
+    const targetText = formatIPv6(frame, 62);
+    if (!state.announce.addresses.has(targetText)) return [];
     let p: NdpPacket;
     try {
       p = decodeNdpFrame(frame);
     } catch (e) {
-      if (e instanceof NdpError) return [];
-      throw e;
+      if (!(e instanceof NdpError)) throw e;
+      // A solicitation for one of our addresses that fails validation (RFC 4861 §7.1.1, RFC 4291
+      // source rules) is ignored, as the kernel ignores it, and counted (issue 14).
+      return frame[54] === 135 && e.code !== NdpErrorCode.NotNdp
+        ? [{ type: 'ignored', address: targetText, reason: 'invalid' }]
+        : [];
     }
     if (p.vlanId !== undefined || macEquals(p.srcMac, mac)) return [];
     const m = p.message;
@@ -236,12 +283,20 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
 
   return announcingProtocol({
     name: 'ndp',
+    etherType: EtherType.IPv6,
     iface,
     mac,
     announce: ctx.announce,
     canonical: canonicalIPv6,
-    filter: () => ndpFilter(mac),
+    filter: (addresses) => ndpFilter(mac, addresses),
     onFrame,
     announcementFrames: (address) => [buildUnsolicitedAdvertisement(mac, parseIPv6(address))],
   });
+}
+
+/** The NDP machine as {@link createL2Responder} takes it (it learns the MAC when the link opens). */
+export function ndpProtocolFactory(
+  ctx: Omit<NdpMachineContext, 'mac'>,
+): L2ProtocolFactory<NdpState> {
+  return { etherType: EtherType.IPv6, create: (mac) => ndpProtocol({ ...ctx, mac }) };
 }
