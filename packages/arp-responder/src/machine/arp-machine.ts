@@ -133,6 +133,28 @@ function impossibleSender(frame: Uint8Array): boolean {
   );
 }
 
+const readWord = (b: Uint8Array, at: number): number =>
+  ((b[at] ?? 0) * 2 ** 24 +
+    ((b[at + 1] ?? 0) << 16) +
+    ((b[at + 2] ?? 0) << 8) +
+    (b[at + 3] ?? 0)) >>>
+  0;
+
+/**
+ * The announced set indexed by the address as a 32-bit word, so a frame is matched without making
+ * text. Memoized per set: the machine's state is immutable, so a set object never changes.
+ */
+const wordIndex = new WeakMap<ReadonlyMap<string, unknown>, Map<number, string>>();
+function addressWords(set: ReadonlyMap<string, unknown>): Map<number, string> {
+  let index = wordIndex.get(set);
+  if (!index) {
+    index = new Map();
+    for (const a of set.keys()) index.set(readWord(parseIPv4(a), 0), a);
+    wordIndex.set(set, index);
+  }
+  return index;
+}
+
 /**
  * The pure ARP responder machine for one interface. Answers requests for announced addresses,
  * sends gratuitous rounds when the schedule says so, and reports conflicts. Decisions:
@@ -158,28 +180,32 @@ export function arpProtocol(ctx: ArpMachineContext): L2Protocol<ArpState> {
     if (op === 0) return [];
     if (macEquals(frame, mac, ArpOffset.src) || macEquals(frame, mac, ArpOffset.senderMac))
       return [];
-    const set = state.announce.addresses;
-    const spa = formatIPv4(frame, ArpOffset.senderIp);
-    if (set.has(spa)) {
+    // Numeric lookups first: text is made only for frames about our addresses.
+    const byWord = addressWords(state.announce.addresses);
+    const claimed = byWord.get(readWord(frame, ArpOffset.senderIp));
+    if (claimed !== undefined) {
       // Someone else speaks for our address (a reply, or a gratuitous request / announcement).
       const kind = op === ArpOp.Reply ? 'reply' : 'announcement';
       const otherMac = formatMac(frame, ArpOffset.senderMac);
       return [
         {
           type: 'event',
-          event: { type: 'conflict', iface, address: spa, mac: macText, otherMac, kind },
+          event: { type: 'conflict', iface, address: claimed, mac: macText, otherMac, kind },
         },
       ];
     }
     if (op !== ArpOp.Request) return [];
-    const tpa = formatIPv4(frame, ArpOffset.targetIp);
-    if (!set.has(tpa)) return [];
+    const tpa = byWord.get(readWord(frame, ArpOffset.targetIp));
+    if (tpa === undefined) return [];
     if (!isBroadcastMac(frame, ArpOffset.dst) && !macEquals(frame, mac, ArpOffset.dst)) return [];
     if (impossibleSender(frame)) return [{ type: 'ignored', address: tpa, reason: 'bad-sender' }];
+    // The reply is made first and goes first: event consumers (the CLI writes JSON lines) must
+    // not delay it.
+    const reply = arpReplyFromFrame(mac, frame);
     const otherMac = formatMac(frame, ArpOffset.senderMac);
-    // The reply goes first: event consumers (the CLI writes JSON lines) must not delay it.
+    const spa = formatIPv4(frame, ArpOffset.senderIp);
     const actions: L2Action[] = [
-      { type: 'send', frame: arpReplyFromFrame(mac, frame) },
+      { type: 'send', frame: reply },
       {
         type: 'event',
         event: { type: 'request', iface, address: tpa, senderMac: otherMac, senderIp: spa },

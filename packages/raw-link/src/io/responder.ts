@@ -125,10 +125,10 @@ export function createL2Responder<S extends L2MachineState>(
         break;
       case 'conflict':
         metrics.conflicts.inc(labels);
-        logger.warn({ ...e }, `${proto.name}: address conflict`);
+        logger.warn(e, `${proto.name}: address conflict`);
         break;
     }
-    if (e.type !== 'conflict') logger.debug({ ...e }, `${proto.name}: ${e.type}`);
+    if (e.type !== 'conflict') logger.debug(e, `${proto.name}: ${e.type}`);
     try {
       deps.onEvent?.(e);
     } catch (err) {
