@@ -24,15 +24,20 @@ import {
   parseIPv6,
 } from '@ironlb/raw-link';
 import { isIPv6 } from 'node:net';
-import type { NdpPacket, NeighborSolicitation } from '../codec/ndp.js';
+import type { NdpPacket } from '../codec/ndp.js';
 import {
   ALL_NODES,
   NdpOptionType,
   decodeNdpFrame,
   encodeNdpFrame,
   linkLayerOption,
-  solicitedNodeGroup,
 } from '../codec/ndp.js';
+import {
+  NdpOffset,
+  advertisementFromSolicitation,
+  checkSolicitation,
+  toSolicitedNodeGroup,
+} from '../codec/ndp-view.js';
 import { NdpError, NdpErrorCode } from '../errors.js';
 
 export interface NdpState extends L2MachineState {
@@ -105,11 +110,6 @@ export function canonicalIPv6(address: string): string {
   return formatIPv6(bytes);
 }
 
-const eq16 = (a: Uint8Array, b: Uint8Array) => {
-  for (let i = 0; i < 16; i++) if (a[i] !== b[i]) return false;
-  return true;
-};
-
 /**
  * Builds a Neighbor Advertisement for `target` from us. Source address = the target itself, as the
  * Linux kernel does for its own addresses (see fixtures/kernel-na.hex); Target LLA = our MAC.
@@ -146,6 +146,43 @@ export function buildUnsolicitedAdvertisement(mac: Mac, target: Uint8Array): Uin
   );
 }
 
+const word = (b: Uint8Array, at: number): number =>
+  ((b[at] ?? 0) * 2 ** 24 +
+    ((b[at + 1] ?? 0) << 16) +
+    ((b[at + 2] ?? 0) << 8) +
+    (b[at + 3] ?? 0)) >>>
+  0;
+
+/**
+ * The announced set indexed by the last 32 bits of each address, so a frame's target is matched
+ * without making text. Memoized per set: the machine's state is immutable.
+ */
+const targetIndex = new WeakMap<
+  ReadonlyMap<string, unknown>,
+  Map<number, { bytes: Uint8Array; text: string }[]>
+>();
+
+/** The canonical text of the frame's target (offset 62) if it is announced. */
+function announcedTarget(set: ReadonlyMap<string, unknown>, frame: Uint8Array): string | undefined {
+  let index = targetIndex.get(set);
+  if (!index) {
+    index = new Map();
+    for (const text of set.keys()) {
+      const bytes = parseIPv6(text);
+      const k = word(bytes, 12);
+      index.set(k, [...(index.get(k) ?? []), { bytes, text }]);
+    }
+    targetIndex.set(set, index);
+  }
+  const candidates = index.get(word(frame, NdpOffset.target + 12));
+  if (!candidates) return undefined;
+  outer: for (const c of candidates) {
+    for (let i = 0; i < 12; i++) if (c.bytes[i] !== frame[NdpOffset.target + i]) continue outer;
+    return c.text;
+  }
+  return undefined;
+}
+
 /**
  * The pure NDP responder machine for one interface. Decisions:
  * - answer an NS whose target is announced, sent either to the target's solicited-node group or
@@ -165,105 +202,80 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
   const { mac, iface } = ctx;
   const macText = formatMac(mac);
 
-  const onSolicitation = (
-    state: L2MachineState,
-    p: NdpPacket,
-    ns: NeighborSolicitation,
-  ): L2Action[] => {
-    const address = formatIPv6(ns.target);
-    if (!state.announce.addresses.has(address)) return [];
-    const toTarget = eq16(p.dst, ns.target);
-    if (!toTarget && !eq16(p.dst, solicitedNodeGroup(ns.target))) return [];
-    // Promiscuous capture sees unicast frames meant for other stations: answer only frames for us.
-    if (!isMulticastMac(p.dstMac) && !macEquals(p.dstMac, mac)) return [];
-    const slla = linkLayerOption(ns.options, NdpOptionType.SourceLinkLayerAddress);
-    const senderMac = formatMac(slla ?? p.srcMac);
-    const dad = p.src.every((b) => b === 0);
-    const senderIp = formatIPv6(p.src);
-    // Replies go before events: event consumers (the CLI writes JSON lines) must not delay them.
-    const request: L2Action = {
-      type: 'event',
-      event: { type: 'request', iface, address, senderMac, senderIp },
-    };
-    const actions: L2Action[] = [];
-    if (dad) {
-      actions.push({ type: 'send', frame: buildUnsolicitedAdvertisement(mac, ns.target) }, request);
-      actions.push({
-        type: 'event',
-        event: {
-          type: 'conflict',
-          iface,
-          address,
-          mac: macText,
-          otherMac: senderMac,
-          kind: 'probe',
+  /**
+   * A Neighbor Solicitation whose target is announced: checked and answered from its bytes
+   * (codec/ndp-view.ts), the advertisement made before anything else.
+   */
+  const onSolicitation = (frame: Uint8Array, address: string): L2Action[] => {
+    const v = checkSolicitation(frame);
+    // Fails RFC 4861 §7.1.1 or RFC 4291's source rules: ignored as the kernel ignores it, and
+    // counted (issue 14).
+    if (!v) return [{ type: 'ignored', address, reason: 'invalid' }];
+    if (!v.toTarget && !toSolicitedNodeGroup(frame)) return [];
+    // A unicast frame for another station's MAC is not ours to answer.
+    if (!isMulticastMac(frame, NdpOffset.dstMac) && !macEquals(frame, mac, NdpOffset.dstMac))
+      return [];
+    if (macEquals(frame, mac, NdpOffset.srcMac)) return [];
+    const fromAt = v.sllaAt >= 0 ? v.sllaAt : NdpOffset.srcMac;
+    if (v.dad) {
+      // Another host wants the address (RFC 4862 §5.4): defend with an NA to all nodes, S=0.
+      const otherMac = formatMac(frame, fromAt);
+      return [
+        { type: 'send', frame: buildUnsolicitedAdvertisement(mac, parseIPv6(address)) },
+        {
+          type: 'event',
+          event: { type: 'request', iface, address, senderMac: otherMac, senderIp: '::' },
         },
-      });
-      actions.push({
-        type: 'event',
-        event: {
-          type: 'reply',
-          iface,
-          address,
-          mac: macText,
-          toMac: '33:33:00:00:00:01',
-          toIp: 'ff02::1',
+        {
+          type: 'event',
+          event: { type: 'conflict', iface, address, mac: macText, otherMac, kind: 'probe' },
         },
-      });
-      return actions;
+        {
+          type: 'event',
+          event: {
+            type: 'reply',
+            iface,
+            address,
+            mac: macText,
+            toMac: '33:33:00:00:00:01',
+            toIp: 'ff02::1',
+          },
+        },
+      ];
     }
-    const toMac = slla ?? p.srcMac;
-    actions.push(
+    // The reply is made first and goes first: event consumers must not delay it.
+    const reply = advertisementFromSolicitation(mac, frame, v.sllaAt);
+    const senderMac = formatMac(frame, fromAt);
+    const senderIp = formatIPv6(frame, NdpOffset.src);
+    return [
+      { type: 'send', frame: reply },
+      { type: 'event', event: { type: 'request', iface, address, senderMac, senderIp } },
       {
-        type: 'send',
-        frame: buildAdvertisement(
-          mac,
-          ns.target,
-          { ip: p.src, mac: toMac },
-          { solicited: true, override: true },
-        ),
+        type: 'event',
+        event: { type: 'reply', iface, address, mac: macText, toMac: senderMac, toIp: senderIp },
       },
-      request,
-    );
-    actions.push({
-      type: 'event',
-      event: {
-        type: 'reply',
-        iface,
-        address,
-        mac: macText,
-        toMac: formatMac(toMac),
-        toIp: senderIp,
-      },
-    });
-    return actions;
+    ];
   };
 
   const onFrame = (state: L2MachineState, frame: Uint8Array): L2Action[] => {
-    // Cheap pre-filter on fixed offsets before the full decode (which verifies the checksum and
-    // builds views): untagged IPv6, next header ICMPv6, type NS/NA, target announced. Everything
-    // else — most solicitations on a busy segment are for other hosts — costs a few byte reads.
+    // Cheap pre-filter on fixed offsets: untagged IPv6, next header ICMPv6, type NS/NA, target
+    // announced. Everything else costs a few byte reads.
     if (frame.length < 78 || frame[12] !== 0x86 || frame[13] !== 0xdd || frame[20] !== 58)
       return [];
     if (frame[54] !== 135 && frame[54] !== 136) return [];
-    const targetText = formatIPv6(frame, 62);
-    if (!state.announce.addresses.has(targetText)) return [];
+    const targetText = announcedTarget(state.announce.addresses, frame);
+    if (targetText === undefined) return [];
+    if (frame[54] === 135) return onSolicitation(frame, targetText);
+    // An advertisement for one of our addresses: the full decoder (rare, off the reply path).
     let p: NdpPacket;
     try {
       p = decodeNdpFrame(frame);
     } catch (e) {
-      if (!(e instanceof NdpError)) throw e;
-      // A solicitation for one of our addresses that fails validation (RFC 4861 §7.1.1, RFC 4291
-      // source rules) is ignored, as the kernel ignores it, and counted (issue 14).
-      return frame[54] === 135 && e.code !== NdpErrorCode.NotNdp
-        ? [{ type: 'ignored', address: targetText, reason: 'invalid' }]
-        : [];
+      if (e instanceof NdpError) return [];
+      throw e;
     }
-    if (p.vlanId !== undefined || macEquals(p.srcMac, mac)) return [];
+    if (p.vlanId !== undefined || macEquals(p.srcMac, mac) || p.message.kind !== 'na') return [];
     const m = p.message;
-    if (m.kind === 'ns') return onSolicitation(state, p, m);
-    const address = formatIPv6(m.target);
-    if (!state.announce.addresses.has(address)) return [];
     const tlla = linkLayerOption(m.options, NdpOptionType.TargetLinkLayerAddress) ?? p.srcMac;
     if (macEquals(tlla, mac)) return [];
     return [
@@ -272,7 +284,7 @@ export function ndpProtocol(ctx: NdpMachineContext): L2Protocol<NdpState> {
         event: {
           type: 'conflict',
           iface,
-          address,
+          address: targetText,
           mac: macText,
           otherMac: formatMac(tlla),
           kind: m.solicited ? 'reply' : 'announcement',
