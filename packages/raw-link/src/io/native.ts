@@ -55,8 +55,13 @@ const HOW_TO_FIX =
   'itself, which needs a C/C++ compiler and CMake (Debian: `apt-get install build-essential cmake`). ' +
   'No libpcap is needed. Codecs, machines and the ./testing fakes work without koffi.';
 
-/** Binds libc through koffi once. Throws RawLinkError NATIVE_UNAVAILABLE. */
-export function loadLibc(): Libc {
+const requireFromHere = createRequire(import.meta.url);
+
+/**
+ * Binds libc through koffi once. Throws RawLinkError NATIVE_UNAVAILABLE. `load` is how koffi is
+ * loaded (tests pass one that fails as a broken install would).
+ */
+export function loadLibc(load: (id: string) => unknown = requireFromHere): Libc {
   if (libc) return libc;
   if (process.platform !== 'linux')
     throw new RawLinkError(
@@ -66,12 +71,12 @@ export function loadLibc(): Libc {
     );
   let koffi: Koffi;
   try {
-    koffi = createRequire(import.meta.url)('koffi') as Koffi;
+    koffi = load('koffi') as Koffi;
   } catch (cause) {
     const code = (cause as { code?: string }).code;
     throw new RawLinkError(
       RawLinkErrorCode.NativeUnavailable,
-      `cannot load koffi (${code ?? (cause as Error).message}). ${HOW_TO_FIX}`,
+      `cannot load koffi (${code ?? 'error'}: ${(cause as Error).message}). ${HOW_TO_FIX}`,
       { module: 'koffi', causeCode: code },
       { cause },
     );
