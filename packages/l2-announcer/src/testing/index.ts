@@ -8,3 +8,4 @@ export type { InterfaceInfo, LinkOpener } from '@ironlb/raw-link';
 export { arpRequestFrame } from '@ironlb/arp-responder/testing';
 export { RecordingMembership, neighborSolicitationFrame } from '@ironlb/ndp-responder/testing';
 export { ManualClock, MemoryLogger, MemoryMetrics } from '@ironlb/clock/testing';
+export { announcementFrame } from './frames.js';
