@@ -92,7 +92,13 @@ export {
 } from './webhook/conversion.js';
 export type { ConversionReview } from './webhook/conversion.js';
 export { createWebhookServer } from './webhook/server.js';
-export type { WebhookServer, WebhookServerDeps, WebhookServerOptions } from './webhook/server.js';
+export type {
+  TlsVersion,
+  WebhookHttpsServer,
+  WebhookServer,
+  WebhookServerDeps,
+  WebhookServerOptions,
+} from './webhook/server.js';
 export { CertManager } from './webhook/cert-manager.js';
 export { startCertRotation } from './webhook/rotation.js';
 export type { CertRotation, CertRotationDeps, CertRotationOptions } from './webhook/rotation.js';

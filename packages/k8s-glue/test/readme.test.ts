@@ -31,8 +31,10 @@ describe('README examples', () => {
     expect(block('### Example: parse a configuration', 'ts')).toBe(example('parse-config.ts'));
   });
 
-  it('the webhook example is examples/serve-webhooks.ts, importing the package by name', () => {
-    expect(block('### Example: serve the webhooks', 'ts')).toBe(example('serve-webhooks.ts'));
+  it('the webhook example is examples/cluster/serve-webhooks.ts, importing the package by name', () => {
+    expect(block('### Example: serve the webhooks', 'ts')).toBe(
+      example('cluster/serve-webhooks.ts'),
+    );
   });
 
   it('the announce example is examples/announce.ts, importing the package by name', () => {
