@@ -114,11 +114,12 @@ export class AccessControl {
   ): RequestIdentity {
     const received = new Date();
     const info = requestInfo(req.method ?? 'GET', path, query);
-    const result = this.authn.authenticate(req.headers.authorization);
-    if ('error' in result) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
-    const authenticated = result.user;
-    let impersonated: UserInfo | undefined;
-    let decision: Decision | undefined;
+    // What the audit event says, filled in as the request gets through the steps below. A
+    // request that fails authentication is audited too (with an empty user), as kube-apiserver's
+    // failed-authentication audit does.
+    const seen: { user: UserInfo; impersonated?: UserInfo; decision?: Decision } = {
+      user: { username: '', groups: [] },
+    };
     const streaming =
       info.verb === 'watch' || (info.subresource === 'log' && query.get('follow') === 'true');
     // The audit event is written when the response starts, with its status code.
@@ -130,21 +131,27 @@ export class AccessControl {
         this.audit.record({
           info,
           requestURI: req.url ?? path,
-          user: authenticated,
-          impersonatedUser: impersonated,
+          user: seen.user,
+          impersonatedUser: seen.impersonated,
           sourceIP: req.socket.remoteAddress ?? '',
           userAgent: req.headers['user-agent'],
           code: Number(args[0]),
           received,
           streaming,
-          decision,
+          decision: seen.decision,
         });
       }
       return writeHead(...args);
     }) as typeof res.writeHead;
-    impersonated = this.impersonate(req, authenticated);
+    const result = this.authn.authenticate(req.headers.authorization);
+    if ('error' in result) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
+    const authenticated = result.user;
+    seen.user = authenticated;
+    const impersonated = this.impersonate(req, authenticated);
+    if (impersonated) seen.impersonated = impersonated;
     const user = impersonated ?? authenticated;
-    decision = this.authorize(user, info);
+    const decision = this.authorize(user, info);
+    seen.decision = decision;
     if (!decision.allowed) throw forbiddenError(info, user.username, decision.reason);
     return { user, authenticated, info };
   }

@@ -2,7 +2,8 @@
 // watches and log streams, ResponseComplete otherwise) per request, kept in memory (bounded) and
 // optionally appended to a file as JSON lines — the format kube-apiserver's --audit-log-path
 // writes, so the same tools read both. `permissionsUsed()` boils it down to what an identity
-// actually did, to prove a component's RBAC minimal.
+// actually did, to prove a component's RBAC minimal; it is kept as a running summary (one entry
+// per identity and permission), so it covers a whole run even after old events are dropped.
 import { randomUUID } from 'node:crypto';
 import { createWriteStream, type WriteStream } from 'node:fs';
 import { userInfoJson, type UserInfo } from './identity.ts';
@@ -11,7 +12,7 @@ import type { RequestInfo } from './request-info.ts';
 export interface AuditOptions {
   /** Append every event to this file (JSON lines); undefined = memory only. */
   auditLogPath?: string;
-  /** Events kept in memory (oldest dropped first). Default 100000. */
+  /** Events kept in memory (oldest dropped first; the summaries keep everything). Default 10000. */
   auditMaxEntries?: number;
 }
 
@@ -59,11 +60,13 @@ function micro(d: Date): string {
 
 export class AuditLog {
   private readonly events: AuditEvent[] = [];
+  /** username → permission key → what was used (bounded by the distinct permissions used). */
+  private readonly used = new Map<string, Map<string, UsedPermission>>();
   private readonly max: number;
   private readonly file: WriteStream | undefined;
 
   constructor(options: AuditOptions = {}) {
-    this.max = options.auditMaxEntries ?? 100_000;
+    this.max = options.auditMaxEntries ?? 10_000;
     this.file = options.auditLogPath
       ? createWriteStream(options.auditLogPath, { flags: 'a', mode: 0o600 })
       : undefined;
@@ -113,6 +116,7 @@ export class AuditLog {
       };
     this.events.push(ev);
     if (this.events.length > this.max) this.events.splice(0, this.events.length - this.max);
+    this.summarise(ev);
     this.file?.write(`${JSON.stringify(ev)}\n`);
     return ev;
   }
@@ -129,32 +133,43 @@ export class AuditLog {
     });
   }
 
-  /** The distinct resource permissions `username` used, sorted, with the codes it got. */
-  permissionsUsed(username: string): UsedPermission[] {
-    const byKey = new Map<string, UsedPermission>();
-    for (const e of this.entries({ username })) {
-      const r = e.objectRef;
-      if (!r) continue;
-      const p = {
-        verb: e.verb,
-        apiGroup: r.apiGroup ?? '',
-        resource: r.resource ?? '',
-        subresource: r.subresource ?? '',
-        namespace: r.namespace ?? '',
-      };
-      const key = JSON.stringify(p);
-      const cur = byKey.get(key) ?? { ...p, codes: [] };
-      if (!cur.codes.includes(e.responseStatus.code)) {
-        cur.codes.push(e.responseStatus.code);
-        cur.codes.sort((a, b) => a - b);
-      }
-      byKey.set(key, cur);
+  private summarise(e: AuditEvent): void {
+    const r = e.objectRef;
+    if (!r) return;
+    const who = (e.impersonatedUser ?? e.user).username as string;
+    const p = {
+      verb: e.verb,
+      apiGroup: r.apiGroup ?? '',
+      resource: r.resource ?? '',
+      subresource: r.subresource ?? '',
+      namespace: r.namespace ?? '',
+    };
+    const key = JSON.stringify(p);
+    let mine = this.used.get(who);
+    if (!mine) {
+      mine = new Map();
+      this.used.set(who, mine);
     }
-    return [...byKey.entries()].sort(([a], [b]) => a.localeCompare(b)).map(([, v]) => v);
+    const cur = mine.get(key) ?? { ...p, codes: [] };
+    if (!cur.codes.includes(e.responseStatus.code)) {
+      cur.codes.push(e.responseStatus.code);
+      cur.codes.sort((a, b) => a - b);
+    }
+    mine.set(key, cur);
+  }
+
+  /** The distinct resource permissions `username` used (since start or clear()), sorted. */
+  permissionsUsed(username: string): UsedPermission[] {
+    const mine = this.used.get(username);
+    if (!mine) return [];
+    return [...mine.entries()]
+      .sort(([a], [b]) => a.localeCompare(b))
+      .map(([, v]) => ({ ...v, codes: [...v.codes] }));
   }
 
   clear(): void {
     this.events.length = 0;
+    this.used.clear();
   }
 
   close(): Promise<void> {
