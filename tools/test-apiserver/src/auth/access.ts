@@ -122,27 +122,32 @@ export class AccessControl {
     };
     const streaming =
       info.verb === 'watch' || (info.subresource === 'log' && query.get('follow') === 'true');
-    // The audit event is written when the response starts, with its status code.
-    const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+    // The audit event: when the response is complete, with its status code; for a watch or a
+    // followed log, when the response starts (its headers go out).
     let audited = false;
-    res.writeHead = ((...args: unknown[]) => {
-      if (!audited) {
-        audited = true;
-        this.audit.record({
-          info,
-          requestURI: req.url ?? path,
-          user: seen.user,
-          impersonatedUser: seen.impersonated,
-          sourceIP: req.socket.remoteAddress ?? '',
-          userAgent: req.headers['user-agent'],
-          code: Number(args[0]),
-          received,
-          streaming,
-          decision: seen.decision,
-        });
-      }
-      return writeHead(...args);
-    }) as typeof res.writeHead;
+    const audit = (code: number) => {
+      if (audited) return;
+      audited = true;
+      this.audit.record({
+        info,
+        requestURI: req.url ?? path,
+        user: seen.user,
+        impersonatedUser: seen.impersonated,
+        sourceIP: req.socket.remoteAddress ?? '',
+        userAgent: req.headers['user-agent'],
+        code,
+        received,
+        streaming,
+        decision: seen.decision,
+      });
+    };
+    if (streaming) {
+      const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+      res.writeHead = ((...args: unknown[]) => {
+        audit(Number(args[0]));
+        return writeHead(...args);
+      }) as typeof res.writeHead;
+    } else res.once('finish', () => audit(res.statusCode));
     const result = this.authn.authenticate(req.headers.authorization);
     if ('error' in result) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     const authenticated = result.user;
@@ -157,6 +162,14 @@ export class AccessControl {
   }
 
   private impersonate(req: IncomingMessage, requester: UserInfo): UserInfo | undefined {
+    // Most requests impersonate no one: look at the (already parsed) header names first.
+    let any = false;
+    for (const k in req.headers)
+      if (k.startsWith('impersonate-')) {
+        any = true;
+        break;
+      }
+    if (!any) return undefined;
     const h = req.headersDistinct;
     const username = h['impersonate-user']?.[0];
     const groups = h['impersonate-group'] ?? [];
