@@ -25,7 +25,11 @@ export async function admitted(cx: CoreContext, w: PendingWrite): Promise<WriteR
   }
   let write = w;
   const warnings: string[] = [];
-  const q: WriteQuery = { dryRun: w.attrs.dryRun, user: w.attrs.user };
+  const q: WriteQuery = {
+    dryRun: w.attrs.dryRun,
+    user: w.attrs.user,
+    fieldManager: w.attrs.fieldManager,
+  };
   const kind = w.attrs.operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions';
   const m = await cx.webhooks.mutate({ ...w.attrs, options: options(kind, q) });
   warnings.push(...m.warnings);
