@@ -61,6 +61,8 @@ export function run(
         resolve({ code, stdout, stderr });
       },
     );
+    // A program that exits before reading its stdin must not crash the caller (EPIPE).
+    child.stdin?.on('error', () => {});
     child.stdin?.end(opts.stdin ?? '');
   });
 }
