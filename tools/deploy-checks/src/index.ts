@@ -26,3 +26,15 @@ export { allowed, expandGrants, grantsOf } from './rbac.ts';
 export type { ApiCall, Grant } from './rbac.ts';
 export { parseDockerfile } from './dockerfile.ts';
 export type { Dockerfile, DockerStage, Instruction } from './dockerfile.ts';
+export {
+  APPS,
+  ENTRY,
+  IMAGE_ROOT,
+  ImageTreeError,
+  bareImports,
+  buildImageTree,
+  main as imageTreeMain,
+  packageName,
+  treeDir,
+} from './image-tree.ts';
+export type { AppName, ExternalPackage, ImageTreeOptions, ImageTreeResult } from './image-tree.ts';

@@ -6,7 +6,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { APPS, IMAGE_ROOT, ENTRY, main as imageTree, treeDir } from '../../scripts/image-tree.ts';
+import { APPS, IMAGE_ROOT, ENTRY, main as imageTree, treeDir } from '../src/image-tree.ts';
 import {
   helmSkipReason,
   parseDockerfile,

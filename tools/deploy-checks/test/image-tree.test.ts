@@ -23,7 +23,7 @@ import {
   buildImageTree,
   main,
   packageName,
-} from '../../scripts/image-tree.ts';
+} from '../src/image-tree.ts';
 import { repoRoot } from '../src/index.ts';
 
 const temps: string[] = [];
