@@ -508,3 +508,31 @@ describe.skipIf(skip !== undefined)(title("values: MetalLB's names where they ap
     expect(ctl(objs).image).toBe('quay.io/metallb/controller:v0.15.2');
   });
 });
+
+describe('deploy/README.md', () => {
+  it('documents every value of values.yaml (the key itself, or a parent as `parent` or `parent.*`)', () => {
+    const readme = readFileSync(join(repoRoot, 'deploy', 'README.md'), 'utf8');
+    const values = parse(readFileSync(join(chartDir, 'values.yaml'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
+    const leaves: string[] = [];
+    const walk = (prefix: string[], v: unknown) => {
+      if (v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length > 0) {
+        for (const [k, x] of Object.entries(v)) walk([...prefix, k], x);
+      } else leaves.push(prefix.join('.'));
+    };
+    walk([], values);
+    expect(leaves.length).toBeGreaterThan(100);
+    const documented = (path: string) => {
+      const parts = path.split('.');
+      // A parent counts from two segments on (`controller` alone is a word in the prose).
+      for (let i = parts.length; i >= Math.min(2, parts.length); i--) {
+        const p = parts.slice(0, i).join('.');
+        if (readme.includes(`\`${p}\``) || readme.includes(`\`${p}.*\``)) return true;
+      }
+      return false;
+    };
+    expect(leaves.filter((l) => !documented(l))).toEqual([]);
+  });
+});
