@@ -19,6 +19,9 @@ export interface TestApiServerOptions extends ApiCoreOptions, HttpOptions {
   withoutClient?: boolean;
   /** Persist objects in this file across restarts (see StoreOptions.dataFile). */
   dataFile?: string;
+  /** More names and addresses for the serving certificate (a lab's node-facing address, the
+   * `kubernetes` Service's cluster IP), besides localhost and the listen address. */
+  servingHosts?: readonly string[];
 }
 
 export interface TestApiServer {
@@ -97,7 +100,10 @@ export async function startTestApiServer(
         ? (JSON.parse(readFileSync(certFile, 'utf8')) as Awaited<
             ReturnType<typeof makeServingCert>
           >)
-        : await makeServingCert(host === '0.0.0.0' || host === '::' ? [] : [host]);
+        : await makeServingCert([
+            ...(host === '0.0.0.0' || host === '::' ? [] : [host]),
+            ...(options.servingHosts ?? []),
+          ]);
     if (certFile && !existsSync(certFile))
       writeFileSync(certFile, JSON.stringify(cert), { mode: 0o600 });
     caPem = cert.caPem;
