@@ -6,9 +6,10 @@
 // The tree (the image contract, deploy/README.md):
 //   main.js and the rest of apps/<app>/dist/ (the bundled app; *.d.ts and source maps left out)
 //   package.json  {name, version, private, type, dependencies}: the runtime externals only
-//   node_modules/ the packages the bundle still imports (native addons such as cap, koffi) and
-//                 their production dependencies, copied from the workspace's resolved install
-//                 (npm install --omit=dev of those names would give the same packages)
+//   node_modules/ the packages the bundle still imports (native addons such as cap, koffi, and
+//                 whatever the app keeps external on purpose) and their production dependencies,
+//                 copied from the workspace's resolved install (npm install --omit=dev of those
+//                 names would give the same packages; a workspace package as npm pack publishes it)
 //
 // Run through tools/scripts/image-tree.ts (Node 24, from anywhere):
 //   node tools/scripts/image-tree.ts [controller] [speaker] [--out DIR] [--root DIR]
@@ -113,6 +114,7 @@ export function bareImports(code: string): { static: Set<string>; dynamic: Set<s
 
 interface PackageJson {
   name?: string;
+  files?: string[];
   version?: string;
   type?: string;
   dependencies?: Record<string, string>;
@@ -148,6 +150,54 @@ function listFiles(dir: string, base = dir): string[] {
     else out.push(relative(base, p).split(sep).join('/'));
   }
   return out.sort();
+}
+
+/**
+ * Copies one package into the tree. From node_modules: as installed, without nested
+ * node_modules and node-gyp leftovers. A workspace package (the bundle may keep one external, as
+ * the controller keeps @ironlb/clock for its log callers): what `npm pack` would publish — its
+ * package.json, README/LICENSE and the entries of its `files` — which must be built.
+ */
+function copyPackage(
+  root: string,
+  srcReal: string,
+  dest: string,
+  name: string,
+  pkg: PackageJson,
+): void {
+  if (inNodeModules(srcReal)) {
+    cpSync(srcReal, dest, {
+      recursive: true,
+      dereference: true,
+      filter: (s) => {
+        const rel = relative(srcReal, s).split(sep).join('/');
+        return rel === '' || !PRUNE.some((re) => re.test(rel));
+      },
+    });
+    return;
+  }
+  const where = relative(root, srcReal).split(sep).join('/') || srcReal;
+  if (!pkg.files || pkg.files.length === 0) {
+    throw new ImageTreeError(
+      'WORKSPACE_IMPORT',
+      `the bundle imports the workspace package "${name}" (${where}), which has no "files" field: declare what it publishes, or bundle it (tsup noExternal)`,
+    );
+  }
+  mkdirSync(dest, { recursive: true });
+  const entries = [
+    'package.json',
+    ...readdirSync(srcReal).filter((f) => /^(readme|license|licence)(\..*)?$/i.test(f)),
+    ...pkg.files.map((f) => f.replace(/^\.\//, '').replace(/\/$/, '')),
+  ];
+  for (const e of [...new Set(entries)]) {
+    if (!existsSync(join(srcReal, e))) {
+      throw new ImageTreeError(
+        'NOT_BUILT',
+        `${where}/${e} is missing: build the workspace package "${name}" first (npx nx run ${name}:build)`,
+      );
+    }
+    cpSync(join(srcReal, e), join(dest, e), { recursive: true, dereference: true });
+  }
 }
 
 /** Builds <outDir>/<app>. Throws ImageTreeError with a message that says what to do. */
@@ -207,12 +257,6 @@ export function buildImageTree(options: ImageTreeOptions): ImageTreeResult {
       warnings.push(`optional import "${name}" is not installed; left out`);
       continue;
     }
-    if (!inNodeModules(realpathSync(dir))) {
-      throw new ImageTreeError(
-        'WORKSPACE_IMPORT',
-        `apps/${app}/dist imports the workspace package "${name}": bundle it (tsup noExternal) — the image has no workspace`,
-      );
-    }
     wanted.push({ name, dir });
   }
 
@@ -245,14 +289,7 @@ export function buildImageTree(options: ImageTreeOptions): ImageTreeResult {
     packages.push(entry);
     if (item.top) externals.push(entry);
     const srcReal = realpathSync(item.src);
-    cpSync(srcReal, join(out, treePath), {
-      recursive: true,
-      dereference: true,
-      filter: (s) => {
-        const rel = relative(srcReal, s).split(sep).join('/');
-        return rel === '' || !PRUNE.some((re) => re.test(rel));
-      },
-    });
+    copyPackage(root, srcReal, join(out, treePath), item.name, pkg);
     const optional = new Set([
       ...Object.keys(pkg.optionalDependencies ?? {}),
       ...Object.entries(pkg.peerDependenciesMeta ?? {})

@@ -213,12 +213,75 @@ describe('image-tree: layout of the final stage', () => {
       'UNRESOLVED_IMPORT',
       /imports "left-pad", which is not installed/,
     );
-    // A workspace library left unbundled: node_modules/@ironlb/clock → packages/clock.
+    // A workspace package without a "files" field: what it publishes is unknown.
     pkg(join(root, 'packages', 'clock'), { name: '@ironlb/clock', version: '0.1.0' });
     mkdirSync(join(root, 'node_modules', '@ironlb'), { recursive: true });
     symlinkSync(join(root, 'packages', 'clock'), join(root, 'node_modules', '@ironlb', 'clock'));
-    write(join(root, 'apps', 'speaker', 'dist', 'main.js'), 'import { x } from "@ironlb/clock";\n');
-    expectCode(() => buildImageTree({ root, app: 'speaker' }), 'WORKSPACE_IMPORT', /bundle it/);
+    write(
+      join(root, 'apps', 'speaker', 'dist', 'main.js'),
+      'import { x } from "@ironlb/clock/pino";\n',
+    );
+    expectCode(
+      () => buildImageTree({ root, app: 'speaker' }),
+      'WORKSPACE_IMPORT',
+      /no "files" field/,
+    );
+    // With "files" but not built.
+    pkg(join(root, 'packages', 'clock'), {
+      name: '@ironlb/clock',
+      version: '0.1.0',
+      files: ['dist', 'README.md'],
+    });
+    expectCode(
+      () => buildImageTree({ root, app: 'speaker' }),
+      'NOT_BUILT',
+      /packages\/clock\/dist is missing: build the workspace package "@ironlb\/clock" first/,
+    );
+  });
+
+  it('a workspace package the bundle keeps external is copied as npm pack publishes it (the controller keeps @ironlb/clock)', () => {
+    const root = stubRepo();
+    pkg(
+      join(root, 'packages', 'clock'),
+      {
+        name: '@ironlb/clock',
+        version: '0.1.0',
+        type: 'module',
+        exports: { './pino': './dist/pino.js' },
+        files: ['dist', 'README.md'],
+        dependencies: { 'fake-dep': '^1.0.0' },
+        devDependencies: { 'dev-only': '^1.0.0' },
+      },
+      {
+        'dist/pino.js': 'import dep from "fake-dep"; export const x = `clock+${dep}`;\n',
+        'README.md': '# clock\n',
+        'src/pino.ts': 'export const x = 1;\n',
+        'test/pino.test.ts': '',
+      },
+    );
+    mkdirSync(join(root, 'node_modules', '@ironlb'), { recursive: true });
+    symlinkSync(join(root, 'packages', 'clock'), join(root, 'node_modules', '@ironlb', 'clock'));
+    write(
+      join(root, 'apps', 'controller', 'dist', 'main.js'),
+      'import { x } from "@ironlb/clock/pino";\nconsole.log(x);\n',
+    );
+    const r = buildImageTree({ root, app: 'controller', outDir: join(root, 'out') });
+    expect(r.files.filter((f) => f.startsWith('node_modules/@ironlb/'))).toEqual([
+      'node_modules/@ironlb/clock/README.md',
+      'node_modules/@ironlb/clock/dist/pino.js',
+      'node_modules/@ironlb/clock/package.json',
+    ]);
+    expect(r.packages.map((p) => p.path)).toEqual([
+      'node_modules/@ironlb/clock',
+      'node_modules/fake-dep',
+    ]);
+    const elsewhere = tmp('ilb-ws-run-');
+    execFileSync('cp', ['-a', r.dir, join(elsewhere, 'controller')]);
+    const out = execFileSync(node, [join(elsewhere, 'controller', 'main.js')], {
+      cwd: tmpdir(),
+      encoding: 'utf8',
+    });
+    expect(out.trim()).toBe('clock+dep');
   });
 
   it('the command line: missing apps are skipped with a message; named ones fail', () => {
