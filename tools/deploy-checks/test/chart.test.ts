@@ -305,6 +305,7 @@ describe.skipIf(skip !== undefined)(title("values: MetalLB's names where they ap
       'speaker.ignoreExcludeLB=true',
       'controller.allowMetalLB=true',
       'tls.minVersion=VersionTLS12',
+      'tls.curvePreferences=29',
       'controller.extraArgs[0]=--webhook-port=9444',
       'speaker.extraArgs[0]=--gratuitous-arp-interval=60s',
     ]);
@@ -313,6 +314,7 @@ describe.skipIf(skip !== undefined)(title("values: MetalLB's names where they ap
         '--log-level=debug',
         '--lb-class=example.com/ironlb',
         '--allow-metallb',
+        '--tls-curve-preferences=29',
         '--tls-min-version=VersionTLS12',
         '--webhook-port=9444',
       ]),
@@ -323,6 +325,7 @@ describe.skipIf(skip !== undefined)(title("values: MetalLB's names where they ap
       '--log-level=warn',
       '--lb-class=example.com/ironlb',
       '--ignore-exclude-lb',
+      '--tls-curve-preferences=29',
       '--tls-min-version=VersionTLS12',
       '--gratuitous-arp-interval=60s',
     ]);
@@ -535,4 +538,65 @@ describe('deploy/README.md', () => {
     };
     expect(leaves.filter((l) => !documented(l))).toEqual([]);
   });
+});
+
+// The apps' own flag parsers (k8s-glue), once they exist on this branch, must accept exactly what
+// the manifests pass: a manifest change that an app would refuse fails here, before the lab.
+const glue = (await import('@ironlb/k8s-glue')) as unknown as Record<string, unknown>;
+type FlagParser = (
+  argv: readonly string[],
+  env: Record<string, string | undefined>,
+) => { flags: Record<string, unknown>; warnings: readonly string[] };
+const parsers = {
+  controller: glue.parseControllerFlags as FlagParser | undefined,
+  speaker: glue.parseSpeakerFlags as FlagParser | undefined,
+};
+const fieldValues: Record<string, string> = {
+  'metadata.name': 'pod-1',
+  'metadata.namespace': 'metallb-system',
+  'spec.nodeName': 'node-1',
+  'status.hostIP': '198.51.100.11',
+  'status.podIP': '198.51.100.11',
+};
+
+describe.skipIf(skip !== undefined)(title("the apps accept the manifests' command lines"), () => {
+  for (const app of ['controller', 'speaker'] as const) {
+    const parse = parsers[app];
+    const name = `parse${app[0]?.toUpperCase()}${app.slice(1)}Flags`;
+    it.skipIf(!parse)(
+      `${app}: args and env of the defaults and of every flag-bearing value parse without warnings${parse ? '' : ` — SKIPPED: @ironlb/k8s-glue has no ${name} on this branch yet`}`,
+      async () => {
+        for (const set of [
+          [],
+          [
+            'loadBalancerClass=example.com/ironlb',
+            'controller.logLevel=debug',
+            'speaker.logLevel=warn',
+            'speaker.ignoreExcludeLB=true',
+            'tls.minVersion=VersionTLS12',
+            'tls.cipherSuites=TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256',
+            'tls.curvePreferences=29',
+            'tls.controllerMetricsTLSSecret=m',
+            'tls.speakerMetricsTLSSecret=m',
+            'controller.webhookMode=onlywebhook',
+          ],
+          ['controller.leaderElection.enabled=false'],
+        ]) {
+          const objs = await render(set);
+          const c =
+            app === 'controller'
+              ? container(workload(objs, 'Deployment', 'ironlb-controller'))
+              : container(workload(objs, 'DaemonSet', 'ironlb-speaker'));
+          const env = Object.fromEntries(
+            Object.entries(envOf(c)).map(([k, v]) => [
+              k,
+              v.startsWith('fieldRef:') ? fieldValues[v.slice(9)] : v,
+            ]),
+          );
+          const r = (parse as FlagParser)(c.args ?? [], env);
+          expect(r.warnings, set.join(' ')).toEqual([]);
+        }
+      },
+    );
+  }
 });
