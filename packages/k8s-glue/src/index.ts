@@ -114,3 +114,20 @@ export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.
 
 // Reading the cluster.
 export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './kube/list.js';
+
+// Installing beside (or instead of) MetalLB: the coexistence guard's decision (issue 19).
+export {
+  ALLOW_METALLB_FLAG,
+  METALLB_RUNNING_REASON,
+  MIGRATING_URL,
+  decideCoexistence,
+  memberlistPortTakenMessage,
+} from './install/coexistence.js';
+export type {
+  CoexistenceAction,
+  CoexistenceDecision,
+  CoexistenceOptions,
+  GuardPod,
+  IronlbIdentity,
+  MetalLBPod,
+} from './install/coexistence.js';
