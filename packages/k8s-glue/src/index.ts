@@ -252,3 +252,20 @@ export type {
   ServiceInput,
   SpeakerView,
 } from './announce/types.js';
+
+// Installing beside (or instead of) MetalLB: the coexistence guard's decision (issue 19).
+export {
+  ALLOW_METALLB_FLAG,
+  METALLB_RUNNING_REASON,
+  MIGRATING_URL,
+  decideCoexistence,
+  memberlistPortTakenMessage,
+} from './install/coexistence.js';
+export type {
+  CoexistenceAction,
+  CoexistenceDecision,
+  CoexistenceOptions,
+  GuardPod,
+  IronlbIdentity,
+  MetalLBPod,
+} from './install/coexistence.js';

@@ -14,6 +14,8 @@ import { containerScript, type Mount } from './mounts.ts';
 import {
   PodSpecError,
   SA_MOUNT,
+  securityOf,
+  setprivArgv,
   containerArgv,
   containerEnv,
   volumeFiles,
@@ -31,6 +33,8 @@ export interface ImageRun {
   /** An application image: run the lab's pod server on the pod's and Services' ports. */
   appServer?: boolean;
   workingDir?: string;
+  /** The image's USER (0 when it runs as root). */
+  user?: number;
 }
 
 export interface KubeletDeps {
@@ -308,6 +312,7 @@ export class Kubelet {
           argv,
           join(rp.dir, 'scratch', c.name),
           c.workingDir ?? img.workingDir,
+          setprivArgv(securityOf(pod, c, img.user ?? 0)),
         );
         const container =
           existing ??
