@@ -103,7 +103,7 @@ describe('Service-level reasons, with MetalLB’s log lines', () => {
     });
     expect(withdrawLog(['10.20.30.1'], 'notOwner')).toEqual({
       level: 'info',
-      fields: { event: 'serviceWithdrawn', ip: '[10.20.30.1]', reason: 'notOwner' },
+      fields: { event: 'serviceWithdrawn', ip: ['10.20.30.1'], reason: 'notOwner' },
       msg: 'withdrawing service announcement',
     });
     expect(announceFailedEvent('10.20.30.1', 'n1')).toEqual({
