@@ -9,7 +9,8 @@ import { readFileSync, existsSync } from 'node:fs';
 
 const usage = `usage: npm run lab -- <command> [--name LAB]
 
-  up [SCENARIO|FILE]      build the lab (scenarios: default = 3 nodes, single, five; or a YAML file)
+  up [SCENARIO|FILE]      build the lab and install IronLB from deploy/ (scenarios: default = 3 nodes,
+                          single, five; or a YAML file); --no-ironlb for the bare cluster
   down                    remove everything (also after a crash)
   status                  nodes, pods, routes the router holds, BGP sessions
   kubectl ARGS...         kubectl pointed at the lab
@@ -45,6 +46,7 @@ async function main(argv: string[]): Promise<number> {
     options: {
       name: { type: 'string', default: 'default' },
       from: { type: 'string', default: 'client' },
+      'no-ironlb': { type: 'boolean', default: false },
     },
   });
   const name = values.name as string;
@@ -61,7 +63,12 @@ async function main(argv: string[]): Promise<number> {
         void downLab(name).finally(() => process.exit(130));
       };
       process.on('SIGINT', onSigint);
-      const info = await upLab({ name, scenario, progress: (l) => out(`  ${l}`) });
+      const info = await upLab({
+        name,
+        scenario,
+        ironlb: !values['no-ironlb'],
+        progress: (l) => out(`  ${l}`),
+      });
       process.off('SIGINT', onSigint);
       out(
         `lab "${name}" is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${info.plan.nodes.length} nodes.`,

@@ -76,6 +76,8 @@ export interface UpOptions {
   progress: (line: string) => void;
   /** Give up if the control plane is not ready within this time. Default 120 s. */
   timeoutMs?: number;
+  /** Install IronLB from deploy/ironlb-native.yaml once the cluster is up. Default false. */
+  ironlb?: boolean;
 }
 
 /** Builds the lab; on any failure everything created so far is removed again. */
@@ -125,7 +127,12 @@ export async function upLab(o: UpOptions): Promise<LabInfo> {
     );
     child.unref();
     await followProgress(logFile, child.pid as number, o.progress, o.timeoutMs ?? 120_000);
-    return labInfo(name);
+    const info = labInfo(name);
+    if (o.ironlb) {
+      const { installIronLB } = await import('./install.ts');
+      await installIronLB(info, o.progress);
+    }
+    return info;
   } catch (e) {
     o.progress(`failed: ${(e as Error).message}; removing the lab`);
     await downLab(name);
