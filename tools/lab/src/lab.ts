@@ -55,7 +55,7 @@ export function labInfo(name: string): LabInfo {
   if (!existsSync(file))
     throw new LabError(
       'not-running',
-      `no lab "${name}" is running (npm run lab -- up${name === 'default' ? '' : ` --name ${name}`})`,
+      `no lab "${name}" is running (npm run lab -- up${name === 'default' ? '' : ` --lab ${name}`})`,
     );
   const saved = JSON.parse(readFileSync(file, 'utf8')) as { scenario: Scenario };
   const pidFile = join(stateDir, 'supervisor.pid');
@@ -91,7 +91,7 @@ export async function upLab(o: UpOptions): Promise<LabInfo> {
     if (info && alive(info.supervisorPid))
       throw new LabError(
         'already-running',
-        `lab "${name}" is already up (npm run lab -- down${name === 'default' ? '' : ` --name ${name}`} first)`,
+        `lab "${name}" is already up (npm run lab -- down${name === 'default' ? '' : ` --lab ${name}`} first)`,
       );
     o.progress(`removing what a previous lab "${name}" left behind`);
     await downLab(name);
