@@ -4,7 +4,7 @@
 // reference point at local files); then the checks: the user's resources unchanged, MetalLB's
 // workloads gone, IronLB's installed — and the way back. A negative control shows the trap the
 // guide avoids: annotating the live CRDs and running `helm uninstall` deletes every pool.
-import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -43,6 +43,8 @@ function metallbChart(): string {
   temps.push(dir);
   const chart = join(dir, 'metallb');
   cpSync(join(fixtures, 'metallb-chart'), chart, { recursive: true });
+  // git keeps no empty folders: the subchart's templates/ exists only once the CRDs are written.
+  mkdirSync(join(chart, 'charts', 'crds', 'templates'), { recursive: true });
   writeFileSync(join(chart, 'charts', 'crds', 'templates', 'crds.yaml'), crdsYaml);
   return chart;
 }
