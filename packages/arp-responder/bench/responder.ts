@@ -9,7 +9,7 @@ import { setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
 import { serveBenchResponder, stampingOpener } from '@ironlb/bench-kit/l2';
 import { BPF_ACCEPT, BpfBuilder, BpfOp } from '@ironlb/raw-link';
-import { createArpResponder } from '@ironlb/arp-responder';
+import { createArpResponder } from '../src/index.js';
 
 const { values } = parseArgs({
   options: {

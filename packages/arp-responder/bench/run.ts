@@ -29,8 +29,8 @@ import {
 } from '@ironlb/bench-kit/l2';
 import { BPF_ACCEPT, BpfBuilder, BpfOp, formatIPv4 } from '@ironlb/raw-link';
 import { bytesToHex } from '@ironlb/raw-link/testing';
-import { ArpOp, decodeArpFrame } from '@ironlb/arp-responder';
-import { arpRequestFrame } from '@ironlb/arp-responder/testing';
+import { ArpOp, decodeArpFrame } from '../src/index.js';
+import { arpRequestFrame } from '../src/testing/index.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const env = { TSX_TSCONFIG_PATH: here('../tsconfig.json') };

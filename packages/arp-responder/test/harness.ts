@@ -4,7 +4,7 @@
 // stdout: JSON lines — every L2Event, plus {"event":"ack",...} after each command.
 import { parseArgs } from 'node:util';
 import { serveResponderOverStdio } from '@ironlb/raw-link/testing';
-import { createArpResponder } from '@ironlb/arp-responder';
+import { createArpResponder } from '../src/index.js';
 
 const { values } = parseArgs({
   options: {

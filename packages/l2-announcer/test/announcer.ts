@@ -2,7 +2,7 @@
 // 300 ms (the real timer). stdin: "announce ADDR [IFACE,...] [OWNER]" | "withdraw ADDR [OWNER]" |
 // "status"; stdout: JSON lines — every announcer event, and an "ack" per command.
 import { createInterface } from 'node:readline';
-import { createL2Announcer } from '@ironlb/l2-announcer';
+import { createL2Announcer } from '../src/index.js';
 
 const out = (o: Record<string, unknown>) => process.stdout.write(`${JSON.stringify(o)}\n`);
 const ann = createL2Announcer(

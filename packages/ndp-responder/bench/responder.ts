@@ -7,7 +7,7 @@
 import { parseArgs } from 'node:util';
 import { serveBenchResponder, stampingOpener } from '@ironlb/bench-kit/l2';
 import { BPF_ACCEPT, BpfBuilder, BpfOp } from '@ironlb/raw-link';
-import { createNdpResponder } from '@ironlb/ndp-responder';
+import { createNdpResponder } from '../src/index.js';
 
 const { values } = parseArgs({
   options: {

@@ -10,7 +10,7 @@
 // Needs root (network namespaces); prints why and exits 0 otherwise.
 import { fileURLToPath } from 'node:url';
 import type { BenchReport } from '@ironlb/bench-kit';
-import type { Netns, NsProcess } from '@ironlb/netns-kit';
+import type { NsProcess } from '@ironlb/netns-kit';
 import {
   UDP_ECHO_KEY,
   addBreakdownRows,
@@ -29,8 +29,8 @@ import {
 } from '@ironlb/bench-kit/l2';
 import { BPF_ACCEPT, BpfBuilder, BpfOp, formatIPv6, parseIPv6 } from '@ironlb/raw-link';
 import { bytesToHex } from '@ironlb/raw-link/testing';
-import { decodeNdpFrame } from '@ironlb/ndp-responder';
-import { neighborSolicitationFrame } from '@ironlb/ndp-responder/testing';
+import { decodeNdpFrame } from '../src/index.js';
+import { neighborSolicitationFrame } from '../src/testing/index.js';
 
 const here = (f: string) => fileURLToPath(new URL(f, import.meta.url));
 const env = { TSX_TSCONFIG_PATH: here('../tsconfig.json') };

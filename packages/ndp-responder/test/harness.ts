@@ -3,7 +3,7 @@
 // then an "ack" per command); warnings on stderr.
 import { parseArgs } from 'node:util';
 import { serveResponderOverStdio } from '@ironlb/raw-link/testing';
-import { createNdpResponder } from '@ironlb/ndp-responder';
+import { createNdpResponder } from '../src/index.js';
 
 const { values } = parseArgs({ options: { interface: { type: 'string' } } });
 const iface = values.interface ?? 'eth0';

@@ -10,8 +10,8 @@ import {
   formatMac,
   openPacketLink,
 } from '@ironlb/raw-link';
-import { decodeNdpFrame, linkLayerOption, NdpOptionType } from '@ironlb/ndp-responder';
-import { neighborSolicitationFrame } from '@ironlb/ndp-responder/testing';
+import { decodeNdpFrame, linkLayerOption, NdpOptionType } from '../src/index.js';
+import { neighborSolicitationFrame } from '../src/testing/index.js';
 
 const { values } = parseArgs({
   options: {

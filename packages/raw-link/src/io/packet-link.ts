@@ -60,8 +60,6 @@ export const DEFAULT_RING_BYTES = 4 << 20;
 /** Frames handed to the handler per wake-up before yielding to the event loop. */
 const MAX_FRAMES_PER_WAKEUP = 4096;
 
-const htons = (v: number) => ((v & 0xff) << 8) | ((v >> 8) & 0xff);
-
 function sockaddrLl(etherType: number, ifindex: number): Uint8Array {
   // struct sockaddr_ll: sll_family u16, sll_protocol be16, sll_ifindex i32, then hatype, pkttype,
   // halen and the address, unused for bind.
