@@ -21,7 +21,8 @@ export {
 } from './machine/arp-machine.js';
 export type { ArpMachineContext, ArpState } from './machine/arp-machine.js';
 export { createArpResponder } from './io/arp-responder.js';
-export type { ArpResponderDeps, ArpResponderOptions } from './io/arp-responder.js';
+export type { ArpResponderOptions } from './io/arp-responder.js';
+export type { ArpResponderDeps } from './deps.js';
 // What a caller of createArpResponder handles, so the common case needs no second import.
 export { RawLinkError, RawLinkErrorCode } from '@ironlb/raw-link';
 export type { L2Counters, L2Event, L2Responder } from '@ironlb/raw-link';

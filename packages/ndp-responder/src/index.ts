@@ -35,7 +35,8 @@ export type { NdpMachineContext, NdpState } from './machine/ndp-machine.js';
 export { createUdp6Membership } from './io/multicast.js';
 export type { MulticastMembership } from './io/multicast.js';
 export { createNdpResponder } from './io/ndp-responder.js';
-export type { NdpResponderDeps, NdpResponderOptions } from './io/ndp-responder.js';
+export type { NdpResponderOptions } from './io/ndp-responder.js';
+export type { NdpResponderDeps } from './deps.js';
 // What a caller of createNdpResponder handles, so the common case needs no second import.
 export { RawLinkError, RawLinkErrorCode } from '@ironlb/raw-link';
 export type { L2Counters, L2Event, L2Responder } from '@ironlb/raw-link';

@@ -1,12 +1,7 @@
-import type { AnnounceOptions, L2Responder, L2ResponderDeps } from '@ironlb/raw-link';
+import type { AnnounceOptions, L2Responder } from '@ironlb/raw-link';
 import { createL2Responder, openPacketLink } from '@ironlb/raw-link';
+import type { ArpResponderDeps } from '../deps.js';
 import { arpProtocolFactory } from '../machine/arp-machine.js';
-
-/**
- * Every dependency is optional: `openLink` defaults to an AF_PACKET socket ({@link openPacketLink}),
- * the clock to the real one, the logger to silence, metrics to none.
- */
-export type ArpResponderDeps = Partial<L2ResponderDeps>;
 
 export interface ArpResponderOptions {
   /** Interface to answer on (must exist; its MAC is used in every reply). */

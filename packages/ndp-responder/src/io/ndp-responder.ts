@@ -1,15 +1,10 @@
-import type { AnnounceOptions, L2Responder, L2ResponderDeps } from '@ironlb/raw-link';
+import type { AnnounceOptions, L2Responder } from '@ironlb/raw-link';
+import type { NdpResponderDeps } from '../deps.js';
 import { silentLogger } from '@ironlb/clock';
 import { createL2Responder, formatIPv6, openPacketLink, parseIPv6 } from '@ironlb/raw-link';
 import { solicitedNodeGroup } from '../codec/ndp.js';
 import { ndpProtocolFactory } from '../machine/ndp-machine.js';
-import type { MulticastMembership } from './multicast.js';
 import { createUdp6Membership } from './multicast.js';
-
-export type NdpResponderDeps = Partial<L2ResponderDeps> & {
-  /** Solicited-node group membership; default an unprivileged udp6 socket. */
-  membership?: MulticastMembership;
-};
 
 export interface NdpResponderOptions {
   /** Interface to answer on. */
