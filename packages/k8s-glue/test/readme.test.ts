@@ -31,8 +31,23 @@ describe('README examples', () => {
     expect(block('### Example: parse a configuration', 'ts')).toBe(example('parse-config.ts'));
   });
 
-  it('the webhook example is examples/serve-webhooks.ts, importing the package by name', () => {
-    expect(block('### Example: serve the webhooks', 'ts')).toBe(example('serve-webhooks.ts'));
+  it('the webhook example is examples/cluster/serve-webhooks.ts, importing the package by name', () => {
+    expect(block('### Example: serve the webhooks', 'ts')).toBe(
+      example('cluster/serve-webhooks.ts'),
+    );
+  });
+
+  it('the announce example is examples/announce.ts, importing the package by name', () => {
+    expect(block("### Example: the speaker's decisions", 'ts')).toBe(example('announce.ts'));
+  });
+
+  it('the announce example prints its block', async () => {
+    const lines: string[] = [];
+    vi.spyOn(console, 'log').mockImplementation((...args: unknown[]) => {
+      lines.push(format(...args));
+    });
+    await import('../examples/announce.js');
+    expect(lines.join('\n') + '\n').toBe(block('Printed:', 'text'));
   });
 
   it('the parse example prints the Output block', async () => {

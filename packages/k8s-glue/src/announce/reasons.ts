@@ -26,7 +26,11 @@ export type BgpReason =
 
 export type Protocol = 'layer2' | 'bgp';
 
-const line = (level: LogLine['level'], fields: Record<string, string>, msg: string): LogLine => ({
+const line = (
+  level: LogLine['level'],
+  fields: Record<string, string | readonly string[]>,
+  msg: string,
+): LogLine => ({
   level,
   fields,
   msg,
@@ -129,7 +133,7 @@ export function bgpReasonLog(reason: BgpReason, service: string, error = ''): Lo
 export function withdrawLog(ips: readonly string[], reason: string): LogLine {
   return line(
     'info',
-    { event: 'serviceWithdrawn', ip: `[${ips.join(' ')}]`, reason },
+    { event: 'serviceWithdrawn', ip: [...ips], reason },
     'withdrawing service announcement',
   );
 }

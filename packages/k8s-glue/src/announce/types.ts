@@ -53,7 +53,8 @@ export interface SpeakerView {
 /** A log line in MetalLB's shape: level, fields, message. */
 export interface LogLine {
   readonly level: 'debug' | 'info' | 'warn' | 'error';
-  readonly fields: Readonly<Record<string, string>>;
+  /** String fields, or lists (MetalLB logs its []net.IP values as JSON arrays of strings). */
+  readonly fields: Readonly<Record<string, string | readonly string[]>>;
   readonly msg: string;
 }
 

@@ -42,22 +42,22 @@ export interface ControllerWritesOptions {
   readonly deployment: string;
 }
 
-/** The Service as it must be written: status ingress and the pool annotation replaced. */
-export function serviceWithUpdate(svc: ServiceObject, u: ServiceUpdate): ServiceObject {
-  const annotations = { ...(svc.metadata.annotations ?? {}) };
-  if (u.pool === undefined) delete annotations[ANNOTATIONS.allocatedFromPool];
-  else annotations[ANNOTATIONS.allocatedFromPool] = u.pool;
-  const metadata = { ...svc.metadata };
-  if (Object.keys(annotations).length > 0) metadata.annotations = annotations;
-  else delete metadata.annotations;
-  // MetalLB replaces the whole load-balancer status (clearServiceState empties it).
-  const loadBalancer = u.ingress.length > 0 ? { ingress: u.ingress.map((ip) => ({ ip })) } : {};
+/**
+ * The merge patch that writes a handler's decision through the status subresource: the
+ * load-balancer ingress (replaced as a whole, MetalLB replaces the list; cleared with null) and
+ * the metallb.io/ip-allocated-from-pool annotation (null removes it), conditional on the
+ * resourceVersion the decision was made on (a 409 means the cache is behind). MetalLB sends the
+ * whole Service with UpdateStatus; the patch changes the same fields and nothing else.
+ */
+export function serviceStatusPatch(svc: ServiceObject, u: ServiceUpdate): Record<string, unknown> {
   return {
-    ...svc,
-    apiVersion: 'v1',
-    kind: 'Service',
-    metadata,
-    status: { ...(svc.status ?? {}), loadBalancer },
+    metadata: {
+      resourceVersion: svc.metadata.resourceVersion,
+      annotations: { [ANNOTATIONS.allocatedFromPool]: u.pool ?? null },
+    },
+    status: {
+      loadBalancer: { ingress: u.ingress.length > 0 ? u.ingress.map((ip) => ({ ip })) : null },
+    },
   };
 }
 
@@ -82,22 +82,23 @@ export class ControllerWrites {
     );
   }
 
-  /** PUT services/<name>/status. Resolves with the stored object. */
+  /** PATCH services/<name>/status (merge patch). Resolves with the stored object. */
   serviceStatus(
     svc: ServiceObject,
     u: ServiceUpdate,
   ): Promise<ServiceObject & { metadata: { name?: string } }> {
-    const body = serviceWithUpdate(svc, u);
+    const body = serviceStatusPatch(svc, u);
     const ns = svc.metadata.namespace ?? '';
     const name = svc.metadata.name ?? '';
     return this.counted(
       'services/status',
       this.deps.writer.submit('high', (timeoutMs) =>
         this.deps.rest.request<ServiceObject>({
-          method: 'PUT',
+          method: 'PATCH',
           path: paths.serviceStatus(ns, name),
           query: { fieldManager: this.o.fieldManager },
           body,
+          contentType: 'application/merge-patch+json',
           timeoutMs,
         }),
       ),
@@ -117,12 +118,16 @@ export class ControllerWrites {
     const want = poolStatusFor(counters);
     if (poolStatusEquals(pool.status, want)) return;
     const k = METALLB_KINDS.pools;
-    const body = jsonWithBigInts({ ...pool, status: want });
+    const body = jsonWithBigInts({
+      metadata: { resourceVersion: pool.metadata.resourceVersion },
+      status: want,
+    });
     const out = await this.counted(
       'ipaddresspools/status',
       this.deps.writer.submit('high', (timeoutMs) =>
         this.deps.rest.request<IPAddressPool>({
-          method: 'PUT',
+          method: 'PATCH',
+          contentType: 'application/merge-patch+json',
           path: `${paths.metallb(this.o.namespace, k.version, k.plural)}/${pool.metadata.name ?? ''}/status`,
           query: { fieldManager: this.o.fieldManager },
           body,

@@ -31,7 +31,7 @@ import { ControllerWrites } from './controller-writes.js';
 import { ControllerMetrics } from './controller-metrics.js';
 import { isConflict, isNotFound } from './errors.js';
 import { EventRecorder } from './event-recorder.js';
-import { Informer, type KubeObject } from './informer.js';
+import { Informer, stripForCache, type KubeObject } from './informer.js';
 import { LeaderElector } from './leader-elector.js';
 import { METALLB_KINDS, paths } from './resources.js';
 import type { KubeRest } from './rest.js';
@@ -126,9 +126,12 @@ export class IronlbController {
   private readonly writes: ControllerWrites;
   private state: ControllerState | undefined;
   private leading = false;
+  /** Leading, and the caches are known to be current: keys are processed. */
+  private active = false;
   private gen = 0;
   private configGen = 0;
   private initialLoadDone = false;
+  private acceptServiceEvents = false;
   private condition: ConditionSpec | undefined;
   private readonly memo = new Map<string, Memo>();
   private readonly inflight = new Map<string, Promise<void>>();
@@ -221,7 +224,7 @@ export class IronlbController {
           logger: this.log,
           ...(this.deps.random ? { random: this.deps.random } : {}),
         },
-        { name, path, ...extra },
+        { name, path, transform: stripForCache, ...extra },
       );
     const cr = (k: keyof typeof METALLB_KINDS) =>
       paths.metallb(ns, METALLB_KINDS[k].version, METALLB_KINDS[k].plural);
@@ -285,6 +288,14 @@ export class IronlbController {
     if (this.running) return;
     this.running = true;
     this.wireHandlers();
+    const reconcile = this.options.reconcile ?? true;
+    if (reconcile) this.worker = this.workLoop();
+    // Campaign first: when this replica wins at once (a single replica, a released Lease), the
+    // caches listed next already hold every write of any previous leader and need no relist.
+    if (this.elector) {
+      this.elector.start();
+      await this.elector.firstAttempt();
+    }
     const all = Object.values(this.informers).filter(
       (x): x is Informer<KubeObject> => x !== undefined,
     );
@@ -292,14 +303,19 @@ export class IronlbController {
     await Promise.all(all.map((inf) => inf.synced()));
     if (!this.running) return;
     this.synced = true;
+    for (const w of this.syncWaiters.splice(0)) w();
     this.log.info(
       { op: 'startup', caches: all.map((i) => `${i.name}=${i.size}`).join(',') },
       'caches synced',
     );
-    if (!(this.options.reconcile ?? true)) return;
-    this.worker = this.workLoop();
-    if (this.elector) this.elector.start();
-    else void this.becomeLeader();
+    if (reconcile && !this.elector) void this.becomeLeader();
+  }
+
+  private syncWaiters: (() => void)[] = [];
+
+  private cachesSynced(): Promise<void> {
+    if (this.synced) return Promise.resolve();
+    return new Promise((resolve) => this.syncWaiters.push(resolve));
   }
 
   /** Stops in reverse: leadership (releasing the Lease), the worker, the informers. */
@@ -318,19 +334,19 @@ export class IronlbController {
   private wireHandlers(): void {
     const i = this.informers;
     const whenLeading = (fn: () => void) => () => {
-      if (this.leading) fn();
+      if (this.active) fn();
     };
     const config = whenLeading(() => this.queue.add(CONFIG));
-    i.services?.on({
-      add: (s) => this.leading && this.queue.add(`svc:${serviceKey(s)}`),
-      update: (_o, s) => this.leading && this.queue.add(`svc:${serviceKey(s)}`),
-      delete: (s) => this.leading && this.queue.add(`svc:${serviceKey(s)}`),
-    });
+    // Service events before the first reprocess-all are covered by it (it reads the cache).
+    const svc = (o: ServiceObject) => {
+      if (this.active && this.acceptServiceEvents) this.queue.add(`svc:${serviceKey(o)}`);
+    };
+    i.services?.on({ add: svc, update: (_o, n) => svc(n), delete: svc });
     // Pool status writes change no generation: they are not configuration changes.
     i.pools.on({
       add: (p) => {
         config();
-        if (this.leading) this.queue.add(`pool:${p.metadata.name ?? ''}`);
+        if (this.active) this.queue.add(`pool:${p.metadata.name ?? ''}`);
       },
       update: (o, p) => {
         if (o.metadata.generation !== p.metadata.generation) config();
@@ -348,7 +364,7 @@ export class IronlbController {
       delete: config,
     });
     const legacy = (cm: ConfigMapObject) => {
-      if (this.leading && legacyConfigMapEvent(cm, this.namespace))
+      if (this.active && legacyConfigMapEvent(cm, this.namespace))
         this.queue.add(`legacy:${cm.metadata.name ?? ''}`);
     };
     i.configMaps.on({ add: legacy, update: (_o, cm) => legacy(cm) });
@@ -377,25 +393,32 @@ export class IronlbController {
       }),
       config: undefined,
     };
-    this.log.info(
-      { op: 'leaderElection' },
-      'leading: making sure the caches are current before allocating',
-    );
+    await this.cachesSynced();
+    if (g !== this.gen) return;
     // Decide on what the API server has now, not on what a lagging watch delivered so far: the
-    // previous leader may have written until just before its Lease ran out.
-    const fresh = [
+    // previous leader may have written until just before its Lease ran out. A cache listed after
+    // this replica won the Lease holds all of that; an older one (a standby's) is brought up to date.
+    const since = this.elector?.leadingSince() ?? Number.NEGATIVE_INFINITY;
+    const stale = [
       this.informers.services,
       this.informers.pools,
       this.informers.communities,
       this.informers.namespaces,
-    ];
+    ]
+      .filter((inf): inf is Informer<KubeObject> => inf !== undefined)
+      .filter((inf) => inf.listStartedAt < since);
+    this.log.info(
+      { op: 'leaderElection', refreshing: stale.map((i) => i.name).join(',') },
+      'leading: making sure the caches are current before allocating',
+    );
     for (;;) {
-      const ok = await Promise.all(fresh.map((inf) => inf?.ensureFresh() ?? true));
+      const ok = await Promise.all(stale.map((inf) => inf.ensureFresh(300)));
       if (g !== this.gen) return;
       if (ok.every(Boolean)) break;
       await new Promise<void>((r) => this.deps.clock.setTimeout(r, 500));
       if (g !== this.gen) return;
     }
+    this.active = true;
     this.queue.add(CONFIG);
     if (this.options.mlSecretName) this.queue.add(ML_SECRET);
     for (const cm of this.informers.configMaps.list()) {
@@ -408,11 +431,13 @@ export class IronlbController {
     if (!this.leading) return;
     this.gen++;
     this.leading = false;
+    this.active = false;
     this.m.leader.set(undefined, 0);
     this.queue.clear();
     this.writer.drop();
     this.state = undefined;
     this.initialLoadDone = false;
+    this.acceptServiceEvents = false;
     this.memo.clear();
     this.log.warn(
       { op: 'leaderElection', reason: why },
@@ -429,7 +454,7 @@ export class IronlbController {
       const t0 = this.deps.clock.now();
       let kind = key.split(':', 1)[0] ?? key;
       try {
-        if (!this.leading || !this.state) {
+        if (!this.active || !this.state) {
           this.queue.done(key);
           continue;
         }
@@ -573,6 +598,7 @@ export class IronlbController {
     await this.writer.idleHigh();
     await Promise.all(this.inflight.values());
     if (g !== this.gen || !state.config) return;
+    this.acceptServiceEvents = true;
     const services = this.informers.services?.list() ?? [];
     this.stats.reloads++;
     if (!this.initialLoadDone) {
@@ -608,6 +634,21 @@ export class IronlbController {
       const outcome = handleService(state, key, svc, this.handlerOptions());
       if (reactToSync(outcome.sync, true).retry) again = true;
       this.apply(key, svc, outcome, g, undefined, true);
+    }
+    if (!this.initialLoadDone) {
+      const mem = process.memoryUsage();
+      this.log.info(
+        {
+          controller: 'ServiceReconciler - reprocessAll',
+          services: services.length,
+          writes: this.writer.pendingHigh,
+          heapUsedMiB: Math.round(mem.heapUsed / 2 ** 20),
+          heapTotalMiB: Math.round(mem.heapTotal / 2 ** 20),
+          externalMiB: Math.round(mem.external / 2 ** 20),
+          rssMiB: Math.round(mem.rss / 2 ** 20),
+        },
+        'initial load done',
+      );
     }
     this.initialLoadDone = true;
     // MetalLB retries the whole pass with backoff when a Service asked for another one.

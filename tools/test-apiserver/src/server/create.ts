@@ -74,6 +74,7 @@ export function prepareCreate(
     oldObject: undefined,
     dryRun: ctx.dryRun,
     user: q.user,
+    fieldManager: q.fieldManager,
   };
   return {
     attrs,
