@@ -9,7 +9,7 @@ export type { SpawnOptions } from './netns.ts';
 export { Topology, namespaceExists } from './topology.ts';
 export type { LinkOptions } from './topology.ts';
 export { netnsSkipReason } from './skip.ts';
-export { sweepStale, listNamespaces, KIT_PREFIX } from './sweep.ts';
+export { sweepStale, listNamespaces, deleteNamespace, KIT_PREFIX } from './sweep.ts';
 export { Tcpdump } from './tcpdump.ts';
 export { parsePcap } from './pcap.ts';
 export { decodeFrame } from './decode.ts';

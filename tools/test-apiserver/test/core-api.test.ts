@@ -216,7 +216,9 @@ describe('basic verbs over HTTPS', () => {
         setHeaderOptions('Content-Type', PatchStrategy.ServerSideApply),
       ),
     );
-    expect(ssa).toMatchObject({ code: 415, reason: 'UnsupportedMediaType' });
+    // Server-side apply is served now: an apply without fieldManager (and without apiVersion
+    // and kind) is a 400 Status, never a silent success.
+    expect(ssa).toMatchObject({ code: 400, reason: 'BadRequest' });
   });
 
   it('generateName makes unique names', async () => {

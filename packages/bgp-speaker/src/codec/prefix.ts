@@ -79,6 +79,33 @@ export function parsePrefix(text: string): Prefix {
   return { family, bytes: maskBytes(bytes, length), length };
 }
 
+/**
+ * Like parsePrefix, for prefixes a user announces: host bits set after the slash
+ * ("203.0.113.10/24") are refused with INVALID_VALUE instead of silently becoming the network —
+ * the user meant either the network or the address.
+ */
+export function parseNetwork(text: string): Prefix {
+  if (typeof text !== 'string')
+    throw new BgpError(BgpErrorCode.InvalidValue, 'a prefix must be a string like 203.0.113.0/24', {
+      detail: { value: text },
+    });
+  const p = parsePrefix(text);
+  const slash = text.indexOf('/');
+  if (slash >= 0) {
+    const raw = parseAddress(text.slice(0, slash)).bytes;
+    if (raw.some((b, i) => b !== p.bytes[i])) {
+      const net = formatPrefix(p);
+      const host = `${text.slice(0, slash)}/${p.family === 'ipv4' ? 32 : 128}`;
+      throw new BgpError(
+        BgpErrorCode.InvalidValue,
+        `${text} has host bits set: announce ${net} (the network) or ${host} (the address)`,
+        { detail: { value: text, network: net } },
+      );
+    }
+  }
+  return p;
+}
+
 function maskBytes(bytes: Uint8Array, length: number): Uint8Array {
   const out = Uint8Array.from(bytes);
   for (let i = 0; i < out.length; i++) {

@@ -90,7 +90,7 @@ export interface PeerExportContext {
 export type AdjRibOut = Map<string, string>;
 
 export interface Plan {
-  messages: Buffer[];
+  messages: Uint8Array[];
   /** Prefix keys announced (new or changed attributes) and withdrawn by these messages. */
   announced: string[];
   withdrawn: string[];
@@ -159,16 +159,25 @@ function signature(attrs: PathAttributes, nextHops: string[]): string {
   return JSON.stringify([attrs, nextHops]);
 }
 
+export interface PlanOptions {
+  /**
+   * Announce every desired key even when the Adj-RIB-Out says the peer already has it with these
+   * attributes: a re-send (RFC 2918 route refresh, RFC 7313 enhanced route refresh).
+   */
+  force?: boolean;
+}
+
 /**
  * Plans the UPDATEs that bring `adjOut` in line with `desired` for the given keys (all keys of both
- * when `dirty` is undefined: the initial dump or a route refresh). Mutates `adjOut` to the new
- * state. Withdrawals come first, then announcements grouped by identical attributes and packed.
+ * when `dirty` is undefined). Mutates `adjOut` to the new state. Withdrawals come first, then
+ * announcements grouped by identical attributes and packed.
  */
 export function planUpdates(
   desired: ReadonlyMap<string, Route>,
   adjOut: AdjRibOut,
   ctx: PeerExportContext,
   dirty?: Iterable<string>,
+  options: PlanOptions = {},
 ): Plan {
   const keys = dirty ? new Set(dirty) : new Set([...desired.keys(), ...adjOut.keys()]);
   const withdraw: Record<AddressFamily, Prefix[]> = { ipv4: [], ipv6: [] };
@@ -209,7 +218,7 @@ export function planUpdates(
       continue;
     }
     const fam = (r as Route).prefix.family;
-    if (had === eff.stored) continue;
+    if (had === eff.stored && !options.force) continue;
     adjOut.set(key, eff.stored);
     if (!eff.group) {
       eff.group = {
@@ -226,14 +235,14 @@ export function planUpdates(
     eff.group.keys.push(key);
     eff.group.before.push(had);
   }
-  const messages: Buffer[] = [];
+  const messages: Uint8Array[] = [];
   for (const fam of ['ipv4', 'ipv6'] as const) {
     if (withdraw[fam].length)
       messages.push(...packWithdrawals(fam, withdraw[fam], ctx.maxMessageBytes));
   }
   const failed: Plan['failed'] = [];
   for (const g of groups) {
-    let packed: Buffer[];
+    let packed: Uint8Array[];
     try {
       packed = packAnnouncements(
         { family: g.family, attributes: g.attrs, mpNextHops: g.nextHops, prefixes: g.prefixes },

@@ -16,6 +16,9 @@ import {
 import { registerCrd } from './crd-apis.ts';
 import { storeKey, toServed, toStorage, writeContext, type CoreContext } from './core-context.ts';
 import { checkBody, checkNamespace } from './request-body.ts';
+import { recordManagedFields, takeRequestedManagedFields } from './managed-fields.ts';
+import type { ManagedEntry } from '../ssa/managed.ts';
+import type { Json } from '../schema/structural.ts';
 
 export function prepareCreate(
   cx: CoreContext,
@@ -23,9 +26,13 @@ export function prepareCreate(
   ns: string | undefined,
   body: unknown,
   q: WriteQuery,
+  presetManagedFields?: ManagedEntry[],
+  carriedWarnings: readonly string[] = [],
 ): PendingWrite {
   const ctx = writeContext(q);
+  ctx.warnings.push(...carriedWarnings);
   const o = checkBody(t, body);
+  const requested = takeRequestedManagedFields(o);
   if (t.crdName === undefined) pruneBuiltin(cx.known, t.group, t.kind, o, ctx);
   else if (
     cx.store.get('apiextensions.k8s.io/customresourcedefinitions', t.crdName)?.metadata
@@ -48,8 +55,13 @@ export function prepareCreate(
     ...validateObjectMeta(meta, t.namespaced, t.strategy.nameRule ?? 'subdomain'),
     ...(t.strategy.validate?.(o, ctx) ?? []),
   ];
-  if (causes.length) throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
-  const name = meta.name as string;
+  // A missing name is an error now; other validation failures wait for mutating admission.
+  if (typeof meta.name !== 'string' || meta.name === '')
+    throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
+  const failed = causes.length ? invalid(t.kind, t.group, meta.name, causes) : undefined;
+  if (presetManagedFields) meta.managedFields = presetManagedFields as unknown as Json;
+  else recordManagedFields(cx, t, undefined, o, requested, q, undefined);
+  const name = meta.name;
   const key = storeKey(t, ns, name);
   if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
   const attrs: AdmissionAttributes = {
@@ -61,8 +73,18 @@ export function prepareCreate(
     object: o,
     oldObject: undefined,
     dryRun: ctx.dryRun,
+    user: q.user,
+    fieldManager: q.fieldManager,
   };
-  return { attrs, commit: () => commitCreate(cx, t, key, o, ctx) };
+  return {
+    attrs,
+    invalid: failed,
+    redo: (mutated) => prepareCreate(cx, t, ns, mutated, q, presetManagedFields, ctx.warnings),
+    commit: () => {
+      if (failed) throw failed;
+      return commitCreate(cx, t, key, o, ctx);
+    },
+  };
 }
 
 function commitCreate(
@@ -75,10 +97,12 @@ function commitCreate(
   const meta = o.metadata;
   const name = meta.name as string;
   if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
+  // Conversions first (they may need a webhook call: ConversionPending), before any side effect.
+  toServed(t, toStorage(t, o));
   const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
   if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
   meta.uid = randomUUID();
-  meta.creationTimestamp = nowTime();
+  meta.creationTimestamp = nowTime(cx.nowMs());
   if (t.strategy.hasGeneration) meta.generation = 1;
   if (ctx.dryRun) {
     t.strategy.rollback?.(o, undefined);

@@ -1,11 +1,11 @@
 // HTTP front: the REST paths of kube-apiserver (/api/v1/..., /apis/<g>/<v>/..., namespaced and
-// cluster-scoped, subresources), content negotiation, Warning headers, Status error bodies, and
-// the non-resource endpoints (/version, /healthz, /readyz, /livez, discovery).
+// cluster-scoped, subresources), the non-resource endpoints (/version, /healthz, /readyz, /livez,
+// discovery, /openapi/v2 and /openapi/v3) and Status error bodies. Paths are parsed by paths.ts
+// (hardened against encoded dot-segments), bodies by body.ts, verbs by resource-handler.ts.
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { parse as parseYaml } from 'yaml';
-import { ApiError, badRequest, methodNotAllowed } from '../errors.ts';
-import type { ResourceType } from '../registry/types.ts';
-import type { ApiCore, WriteQuery, WriteResult } from './api.ts';
+import { ApiError, methodNotAllowed } from '../errors.ts';
+import { serveOpenApi } from '../openapi/serve.ts';
+import type { ApiCore } from './api.ts';
 import {
   AGGREGATED_V2,
   AGGREGATED_V2BETA1,
@@ -15,8 +15,10 @@ import {
   resourceList,
   wantsAggregated,
 } from './discovery.ts';
-import { parseListQuery } from './query.ts';
-import { startWatch, type WatchOptions } from './watch.ts';
+import { parseRequestPath } from './paths.ts';
+import { handleResource, type Route } from './resource-handler.ts';
+import { send, sendError } from './respond.ts';
+import type { WatchOptions } from './watch.ts';
 
 export interface HttpOptions extends WatchOptions {
   /** Largest accepted request body. Default 3 MiB (kube-apiserver's limit). */
@@ -35,118 +37,22 @@ export interface HttpFront {
   /** Ends every open watch stream (clean shutdown). */
   closeWatches(): void;
   setReady(ready: boolean): void;
+  /** Number of open watch streams (tests assert no watcher leaks). */
+  readonly watchCount: number;
 }
 
 const NOT_FOUND = () =>
   new ApiError(404, 'NotFound', 'the server could not find the requested resource', {});
 
-function send(
-  res: ServerResponse,
-  status: number,
-  body: unknown,
-  warnings: string[] = [],
-  contentType = 'application/json',
-): void {
-  const data = typeof body === 'string' ? body : JSON.stringify(body);
-  // Content-Length (not chunked) lets Node send headers and body in one write.
-  const headers: Record<string, string | string[] | number> = {
-    'Content-Type': contentType,
-    'Cache-Control': 'no-cache, private',
-    'Content-Length': Buffer.byteLength(data),
-  };
-  if (warnings.length) headers.Warning = warnings.map((w) => `299 - ${JSON.stringify(w)}`);
-  res.writeHead(status, headers);
-  res.end(data);
-}
-
-function sendError(res: ServerResponse, e: unknown): void {
-  const err =
-    e instanceof ApiError
-      ? e
-      : new ApiError(500, 'InternalError', `Internal error occurred: ${(e as Error).message}`);
-  if (res.headersSent) {
-    res.end();
-    return;
-  }
-  send(res, err.status, err.toStatus());
-}
-
-async function readBody(req: IncomingMessage, max: number): Promise<unknown> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const c of req) {
-    size += (c as Buffer).length;
-    if (size > max)
-      throw new ApiError(
-        413,
-        'RequestEntityTooLarge',
-        'Request entity too large: limit is 3145728',
-      );
-    chunks.push(c as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (text.trim() === '') return undefined;
-  const ct = (req.headers['content-type'] ?? 'application/json').split(';')[0]?.trim() ?? '';
-  try {
-    if (ct === 'application/yaml' || ct === 'application/apply-patch+yaml')
-      return parseYaml(text) as unknown;
-    return JSON.parse(text) as unknown;
-  } catch (e) {
-    throw badRequest(`the body of the request was in an unknown format: ${(e as Error).message}`);
-  }
-}
-
-function writeQuery(p: URLSearchParams): WriteQuery {
-  const dry = p.getAll('dryRun');
-  if (dry.some((d) => d !== 'All' && d !== ''))
-    throw badRequest(`dryRun: Unsupported value: "${dry.join(',')}": supported values: "All"`);
-  const fv = p.get('fieldValidation');
-  if (fv !== null && !['Strict', 'Warn', 'Ignore'].includes(fv))
-    throw badRequest(
-      `fieldValidation: Unsupported value: "${fv}": supported values: "Ignore", "Strict", "Warn"`,
-    );
-  const q: WriteQuery = { dryRun: dry.includes('All') };
-  if (fv) q.fieldValidation = fv as 'Strict' | 'Warn' | 'Ignore';
-  const fm = p.get('fieldManager');
-  if (fm !== null) {
-    if (fm.length > 128) throw badRequest('fieldManager: Too long: may not be more than 128 bytes');
-    q.fieldManager = fm;
-  }
-  return q;
-}
-
-/** Only JSON is produced; Table (server-side printing) and protobuf come in a later issue. */
-function checkAccept(accept: string | undefined): void {
-  if (!accept) return;
-  const ok = accept.split(',').some((a) => {
-    const p = a.trim().toLowerCase();
-    return (
-      p === '*/*' ||
-      (p.startsWith('application/json') && !p.includes('as=')) ||
-      p === 'application/*' ||
-      p.startsWith('application/yaml')
-    );
-  });
-  if (!ok)
-    throw new ApiError(
-      406,
-      'NotAcceptable',
-      `only the following media types are accepted: application/json, application/yaml (not ${accept})`,
-    );
-}
-
-interface Route {
-  type: ResourceType;
-  namespace: string | undefined;
-  name: string | undefined;
-  sub: string | undefined;
-  watchPath: boolean;
-}
-
 export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFront {
   const watches = new Set<ServerResponse>();
   let ready = true;
-  const max = opts.maxBodyBytes ?? 3 * 1024 * 1024;
+  const handlerOpts = {
+    ...opts,
+    maxBodyBytes: opts.maxBodyBytes ?? 3 * 1024 * 1024,
+    watchBacklogBytes: opts.watchBacklogBytes ?? 64 * 1024 * 1024,
+    watches,
+  };
 
   const resolve = (group: string, version: string, rest: string[]): Route | 'discovery' => {
     if (!core.registry.hasGroupVersion(group, version)) throw NOT_FOUND();
@@ -177,7 +83,9 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
     if (
       sub !== undefined &&
       !(sub === 'status' && type.hasStatus) &&
-      !type.extraSubresources.includes(sub)
+      !(sub === 'scale' && type.scale !== undefined) &&
+      !type.extraSubresources.includes(sub) &&
+      !type.subresources?.[sub]
     )
       throw new ApiError(
         404,
@@ -188,96 +96,11 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
     return { type, namespace, name, sub, watchPath };
   };
 
-  const handleResource = async (
-    req: IncomingMessage,
-    res: ServerResponse,
-    r: Route,
-    params: URLSearchParams,
-  ) => {
-    const method = req.method ?? 'GET';
-    const { type, namespace, name, sub } = r;
-    const out = async (p: Promise<WriteResult>) => {
-      const w = await p;
-      send(res, w.status, w.body, w.warnings);
-    };
-    const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
-    if (method === 'GET' && (isWatch || (name === undefined && isWatch))) {
-      if (sub !== undefined) throw methodNotAllowed('watch is not supported on subresources');
-      const q = parseListQuery(params);
-      if (name !== undefined)
-        q.fieldSelector = [q.fieldSelector, `metadata.name=${name}`].filter(Boolean).join(',');
-      res.writeHead(200, {
-        'Content-Type': 'application/json',
-        'Transfer-Encoding': 'chunked',
-        'Cache-Control': 'no-cache, private',
-      });
-      res.flushHeaders();
-      watches.add(res);
-      let stop: () => void = () => {};
-      const end = () => {
-        stop();
-        watches.delete(res);
-        if (!res.writableEnded) res.end();
-      };
-      const backlog = opts.watchBacklogBytes ?? 64 * 1024 * 1024;
-      const write = (l: string) => {
-        if (res.writableEnded) return;
-        res.write(l);
-        if (res.writableLength > backlog) end();
-      };
-      stop = startWatch(core, type, namespace, q, { write, end }, opts);
-      res.on('close', end);
-      return;
-    }
-    checkAccept(req.headers.accept);
-    switch (method) {
-      case 'GET':
-        if (name === undefined)
-          return send(res, 200, core.list(type, namespace, parseListQuery(params)));
-        return send(res, 200, core.get(type, namespace, name));
-      case 'POST':
-        if (name !== undefined)
-          throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-        return out(core.create(type, namespace, await readBody(req, max), writeQuery(params)));
-      case 'PUT':
-        if (name === undefined)
-          throw methodNotAllowed('the server does not allow this method on the requested resource');
-        return out(
-          core.update(type, namespace, name, await readBody(req, max), writeQuery(params), sub),
-        );
-      case 'PATCH': {
-        if (name === undefined)
-          throw methodNotAllowed('the server does not allow this method on the requested resource');
-        const ct = (req.headers['content-type'] ?? '').split(';')[0]?.trim() ?? '';
-        const body = await readBody(req, max);
-        return out(core.patch(type, namespace, name, ct, body, writeQuery(params), sub));
-      }
-      case 'DELETE': {
-        const body = await readBody(req, max);
-        if (sub !== undefined)
-          throw methodNotAllowed('the server does not allow this method on the requested resource');
-        if (name === undefined)
-          return out(
-            core.deleteCollection(
-              type,
-              namespace,
-              parseListQuery(params),
-              body,
-              writeQuery(params),
-            ),
-          );
-        return out(core.delete(type, namespace, name, body, writeQuery(params)));
-      }
-      default:
-        throw methodNotAllowed(`the server does not allow this method on the requested resource`);
-    }
-  };
-
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    const url = new URL(req.url ?? '/', 'http://x');
-    const path = url.pathname.replace(/\/+$/, '') || '/';
-    const seg = path.split('/').filter(Boolean).map(decodeURIComponent);
+    const { path, segments: seg, params } = parseRequestPath(req.url ?? '/');
     const method = req.method ?? 'GET';
+    // Authentication, audit, impersonation and authorization (auth/access.ts): 401/403 here.
+    const { user } = core.access.check(req, res, path, params);
     if (path === '/version') return send(res, 200, versionInfo(opts.gitVersion ?? 'v1.35.0'));
     if (
       path === '/healthz' ||
@@ -296,13 +119,14 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
             [],
             'text/plain; charset=utf-8',
           );
-    if (path.startsWith('/openapi'))
-      throw new ApiError(
-        404,
-        'NotFound',
-        'OpenAPI documents are not served by this test API server yet',
-        {},
-      );
+    if (seg[0] === 'openapi') {
+      if (method !== 'GET')
+        throw methodNotAllowed('the server does not allow this method on the requested resource');
+      const doc = serveOpenApi(core, seg.slice(1), req.headers.accept);
+      if (!doc) throw NOT_FOUND();
+      res.setHeader('ETag', `"${doc.etag}"`);
+      return send(res, 200, doc.body, [], doc.contentType);
+    }
     const agg = wantsAggregated(req.headers.accept);
     if (seg[0] === 'api') {
       if (seg.length === 1) {
@@ -327,7 +151,7 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       const r = resolve('', seg[1] as string, seg.slice(2));
       if (r === 'discovery')
         return send(res, 200, resourceList(core.registry, '', seg[1] as string));
-      return handleResource(req, res, r, url.searchParams);
+      return handleResource(core, req, res, r, params, handlerOpts, user);
     }
     if (seg[0] === 'apis') {
       if (seg.length === 1) {
@@ -349,11 +173,21 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       const r = resolve(group, seg[2] as string, seg.slice(3));
       if (r === 'discovery')
         return send(res, 200, resourceList(core.registry, group, seg[2] as string));
-      return handleResource(req, res, r, url.searchParams);
+      return handleResource(core, req, res, r, params, handlerOpts, user);
     }
     if (path === '/')
       return send(res, 200, {
-        paths: ['/api', '/api/v1', '/apis', '/healthz', '/livez', '/readyz', '/version'],
+        paths: [
+          '/api',
+          '/api/v1',
+          '/apis',
+          '/healthz',
+          '/livez',
+          '/openapi/v2',
+          '/openapi/v3',
+          '/readyz',
+          '/version',
+        ],
       });
     throw NOT_FOUND();
   };
@@ -368,6 +202,9 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
     },
     setReady(r) {
       ready = r;
+    },
+    get watchCount() {
+      return watches.size;
     },
   };
 }

@@ -27,12 +27,11 @@ export function applyPatch(
         );
       next = strategicMergePatch(cur, patch as Json);
       break;
-    case 'application/apply-patch+yaml':
     case 'application/apply-patch+cbor':
       throw new ApiError(
         415,
         'UnsupportedMediaType',
-        'server-side apply is not supported by this test API server (use a merge, JSON or strategic merge patch)',
+        'server-side apply with CBOR bodies is not supported by this test API server: send application/apply-patch+yaml',
       );
     default:
       throw new ApiError(

@@ -1,5 +1,5 @@
 // Checks of a write's body against the request: apiVersion/kind of the URL, metadata an object,
-// read-only metadata dropped, the namespace of the path (and, on create, a live namespace).
+// selfLink dropped (managedFields are taken by managed-fields.ts), the namespace of the path (and, on create, a live namespace).
 import { ApiError, badRequest, notFound } from '../errors.ts';
 import { gvString, type KubeObject, type ResourceType } from '../registry/types.ts';
 import { isObject } from '../schema/structural.ts';
@@ -22,7 +22,6 @@ export function checkBody(t: ResourceType, body: unknown): KubeObject {
   o.kind = t.kind;
   if (o.metadata === undefined || o.metadata === null) o.metadata = {};
   if (!isObject(o.metadata)) throw badRequest('metadata must be an object');
-  delete o.metadata.managedFields;
   delete o.metadata.selfLink;
   return o;
 }

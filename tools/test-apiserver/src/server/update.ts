@@ -37,6 +37,15 @@ import {
 import { finalRemove, namespaceHeld } from './delete.ts';
 import { applyPatch } from './patching.ts';
 import { checkBody, checkNamespace } from './request-body.ts';
+import { prepareCreate } from './create.ts';
+import {
+  APPLY_PATCH,
+  applyRequest,
+  checkApplyBody,
+  recordManagedFields,
+  takeRequestedManagedFields,
+} from './managed-fields.ts';
+import type { ManagedEntry } from '../ssa/managed.ts';
 import { prepareStatusWrite } from './status.ts';
 
 /** PUT (main or status) up to admission. */
@@ -50,6 +59,7 @@ export function prepareReplace(
   sub?: string,
 ): PendingWrite {
   const o = checkBody(t, body);
+  const requested = takeRequestedManagedFields(o);
   if (o.metadata.name !== undefined && o.metadata.name !== name)
     throw badRequest(
       `the name of the object (${String(o.metadata.name)}) does not match the name on the URL (${name})`,
@@ -67,10 +77,10 @@ export function prepareReplace(
   } else if (rv !== stored.metadata.resourceVersion) {
     throw conflict(gr(t), name, MODIFIED_CONFLICT);
   }
-  return prepareUpdate(cx, t, ns, name, o, stored, q, sub);
+  return prepareUpdate(cx, t, ns, name, o, stored, q, sub, requested);
 }
 
-/** PATCH (main or status) up to admission. */
+/** PATCH (main or status) up to admission; server-side apply may create. */
 export function preparePatch(
   cx: CoreContext,
   t: ResourceType,
@@ -82,11 +92,13 @@ export function preparePatch(
   sub?: string,
 ): PendingWrite {
   const stored = getStored(cx, t, ns, name);
+  if (contentType === APPLY_PATCH) return prepareApply(cx, t, ns, name, patch, q, sub, stored);
   if (!stored) throw notFound(gr(t), name);
   const cur = toServed(t, stored) as Json;
   const next = applyPatch(cur, contentType, patch, t.crdName !== undefined);
   if (!isObject(next)) throw badRequest('the patched object is not an object');
   const o = checkBody(t, next);
+  const requested = takeRequestedManagedFields(o);
   if (o.metadata.name !== name)
     throw badRequest(
       `the name of the object (${String(o.metadata.name)}) does not match the name on the URL (${name})`,
@@ -97,7 +109,35 @@ export function preparePatch(
   )
     throw conflict(gr(t), name, MODIFIED_CONFLICT);
   checkNamespace(cx.store, t, ns, o, false);
-  return prepareUpdate(cx, t, ns, name, o, stored, q, sub);
+  return prepareUpdate(cx, t, ns, name, o, stored, q, sub, requested);
+}
+
+/** Server-side apply: the merged object through create (new) or update, ownership preset. */
+function prepareApply(
+  cx: CoreContext,
+  t: ResourceType,
+  ns: string | undefined,
+  name: string,
+  patch: unknown,
+  q: WriteQuery,
+  sub: string | undefined,
+  stored: KubeObject | undefined,
+): PendingWrite {
+  const cfg = checkApplyBody(t, name, patch);
+  if (!stored) {
+    if (sub !== undefined) throw notFound(gr(t), name);
+    const { object, managedFields } = applyRequest(cx, t, undefined, cfg, q, sub);
+    delete object.metadata.resourceVersion;
+    return prepareCreate(cx, t, ns, object, q, managedFields);
+  }
+  const rv = cfg.metadata.resourceVersion;
+  if (rv !== undefined && rv !== '' && rv !== stored.metadata.resourceVersion)
+    throw conflict(gr(t), name, MODIFIED_CONFLICT);
+  const { object, managedFields } = applyRequest(cx, t, toServed(t, stored), cfg, q, sub);
+  const o = checkBody(t, object);
+  delete o.metadata.managedFields;
+  checkNamespace(cx.store, t, ns, o, false);
+  return prepareUpdate(cx, t, ns, name, o, stored, q, sub, undefined, managedFields);
 }
 
 function prepareUpdate(
@@ -108,9 +148,13 @@ function prepareUpdate(
   o: KubeObject,
   stored: KubeObject,
   q: WriteQuery,
-  sub?: string,
+  sub: string | undefined,
+  requested: Json | undefined,
+  presetManagedFields?: ManagedEntry[],
+  carriedWarnings: readonly string[] = [],
 ): PendingWrite {
   const ctx = writeContext(q);
+  ctx.warnings.push(...carriedWarnings);
   if (t.crdName === undefined) pruneBuiltin(cx.known, t.group, t.kind, o, ctx);
   const old = toServed(t, stored);
   const meta = o.metadata;
@@ -130,7 +174,13 @@ function prepareUpdate(
         'no new finalizers can be added if the object is being deleted',
       ),
     );
-  if (causes.length) throw invalid(t.kind, t.group, name, causes);
+  // Validation failures wait for mutating admission (which may fix the object).
+  const failed = causes.length ? invalid(t.kind, t.group, name, causes) : undefined;
+  delete next.metadata.managedFields;
+  if (presetManagedFields) {
+    if (presetManagedFields.length)
+      next.metadata.managedFields = presetManagedFields as unknown as Json;
+  } else recordManagedFields(cx, t, old, next, requested, q, sub);
   next.metadata.resourceVersion = old.metadata.resourceVersion as string;
   const attrs: AdmissionAttributes = {
     operation: 'UPDATE',
@@ -141,10 +191,30 @@ function prepareUpdate(
     object: next,
     oldObject: old,
     dryRun: ctx.dryRun,
+    user: q.user,
+    fieldManager: q.fieldManager,
   };
   return {
     attrs,
-    commit: () => commitUpdate(cx, t, ns, name, next, old, stored, newFin, ctx),
+    invalid: failed,
+    redo: (mutated) =>
+      prepareUpdate(
+        cx,
+        t,
+        ns,
+        name,
+        mutated,
+        stored,
+        q,
+        sub,
+        requested,
+        presetManagedFields,
+        ctx.warnings,
+      ),
+    commit: () => {
+      if (failed) throw failed;
+      return commitUpdate(cx, t, ns, name, next, old, stored, newFin, ctx);
+    },
   };
 }
 
@@ -190,6 +260,8 @@ function commitUpdate(
 ): WriteResult {
   // Admission may have been asynchronous: the stored object must still be the one validated.
   if (getStored(cx, t, ns, name) !== stored) throw conflict(gr(t), name, MODIFIED_CONFLICT);
+  // Conversions first (they may need a webhook call: ConversionPending), before any side effect.
+  toServed(t, toStorage(t, next));
   if (deepEqual(next, old)) return { status: 200, body: old, warnings: ctx.warnings }; // no-op: nothing written
   const alloc = t.strategy.beforeCommit?.(next, old) ?? [];
   if (alloc.length) throw invalid(t.kind, t.group, name, alloc);

@@ -200,8 +200,8 @@ export function generateName(prefix: string): string {
 }
 
 /** RFC 3339 with second precision, as metav1.Time serialises. */
-export function nowTime(): string {
-  return new Date().toISOString().replace(/\.\d{3}Z$/, 'Z');
+export function nowTime(ms: number = Date.now()): string {
+  return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /** metav1.MicroTime (Lease renewTime, Event eventTime). */

@@ -1,0 +1,272 @@
+// The real kubectl v1.35 writing to the test API server: client-side apply (create, update,
+// last-applied annotation), server-side apply (managedFields, the 409 conflict as kubectl prints
+// it, --force-conflicts), the typed commands that send protobuf bodies (create namespace,
+// create deployment, create secret generic, expose, scale), patch (strategic, merge, JSON),
+// label, annotate, edit, delete --cascade, wait, diff, --dry-run=server and the seeds' strictARP
+// pipeline (get -o yaml | sed | diff / apply).
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { skipReason, startCliServer, type CliServer } from './cli/harness.ts';
+
+const skip = skipReason();
+
+const deployment = (replicas: number, image = 'nginx:1.27') =>
+  JSON.stringify({
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { name: 'web', labels: { app: 'web' } },
+    spec: {
+      replicas,
+      selector: { matchLabels: { app: 'web' } },
+      template: {
+        metadata: { labels: { app: 'web' } },
+        spec: { containers: [{ name: 'nginx', image, ports: [{ containerPort: 80 }] }] },
+      },
+    },
+  });
+
+describe.skipIf(skip !== undefined)(`kubectl writes${skip ? ` — SKIPPED: ${skip}` : ''}`, () => {
+  let c: CliServer;
+  const k = async (args: string[], stdin?: string, env?: Record<string, string>) => {
+    const r = await c.kubectl(args, {
+      ...(stdin === undefined ? {} : { stdin }),
+      ...(env ? { env } : {}),
+    });
+    if (r.code !== 0) throw new Error(`kubectl ${args.join(' ')} failed (${r.code}): ${r.stderr}`);
+    return r.stdout;
+  };
+  const jp = (args: string[], path: string) => k([...args, '-o', `jsonpath=${path}`]);
+  beforeAll(async () => {
+    c = await startCliServer();
+  });
+  afterAll(async () => {
+    await c?.stop();
+  });
+
+  it('typed commands send protobuf and are decoded: create namespace/deployment/secret, expose, scale', async () => {
+    expect(await k(['create', 'namespace', 'lab'])).toBe('namespace/lab created\n');
+    expect(
+      await k([
+        'create',
+        'deploy',
+        'nginx',
+        '--image',
+        'nginx:latest',
+        '--port',
+        '80',
+        '-n',
+        'lab',
+      ]),
+    ).toBe('deployment.apps/nginx created\n');
+    expect(
+      await jp(
+        ['get', 'deploy', 'nginx', '-n', 'lab'],
+        '{.spec.template.spec.containers[0].ports[0].containerPort}',
+      ),
+    ).toBe('80');
+    expect(
+      await k([
+        'expose',
+        'deployment',
+        'nginx',
+        '--name',
+        'nginx-lb',
+        '--port',
+        '8080',
+        '--target-port',
+        '80',
+        '--type',
+        'LoadBalancer',
+        '-n',
+        'lab',
+      ]),
+    ).toBe('service/nginx-lb exposed\n');
+    expect(
+      await jp(
+        ['get', 'svc', 'nginx-lb', '-n', 'lab'],
+        '{.spec.type} {.spec.ports[0].port} {.spec.ports[0].targetPort} {.spec.selector.app}',
+      ),
+    ).toBe('LoadBalancer 8080 80 nginx');
+    expect(
+      await k([
+        'create',
+        'secret',
+        'generic',
+        '-n',
+        'lab',
+        'memberlist',
+        '--from-literal=secretkey=s3cret',
+      ]),
+    ).toBe('secret/memberlist created\n');
+    expect(
+      Buffer.from(
+        await jp(['get', 'secret', 'memberlist', '-n', 'lab'], '{.data.secretkey}'),
+        'base64',
+      ).toString(),
+    ).toBe('s3cret');
+    expect(await k(['scale', 'deployment', 'nginx', '-n', 'lab', '--replicas=3'])).toBe(
+      'deployment.apps/nginx scaled\n',
+    );
+    expect(await jp(['get', 'deploy', 'nginx', '-n', 'lab'], '{.spec.replicas}')).toBe('3');
+    // --replicas=0: a zero that protobuf/merge patch must not drop.
+    await k(['scale', 'deployment', 'nginx', '-n', 'lab', '--replicas=0']);
+    expect(await jp(['get', 'deploy', 'nginx', '-n', 'lab'], '{.spec.replicas}')).toBe('0');
+  });
+
+  it('client-side apply creates, updates and keeps the last-applied annotation', async () => {
+    expect(await k(['apply', '-f', '-'], deployment(2))).toBe('deployment.apps/web created\n');
+    const last = JSON.parse(
+      await jp(
+        ['get', 'deploy', 'web'],
+        "{.metadata.annotations['kubectl\\.kubernetes\\.io/last-applied-configuration']}",
+      ),
+    ) as { spec: { replicas: number } };
+    expect(last.spec.replicas).toBe(2);
+    expect(await k(['apply', '-f', '-'], deployment(2, 'nginx:1.28'))).toBe(
+      'deployment.apps/web configured\n',
+    );
+    expect(await k(['apply', '-f', '-'], deployment(2, 'nginx:1.28'))).toBe(
+      'deployment.apps/web unchanged\n',
+    );
+    expect(await jp(['get', 'deploy', 'web'], '{.spec.template.spec.containers[0].image}')).toBe(
+      'nginx:1.28',
+    );
+  });
+
+  it('server-side apply: conflict 409 as kubectl prints it, then --force-conflicts takes ownership', async () => {
+    await k(['scale', 'deploy', 'web', '--replicas=5']);
+    const r = await c.kubectl(['apply', '--server-side', '-f', '-'], {
+      stdin: deployment(2, 'nginx:1.28'),
+    });
+    expect(r.code).toBe(1);
+    // fieldmanager's conflict message (k8s.io/apiserver .../fieldmanager/internal/conflict.go).
+    expect(r.stderr).toContain(
+      'error: Apply failed with 1 conflict: conflict with "kubectl" with subresource "scale" using apps/v1: .spec.replicas',
+    );
+    expect(r.stderr).toContain('--force-conflicts');
+    expect(
+      await k(
+        ['apply', '--server-side', '--force-conflicts', '-f', '-'],
+        deployment(2, 'nginx:1.28'),
+      ),
+    ).toBe('deployment.apps/web serverside-applied\n');
+    expect(await jp(['get', 'deploy', 'web'], '{.spec.replicas}')).toBe('2');
+    const managers = JSON.parse(
+      await jp(['get', 'deploy', 'web', '--show-managed-fields'], '{.metadata.managedFields}'),
+    ) as {
+      manager: string;
+      operation: string;
+      fieldsV1: Record<string, unknown>;
+    }[];
+    const apply = managers.find((m) => m.manager === 'kubectl' && m.operation === 'Apply');
+    expect(apply?.fieldsV1).toMatchObject({ 'f:spec': { 'f:replicas': {} } });
+    // Applying a configuration without replicas gives the field up; as its only owner, the
+    // applier's removal deletes it (and defaulting sets 1 again).
+    const noReplicas = JSON.parse(deployment(2, 'nginx:1.28')) as { spec: Record<string, unknown> };
+    delete noReplicas.spec.replicas;
+    await k(['apply', '--server-side', '-f', '-'], JSON.stringify(noReplicas));
+    expect(await jp(['get', 'deploy', 'web'], '{.spec.replicas}')).toBe('1'); // removed, then defaulted
+  });
+
+  it('patch (strategic, merge, json), label, annotate, edit', async () => {
+    await k([
+      'patch',
+      'deploy',
+      'web',
+      '-p',
+      '{"spec":{"template":{"spec":{"containers":[{"name":"sidecar","image":"busybox:1.36"}]}}}}',
+    ]);
+    // Strategic merge patch merges containers by name (patchMergeKey): both are there.
+    expect(await jp(['get', 'deploy', 'web'], '{.spec.template.spec.containers[*].name}')).toBe(
+      'nginx sidecar',
+    );
+    await k([
+      'patch',
+      'deploy',
+      'web',
+      '--type=merge',
+      '-p',
+      '{"metadata":{"labels":{"tier":"front"}}}',
+    ]);
+    await k([
+      'patch',
+      'deploy',
+      'web',
+      '--type=json',
+      '-p',
+      '[{"op":"replace","path":"/spec/template/spec/containers/1/image","value":"busybox:1.37"}]',
+    ]);
+    expect(
+      await jp(
+        ['get', 'deploy', 'web'],
+        '{.metadata.labels.tier} {.spec.template.spec.containers[1].image}',
+      ),
+    ).toBe('front busybox:1.37');
+    expect(await k(['label', 'deploy', 'web', 'team=lb'])).toBe('deployment.apps/web labeled\n');
+    expect(await k(['annotate', 'deploy', 'web', 'note=hello'])).toBe(
+      'deployment.apps/web annotated\n',
+    );
+    expect(await k(['label', 'deploy', 'web', 'team-'])).toBe('deployment.apps/web unlabeled\n');
+    expect(
+      await jp(['get', 'deploy', 'web'], '{.metadata.labels.team}|{.metadata.annotations.note}'),
+    ).toBe('|hello');
+    // `kubectl edit` with an editor that rewrites the file (what a user does in vi).
+    const out = await k(['edit', 'deploy', 'web'], undefined, {
+      KUBE_EDITOR: 'sed -i s/busybox:1.37/busybox:1.38/',
+    });
+    expect(out).toBe('deployment.apps/web edited\n');
+    expect(await jp(['get', 'deploy', 'web'], '{.spec.template.spec.containers[1].image}')).toBe(
+      'busybox:1.38',
+    );
+    // Unsupported patch content is a Status error kubectl prints, never a silent success.
+    const bad = await c.kubectl([
+      'patch',
+      'deploy',
+      'web',
+      '--type=json',
+      '-p',
+      '[{"op":"remove","path":"/spec/nope"}]',
+    ]);
+    expect(bad.code).toBe(1);
+    expect(bad.stderr).toContain(
+      'The request is invalid: remove operation does not apply: doc is missing path: "/spec/nope"',
+    );
+  });
+
+  it('diff (dryRun=All), --dry-run=server, and the seeds\u2019 strictARP pipeline', async () => {
+    // kube-system/kube-proxy exists from the start (kubeadm's config.conf: IPVS, strictARP off).
+    const yaml = await k(['get', 'configmap', 'kube-proxy', '-n', 'kube-system', '-o', 'yaml']);
+    const edited = yaml.replace('strictARP: false', 'strictARP: true');
+    // seed 000: `kubectl diff` exits 1 when there are differences.
+    const diff = await c.kubectl(['diff', '-f', '-', '-n', 'kube-system'], { stdin: edited });
+    expect(diff.code).toBe(1);
+    expect(diff.stdout).toMatch(/^-\s+strictARP: false$/m);
+    expect(diff.stdout).toMatch(/^\+\s+strictARP: true$/m);
+    expect(await k(['get', 'cm', 'kube-proxy', '-n', 'kube-system', '-o', 'yaml'])).toContain(
+      'strictARP: false',
+    );
+    await k(['apply', '-f', '-', '-n', 'kube-system'], edited);
+    expect(await k(['get', 'cm', 'kube-proxy', '-n', 'kube-system', '-o', 'yaml'])).toContain(
+      'strictARP: true',
+    );
+    expect(await k(['create', 'namespace', 'ghost', '--dry-run=server'])).toBe(
+      'namespace/ghost created (server dry run)\n',
+    );
+    const ghost = await c.kubectl(['get', 'ns', 'ghost']);
+    expect(ghost.stderr).toContain('Error from server (NotFound): namespaces "ghost" not found');
+  });
+
+  it('delete --cascade, wait --for (condition, jsonpath, delete)', async () => {
+    await k(['wait', '--for=jsonpath={.spec.replicas}=1', 'deploy/web', '--timeout=10s']);
+    for (const cascade of ['background', 'orphan', 'foreground']) {
+      await k(['create', 'configmap', `del-${cascade}`]);
+      expect(await k(['delete', 'configmap', `del-${cascade}`, `--cascade=${cascade}`])).toBe(
+        `configmap "del-${cascade}" deleted from default namespace\n`,
+      );
+    }
+    await k(['create', 'configmap', 'doomed']);
+    const waiter = c.kubectl(['wait', '--for=delete', 'configmap/doomed', '--timeout=20s']);
+    await k(['delete', 'configmap', 'doomed', '--wait=false']);
+    const w = await waiter;
+    expect(w.code).toBe(0);
+  });
+});
