@@ -15,7 +15,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { nodeBinary } from '@ironlb/netns-kit';
+import { netnsSkipReason, nodeBinary, Topology } from '@ironlb/netns-kit';
 import { buildCli, PKG_DIR } from './lab.js';
 
 const root = fileURLToPath(new URL('../../../', import.meta.url));
@@ -101,4 +101,24 @@ describe('the built package', () => {
     expect(pkg.dependencies['pino']).toBeUndefined();
     expect(pkg.peerDependenciesMeta?.['pino']?.optional).toBe(true);
   });
+
+  const skip = netnsSkipReason([]);
+  it.skipIf(skip)(
+    `examples/real-network.ts runs against the built package in a namespace's loopback${skip ? ' — SKIPPED: ' + skip : ''}`,
+    async () => {
+      const topo = await Topology.create('mlx');
+      try {
+        const ns = await topo.addNamespace('ex');
+        const p = ns.spawnNode('packages/memberlist/examples/real-network.ts', ['127.0.0.1']);
+        const st = await p.waitForExit(30_000);
+        expect(st.code, p.stderr).toBe(0);
+        expect(p.lines).toContain('b reached 1 seed');
+        expect(p.lines).toContain('a sees join b');
+        expect(p.lines).toContain('b sees join a');
+        expect(p.lines).toContain('a sees leave b');
+      } finally {
+        await topo.destroy();
+      }
+    },
+  );
 });

@@ -12,7 +12,15 @@
  * a key. Note MetalLB itself truncates/pads the secret instead of deriving — not needed here because
  * the wire format is not hashicorp's anyway.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { MemberlistError, MemberlistErrorCode } from '../errors.js';
 import type { StreamGuard } from './stream.js';
 
@@ -90,7 +98,8 @@ export class Keyring {
   use(key: Uint8Array): void {
     this.add(key);
     const k = Buffer.from(key);
-    this.keys = [k, ...this.keys.filter((x) => !x.equals(k))];
+    const same = this.keys.find((x) => x.equals(k)) as Buffer;
+    this.keys = [same, ...this.keys.filter((x) => x !== same)];
   }
 
   remove(key: Uint8Array): void {
@@ -101,6 +110,20 @@ export class Keyring {
       });
     this.keys = this.keys.filter((x) => !x.equals(k));
   }
+}
+
+/**
+ * Each key as a KeyObject, made once per key: handing createCipheriv a raw key makes it import the
+ * key on every packet, which was the largest CPU cost of a busy member.
+ */
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+function keyObject(key: Uint8Array): KeyObject {
+  let o = keyObjects.get(key);
+  if (o === undefined) {
+    o = createSecretKey(key);
+    keyObjects.set(key, o);
+  }
+  return o;
 }
 
 function aad(purpose: SealPurpose): Buffer {
@@ -114,7 +137,7 @@ export function seal(
   plaintext: Uint8Array,
   nonce: Uint8Array = randomBytes(NONCE_BYTES),
 ): Uint8Array {
-  const cipher = createCipheriv('aes-256-gcm', keyring.primary, nonce);
+  const cipher = createCipheriv('aes-256-gcm', keyObject(keyring.primary), nonce);
   cipher.setAAD(aad(purpose));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([Buffer.from([ENVELOPE_VERSION]), nonce, body, cipher.getAuthTag()]);
@@ -132,7 +155,7 @@ export function open(keyring: Keyring, purpose: SealPurpose, sealed: Uint8Array)
   const tag = buf.subarray(buf.length - TAG_BYTES);
   for (const key of keyring.all()) {
     try {
-      const d = createDecipheriv('aes-256-gcm', key, nonce);
+      const d = createDecipheriv('aes-256-gcm', keyObject(key), nonce);
       d.setAAD(aad(purpose));
       d.setAuthTag(tag);
       return Buffer.concat([d.update(body), d.final()]);

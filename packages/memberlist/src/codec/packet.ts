@@ -130,7 +130,8 @@ export function encodePacket(p: Packet): Uint8Array {
     from: p.from,
     messages: p.messages.map(toWire),
   };
-  return PacketType.encode(PacketType.fromObject(obj)).finish();
+  // A plain object in the schema's shape encodes directly (fromObject would only copy it).
+  return PacketType.encode(obj).finish();
 }
 
 // ---- decode -------------------------------------------------------------------------------------
@@ -252,8 +253,9 @@ function fromWire(w: Obj): Message {
 export function decodePacket(bytes: Uint8Array): Packet {
   let obj: Obj;
   try {
-    const decoded = PacketType.decode(bytes);
-    obj = PacketType.toObject(decoded, { oneofs: true, defaults: false, longs: Number }) as Obj;
+    // The decoded message is read directly (unset fields read as their proto3 defaults; `body`
+    // names the oneof member that is set): toObject would copy every packet once more.
+    obj = PacketType.decode(bytes) as unknown as Obj;
   } catch (err) {
     fail('not a protobuf Packet', {}, err);
   }

@@ -106,6 +106,8 @@ export function createMemberlist(
   const random = deps.random ?? Math.random;
   const log = deps.logger ?? silentLogger;
   const metrics = memberlistInstruments(deps.metrics ?? noMetrics);
+  // Without a metrics sink, skip the bookkeeping (simulations run thousands of members).
+  const publishing = deps.metrics !== undefined && deps.metrics !== noMetrics;
   const keyring = deps.keyring ?? null;
   const transport = deps.transport;
   const addr = advertisedAddress(advertiseAddr, transport.localAddr);
@@ -161,7 +163,7 @@ export function createMemberlist(
   function step(event: MachineEvent): void {
     if (closed) return;
     run(machine.handle(event, clock.now()));
-    publish();
+    if (publishing) publish();
   }
 
   /** Machine counters → metrics as deltas; gauges at most once a second. */

@@ -66,6 +66,8 @@ export function setStatus(c: Ctx, m: Member, status: MemberStatus): void {
 /** Adds a member to the table (not yet to the probe order). */
 export function addMember(c: Ctx, m: Member): void {
   c.s.members.set(m.name, m);
+  m.slot = c.s.list.length;
+  c.s.list.push(m);
   if (isLive(m.status)) c.s.live++;
 }
 
@@ -75,6 +77,12 @@ export function removeMember(c: Ctx, name: string, keepGossip = false): void {
   if (m === undefined) return;
   if (isLive(m.status)) c.s.live--;
   c.s.members.delete(name);
+  const last = c.s.list.pop() as Member;
+  if (last !== m) {
+    last.slot = m.slot;
+    c.s.list[m.slot] = last;
+  }
+  m.slot = -1;
   if (!keepGossip) c.s.queue.drop(name);
   c.s.suspicions.delete(name);
 }
@@ -118,10 +126,27 @@ export function shuffle<T>(c: Ctx, xs: T[]): T[] {
   return xs;
 }
 
-/** Up to `k` random members passing `pred` (a partial Fisher–Yates: k swaps, not N). */
+/**
+ * Up to `k` random members passing `pred`. Samples random slots first (O(k) in a large table where
+ * most members pass, as for gossip targets); falls back to a scan and a partial Fisher–Yates when
+ * the table is small or sampling finds too few.
+ */
 export function pickRandom(c: Ctx, k: number, pred: (m: Member) => boolean): Member[] {
+  const list = c.s.list;
+  if (list.length > 4 * k + 16) {
+    const out: Member[] = [];
+    const seen = new Set<number>();
+    for (let tries = 0; tries < 4 * k + 8 && out.length < k; tries++) {
+      const i = Math.floor(c.random() * list.length);
+      if (seen.has(i)) continue;
+      seen.add(i);
+      const m = list[i] as Member;
+      if (pred(m)) out.push(m);
+    }
+    if (out.length === k) return out;
+  }
   const pool: Member[] = [];
-  for (const m of c.s.members.values()) if (pred(m)) pool.push(m);
+  for (const m of list) if (pred(m)) pool.push(m);
   const n = Math.min(k, pool.length);
   for (let i = 0; i < n; i++) {
     const j = i + Math.floor(c.random() * (pool.length - i));

@@ -41,6 +41,7 @@ function admit(c: Ctx, a: AliveMsg, confirmed: boolean): void {
     sinceMs: c.nowMs,
     announced: a.incarnation,
     confirmed,
+    slot: -1,
   };
   addMember(c, m);
   insertIntoProbeOrder(c, a.node);

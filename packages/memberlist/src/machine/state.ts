@@ -23,6 +23,8 @@ export interface Member {
    * dies without ever having answered is removed at once instead of kept as dead (issue 14).
    */
   confirmed: boolean;
+  /** Position in MachineState.list (O(1) random sampling). */
+  slot: number;
 }
 
 /**
@@ -79,6 +81,8 @@ export type StreamPurpose =
 export interface MachineState {
   self: Member;
   members: Map<string, Member>;
+  /** The same members in an array, for picking random ones without scanning the table. */
+  list: Member[];
   /** Members alive or suspect (ourselves not included), kept up to date by setStatus. */
   live: number;
   /** Unverified members by name, and their ping sequence numbers. */
@@ -123,8 +127,10 @@ export function initialState(name: string, addr: string, meta: Meta, nowMs: numb
       sinceMs: nowMs,
       announced: 0,
       confirmed: true,
+      slot: -1,
     },
     members: new Map(),
+    list: [],
     live: 0,
     candidates: new Map(),
     candidateSeqs: new Map(),
