@@ -3,6 +3,7 @@
 //   10k-prefix initial dump until BIRD holds it vs. BIRD sending the same number of prefixes to BIRD
 //   session up from start() vs. a bare TCP connect on the same link
 //   encode throughput vs. one UPDATE per prefix (MetalLB native's way)
+//   100k /32 and /128, 100 peers × 1k, RSS per prefix / per peer / under a refresh flood (scale.ts)
 // Needs root (network namespaces) and bird2; the encode figure runs anywhere.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,6 +17,7 @@ import { decodeMessage } from '../src/codec/message.js';
 import { formatPrefix, parsePrefix } from '../src/codec/prefix.js';
 import type { Prefix } from '../src/codec/prefix.js';
 import { packAnnouncements } from '../src/codec/update.js';
+import { scaleBench } from './scale.ts';
 
 const report = new BenchReport('bgp-speaker');
 const harness = fileURLToPath(new URL('./harness.ts', import.meta.url));
@@ -318,5 +320,8 @@ async function netBench(): Promise<void> {
 encodeBench();
 const skip = netnsSkipReason(['bird', 'birdc', 'tcpdump']);
 if (skip) console.log(`network benchmarks SKIPPED: ${skip}`);
-else await netBench();
+else {
+  await netBench();
+  if (!process.env.BENCH_SKIP_SCALE) await scaleBench(report);
+}
 report.write();
