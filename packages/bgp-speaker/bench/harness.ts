@@ -2,7 +2,7 @@
 // lines with wall-clock microsecond timestamps so the parent can line them up with tcpdump's.
 //   session-up --peer A --peer-as N --sink A:P --iterations K
 //   latency    --peer A --peer-as N --sink A:P --count K
-//   dump       --peer A --peer-as N --count K [--family ipv4|ipv6] [--locals A,B,...]
+//   dump       --peer A --peer-as N --count K [--family ipv4|ipv6] [--locals A,B,...] [--peers A,B,...] [--trace]
 //              announces K host routes (/32 or /128; without --family the 10k IPv6 /64s of the
 //              original row), then opens one session per local address to the peer; prints
 //              `start`, `established` and `rss` lines (baseline / announced / dumped)
@@ -164,6 +164,12 @@ if (mode === 'session-up') {
       }
     }),
   );
+  if (argv.includes('--trace'))
+    s.onEvent((e) => {
+      if (e.type === 'state') out({ event: 'trace', tUs: nowUs(), to: e.to, reason: e.reason });
+      if (e.type === 'sent')
+        out({ event: 'trace', tUs: nowUs(), sent: e.announced.length, bytes: e.bytes });
+    });
   out({ event: 'start', tUs: nowUs() });
   // One peer per local address, all to the same router (which knows each by its source).
   for (const p of pairs)
