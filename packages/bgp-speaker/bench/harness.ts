@@ -23,7 +23,16 @@ const arg = (name: string, def = '') => {
 };
 const peer = arg('peer');
 const peerAs = Number(arg('peer-as', '64513'));
-const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+/**
+ * Wall-clock microseconds, comparable with tcpdump's timestamps. performance.timeOrigin is fixed at
+ * process start: after a step of the system clock (a VM's clock sync) it drifts from the wall
+ * clock tcpdump uses, so fall back to Date.now() (plus the sub-millisecond part) when it does.
+ */
+const nowUs = () => {
+  const mono = performance.timeOrigin + performance.now();
+  const wall = Date.now();
+  return Math.round((Math.abs(mono - wall) < 20 ? mono : wall + (mono % 1)) * 1000);
+};
 const out = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const local = peer.includes(':') ? '2001:db8:200::1' : '198.51.100.1';

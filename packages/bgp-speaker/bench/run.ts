@@ -21,7 +21,16 @@ import { scaleBench } from './scale.ts';
 
 const report = new BenchReport('bgp-speaker');
 const harness = fileURLToPath(new URL('./harness.ts', import.meta.url));
-const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+/**
+ * Wall-clock microseconds, comparable with tcpdump's timestamps. performance.timeOrigin is fixed at
+ * process start: after a step of the system clock (a VM's clock sync) it drifts from the wall
+ * clock tcpdump uses, so fall back to Date.now() (plus the sub-millisecond part) when it does.
+ */
+const nowUs = () => {
+  const mono = performance.timeOrigin + performance.now();
+  const wall = Date.now();
+  return Math.round((Math.abs(mono - wall) < 20 ? mono : wall + (mono % 1)) * 1000);
+};
 const DUMP = 10_000;
 
 function encodeBench(): void {
