@@ -4,6 +4,13 @@ import { createServer as createHttpsServer } from 'node:https';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import type { KubeConfig } from '@kubernetes/client-node';
+import type { AuditLog } from './auth/audit.ts';
+import { ADMIN_TOKEN } from './auth/authenticator.ts';
+import {
+  issueServiceAccountToken,
+  writeServiceAccountMount,
+  type ServiceAccountTokenOptions,
+} from './auth/service-account-files.ts';
 import { ApiCore, type ApiCoreOptions } from './server/api.ts';
 import { loadKnownFields } from './registry/known-fields.ts';
 import { createHttpFront, type HttpOptions } from './server/http.ts';
@@ -33,8 +40,34 @@ export interface TestApiServer {
   kubeconfigText: string;
   /** CA certificate (PEM) when serving HTTPS. */
   caPem: string | undefined;
-  /** A fresh @kubernetes/client-node KubeConfig for this server. */
-  kubeConfig(): KubeConfig;
+  /**
+   * A fresh @kubernetes/client-node KubeConfig for this server: the admin's, or acting with
+   * `token` (a ServiceAccount token from serviceAccountToken(), a static token).
+   */
+  kubeConfig(token?: string): KubeConfig;
+  /**
+   * A token for a ServiceAccount, as TokenRequest issues it (the lab's "mounted token"): valid
+   * while the ServiceAccount exists with the same uid. Throws if it does not exist.
+   */
+  serviceAccountToken(namespace: string, name: string, opts?: ServiceAccountTokenOptions): string;
+  /** Kubeconfig text acting as the ServiceAccount (for `kubectl --kubeconfig`, a process in the lab). */
+  serviceAccountKubeconfig(
+    namespace: string,
+    name: string,
+    opts?: ServiceAccountTokenOptions,
+  ): string;
+  /**
+   * Writes `token`, `ca.crt` and `namespace` into `dir`, the files a Pod finds in
+   * /var/run/secrets/kubernetes.io/serviceaccount. Returns the token.
+   */
+  writeServiceAccountMount(
+    dir: string,
+    namespace: string,
+    name: string,
+    opts?: ServiceAccountTokenOptions,
+  ): string;
+  /** The audit log: one event per request, per identity (also `auditLogPath`). */
+  audit: AuditLog;
   /** The in-memory API (store, registry) for white-box checks and benchmarks. */
   core: ApiCore;
   /**
@@ -52,7 +85,11 @@ function parseListen(listen: string): { host: string; port: number } {
   return { host: m[1] || '127.0.0.1', port: Number(m[2]) };
 }
 
-export function kubeconfigFor(url: string, caPem: string | undefined): string {
+export function kubeconfigFor(
+  url: string,
+  caPem: string | undefined,
+  token: string = ADMIN_TOKEN,
+): string {
   const cluster: Record<string, string | boolean> = { server: url };
   if (caPem) cluster['certificate-authority-data'] = Buffer.from(caPem).toString('base64');
   // client-node 2.x refuses plain-HTTP servers unless TLS verification is explicitly skipped.
@@ -62,7 +99,7 @@ export function kubeconfigFor(url: string, caPem: string | undefined): string {
       apiVersion: 'v1',
       kind: 'Config',
       clusters: [{ name: 'ironlb-test', cluster }],
-      users: [{ name: 'ironlb-test', user: { token: 'ironlb-test-token' } }],
+      users: [{ name: 'ironlb-test', user: { token } }],
       contexts: [
         {
           name: 'ironlb-test',
@@ -83,7 +120,11 @@ export async function startTestApiServer(
   // client-node is loaded only for kubeConfig(): the CLI process does not need it.
   const client = options.withoutClient ? undefined : await import('@kubernetes/client-node');
   const knownFields = options.knownFields ?? (await loadKnownFields());
-  const core = new ApiCore({ ...options, knownFields });
+  // With --data, ServiceAccount tokens stay valid across restarts (the signing key is kept).
+  const serviceAccountKeyFile =
+    options.serviceAccountKeyFile ??
+    (options.dataFile ? `${options.dataFile}.sa-key.pem` : undefined);
+  const core = new ApiCore({ ...options, knownFields, serviceAccountKeyFile });
   const front = createHttpFront(core, options);
   const { host, port } = parseListen(options.listen ?? '127.0.0.1:0');
   let server: Server;
@@ -129,11 +170,21 @@ export async function startTestApiServer(
     kubeconfigText,
     caPem,
     core,
-    kubeConfig() {
+    audit: core.access.audit,
+    kubeConfig(token?: string) {
       if (!client) throw new Error('started withoutClient: load the kubeconfig text yourself');
       const kc = new client.KubeConfig();
-      kc.loadFromString(kubeconfigText);
+      kc.loadFromString(token === undefined ? kubeconfigText : kubeconfigFor(url, caPem, token));
       return kc;
+    },
+    serviceAccountToken(namespace, name, opts) {
+      return issueServiceAccountToken(core, namespace, name, opts);
+    },
+    serviceAccountKubeconfig(namespace, name, opts) {
+      return kubeconfigFor(url, caPem, issueServiceAccountToken(core, namespace, name, opts));
+    },
+    writeServiceAccountMount(dir, namespace, name, opts) {
+      return writeServiceAccountMount(core, caPem, dir, namespace, name, opts);
     },
     dropWatches() {
       front.closeWatches();
@@ -147,6 +198,7 @@ export async function startTestApiServer(
       server.closeIdleConnections();
       setTimeout(() => server.closeAllConnections(), 1000).unref();
       await closed;
+      await core.close();
       core.store.flush();
     },
   };

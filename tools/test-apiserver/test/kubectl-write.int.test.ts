@@ -233,14 +233,7 @@ describe.skipIf(skip !== undefined)(`kubectl writes${skip ? ` — SKIPPED: ${ski
   });
 
   it('diff (dryRun=All), --dry-run=server, and the seeds\u2019 strictARP pipeline', async () => {
-    await k([
-      'create',
-      'configmap',
-      'kube-proxy',
-      '-n',
-      'kube-system',
-      '--from-literal=config.conf=mode: ipvs\nipvs:\n  strictARP: false\n',
-    ]);
+    // kube-system/kube-proxy exists from the start (kubeadm's config.conf: IPVS, strictARP off).
     const yaml = await k(['get', 'configmap', 'kube-proxy', '-n', 'kube-system', '-o', 'yaml']);
     const edited = yaml.replace('strictARP: false', 'strictARP: true');
     // seed 000: `kubectl diff` exits 1 when there are differences.

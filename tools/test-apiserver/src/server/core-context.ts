@@ -1,7 +1,8 @@
 // What the verb modules (create.ts, update.ts, delete.ts, ...) share: the state of one ApiCore and
 // the small storage helpers every verb uses. ApiCore owns one CoreContext; the modules are free
 // functions over it, so the class stays the public face and the flows stay readable one by one.
-import type { ConversionHook } from '../registry/crd.ts';
+import type { WebhookAdmission } from '../admission/dispatcher.ts';
+import type { Conversions } from '../conversion/conversions.ts';
 import type { KnownFields } from '../registry/known-fields.ts';
 import type { Registry } from '../registry/registry.ts';
 import {
@@ -17,8 +18,11 @@ import type { Lifecycle } from './lifecycle.ts';
 export interface CoreContext {
   readonly store: Store;
   readonly registry: Registry;
-  readonly conversionHook: ConversionHook | undefined;
+  readonly conversions: Conversions;
+  readonly webhooks: WebhookAdmission;
   readonly admission: AdmissionHook | undefined;
+  /** Whether DeleteOptions' propagation adds the garbage collector's finalizers. */
+  readonly gcEnabled: boolean;
   readonly known: KnownFields | undefined;
   readonly lifecycle: Lifecycle;
   /** Wall clock (ms since the epoch) for timestamps. */

@@ -9,7 +9,8 @@ import type { CoreContext } from './core-context.ts';
 export function registerCrd(cx: CoreContext, crd: KubeObject): void {
   const c = crd as unknown as CustomResourceDefinition;
   cx.registry.removeWhere((t) => t.crdName === c.metadata.name);
-  for (const t of crdResourceTypes(c, cx.conversionHook)) cx.registry.add(t);
+  const convert = cx.conversions.convertSync.bind(cx.conversions);
+  for (const t of crdResourceTypes(c, convert)) cx.registry.add(t);
 }
 
 export function unregisterCrd(cx: CoreContext, crd: KubeObject): void {

@@ -27,8 +27,10 @@ export function prepareCreate(
   body: unknown,
   q: WriteQuery,
   presetManagedFields?: ManagedEntry[],
+  carriedWarnings: readonly string[] = [],
 ): PendingWrite {
   const ctx = writeContext(q);
+  ctx.warnings.push(...carriedWarnings);
   const o = checkBody(t, body);
   const requested = takeRequestedManagedFields(o);
   if (t.crdName === undefined) pruneBuiltin(cx.known, t.group, t.kind, o, ctx);
@@ -53,10 +55,13 @@ export function prepareCreate(
     ...validateObjectMeta(meta, t.namespaced, t.strategy.nameRule ?? 'subdomain'),
     ...(t.strategy.validate?.(o, ctx) ?? []),
   ];
-  if (causes.length) throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
+  // A missing name is an error now; other validation failures wait for mutating admission.
+  if (typeof meta.name !== 'string' || meta.name === '')
+    throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
+  const failed = causes.length ? invalid(t.kind, t.group, meta.name, causes) : undefined;
   if (presetManagedFields) meta.managedFields = presetManagedFields as unknown as Json;
   else recordManagedFields(cx, t, undefined, o, requested, q, undefined);
-  const name = meta.name as string;
+  const name = meta.name;
   const key = storeKey(t, ns, name);
   if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
   const attrs: AdmissionAttributes = {
@@ -68,8 +73,18 @@ export function prepareCreate(
     object: o,
     oldObject: undefined,
     dryRun: ctx.dryRun,
+    user: q.user,
+    fieldManager: q.fieldManager,
   };
-  return { attrs, commit: () => commitCreate(cx, t, key, o, ctx) };
+  return {
+    attrs,
+    invalid: failed,
+    redo: (mutated) => prepareCreate(cx, t, ns, mutated, q, presetManagedFields, ctx.warnings),
+    commit: () => {
+      if (failed) throw failed;
+      return commitCreate(cx, t, key, o, ctx);
+    },
+  };
 }
 
 function commitCreate(
@@ -82,6 +97,8 @@ function commitCreate(
   const meta = o.metadata;
   const name = meta.name as string;
   if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
+  // Conversions first (they may need a webhook call: ConversionPending), before any side effect.
+  toServed(t, toStorage(t, o));
   const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
   if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
   meta.uid = randomUUID();

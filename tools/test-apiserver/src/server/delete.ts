@@ -1,7 +1,8 @@
 // DELETE and DELETECOLLECTION: preconditions, finalizers (deletionTimestamp and 202; namespaces
 // always wait for their content), dry run, the generic registry's answer, and the final removal
 // (DELETED event, releases, namespace and CRD cleanup).
-import { conflict, notFound } from '../errors.ts';
+import { conflict, invalid, notFound } from '../errors.ts';
+import { propagate } from '../gc/propagation.ts';
 import type { KubeObject, ResourceType } from '../registry/types.ts';
 import { isObject, type Json, type JsonObject } from '../schema/structural.ts';
 import { nowTime } from '../util/meta.ts';
@@ -21,8 +22,9 @@ export async function deleteObject(
   opts: unknown,
   q: WriteQuery,
 ): Promise<WriteResult> {
-  if (cx.admission) await admitDelete(cx, cx.admission, t, ns, name, q);
-  return deleteNow(cx, t, ns, name, opts, q);
+  const warnings = await admitDelete(cx, t, ns, name, opts, q);
+  const r = await cx.conversions.run(() => deleteNow(cx, t, ns, name, opts, q));
+  return warnings.length ? { ...r, warnings: [...r.warnings, ...warnings] } : r;
 }
 
 /** Delete without admission (the namespace controller, CRD cleanup). */
@@ -36,6 +38,8 @@ export function deleteNow(
 ): WriteResult {
   const stored = getStored(cx, t, ns, name);
   if (!stored) throw notFound(gr(t), name);
+  // Conversion first (it may need a webhook call: ConversionPending), before any side effect.
+  toServed(t, stored);
   const pre = isObject(opts) && isObject(opts.preconditions) ? opts.preconditions : undefined;
   if (pre?.uid !== undefined && pre.uid !== stored.metadata.uid)
     throw conflict(
@@ -50,22 +54,35 @@ export function deleteNow(
       `Precondition failed: ResourceVersion in precondition: ${String(pre.resourceVersion)}, ResourceVersion in object meta: ${String(stored.metadata.resourceVersion)}`,
     );
   const key = storeKey(t, ns, name);
-  const fins = Array.isArray(stored.metadata.finalizers) ? stored.metadata.finalizers : [];
+  const current = (Array.isArray(stored.metadata.finalizers) ? stored.metadata.finalizers : []).map(
+    String,
+  );
+  // propagationPolicy becomes the collector's finalizers (gc/propagation.ts).
+  const gc = propagate(current, opts);
+  if (gc.causes.length) throw invalid('DeleteOptions', 'meta.k8s.io', '', gc.causes);
+  const fins = cx.gcEnabled ? gc.finalizers : current;
+  const changed = fins.length !== current.length || fins.some((f, i) => f !== current[i]);
+  // kube-apiserver answers 202 only when orphanDependents=false was given (handlers/delete.go).
+  const pendingCode = gc.orphanDependentsFalse ? 202 : 200;
   const isNamespace = t.resource === 'namespaces' && t.group === '';
   if (fins.length > 0 || isNamespace) {
-    if (stored.metadata.deletionTimestamp)
-      return { status: 200, body: toServed(t, stored), warnings: [] };
+    if (stored.metadata.deletionTimestamp && !changed)
+      return { status: pendingCode, body: toServed(t, stored), warnings: [] };
     if (q.dryRun) return { status: 200, body: toServed(t, stored), warnings: [] };
     const next = structuredClone(stored);
-    next.metadata.deletionTimestamp = nowTime(cx.nowMs());
-    next.metadata.deletionGracePeriodSeconds = 0;
+    if (!next.metadata.deletionTimestamp) {
+      next.metadata.deletionTimestamp = nowTime(cx.nowMs());
+      next.metadata.deletionGracePeriodSeconds = 0;
+    }
+    if (fins.length) next.metadata.finalizers = fins;
+    else delete next.metadata.finalizers;
     if (isNamespace)
       next.status = { ...(isObject(next.status) ? next.status : {}), phase: 'Terminating' };
     next.metadata.resourceVersion = String(cx.store.nextResourceVersion());
     cx.store.put(t.storageKey, key, next, 'MODIFIED');
     if (isNamespace) cx.lifecycle.scheduleNamespaceCleanup(name);
     if (t.resource === 'customresourcedefinitions') cx.lifecycle.scheduleCrdCleanup(name);
-    return { status: 202, body: toServed(t, next), warnings: [] };
+    return { status: pendingCode, body: toServed(t, next), warnings: [] };
   }
   if (q.dryRun) return { status: 200, body: toServed(t, stored), warnings: [] };
   finalRemove(cx, t, key, stored);
@@ -91,9 +108,8 @@ export async function deleteCollection(
   opts: unknown,
   wq: WriteQuery,
 ): Promise<WriteResult> {
-  const list = listObjects(cx.store, t, ns, { ...q, limit: 0, continueToken: undefined }, (o) =>
-    toServed(t, o),
-  );
+  // Names only: no conversion needed to pick the objects.
+  const list = listObjects(cx.store, t, ns, { ...q, limit: 0, continueToken: undefined }, (o) => o);
   const items: Json[] = [];
   for (const o of list.items as KubeObject[]) {
     // Objects deleted meanwhile (e.g. during an asynchronous admission) are skipped.

@@ -25,6 +25,28 @@ function subresourceVerbs(): string[] {
   return ['get', 'patch', 'update'];
 }
 
+interface Sub {
+  name: string;
+  kind: { group: string; version: string; kind: string };
+  verbs: string[];
+}
+
+/** A resource's subresources in name order: status, scale and the handler-served ones. */
+function subresourcesOf(t: ResourceType): Sub[] {
+  const own = { group: t.group, version: t.version, kind: t.kind };
+  const out: Sub[] = [];
+  if (t.hasStatus) out.push({ name: 'status', kind: own, verbs: subresourceVerbs() });
+  if (t.scale)
+    out.push({
+      name: 'scale',
+      kind: { group: 'autoscaling', version: 'v1', kind: 'Scale' },
+      verbs: subresourceVerbs(),
+    });
+  for (const [name, h] of Object.entries(t.subresources ?? {}))
+    out.push({ name, kind: h.kind, verbs: h.verbs });
+  return out.sort((a, b) => a.name.localeCompare(b.name));
+}
+
 function sortedResources(reg: Registry, group: string, version: string): ResourceType[] {
   return reg.resources(group, version).sort((a, b) => a.resource.localeCompare(b.resource));
 }
@@ -44,14 +66,21 @@ export function resourceList(reg: Registry, group: string, version: string): Jso
     if (t.shortNames.length) r.shortNames = t.shortNames;
     if (t.categories.length) r.categories = t.categories;
     resources.push(r);
-    if (t.hasStatus)
-      resources.push({
-        name: `${t.resource}/status`,
+    for (const sub of subresourcesOf(t)) {
+      const e: JsonObject = {
+        name: `${t.resource}/${sub.name}`,
         singularName: '',
         namespaced: t.namespaced,
-        kind: t.kind,
-        verbs: subresourceVerbs(),
-      });
+      };
+      // The group and version are named when the subresource takes another kind's API.
+      if (sub.kind.group !== t.group || sub.kind.version !== t.version) {
+        e.group = sub.kind.group;
+        e.version = sub.kind.version;
+      }
+      e.kind = sub.kind.kind;
+      e.verbs = sub.verbs;
+      resources.push(e);
+    }
   }
   return {
     kind: 'APIResourceList',
@@ -94,14 +123,13 @@ function aggregatedResource(t: ResourceType): JsonObject {
   };
   if (t.shortNames.length) r.shortNames = t.shortNames;
   if (t.categories.length) r.categories = t.categories;
-  if (t.hasStatus)
-    r.subresources = [
-      {
-        subresource: 'status',
-        responseKind: { group: t.group, version: t.version, kind: t.kind },
-        verbs: subresourceVerbs(),
-      },
-    ];
+  const subs = subresourcesOf(t);
+  if (subs.length)
+    r.subresources = subs.map((s) => ({
+      subresource: s.name,
+      responseKind: { ...s.kind },
+      verbs: s.verbs,
+    }));
   return r;
 }
 

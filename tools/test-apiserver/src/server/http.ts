@@ -84,7 +84,8 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       sub !== undefined &&
       !(sub === 'status' && type.hasStatus) &&
       !(sub === 'scale' && type.scale !== undefined) &&
-      !type.extraSubresources.includes(sub)
+      !type.extraSubresources.includes(sub) &&
+      !type.subresources?.[sub]
     )
       throw new ApiError(
         404,
@@ -98,6 +99,8 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const { path, segments: seg, params } = parseRequestPath(req.url ?? '/');
     const method = req.method ?? 'GET';
+    // Authentication, audit, impersonation and authorization (auth/access.ts): 401/403 here.
+    const { user } = core.access.check(req, res, path, params);
     if (path === '/version') return send(res, 200, versionInfo(opts.gitVersion ?? 'v1.35.0'));
     if (
       path === '/healthz' ||
@@ -148,7 +151,7 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       const r = resolve('', seg[1] as string, seg.slice(2));
       if (r === 'discovery')
         return send(res, 200, resourceList(core.registry, '', seg[1] as string));
-      return handleResource(core, req, res, r, params, handlerOpts);
+      return handleResource(core, req, res, r, params, handlerOpts, user);
     }
     if (seg[0] === 'apis') {
       if (seg.length === 1) {
@@ -170,7 +173,7 @@ export function createHttpFront(core: ApiCore, opts: HttpOptions = {}): HttpFron
       const r = resolve(group, seg[2] as string, seg.slice(3));
       if (r === 'discovery')
         return send(res, 200, resourceList(core.registry, group, seg[2] as string));
-      return handleResource(core, req, res, r, params, handlerOpts);
+      return handleResource(core, req, res, r, params, handlerOpts, user);
     }
     if (path === '/')
       return send(res, 200, {

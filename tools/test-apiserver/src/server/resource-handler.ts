@@ -2,6 +2,7 @@
 // (including server-side apply), DELETE and DELETECOLLECTION, and the scale subresource.
 // Everything that can be refused is refused before the first byte of the answer goes out.
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ADMIN, type UserInfo } from '../auth/identity.ts';
 import { badRequest, methodNotAllowed } from '../errors.ts';
 import { asTable, tableOptions } from '../printers/table.ts';
 import type { KubeObject, ResourceType } from '../registry/types.ts';
@@ -15,6 +16,7 @@ import { send } from './respond.ts';
 import { getScale, patchScale, updateScale } from './scale.ts';
 import { prepareWatch, type WatchOptions } from './watch.ts';
 import { fieldManagerFor } from './user-agent.ts';
+import { runHandler } from './handlers.ts';
 
 export interface Route {
   type: ResourceType;
@@ -31,7 +33,7 @@ export interface ResourceHandlerOptions extends WatchOptions {
   watches: Set<ServerResponse>;
 }
 
-export function writeQuery(p: URLSearchParams, req: IncomingMessage): WriteQuery {
+export function baseWriteQuery(p: URLSearchParams, req: IncomingMessage): WriteQuery {
   const dry = p.getAll('dryRun');
   if (dry.some((d) => d !== 'All' && d !== ''))
     throw badRequest(`dryRun: Unsupported value: "${dry.join(',')}": supported values: "All"`);
@@ -125,6 +127,7 @@ export async function handleResource(
   r: Route,
   params: URLSearchParams,
   opts: ResourceHandlerOptions,
+  user?: UserInfo,
 ): Promise<void> {
   const method = req.method ?? 'GET';
   const { type, namespace, name, sub } = r;
@@ -132,6 +135,31 @@ export async function handleResource(
     const w = await p;
     send(res, w.status, w.body, w.warnings);
   };
+  // The acting identity travels with every write (admission webhooks' userInfo).
+  const writeQuery = (p: URLSearchParams, rq: IncomingMessage): WriteQuery => ({
+    ...baseWriteQuery(p, rq),
+    user,
+  });
+  // Subresources and create-only resources with handlers of their own (pods/log,
+  // serviceaccounts/token, the access reviews): see handlers.ts.
+  const sh = sub !== undefined ? type.subresources?.[sub] : undefined;
+  if (sh || (type.virtual && sub === undefined)) {
+    if (!sh && (method !== 'POST' || name !== undefined || r.watchPath))
+      throw methodNotAllowed('the server does not allow this method on the requested resource');
+    const handle = sh ? sh.handle.bind(sh) : (type.virtual as NonNullable<typeof type.virtual>);
+    const reply = await runHandler(handle, {
+      req,
+      res,
+      namespace,
+      name: name ?? '',
+      params,
+      user: user ?? ADMIN,
+      dryRun: writeQuery(params, req).dryRun === true,
+      body: () => readBody(req, opts.maxBodyBytes, 'object'),
+    });
+    if (reply !== 'streamed') send(res, reply.status, reply.body, reply.warnings ?? []);
+    return;
+  }
   const isWatch = r.watchPath || params.get('watch') === 'true' || params.get('watch') === '1';
   if (method === 'GET' && isWatch) return startWatchResponse(core, req, res, r, params, opts);
   const neg = negotiate(req.headers.accept);
@@ -139,7 +167,11 @@ export async function handleResource(
   if (sub === 'scale') {
     switch (method) {
       case 'GET':
-        return send(res, 200, getScale(core, type, namespace, name as string));
+        return send(
+          res,
+          200,
+          await core.converting(() => getScale(core, type, namespace, name as string)),
+        );
       case 'PUT':
         return out(
           updateScale(
@@ -172,7 +204,8 @@ export async function handleResource(
       if (neg.format === 'table' && neg.tableVersion) {
         const tOpts = tableOptions(params);
         if (name === undefined) {
-          const list = core.list(type, namespace, parseListQuery(params));
+          const lq = parseListQuery(params);
+          const list = await core.converting(() => core.list(type, namespace, lq));
           const table = asTable(
             core,
             type,
@@ -183,8 +216,7 @@ export async function handleResource(
           );
           return send(res, 200, table, [], neg.tableVersion === 'v1' ? TABLE_V1 : TABLE_V1BETA1);
         }
-        const o =
-          sub === undefined ? core.get(type, namespace, name) : core.get(type, namespace, name);
+        const o = await core.converting(() => core.get(type, namespace, name));
         const table = asTable(
           core,
           type,
@@ -195,9 +227,11 @@ export async function handleResource(
         );
         return send(res, 200, table, [], neg.tableVersion === 'v1' ? TABLE_V1 : TABLE_V1BETA1);
       }
-      if (name === undefined)
-        return send(res, 200, core.list(type, namespace, parseListQuery(params)));
-      return send(res, 200, core.get(type, namespace, name));
+      if (name === undefined) {
+        const lq = parseListQuery(params);
+        return send(res, 200, await core.converting(() => core.list(type, namespace, lq)));
+      }
+      return send(res, 200, await core.converting(() => core.get(type, namespace, name)));
     }
     case 'POST':
       if (name !== undefined)

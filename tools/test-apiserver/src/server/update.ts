@@ -151,8 +151,10 @@ function prepareUpdate(
   sub: string | undefined,
   requested: Json | undefined,
   presetManagedFields?: ManagedEntry[],
+  carriedWarnings: readonly string[] = [],
 ): PendingWrite {
   const ctx = writeContext(q);
+  ctx.warnings.push(...carriedWarnings);
   if (t.crdName === undefined) pruneBuiltin(cx.known, t.group, t.kind, o, ctx);
   const old = toServed(t, stored);
   const meta = o.metadata;
@@ -172,7 +174,8 @@ function prepareUpdate(
         'no new finalizers can be added if the object is being deleted',
       ),
     );
-  if (causes.length) throw invalid(t.kind, t.group, name, causes);
+  // Validation failures wait for mutating admission (which may fix the object).
+  const failed = causes.length ? invalid(t.kind, t.group, name, causes) : undefined;
   delete next.metadata.managedFields;
   if (presetManagedFields) {
     if (presetManagedFields.length)
@@ -188,10 +191,30 @@ function prepareUpdate(
     object: next,
     oldObject: old,
     dryRun: ctx.dryRun,
+    user: q.user,
+    fieldManager: q.fieldManager,
   };
   return {
     attrs,
-    commit: () => commitUpdate(cx, t, ns, name, next, old, stored, newFin, ctx),
+    invalid: failed,
+    redo: (mutated) =>
+      prepareUpdate(
+        cx,
+        t,
+        ns,
+        name,
+        mutated,
+        stored,
+        q,
+        sub,
+        requested,
+        presetManagedFields,
+        ctx.warnings,
+      ),
+    commit: () => {
+      if (failed) throw failed;
+      return commitUpdate(cx, t, ns, name, next, old, stored, newFin, ctx);
+    },
   };
 }
 
@@ -237,6 +260,8 @@ function commitUpdate(
 ): WriteResult {
   // Admission may have been asynchronous: the stored object must still be the one validated.
   if (getStored(cx, t, ns, name) !== stored) throw conflict(gr(t), name, MODIFIED_CONFLICT);
+  // Conversions first (they may need a webhook call: ConversionPending), before any side effect.
+  toServed(t, toStorage(t, next));
   if (deepEqual(next, old)) return { status: 200, body: old, warnings: ctx.warnings }; // no-op: nothing written
   const alloc = t.strategy.beforeCommit?.(next, old) ?? [];
   if (alloc.length) throw invalid(t.kind, t.group, name, alloc);

@@ -9,6 +9,7 @@ import { gvString } from '../registry/types.ts';
 import type { StoreEvent } from '../store.ts';
 import type { ApiCore } from './api.ts';
 import { selectFilter, type ListQuery } from './query.ts';
+import { watchQueue } from './watch-queue.ts';
 
 export interface WatchSink {
   /** Writes one newline-terminated JSON event. */
@@ -90,6 +91,14 @@ function runWatch(
 ): () => void {
   const gv = gvString(t.group, t.version);
   const versionKey = `${gv}/${t.resource}`;
+  // Every line goes through an ordered queue: an object may need a conversion webhook first
+  // (watch-queue.ts); without webhook conversions it writes straight through.
+  let stopWatch: () => void = () => {};
+  const out = watchQueue(core.conversions, sink.write, (errorLine) => {
+    sink.write(errorLine);
+    stopWatch();
+    sink.end();
+  });
   const json = (ev: StoreEvent): string => {
     let m = serialized.get(ev);
     if (!m) {
@@ -113,21 +122,24 @@ function runWatch(
     else if (now && before) type = 'MODIFIED';
     else if (now) type = 'ADDED';
     else if (before) type = 'DELETED';
-    if (type) sink.write(line(type, json(ev)));
+    if (type) out.push(() => line(type, json(ev)));
   };
   const bookmark = (annotations?: Record<string, string>) => {
     const metadata: Record<string, unknown> = {
       resourceVersion: String(core.store.resourceVersion),
     };
     if (annotations) metadata.annotations = annotations;
-    sink.write(line('BOOKMARK', JSON.stringify({ kind: t.kind, apiVersion: gv, metadata })));
+    // Built now: its resourceVersion must not run ahead of events still waiting in the queue.
+    const l = line('BOOKMARK', JSON.stringify({ kind: t.kind, apiVersion: gv, metadata }));
+    out.push(() => l);
   };
   const rvParam = q.resourceVersion ?? '';
   const fromNow = rvParam === '' || rvParam === '0' || q.sendInitialEvents === true;
   if (fromNow) {
     if (rvParam === '' || rvParam === '0' || q.sendInitialEvents) {
       for (const o of core.store.list(t.storageKey, t.namespaced ? ns : undefined)) {
-        if (filter(o)) sink.write(line('ADDED', JSON.stringify(core.output(t, o as KubeObject))));
+        if (filter(o))
+          out.push(() => line('ADDED', JSON.stringify(core.output(t, o as KubeObject))));
       }
     }
     if (q.sendInitialEvents) bookmark({ 'k8s.io/initial-events-end': 'true' });
@@ -160,6 +172,7 @@ function runWatch(
     unsubscribe();
     for (const x of timers) clearInterval(x);
   };
+  stopWatch = stop;
   if (q.timeoutSeconds) {
     const to = setTimeout(
       () => {

@@ -29,6 +29,9 @@ const GROUP_PACKAGES: Record<string, string> = {
   'rbac.authorization.k8s.io': 'k8s.io.api.rbac.v1',
   'scheduling.k8s.io': 'k8s.io.api.scheduling.v1',
   'admissionregistration.k8s.io': 'k8s.io.api.admissionregistration.v1',
+  // `kubectl auth can-i` / `create token` / `auth whoami` send these typed bodies (issue 15).
+  'authorization.k8s.io': 'k8s.io.api.authorization.v1',
+  'authentication.k8s.io': 'k8s.io.api.authentication.v1',
 };
 
 const META = 'k8s.io.apimachinery.pkg.apis.meta.v1';
