@@ -106,7 +106,7 @@ export async function startMembershipThread(
     clearInterval(ping);
     await worker.terminate();
     if ((e as { code?: string }).code === 'MEMBERLIST_PORT_TAKEN')
-      throw new MemberlistPortTakenError(`${options.bindAddr}:${options.bindPort}`, e);
+      throw new MemberlistPortTakenError(options.bindAddr, options.bindPort, e);
     throw e;
   }
   live = new Set(started.live);

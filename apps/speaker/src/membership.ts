@@ -19,6 +19,7 @@ import {
   type MemberlistOptions,
   type Transport,
 } from '@ironlb/memberlist';
+import { memberlistPortTakenMessage } from '@ironlb/k8s-glue';
 import type { MemberChange, MembershipPort } from '@ironlb/k8s-glue/kube';
 
 /** The file in the memberlist Secret's mount (MetalLB's k8s.MLSecretKeyName). */
@@ -85,12 +86,9 @@ export interface Membership extends MembershipPort {
 /** Raised when the memberlist port is taken (another speaker — MetalLB's? — on this node). */
 export class MemberlistPortTakenError extends Error {
   readonly code = 'MEMBERLIST_PORT_TAKEN';
-  constructor(bind: string, cause: unknown) {
-    super(
-      `memberlist cannot bind ${bind}: the port is taken — is another speaker (MetalLB's?) running on this node? ` +
-        'IronLB and MetalLB speakers cannot share a node (different memberlist protocols on the same port)',
-      { cause },
-    );
+  constructor(bindAddr: string, port: number, cause: unknown) {
+    // The install contract (deploy/README.md): the coexistence guard's message.
+    super(memberlistPortTakenMessage(bindAddr, port), { cause });
     this.name = 'MemberlistPortTakenError';
   }
 }
@@ -135,7 +133,7 @@ export async function startMembership(
       createNetTransport({ clock, logger, metrics: deps.metrics }, { bindAddr }));
   const transport = await bindTransport(bind).catch((e: unknown) => {
     if (e instanceof MemberlistError && (e.details as { errno?: string }).errno === 'EADDRINUSE')
-      throw new MemberlistPortTakenError(bind, e);
+      throw new MemberlistPortTakenError(options.bindAddr, options.bindPort, e);
     throw e;
   });
   const profile = options.profile ?? 'fast';

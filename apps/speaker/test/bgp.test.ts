@@ -8,12 +8,20 @@ import { MemoryNetwork } from '@ironlb/bgp-speaker/testing';
 import { createBfdManager } from '@ironlb/bfd';
 import { MemoryBfdNetwork } from '@ironlb/bfd/testing';
 import type { BgpPeerRoutes, BgpSession, BfdProfileConfig } from '@ironlb/k8s-glue';
-import { bfdSessionOptions, createSpeakerBgp, defaultRouterId, type SpeakerBgp } from '../src/bgp.js';
+import {
+  bfdSessionOptions,
+  createSpeakerBgp,
+  defaultRouterId,
+  type SpeakerBgp,
+} from '../src/bgp.js';
 
 const NODE = '198.51.100.11';
 const ROUTER = '198.51.100.1';
 
-function session(o: Partial<BgpSession['options']> = {}, bfdProfile?: BfdProfileConfig): BgpSession {
+function session(
+  o: Partial<BgpSession['options']> = {},
+  bfdProfile?: BfdProfileConfig,
+): BgpSession {
   return {
     name: 'router',
     options: {
@@ -146,12 +154,28 @@ describe('createSpeakerBgp', () => {
     expect(
       defaultRouterId('192.0.2.1', undefined, 'node-1', {
         eth0: [
-          { address: '198.51.100.11', netmask: '255.255.255.0', family: 'IPv4', mac: '', internal: false, cidr: null },
-          { address: '192.0.2.7', netmask: '255.255.255.0', family: 'IPv4', mac: '', internal: false, cidr: null },
+          {
+            address: '198.51.100.11',
+            netmask: '255.255.255.0',
+            family: 'IPv4',
+            mac: '',
+            internal: false,
+            cidr: null,
+          },
+          {
+            address: '192.0.2.7',
+            netmask: '255.255.255.0',
+            family: 'IPv4',
+            mac: '',
+            internal: false,
+            cidr: null,
+          },
         ],
       }),
     ).toBe('192.0.2.7');
-    expect(defaultRouterId('2001:db8::1', '2001:db8::2', 'node-1', {})).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(defaultRouterId('2001:db8::1', '2001:db8::2', 'node-1', {})).toMatch(
+      /^\d+\.\d+\.\d+\.\d+$/,
+    );
     expect(defaultRouterId('192.0.2.1', '198.51.100.99', 'n', {})).toBe('198.51.100.99');
   });
 

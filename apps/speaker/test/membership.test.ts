@@ -70,8 +70,7 @@ describe('startMembership', () => {
   it('members see each other; a crash is detected in well under a second (fast profile)', async () => {
     const clock = new ManualClock();
     const { nodes } = await cluster(3, 'k1', clock);
-    for (const x of nodes)
-      expect([...x.m.live()].sort()).toEqual(['node-1', 'node-2', 'node-3']);
+    for (const x of nodes) expect([...x.m.live()].sort()).toEqual(['node-1', 'node-2', 'node-3']);
     expect(nodes[0]?.m.encrypted).toBe(true);
     expect([...(nodes[0]?.m.liveAddresses() ?? [])].sort()).toEqual([
       '198.51.100.12:7946',
