@@ -41,7 +41,12 @@ export async function startMembershipThread(
     metricsPrefix: options.metricsPrefix,
     watchdogMs: options.watchdogMs ?? 5000,
   };
-  const worker = new Worker(workerUrl(), { workerData: init });
+  // memberlist holds little (the member table, a few buffers): a small heap keeps the thread's
+  // isolate from growing the process's resident set.
+  const worker = new Worker(workerUrl(), {
+    workerData: init,
+    resourceLimits: { maxYoungGenerationSizeMb: 1, maxOldGenerationSizeMb: 48 },
+  });
   let nextId = 1;
   const pending = new Map<number, { resolve: (v: unknown) => void; reject: (e: Error) => void }>();
   const listeners = new Set<(c: MemberChange, m: string) => void>();

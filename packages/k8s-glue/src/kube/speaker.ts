@@ -35,7 +35,7 @@ import type { DomainConfig } from '../config/types.js';
 import { WorkQueue } from '../reconcile/workqueue.js';
 import { statusServiceKey, type StatusKind } from '../speaker/status-objects.js';
 import { EventRecorder } from './event-recorder.js';
-import { Informer, objectKey, type KubeObject } from './informer.js';
+import { Informer, objectKey, stripForCache, type KubeObject } from './informer.js';
 import { BGP_EXTRAS_CONFIGMAP } from './list.js';
 import { METALLB_KINDS, paths } from './resources.js';
 import type { KubeRest } from './rest.js';
@@ -214,7 +214,8 @@ export class IronlbSpeaker {
           logger: this.log,
           ...(this.deps.random ? { random: this.deps.random } : {}),
         },
-        { name, path, ...extra },
+        // managedFields and kubectl's last-applied copy are most of a small object's size.
+        { name, path, transform: stripForCache, ...extra },
       );
     const cr = (k: keyof typeof METALLB_KINDS) =>
       paths.metallb(ns, METALLB_KINDS[k].version, METALLB_KINDS[k].plural);
