@@ -8,43 +8,29 @@
 // status objects are written by a work queue with retries.
 import type { Clock, Logger, Metrics, WallClock } from '@ironlb/clock';
 import { noMetrics, silentLogger } from '@ironlb/clock';
-import type {
-  BFDProfile,
-  BGPAdvertisement,
-  BGPPeer,
-  Community,
-  ConfigurationState,
-  IPAddressPool,
-  L2Advertisement,
-} from '../api/types.generated.js';
-import type { ConfigMapObject, NamespaceObject, SecretObject } from '../api/meta.js';
 import { decideBgp } from '../announce/bgp.js';
 import { decideLayer2 } from '../announce/layer2.js';
 import { parseExcludeL2 } from '../announce/speaker-config.js';
-import type { EndpointSliceObject, NodeStatusObject, ServiceInput } from '../announce/types.js';
-import {
-  ConditionReason,
-  ConditionType,
-  type ConditionSpec,
-} from '../controller/config-handler.js';
-import { serviceKey, type ServiceObject } from '../controller/service.js';
-import { parseConfig } from '../config/parse.js';
-import type { ClusterResources } from '../config/resources.js';
-import { anySelectorMatches } from '../config/selector.js';
+import type { EndpointSliceObject, ServiceInput } from '../announce/types.js';
+import type { ConditionSpec } from '../controller/config-handler.js';
+import { serviceKey } from '../controller/service.js';
 import type { DomainConfig } from '../config/types.js';
-import { WorkQueue } from '../reconcile/workqueue.js';
-import { statusServiceKey, type StatusKind } from '../speaker/status-objects.js';
 import { EventRecorder } from './event-recorder.js';
-import { Informer, objectKey, stripForCache, type KubeObject } from './informer.js';
-import { BGP_EXTRAS_CONFIGMAP } from './list.js';
-import { METALLB_KINDS, paths } from './resources.js';
+import type { Informer, KubeObject } from './informer.js';
 import type { KubeRest } from './rest.js';
+import {
+  ByService,
+  makeSpeakerInformers,
+  speakerClusterResources,
+  wireSpeakerInformers,
+  type SpeakerInformers,
+} from './speaker-informers.js';
 import { MemberJoiner } from './speaker-members.js';
 import { SpeakerMetrics } from './speaker-metrics.js';
-import type { BgpPort, BgpSessionProblem, Layer2Port, MembershipPort } from './speaker-ports.js';
-import { SpeakerState, type StatusWant } from './speaker-state.js';
-import { SpeakerWrites, type StatusObject, type StatusWriteLog } from './speaker-writes.js';
-import { Writer, openGate } from './writer.js';
+import { SpeakerConfigTracker } from './speaker-config.js';
+import type { BgpPort, Layer2Port, MembershipPort } from './speaker-ports.js';
+import { SpeakerState } from './speaker-state.js';
+import { CONFIG_STATE_KEY, StatusWorker } from './speaker-status.js';
 
 /** MetalLB's ConfigMap of interfaces Layer 2 never announces on (mounted at /etc/metallb). */
 export const EXCLUDE_L2_CONFIGMAP = 'metallb-excludel2';
@@ -91,48 +77,19 @@ export interface SpeakerOptions {
   readonly component?: string;
 }
 
-const CONFIG_STATE = 'cs';
-
-type Inf<T> = Informer<T & KubeObject>;
-
 export class IronlbSpeaker {
-  readonly queue: WorkQueue<string>;
-  readonly writer: Writer;
   readonly recorder: EventRecorder;
-  readonly informers: {
-    services: Inf<ServiceObject>;
-    endpointSlices: Inf<EndpointSliceObject>;
-    nodes: Inf<NodeStatusObject>;
-    namespaces: Inf<NamespaceObject>;
-    pools: Inf<IPAddressPool>;
-    communities: Inf<Community>;
-    peers: Inf<BGPPeer>;
-    bfdProfiles: Inf<BFDProfile>;
-    bgpAdvertisements: Inf<BGPAdvertisement>;
-    l2Advertisements: Inf<L2Advertisement>;
-    secrets: Inf<SecretObject>;
-    configMaps: Inf<ConfigMapObject>;
-    l2Statuses: Inf<StatusObject>;
-    bgpStatuses: Inf<StatusObject>;
-    configStates: Inf<ConfigurationState>;
-  };
+  readonly informers: SpeakerInformers;
   readonly state: SpeakerState;
   readonly metrics: SpeakerMetrics;
+  readonly status: StatusWorker;
   private readonly log: Logger;
-  private readonly writes: SpeakerWrites;
   private readonly joiner: MemberJoiner | undefined;
-  private config: DomainConfig | undefined;
+  private readonly cfg: SpeakerConfigTracker;
   private configDirty = true;
-  private configCondition: ConditionSpec | undefined;
-  private sessionProblems: readonly BgpSessionProblem[] = [];
   private excludeText: string | undefined = '\u0000unset';
-  /** Slices by Service ("namespace/name" → slice keys), MetalLB's kubernetes.io/service-name index. */
-  private readonly slicesOf = new Map<string, Set<string>>();
-  /** Status objects by Service ("namespace/name" → object keys), per kind. */
-  private readonly statusIndex: Record<StatusKind, Map<string, Set<string>>> = {
-    ServiceL2Status: new Map(),
-    ServiceBGPStatus: new Map(),
-  };
+  /** EndpointSlices by Service: MetalLB's kubernetes.io/service-name index. */
+  private readonly slicesOf = new ByService();
   private syncTimer: ReturnType<Clock['setTimeout']> | undefined;
   private syncDue = Infinity;
   private syncing: Promise<void> | undefined;
@@ -144,9 +101,8 @@ export class IronlbSpeaker {
   private synced = false;
   private firstSyncDone = false;
   private frozen = false;
-  private worker: Promise<void> | undefined;
   private readonly unsubscribe: (() => void)[] = [];
-  readonly stats = { syncs: 0, configParses: 0, statusWrites: 0 };
+  readonly stats = { syncs: 0 };
 
   constructor(
     private readonly deps: SpeakerDeps,
@@ -154,27 +110,31 @@ export class IronlbSpeaker {
   ) {
     this.log = deps.logger ?? silentLogger;
     this.metrics = new SpeakerMetrics(deps.metrics ?? noMetrics);
-    // Status writes retry within seconds, not client-go's minutes: during a split brain two nodes
-    // delete each other's objects for a moment, and the backoff must not outlive it.
-    this.queue = new WorkQueue(deps.clock, { baseDelayMs: 50, maxDelayMs: 5000 });
-    this.writer = new Writer(deps.clock, openGate, { concurrency: 8, lowConcurrency: 2 });
-    this.recorder = new EventRecorder(
+    this.state = new SpeakerState(options.nodeName);
+    this.cfg = new SpeakerConfigTracker(
+      { logger: this.log, metrics: this.metrics },
+      options.namespace,
+    );
+    this.informers = makeSpeakerInformers(
       {
         rest: deps.rest,
-        writer: this.writer,
+        clock: deps.clock,
+        logger: this.log,
+        ...(deps.random ? { random: deps.random } : {}),
+      },
+      options.namespace,
+      options.nodeName,
+    );
+    this.status = new StatusWorker(
+      {
+        rest: deps.rest,
         clock: deps.clock,
         wallClock: deps.wallClock,
         logger: this.log,
-      },
-      { component: options.component ?? 'metallb-speaker', instance: options.podName ?? '' },
-    );
-    this.writes = new SpeakerWrites(
-      {
-        rest: deps.rest,
-        writer: this.writer,
-        wallClock: deps.wallClock,
-        logger: this.log,
         metrics: this.metrics,
+        state: this.state,
+        informers: this.informers,
+        conditions: () => this.conditions(),
       },
       {
         namespace: options.namespace,
@@ -183,8 +143,16 @@ export class IronlbSpeaker {
         fieldManager: options.fieldManager ?? 'ironlb-speaker',
       },
     );
-    this.state = new SpeakerState(options.nodeName);
-    this.informers = this.makeInformers();
+    this.recorder = new EventRecorder(
+      {
+        rest: deps.rest,
+        writer: this.status.writer,
+        clock: deps.clock,
+        wallClock: deps.wallClock,
+        logger: this.log,
+      },
+      { component: options.component ?? 'metallb-speaker', instance: options.podName ?? '' },
+    );
     this.joiner =
       deps.membership && options.memberlist
         ? new MemberJoiner(
@@ -204,42 +172,6 @@ export class IronlbSpeaker {
         : undefined;
   }
 
-  private makeInformers(): IronlbSpeaker['informers'] {
-    const ns = this.options.namespace;
-    const mk = <T>(name: string, path: string, extra: { fieldSelector?: string } = {}) =>
-      new Informer<T & KubeObject>(
-        {
-          rest: this.deps.rest,
-          clock: this.deps.clock,
-          logger: this.log,
-          ...(this.deps.random ? { random: this.deps.random } : {}),
-        },
-        // managedFields and kubectl's last-applied copy are most of a small object's size.
-        { name, path, transform: stripForCache, ...extra },
-      );
-    const cr = (k: keyof typeof METALLB_KINDS) =>
-      paths.metallb(ns, METALLB_KINDS[k].version, METALLB_KINDS[k].plural);
-    return {
-      services: mk('services', paths.services()),
-      endpointSlices: mk('endpointslices', paths.endpointSlices()),
-      nodes: mk('nodes', paths.nodes()),
-      namespaces: mk('namespaces', paths.namespaces()),
-      pools: mk('ipaddresspools', cr('pools')),
-      communities: mk('communities', cr('communities')),
-      peers: mk('bgppeers', cr('peers')),
-      bfdProfiles: mk('bfdprofiles', cr('bfdProfiles')),
-      bgpAdvertisements: mk('bgpadvertisements', cr('bgpAdvertisements')),
-      l2Advertisements: mk('l2advertisements', cr('l2Advertisements')),
-      secrets: mk('secrets', paths.secrets(ns)),
-      configMaps: mk('configmaps', paths.configMaps(ns)),
-      l2Statuses: mk('servicel2statuses', cr('serviceL2Statuses')),
-      bgpStatuses: mk('servicebgpstatuses', cr('serviceBGPStatuses')),
-      configStates: mk('configurationstates', cr('configurationStates'), {
-        fieldSelector: `metadata.name=speaker-${this.options.nodeName}`,
-      }),
-    };
-  }
-
   /** Caches synced and the first sync done (the readiness probe). */
   get ready(): boolean {
     return this.synced && this.firstSyncDone;
@@ -247,7 +179,7 @@ export class IronlbSpeaker {
 
   /** The last parsed configuration (undefined until one parsed). */
   get currentConfig(): DomainConfig | undefined {
-    return this.config;
+    return this.cfg.config;
   }
 
   /** Starts the informers; resolves after the caches synced and the first sync ran. */
@@ -296,7 +228,7 @@ export class IronlbSpeaker {
     await this.idle();
     // Status writes start after the first decisions: until then every Service would look
     // unannounced, and this node's objects from before a restart would be deleted and re-made.
-    this.worker = this.workLoop();
+    this.status.start();
   }
 
   /** Resolves once no sync is pending or running. */
@@ -323,10 +255,11 @@ export class IronlbSpeaker {
    */
   async handOver(timeoutMs: number): Promise<readonly string[]> {
     this.frozen = true;
+    this.status.freeze();
     if (this.syncTimer !== undefined) this.deps.clock.clearTimeout(this.syncTimer);
     this.syncTimer = undefined;
     await this.syncing;
-    const expected = this.config ? this.takeoverAddresses(this.config) : [];
+    const expected = this.cfg.config ? this.takeoverAddresses(this.cfg.config) : [];
     this.joiner?.stop();
     if (this.deps.membership) await this.deps.membership.leave().catch(() => undefined);
     const left = await this.deps.layer2.handOver(expected, timeoutMs);
@@ -363,25 +296,8 @@ export class IronlbSpeaker {
   }
 
   /** Deletes this node's status objects (after a planned handover), best effort. */
-  async clearStatuses(timeoutMs: number): Promise<void> {
-    const mine = (inf: Inf<StatusObject>) =>
-      inf.list().filter((o) => o.metadata.labels?.['metallb.io/node'] === this.options.nodeName);
-    const all = [
-      ...mine(this.informers.l2Statuses).map((o) => ['servicel2statuses', o] as const),
-      ...mine(this.informers.bgpStatuses).map((o) => ['servicebgpstatuses', o] as const),
-    ];
-    const work = Promise.all(
-      all.map(([plural, o]) =>
-        this.deps.rest
-          .request({
-            method: 'DELETE',
-            path: `${paths.metallb(this.options.namespace, 'v1beta1', plural)}/${o.metadata.name ?? ''}`,
-            timeoutMs,
-          })
-          .catch(() => undefined),
-      ),
-    );
-    await Promise.race([work, new Promise<void>((r) => this.deps.clock.setTimeout(r, timeoutMs))]);
+  clearStatuses(timeoutMs: number): Promise<void> {
+    return this.status.clearOwn(timeoutMs);
   }
 
   /** Stops in reverse: membership callbacks, the worker, the informers. */
@@ -395,141 +311,24 @@ export class IronlbSpeaker {
     this.syncTimer = undefined;
     await this.syncing;
     await this.bgpApplying;
-    this.queue.shutDown();
-    await this.worker;
+    await this.status.stop();
     for (const inf of Object.values(this.informers) as Informer<KubeObject>[]) inf.stop();
   }
 
   // ---------------------------------------------------------------- events → work
 
   private wireHandlers(): void {
-    const i = this.informers;
-    const sync = () => this.requestSync();
-    const config = () => {
-      this.configDirty = true;
-      this.requestSync();
-    };
-    const labelsChanged = (a: KubeObject, b: KubeObject) =>
-      JSON.stringify(a.metadata.labels ?? {}) !== JSON.stringify(b.metadata.labels ?? {});
-    i.services.on({ add: sync, update: sync, delete: sync });
-    const sliceService = (s: EndpointSliceObject & KubeObject) => {
-      const name = s.metadata.labels?.['kubernetes.io/service-name'];
-      return name === undefined ? undefined : `${s.metadata.namespace ?? ''}/${name}`;
-    };
-    i.endpointSlices.on({
-      add: (s) => {
-        const svc = sliceService(s);
-        if (svc !== undefined) {
-          const set = this.slicesOf.get(svc) ?? new Set();
-          set.add(objectKey(s));
-          this.slicesOf.set(svc, set);
-        }
-        sync();
+    wireSpeakerInformers(this.informers, this.slicesOf, {
+      nodeName: this.options.nodeName,
+      excludeL2ConfigMap: EXCLUDE_L2_CONFIGMAP,
+      sync: () => this.requestSync(),
+      config: () => {
+        this.configDirty = true;
+        this.requestSync();
       },
-      update: (o, s) => {
-        const before = sliceService(o);
-        const after = sliceService(s);
-        if (before !== after) {
-          if (before !== undefined) this.slicesOf.get(before)?.delete(objectKey(o));
-          if (after !== undefined) {
-            const set = this.slicesOf.get(after) ?? new Set();
-            set.add(objectKey(s));
-            this.slicesOf.set(after, set);
-          }
-        }
-        sync();
-      },
-      delete: (s) => {
-        const svc = sliceService(s);
-        if (svc !== undefined) {
-          const set = this.slicesOf.get(svc);
-          set?.delete(objectKey(s));
-          if (set?.size === 0) this.slicesOf.delete(svc);
-        }
-        sync();
-      },
+      // MetalLB rejoins memberlist when its own Node changes.
+      ownNodeLabels: () => this.joiner?.refresh(),
     });
-    // Nodes are configuration inputs (node selectors resolve to names) only through their labels;
-    // their NetworkUnavailable condition is a decision input (MetalLB's NodeReconciler).
-    i.nodes.on({
-      add: config,
-      delete: config,
-      update: (o, n) => {
-        if (labelsChanged(o, n)) {
-          config();
-          if (n.metadata.name === this.options.nodeName) this.joiner?.refresh();
-        } else if (networkUnavailable(o) !== networkUnavailable(n)) sync();
-      },
-    });
-    i.namespaces.on({
-      add: config,
-      delete: config,
-      update: (o, n) => {
-        if (labelsChanged(o, n)) config();
-      },
-    });
-    for (const inf of [
-      i.pools,
-      i.communities,
-      i.peers,
-      i.bfdProfiles,
-      i.bgpAdvertisements,
-      i.l2Advertisements,
-      i.secrets,
-    ] as Informer<KubeObject>[]) {
-      inf.on({
-        add: config,
-        delete: config,
-        // Status-only writes (pool counters) change no generation.
-        update: (o, n) => {
-          if (
-            o.metadata.generation === undefined ||
-            o.metadata.generation !== n.metadata.generation
-          )
-            config();
-        },
-      });
-    }
-    const cm = (c: ConfigMapObject & KubeObject) => {
-      const name = c.metadata.name;
-      if (name === BGP_EXTRAS_CONFIGMAP) config();
-      if (name === EXCLUDE_L2_CONFIGMAP) sync();
-    };
-    i.configMaps.on({ add: cm, update: (_o, c) => cm(c), delete: cm });
-    // Status objects: indexed by Service; a change someone else made (a deletion, another
-    // node's object appearing) is checked against what this node wants.
-    const status = (kind: StatusKind) => {
-      const index = this.statusIndex[kind];
-      const put = (o: StatusObject) => {
-        const svc = statusServiceKey(o.metadata);
-        if (svc === undefined) return;
-        const set = index.get(svc) ?? new Set();
-        set.add(objectKey(o));
-        index.set(svc, set);
-        this.queue.add(`${kind}|${svc}`);
-      };
-      const drop = (o: StatusObject, gone = true) => {
-        if (gone) this.state.observedDeletion(kind, o.metadata.name ?? '');
-        const svc = statusServiceKey(o.metadata);
-        if (svc === undefined) return;
-        const set = index.get(svc);
-        set?.delete(objectKey(o));
-        if (set?.size === 0) index.delete(svc);
-        this.queue.add(`${kind}|${svc}`);
-      };
-      return {
-        add: put,
-        update: (o: StatusObject, n: StatusObject) => {
-          if (statusServiceKey(o.metadata) !== statusServiceKey(n.metadata)) drop(o, false);
-          put(n);
-        },
-        delete: (o: StatusObject) => drop(o),
-      };
-    };
-    i.l2Statuses.on(status('ServiceL2Status'));
-    i.bgpStatuses.on(status('ServiceBGPStatus'));
-    // ConfigurationState heals itself when deleted (MetalLB's reconciler does the same).
-    i.configStates.on({ delete: () => this.queue.add(CONFIG_STATE) });
   }
 
   /** Schedules a sync in `delayMs` (default: the debounce), or sooner if one is due earlier. */
@@ -585,89 +384,19 @@ export class IronlbSpeaker {
 
   // ---------------------------------------------------------------- the sync
 
-  private clusterResources(): ClusterResources {
-    const i = this.informers;
-    const me = i.nodes.get(this.options.nodeName);
-    const labels = me?.metadata.labels ?? {};
-    // MetalLB's speaker parses only the BGPPeers and BGPAdvertisements that select its node: a
-    // broken peer elsewhere does not invalidate this node's configuration ("node-specific results").
-    const forMe = (sels: unknown) => {
-      if (!Array.isArray(sels) || sels.length === 0) return true;
-      try {
-        return anySelectorMatches(sels, labels);
-      } catch {
-        return true; // let the parser report the malformed selector
-      }
-    };
-    const extras = i.configMaps.get(`${this.options.namespace}/${BGP_EXTRAS_CONFIGMAP}`);
-    return {
-      pools: i.pools.list(),
-      communities: i.communities.list(),
-      namespaces: i.namespaces.list(),
-      peers: i.peers.list().filter((p) => forMe(p.spec?.nodeSelectors)),
-      bfdProfiles: i.bfdProfiles.list(),
-      bgpAdvertisements: i.bgpAdvertisements.list().filter((a) => forMe(a.spec?.nodeSelectors)),
-      l2Advertisements: i.l2Advertisements.list(),
-      nodes: i.nodes.list(),
-      secrets: i.secrets.list(),
-      ...(extras ? { bgpExtras: extras } : {}),
-    };
-  }
-
   private reparse(): void {
     this.configDirty = false;
-    this.stats.configParses++;
-    const res = parseConfig(this.clusterResources(), { namespace: this.options.namespace });
-    if (res.ok) {
-      const changed = JSON.stringify(res.config) !== JSON.stringify(this.config ?? null);
-      this.config = res.config;
-      this.metrics.configLoaded.set(undefined, 1);
-      this.metrics.configStale.set(undefined, 0);
-      this.setConfigCondition({
-        type: ConditionType.ConfigReconcilerValid,
-        status: 'True',
-        reason: ConditionReason.None,
-        message: '',
-      });
-      if (changed)
-        this.log.info({ controller: 'ConfigReconciler', event: 'configLoaded' }, 'config reloaded');
-      return;
-    }
-    this.metrics.configStale.set(undefined, 1);
-    this.metrics.updateErrors.inc();
-    const message = res.problems.map((p) => p.message).join('\n');
-    this.setConfigCondition({
-      type: ConditionType.ConfigReconcilerValid,
-      status: 'False',
-      reason: ConditionReason.Configuration,
-      message,
-    });
-    this.log.error(
-      { controller: 'ConfigReconciler', error: message },
-      'failed to parse the configuration',
+    const resources = speakerClusterResources(
+      this.informers,
+      this.options.namespace,
+      this.options.nodeName,
     );
-  }
-
-  private setConfigCondition(c: ConditionSpec): void {
-    const prev = this.configCondition;
-    this.configCondition = c;
-    if (!prev || prev.status !== c.status || prev.message !== c.message)
-      this.queue.add(CONFIG_STATE);
+    if (this.cfg.reparse(resources)) this.status.add(CONFIG_STATE_KEY);
   }
 
   /** The ConfigurationState conditions: the parse, plus sessions the protocols refused. */
   conditions(): ConditionSpec[] {
-    const c = this.configCondition;
-    if (!c) return [];
-    if (c.status !== 'True' || this.sessionProblems.length === 0) return [c];
-    return [
-      {
-        type: ConditionType.ConfigReconcilerValid,
-        status: 'False',
-        reason: ConditionReason.Configuration,
-        message: this.sessionProblems.map((p) => `BGPPeer ${p.name}: ${p.message}`).join('\n'),
-      },
-    ];
+    return this.cfg.conditions();
   }
 
   private view(config: DomainConfig) {
@@ -687,13 +416,11 @@ export class IronlbSpeaker {
   private inputs(): ServiceInput[] {
     const slices = this.informers.endpointSlices;
     return this.informers.services.list().map((service) => {
-      const keys = this.slicesOf.get(serviceKey(service));
       const endpointSlices: EndpointSliceObject[] = [];
-      if (keys)
-        for (const k of keys) {
-          const s = slices.get(k);
-          if (s) endpointSlices.push(s);
-        }
+      for (const k of this.slicesOf.get(serviceKey(service))) {
+        const sl = slices.get(k);
+        if (sl) endpointSlices.push(sl);
+      }
       return { service, endpointSlices };
     });
   }
@@ -717,7 +444,7 @@ export class IronlbSpeaker {
     const t0 = this.deps.clock.now();
     if (this.configDirty) this.reparse();
     this.syncExcludes();
-    const config = this.config;
+    const config = this.cfg.config;
     if (!config) {
       this.log.debug({ event: 'noConfig' }, 'not processing, still waiting for config');
       this.firstSyncDone = true;
@@ -744,10 +471,7 @@ export class IronlbSpeaker {
     // The port serializes its applies.
     this.bgpApplying = this.deps.bgp.apply(bgp.sessions, bgp.peers).then(
       (problems) => {
-        if (JSON.stringify(problems) !== JSON.stringify(this.sessionProblems)) {
-          this.sessionProblems = problems;
-          this.queue.add(CONFIG_STATE);
-        }
+        if (this.cfg.setSessionProblems(problems)) this.status.add(CONFIG_STATE_KEY);
       },
       (e: unknown) => {
         this.metrics.updateErrors.inc();
@@ -781,71 +505,6 @@ export class IronlbSpeaker {
       });
     }
     for (const g of out.announced) this.metrics.announced.set(g.labels, g.value);
-    for (const k of out.statusKeys) this.queue.add(k);
+    for (const k of out.statusKeys) this.status.add(k);
   }
-
-  // ---------------------------------------------------------------- status writes
-
-  private async workLoop(): Promise<void> {
-    for (;;) {
-      const key = await this.queue.get();
-      if (key === undefined) return;
-      try {
-        await this.processKey(key);
-        this.queue.forget(key);
-      } catch (e) {
-        this.metrics.updateErrors.inc();
-        this.log.error({ op: 'status', key, error: String(e) }, 'status write failed, retrying');
-        this.queue.addRateLimited(key);
-      }
-      this.queue.done(key);
-    }
-  }
-
-  private async processKey(key: string): Promise<void> {
-    // Handing over: the next owner writes its objects now; this node must not delete them as the
-    // Layer 2 winner it was.
-    if (this.frozen && key !== CONFIG_STATE) return;
-    if (key === CONFIG_STATE) {
-      const conds = this.conditions();
-      if (conds.length === 0) return;
-      await this.writes.configurationState(
-        conds,
-        this.informers.configStates.get(
-          `${this.options.namespace}/speaker-${this.options.nodeName}`,
-        ),
-      );
-      return;
-    }
-    const [kind, svcKey] = key.split('|', 2) as [StatusKind, string];
-    const [namespace = '', name = ''] = svcKey.split('/', 2);
-    const want: StatusWant | undefined = this.state.statusWant(kind, svcKey);
-    const inf = kind === 'ServiceL2Status' ? this.informers.l2Statuses : this.informers.bgpStatuses;
-    const objects: StatusObject[] = [];
-    for (const k of this.statusIndex[kind].get(svcKey) ?? []) {
-      const o = inf.get(k);
-      if (o) objects.push(o);
-    }
-    const existing = this.state.overlay(kind, svcKey, objects);
-    this.stats.statusWrites++;
-    const acc: StatusWriteLog = { written: [], deleted: [], gone: [] };
-    try {
-      await this.writes.syncStatus(
-        kind,
-        { namespace, name },
-        want,
-        existing,
-        kind === 'ServiceL2Status' && want !== undefined,
-        acc,
-      );
-    } finally {
-      this.state.recordWrites(kind, acc.written, acc.deleted, acc.gone);
-    }
-  }
-}
-
-function networkUnavailable(n: NodeStatusObject): boolean {
-  return (n.status?.conditions ?? []).some(
-    (c) => c.type === 'NetworkUnavailable' && c.status === 'True',
-  );
 }
