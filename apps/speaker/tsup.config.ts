@@ -20,7 +20,6 @@ const bundle = {
   target: 'node24',
   dts: false,
   sourcemap: true,
-  splitting: false,
   noExternal: [/^(?!@ironlb\/clock|pino|prom-client|koffi$)/],
   external: ['@ironlb/clock', 'pino', 'prom-client', 'koffi'],
   banner,
@@ -29,11 +28,22 @@ const bundle = {
 export default defineConfig([
   {
     ...bundle,
-    entry: { speaker: 'src/speaker.ts', 'membership-worker': 'src/membership-worker.ts' },
+    entry: { speaker: 'src/speaker.ts' },
     clean: true,
+    // Chunks: what only some paths need (client-node's KubeConfig, for kubeconfigs k8s-glue's lean
+    // loader leaves to it) is a file of its own, loaded only then.
+    splitting: true,
     esbuildOptions(options) {
       options.alias = { ...(options.alias ?? {}), undici: './src/undici-stub.ts' };
     },
+  },
+  {
+    // Its own file, sharing no chunk with the speaker: a worker loads what it imports into a
+    // second isolate, and should load only memberlist.
+    ...bundle,
+    entry: { 'membership-worker': 'src/membership-worker.ts' },
+    clean: false,
+    splitting: false,
   },
   {
     entry: { main: 'src/main.ts' },

@@ -28,6 +28,12 @@ export interface Layer2Options {
   /** --gratuitous-arp-interval: periodic re-announcement, 0 = off (MetalLB #2910). */
   readonly refreshIntervalMs: number;
   /**
+   * Receive ring of each responder (one per interface and family), bytes; the kernel maps all of
+   * it into the process at once, so it counts in full towards the speaker's memory. Default
+   * 1 MiB (512 ARP/NDP frames queued while the event loop is busy; the library's default is 4 MiB).
+   */
+  readonly ringSizeBytes?: number;
+  /**
    * After the last address was handed over, wait this long before returning (default 1500 ms):
    * a client that ignored the next node's first announcement (Linux ignores a second update of a
    * neighbour entry within its 1 s locktime) gets its next round, 1.1 s later, while this node —
@@ -82,6 +88,7 @@ export function createSpeakerLayer2(deps: Layer2Deps, options: Layer2Options): S
       excludeInterfaces: exclude,
       replaceDefaultExcludes: true,
       refreshIntervalMs: options.refreshIntervalMs,
+      ringSizeBytes: options.ringSizeBytes ?? 1 << 20,
     };
     return (
       deps.announcer?.(onEvent, o) ??

@@ -1,10 +1,9 @@
 // Messages between the speaker's main thread and its memberlist worker (membership-worker.ts).
 import type { MemberChange } from '@ironlb/k8s-glue/kube';
+import type { LogRecord } from './worker-telemetry.js';
 
 export interface WorkerInit {
   readonly logLevel: string;
-  /** Prefix of the worker's metric names (metallb_). */
-  readonly metricsPrefix: string;
   /** Leave memberlist when the main thread has not pinged for this long; 0 = never. */
   readonly watchdogMs: number;
 }
@@ -33,4 +32,5 @@ export type FromWorker =
       readonly value?: unknown;
       readonly error?: { readonly message: string; readonly code?: string };
     }
-  | { readonly type: 'wedged' };
+  | { readonly type: 'wedged' }
+  | { readonly type: 'log'; readonly record: LogRecord };

@@ -3,14 +3,14 @@
 // thread pings the worker every `pingIntervalMs`; see membership-worker.ts for why memberlist runs
 // there.
 import { Worker } from 'node:worker_threads';
-import type { Logger } from '@ironlb/clock';
+import type { Logger, Metrics } from '@ironlb/clock';
 import type { MemberChange, MembershipPort } from '@ironlb/k8s-glue/kube';
 import { MemberlistPortTakenError, type MembershipOptions } from './membership.js';
 import type { FromWorker, ToWorker, WorkerInit } from './membership-protocol.js';
+import { MetricMirror, type MetricSnapshot } from './worker-telemetry.js';
 
 export interface MembershipThreadOptions extends MembershipOptions {
   readonly logLevel: string;
-  readonly metricsPrefix: string;
   /** Default 5000 ms; 0 disables the watchdog. */
   readonly watchdogMs?: number;
   /** Default 500 ms. */
@@ -19,8 +19,8 @@ export interface MembershipThreadOptions extends MembershipOptions {
 
 export interface MembershipThread extends MembershipPort {
   readonly encrypted: boolean;
-  /** The worker's metrics (Prometheus text), to append to the app's own. */
-  metrics(): Promise<string>;
+  /** Copies the worker's metrics into the app's (call before rendering /metrics). */
+  syncMetrics(): Promise<void>;
   stats(): Promise<{ keyChanges: number; stats: unknown }>;
   /** Called when the worker left memberlist because this thread stopped pinging. */
   onWedged(fn: () => void): void;
@@ -33,14 +33,14 @@ function workerUrl(): URL {
 }
 
 export async function startMembershipThread(
-  deps: { logger: Logger },
+  deps: { logger: Logger; metrics: Metrics },
   options: MembershipThreadOptions,
 ): Promise<MembershipThread> {
   const init: WorkerInit = {
     logLevel: options.logLevel,
-    metricsPrefix: options.metricsPrefix,
     watchdogMs: options.watchdogMs ?? 5000,
   };
+  const mirror = new MetricMirror(deps.metrics);
   // memberlist holds little (the member table, a few buffers): a small heap keeps the thread's
   // isolate from growing the process's resident set.
   const worker = new Worker(workerUrl(), {
@@ -82,6 +82,9 @@ export async function startMembershipThread(
       }
     } else if (m.type === 'wedged') {
       wedged?.();
+    } else if (m.type === 'log') {
+      const r = m.record;
+      deps.logger[r.level](r.fields, r.msg);
     }
   });
   worker.on('error', (e) => {
@@ -97,13 +100,7 @@ export async function startMembershipThread(
   }, options.pingIntervalMs ?? 500);
   ping.unref();
 
-  const {
-    logLevel: _l,
-    metricsPrefix: _p,
-    watchdogMs: _w,
-    pingIntervalMs: _i,
-    ...mlOptions
-  } = options;
+  const { logLevel: _l, watchdogMs: _w, pingIntervalMs: _i, ...mlOptions } = options;
   let started: { encrypted: boolean; live: string[]; liveAddresses: string[] };
   try {
     started = await call({ op: 'start', options: mlOptions });
@@ -127,7 +124,10 @@ export async function startMembershipThread(
     },
     join: (seeds) => call<number>({ op: 'join', seeds }),
     leave: () => call<void>({ op: 'leave' }),
-    metrics: () => (exited ? Promise.resolve('') : call<string>({ op: 'metrics' })),
+    async syncMetrics() {
+      if (exited) return;
+      mirror.apply(await call<MetricSnapshot[]>({ op: 'metrics' }));
+    },
     stats: () => call({ op: 'stats' }),
     onWedged(fn) {
       wedged = fn;

@@ -6,18 +6,18 @@
 // watchdog covers the other side: when the main thread stops pinging (wedged: it answers no
 // ARP/NDP either), this member leaves so that the others take its addresses.
 import { parentPort, workerData } from 'node:worker_threads';
-import { backgroundClock, type Logger } from '@ironlb/clock';
-import { createAppLogger } from '@ironlb/clock/pino';
-import { prometheusMetrics } from '@ironlb/clock/prometheus';
+import { backgroundClock } from '@ironlb/clock';
 import { startMembership, type Membership, type MembershipOptions } from './membership.js';
 import type { FromWorker, ToWorker, WorkerInit } from './membership-protocol.js';
+import { SnapshotMetrics, postingLogger } from './worker-telemetry.js';
 
 const port = parentPort;
 if (!port) throw new Error('membership-worker must run in a worker thread');
 const init = workerData as WorkerInit;
-const logger: Logger = createAppLogger({ level: init.logLevel as 'info' });
-const metrics = prometheusMetrics({ prefix: init.metricsPrefix });
 const post = (m: FromWorker) => port.postMessage(m);
+// Logs and metrics go to the main thread (worker-telemetry.ts says why).
+const logger = postingLogger((record) => post({ type: 'log', record }), init.logLevel);
+const metrics = new SnapshotMetrics();
 
 let membership: Membership | undefined;
 let lastPing = Date.now();
@@ -98,7 +98,7 @@ async function handle(m: ToWorker): Promise<void> {
       post({ type: 'reply', id: m.id, ok: true });
       return;
     case 'metrics':
-      post({ type: 'reply', id: m.id, ok: true, value: await metrics.registry.metrics() });
+      post({ type: 'reply', id: m.id, ok: true, value: metrics.snapshot() });
       return;
     case 'stats':
       post({

@@ -5,6 +5,7 @@
 import { systemClock, systemWallClock } from '@ironlb/clock';
 import { createAppLogger } from '@ironlb/clock/pino';
 import { prometheusMetrics } from '@ironlb/clock/prometheus';
+import { collectDefaultMetrics } from 'prom-client';
 import { K8sGlueError, parseSpeakerFlags, speakerUsage } from '@ironlb/k8s-glue';
 import { startSpeakerApp } from '@ironlb/k8s-glue/kube';
 import { createSpeakerBgp } from './bgp.js';
@@ -31,6 +32,8 @@ async function main(): Promise<number> {
     'IronLB speaker starting',
   );
   const metrics = prometheusMetrics({ prefix: 'metallb_' });
+  // Process and runtime figures (RSS, heap, event-loop lag, GC), as MetalLB exports Go's.
+  collectDefaultMetrics({ register: metrics.registry });
   const deps = { clock: systemClock, logger, metrics };
   const layer2 = createSpeakerLayer2(deps, { refreshIntervalMs: flags.gratuitousArpIntervalMs });
   const bgp = createSpeakerBgp(deps, { nodeName: flags.nodeName });
@@ -41,14 +44,16 @@ async function main(): Promise<number> {
       ...deps,
       wallClock: systemWallClock,
       // memberlist runs in a worker thread: its metrics come from there.
-      renderMetrics: async () =>
-        (await metrics.registry.metrics()) + ((await membership?.metrics()) ?? ''),
+      renderMetrics: async () => {
+        await membership?.syncMetrics().catch(() => undefined);
+        return metrics.registry.metrics();
+      },
       metricsContentType: metrics.registry.contentType,
       layer2,
       bgp,
       startMembership: async (plan) => {
         membership = await startMembershipThread(
-          { logger },
+          { logger, metrics },
           {
             nodeName: plan.name,
             bindAddr: flags.mlBindAddr,
@@ -57,7 +62,6 @@ async function main(): Promise<number> {
             profile: plan.profile,
             keyRotationGraceMs: flags.mlKeyRotationGraceMs,
             logLevel: flags.logLevel,
-            metricsPrefix: 'metallb_',
           },
         );
         membership.onWedged(() => {

@@ -4,22 +4,20 @@
 // webhooks), /healthz and /readyz, /metrics — and stopped in reverse. Lives here rather than in
 // the app so that it is tested here; apps/controller/src/main.ts only parses argv and handles
 // signals.
-import { existsSync, readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import type { Clock, Logger, Metrics, WallClock } from '@ironlb/clock';
-import { DEFAULT_NAMESPACE } from '../config/resources.js';
 import type { ControllerFlags } from '../controller/flags.js';
-import { K8sGlueError } from '../errors.js';
 import { CertManager } from '../webhook/cert-manager.js';
-import { generateCa, issueServingCert } from '../webhook/certs.js';
 import { startCertRotation, type CertRotation } from '../webhook/rotation.js';
 import { createWebhookServer, type WebhookServer } from '../webhook/server.js';
+import { readPair, resolveNamespace, selfSigned } from './app-common.js';
 import { IronlbController } from './controller.js';
-import { SERVICE_ACCOUNT_NAMESPACE, loadKubeConfig } from './kubeconfig.js';
+import { loadKubeConfig } from './kubeconfig.js';
 import { createHealthServer, createMetricsServer, type OpsServer } from './ops-server.js';
 import { createKubeRest, type KubeRest } from './rest.js';
 import { webhookClientFromRest } from './webhook-client.js';
+
+export { readPair, resolveNamespace, selfSigned };
 
 export interface ControllerAppDeps {
   readonly clock: Clock;
@@ -45,32 +43,6 @@ export interface ControllerApp {
   readonly ports: { readonly health: number; readonly metrics: number; readonly webhook: number };
   /** Stops everything in reverse order. */
   stop(): Promise<void>;
-}
-
-/** MetalLB's namespace resolution, with IronLB's default when nothing says otherwise. */
-export function resolveNamespace(flag: string): string {
-  if (flag) return flag;
-  if (existsSync(SERVICE_ACCOUNT_NAMESPACE)) {
-    const ns = readFileSync(SERVICE_ACCOUNT_NAMESPACE, 'utf8').trim();
-    if (ns) return ns;
-  }
-  return DEFAULT_NAMESPACE;
-}
-
-/** tls.crt / tls.key of a folder (--cert-dir, --metrics-cert-dir). */
-export function readPair(dir: string, what: string): { cert: string; key: string } {
-  try {
-    return {
-      cert: readFileSync(join(dir, 'tls.crt'), 'utf8'),
-      key: readFileSync(join(dir, 'tls.key'), 'utf8'),
-    };
-  } catch (e) {
-    throw new K8sGlueError(
-      'INVALID_OPTION',
-      `${what}: cannot read tls.crt / tls.key in ${dir}: ${(e as Error).message}`,
-      { cause: e },
-    );
-  }
 }
 
 /** Starts the controller process described by `flags`; resolves once it serves. */
@@ -223,12 +195,4 @@ export async function startControllerApp(
     await stop();
     throw e;
   }
-}
-
-/** A self-signed certificate for /metrics (MetalLB generates one in memory the same way). */
-export async function selfSigned(nowMs: number): Promise<{ cert: string; key: string }> {
-  const host = hostname();
-  const ca = await generateCa(`${host}-ca@${Math.floor(nowMs / 1000)}`, nowMs, 365 * 86_400_000);
-  const serving = await issueServingCert(ca, [host, 'localhost'], nowMs, 365 * 86_400_000);
-  return { cert: serving.certPem + ca.certPem, key: serving.keyPem };
 }

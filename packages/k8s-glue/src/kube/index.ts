@@ -3,7 +3,15 @@
 // recording, the operational HTTP endpoints. Kept apart from the package's main entry, which never
 // loads client-node. Named re-exports only (DESIGN.md §3).
 export { createKubeRest } from './rest.js';
-export type { KubeRequest, KubeRest, KubeRestOptions, WatchEvent, WatchHandle } from './rest.js';
+export type {
+  KubeAuth,
+  KubeRequest,
+  KubeRest,
+  KubeRestOptions,
+  WatchEvent,
+  WatchHandle,
+} from './rest.js';
+export { loadKubeAuth } from './lean-config.js';
 export { KubeApiError, isAlreadyExists, isConflict, isGone, isNotFound } from './errors.js';
 export { loadKubeConfig, SERVICE_ACCOUNT_NAMESPACE } from './kubeconfig.js';
 export type { LoadKubeConfigOptions } from './kubeconfig.js';

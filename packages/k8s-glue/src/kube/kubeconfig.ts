@@ -6,6 +6,7 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { K8sGlueError } from '../errors.js';
 
 const SERVICE_ACCOUNT_TOKEN = '/var/run/secrets/kubernetes.io/serviceaccount/token';
+// Also in app-common.ts, which must not import this file (it would load client-node with it).
 export const SERVICE_ACCOUNT_NAMESPACE = '/var/run/secrets/kubernetes.io/serviceaccount/namespace';
 
 export interface LoadKubeConfigOptions {

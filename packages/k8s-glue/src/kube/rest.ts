@@ -11,7 +11,6 @@
 import { Agent as HttpAgent, request as httpRequest, type IncomingMessage } from 'node:http';
 import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } from 'node:https';
 import type { Socket } from 'node:net';
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { Clock } from '@ironlb/clock';
 import { KubeApiError } from './errors.js';
 
@@ -83,9 +82,20 @@ function queryString(q: KubeRequest['query']): string {
   return parts.length > 0 ? `?${parts.join('&')}` : '';
 }
 
+/**
+ * Where the API server is and how to authenticate to it: what the client needs of
+ * @kubernetes/client-node's KubeConfig (which fits as it is), or of k8s-glue's lean loader
+ * (loadKubeAuth), which reads the common cases without loading client-node.
+ */
+export interface KubeAuth {
+  getCurrentCluster(): { readonly server: string; readonly proxyUrl?: string } | null | undefined;
+  /** Fills TLS options, headers (Authorization) and `auth`; client-node may set `agent` for proxies. */
+  applyToHTTPSOptions(opts: RequestOptions & { headers?: Record<string, string> }): Promise<void>;
+}
+
 /** Creates the client for the KubeConfig's current context. */
 export function createKubeRest(
-  kc: KubeConfig,
+  kc: KubeAuth,
   deps: { clock: Clock },
   options: KubeRestOptions = {},
 ): KubeRest {

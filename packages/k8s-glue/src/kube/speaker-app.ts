@@ -8,11 +8,13 @@
 // so the other speakers elect new owners at once; this node keeps answering ARP/NDP until each of
 // its addresses was announced by its next owner; BGP sessions close with Cease (or, where graceful
 // restart was negotiated, without a NOTIFICATION so the router keeps the routes, RFC 4724).
+import { hostname } from 'node:os';
 import type { Clock, Logger, Metrics, WallClock } from '@ironlb/clock';
 import { memberlistPlan, type MemberlistPlan } from '../announce/speaker-config.js';
 import type { SpeakerFlags } from '../speaker/flags.js';
-import { readPair, resolveNamespace, selfSigned } from './controller-app.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { readPair, resolveNamespace } from './app-common.js';
+import { selfSignedServingCert } from './self-signed.js';
+import { loadKubeAuth } from './lean-config.js';
 import { createHealthServer, createMetricsServer } from './ops-server.js';
 import { createKubeRest, type KubeRest } from './rest.js';
 import { IronlbSpeaker } from './speaker.js';
@@ -100,10 +102,15 @@ export async function startSpeakerApp(
       );
     }
     stack.push(() => deps.layer2.close());
+    // The lean loader: client-node's KubeConfig only for what it cannot read itself (issue 17's
+    // memory budget).
     const rest =
       deps.rest ??
       createKubeRest(
-        loadKubeConfig({ kubeconfig: flags.kubeconfig, ...(deps.env ? { env: deps.env } : {}) }),
+        await loadKubeAuth({
+          kubeconfig: flags.kubeconfig,
+          ...(deps.env ? { env: deps.env } : {}),
+        }),
         { clock },
         { userAgent: deps.userAgent ?? 'ironlb-speaker' },
       );
@@ -150,7 +157,8 @@ export async function startSpeakerApp(
     if (flags.metricsPort > 0) {
       const pair = flags.metricsCertDir
         ? readPair(flags.metricsCertDir, '--metrics-cert-dir')
-        : await selfSigned(wallClock.epochMs());
+        : // MetalLB makes one in memory too; node:crypto alone, without the x509 stack.
+          selfSignedServingCert([hostname(), 'localhost'], wallClock.epochMs());
       const metrics = createMetricsServer(
         { render: deps.renderMetrics, contentType: deps.metricsContentType },
         {
