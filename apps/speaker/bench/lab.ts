@@ -74,7 +74,8 @@ function stamped(p: NsProcess): { at: number; line: string }[] {
   const out: { at: number; line: string }[] = [];
   let seen = 0;
   const t = setInterval(() => {
-    for (; seen < p.lines.length; seen++) out.push({ at: Date.now(), line: p.lines[seen] as string });
+    for (; seen < p.lines.length; seen++)
+      out.push({ at: Date.now(), line: p.lines[seen] as string });
   }, 2);
   void p.waitForExit(24 * 3_600_000).finally(() => clearInterval(t));
   return out;
@@ -249,6 +250,7 @@ export async function measureLab(report: BenchReport, stage: (s: string) => void
     });
     const b = summarize(bgp.speaker);
     const a = summarize(bgp.anchor);
+    const al = summarize(bgp.allocation);
     report.add({
       name: `BGP: Service created → prefix held by the router, p99 (${b.count} Services)`,
       value: b.p99,
@@ -257,14 +259,16 @@ export async function measureLab(report: BenchReport, stage: (s: string) => void
       anchorName: 'ironlb-bgp announcing a /32 to the same router',
       target: '< 100 ms',
       pass: b.p99 < 100,
-      note: `median ${b.p50.toFixed(0)} ms (ironlb-bgp ${a.p50.toFixed(0)} ms); includes the controller's allocation and status write, and FRR installing the route`,
+      note: `median ${b.p50.toFixed(0)} ms (ironlb-bgp ${a.p50.toFixed(0)} ms); of which the controller's allocation (Service created → address seen on a watch) median ${al.p50.toFixed(0)} ms, p99 ${al.p99.toFixed(0)} ms; FRR installing the route is in both`,
     });
   } finally {
     await s.down();
   }
 }
 
-async function bgpLatency(s: SpeakerLab): Promise<{ speaker: number[]; anchor: number[] }> {
+async function bgpLatency(
+  s: SpeakerLab,
+): Promise<{ speaker: number[]; anchor: number[]; allocation: number[] }> {
   const monitor = s.ns('router').spawn(['ip', '-4', 'monitor', 'route']);
   const routes = stamped(monitor);
   const installed = (prefix: string, after: number) =>
@@ -272,55 +276,60 @@ async function bgpLatency(s: SpeakerLab): Promise<{ speaker: number[]; anchor: n
       `the router holds ${prefix}`,
       () =>
         routes.find(
-          (r) => r.at >= after && r.line.startsWith(prefix.replace('/32', '')) && !r.line.startsWith('Deleted'),
+          (r) =>
+            r.at >= after &&
+            r.line.startsWith(prefix.replace('/32', '')) &&
+            !r.line.startsWith('Deleted'),
         )?.at,
       10_000,
       2,
     );
   // Speaker: the real path, from the API request leaving to the router's kernel.
-  const api = s.ns('apiserver').spawn(
-    [nodeBinary(), join(workspaceRoot, 'apps/speaker/bench/api-client.ts'), '--kubeconfig', s.lab.kubeconfig],
-    { stdin: true },
-  );
+  const api = s
+    .ns('apiserver')
+    .spawn(
+      [
+        nodeBinary(),
+        join(workspaceRoot, 'apps/speaker/bench/api-client.ts'),
+        '--kubeconfig',
+        s.lab.kubeconfig,
+      ],
+      { stdin: true },
+    );
   await api.waitForLine(/^ready$/, 30_000);
   const speaker: number[] = [];
+  const allocation: number[] = [];
   for (let i = 0; i < N_BGP; i++) {
     const from = api.lineCount();
     api.writeLine(`create bgp-${i} bgp`);
     const sent = JSON.parse(await api.waitForLine(/"name":/, 10_000, { from })) as { t: number };
-    const ip = await eventually(`bgp-${i} has its address`, () => {
-      const r = s.sh('apiserver', [
-        join(workspaceRoot, '.tools/bin/kubectl'),
-        '--kubeconfig',
-        s.lab.kubeconfig,
-        'get',
-        'svc',
-        `bgp-${i}`,
-        '-o',
-        'jsonpath={.status.loadBalancer.ingress[0].ip}',
-      ]);
-      return r.out.trim() || undefined;
-    });
-    speaker.push((await installed(`${ip}/32`, sent.t)) - sent.t);
+    const alloc = JSON.parse(
+      await api.waitForLine((l) => l.includes(`"allocated":"bgp-${i}"`), 10_000, { from }),
+    ) as { ip: string; t: number };
+    speaker.push((await installed(`${alloc.ip}/32`, sent.t)) - sent.t);
+    allocation.push(alloc.t - sent.t);
+    await sleep(100);
   }
   api.kill('SIGTERM');
   // Anchor: ironlb-bgp from the client (a dynamic neighbour of the router too), same prefixes' kind.
-  const cli = s.ns('client').spawn(
-    [
-      nodeBinary(),
-      join(workspaceRoot, 'packages/bgp-speaker/dist/cli.js'),
-      'announce',
-      '--local-as',
-      '64500',
-      '--peer',
-      '198.51.100.1',
-      '--peer-as',
-      '64512',
-      '--local-address',
-      '198.51.100.100',
-    ],
-    { stdin: true },
-  );
+  const cli = s
+    .ns('client')
+    .spawn(
+      [
+        nodeBinary(),
+        join(workspaceRoot, 'packages/bgp-speaker/dist/cli.js'),
+        'announce',
+        '--local-as',
+        '64500',
+        '--peer',
+        '198.51.100.1',
+        '--peer-as',
+        '64512',
+        '--local-address',
+        '198.51.100.100',
+      ],
+      { stdin: true },
+    );
   await cli.waitForLine(/"to":"Established"/, 30_000);
   await sleep(1000);
   const anchor: number[] = [];
@@ -333,5 +342,5 @@ async function bgpLatency(s: SpeakerLab): Promise<{ speaker: number[]; anchor: n
   }
   await cli.stop();
   monitor.kill('SIGTERM');
-  return { speaker, anchor };
+  return { speaker, anchor, allocation };
 }

@@ -481,7 +481,18 @@ export class IronlbSpeaker {
     this.state.applyBgp(bgp.services, bgp.conflicts);
     this.flushOutputs();
     this.firstSyncDone = true;
-    this.metrics.syncSeconds.observe(undefined, (this.deps.clock.now() - t0) / 1000);
+    const took = this.deps.clock.now() - t0;
+    this.metrics.syncSeconds.observe(undefined, took / 1000);
+    this.log.debug(
+      {
+        op: 'sync',
+        services: inputs.length,
+        layer2Addresses: l2.addresses.length,
+        bgpSessions: bgp.sessions.length,
+        ms: Math.round(took * 10) / 10,
+      },
+      'decided and applied',
+    );
   }
 
   /** Logs, events, metrics and status writes the last decisions produced. */
