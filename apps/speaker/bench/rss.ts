@@ -10,7 +10,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
-import { Topology, nodeBinary, workspaceRoot, type NsProcess } from '@ironlb/netns-kit';
+import { Topology, nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import type { BenchReport } from '@ironlb/bench-kit';
 
 const APP = join(workspaceRoot, 'apps/speaker');
