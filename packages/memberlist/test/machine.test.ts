@@ -279,17 +279,6 @@ describe('probe round (SWIM §3.1, hashicorp probeNode)', () => {
     expect(m.state.stats.tcpFallbackSuccesses).toBe(1);
   });
 
-  it('an awareness score stretches the gossip interval too (damping gossip storms under load)', () => {
-    const o = resolveOptions({ profile: 'fast', pushPullIntervalMs: 1_000_000 });
-    const m = machineWith(['a', 'b'], o);
-    m.state.queue.push({ type: 'alive', node: 'a', incarnation: 2, addr: 'addr-a', meta: {} });
-    m.state.awareness = 3;
-    m.state.nextGossipMs = 1000;
-    const out = m.handle({ type: 'tick' }, 1000);
-    expect(sends(out).length).toBeGreaterThan(0);
-    expect(m.state.nextGossipMs).toBe(1000 + 4 * o.gossipIntervalMs);
-  });
-
   it('an awareness score stretches the probe interval (LHA-Probe)', () => {
     const m = machineWith(['a']);
     m.state.awareness = 3;

@@ -19,7 +19,7 @@ import {
   sendWithGossip,
   token,
 } from './context.js';
-import { pushPullScaleMs, scaleByAwareness } from './formulas.js';
+import { pushPullScaleMs } from './formulas.js';
 import { serialNext } from './incarnation.js';
 import { expireCandidates, nextCandidateDeadline } from './members.js';
 import {
@@ -345,10 +345,7 @@ export class MembershipMachine {
     expireCandidates(c);
     for (const [node, sus] of s.suspicions) if (c.nowMs >= sus.deadlineMs) expireSuspicion(c, node);
     if (c.nowMs >= s.nextGossipMs) {
-      // Deviation from hashicorp (README): like the probe interval (Lifeguard LHA-Probe), the
-      // gossip interval stretches with our health score, so members that keep refuting under load
-      // send less instead of feeding a storm of gossip.
-      s.nextGossipMs = c.nowMs + scaleByAwareness(c.o.gossipIntervalMs, s.awareness);
+      s.nextGossipMs = c.nowMs + c.o.gossipIntervalMs;
       this.gossip(c);
     }
     if (c.nowMs >= s.nextPushPullMs) {
