@@ -47,6 +47,11 @@ export interface Strategy {
   generationChanged?(obj: KubeObject, old: KubeObject): boolean;
   /** Whether metadata.generation is maintained (bumped on spec changes). */
   hasGeneration?: boolean;
+  /**
+   * DefaultGarbageCollectionPolicy: `orphan` when a delete without a propagation policy (and no
+   * GC finalizer on the object) orphans the dependents — batch/v1 Jobs, for compatibility.
+   */
+  defaultGcPolicy?: 'orphan';
   /** Name validation: DNS subdomain (default), DNS-1123 label, DNS-1035 label, or path segment. */
   nameRule?: 'subdomain' | 'label' | 'dns1035' | 'path';
 }
