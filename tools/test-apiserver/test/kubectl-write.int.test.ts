@@ -2,8 +2,8 @@
 // last-applied annotation), server-side apply (managedFields, the 409 conflict as kubectl prints
 // it, --force-conflicts), the typed commands that send protobuf bodies (create namespace,
 // create deployment, create secret generic, expose, scale), patch (strategic, merge, JSON),
-// label, annotate, edit, delete --cascade, wait, diff, --dry-run=server and the seeds' strictARP
-// pipeline (get -o yaml | sed | diff / apply).
+// label, annotate, edit, replace (and --force), delete --cascade, wait, diff, --dry-run=server
+// and the seeds' strictARP pipeline (get -o yaml | sed | diff / apply).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason, startCliServer, type CliServer } from './cli/harness.ts';
 
@@ -253,6 +253,60 @@ describe.skipIf(skip !== undefined)(`kubectl writes${skip ? ` — SKIPPED: ${ski
     );
     const ghost = await c.kubectl(['get', 'ns', 'ghost']);
     expect(ghost.stderr).toContain('Error from server (NotFound): namespaces "ghost" not found');
+  });
+
+  it('replace -f (PUT of the file) and replace --force (delete, wait, create)', async () => {
+    const cm = (v: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'settings', labels: { v } },
+        data: { mode: v },
+      });
+    await k(['create', '-f', '-'], cm('a'));
+    const uid = await jp(['get', 'cm', 'settings'], '{.metadata.uid}');
+    expect(await k(['replace', '-f', '-'], cm('b'))).toBe('configmap/settings replaced\n');
+    expect(
+      await jp(['get', 'cm', 'settings'], '{.data.mode} {.metadata.labels.v} {.metadata.uid}'),
+    ).toBe(`b b ${uid}`);
+    // Replacing something that does not exist is a NotFound, as kubectl reports it.
+    const missing = await c.kubectl(['replace', '-f', '-'], {
+      stdin: cm('c').replace('"settings"', '"nowhere"'),
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      'Error from server (NotFound): error when replacing "STDIN": configmaps "nowhere" not found',
+    );
+    // A Job from a file has no generated selector: a plain replace is refused (immutable
+    // selector and template); --force deletes it, waits until it is gone, creates it anew.
+    const job = JSON.stringify({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate' },
+      spec: {
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'migrate', image: 'busybox:1.36', command: ['true'] }],
+          },
+        },
+      },
+    });
+    expect(await k(['create', '-f', '-'], job)).toBe('job.batch/migrate created\n');
+    const jobUid = await jp(['get', 'job', 'migrate'], '{.metadata.uid}');
+    const plain = await c.kubectl(['replace', '-f', '-'], { stdin: job });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('The Job "migrate" is invalid');
+    expect(plain.stderr).toContain('spec.selector: Required value');
+    expect(plain.stderr).toMatch(/spec\.template: Invalid value: .*field is immutable/);
+    expect(await k(['replace', '--force', '-f', '-'], job)).toBe(
+      'job.batch "migrate" deleted from default namespace\njob.batch/migrate replaced\n',
+    );
+    const newUid = await jp(['get', 'job', 'migrate'], '{.metadata.uid}');
+    expect(newUid).not.toBe(jobUid);
+    expect(await jp(['get', 'job', 'migrate'], '{.spec.selector.matchLabels}')).toBe(
+      `{"batch.kubernetes.io/controller-uid":"${newUid}"}`,
+    );
   });
 
   it('delete --cascade, wait --for (condition, jsonpath, delete)', async () => {

@@ -160,7 +160,8 @@ function specErrors(o: KubeObject, out: StatusCause[]): void {
       notSupported('spec.podReplacementPolicy', rp ?? '', ['Failed', 'TerminatingOrFailed']),
     );
   if (!isObject(spec.selector)) out.push(required('spec.selector'));
-  else if (!matches(spec.selector, templateLabels(o)))
+  // LabelSelectorAsSelector(nil) is labels.Nothing(): no selector matches no template either.
+  if (!isObject(spec.selector) || !matches(spec.selector, templateLabels(o)))
     out.push(
       invalidValue(
         'spec.template.metadata.labels',
