@@ -309,6 +309,46 @@ describe.skipIf(skip !== undefined)(`kubectl writes${skip ? ` — SKIPPED: ${ski
     );
   });
 
+  it('webhook rules get scope "*" stored; a configuration that spells it out re-applies unchanged, one without is configured every time (as on a real cluster)', async () => {
+    const vwc = (scope: boolean) =>
+      JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: scope ? 'with-scope' : 'without-scope' },
+        webhooks: [
+          {
+            name: 'pools.example.metallb.io',
+            admissionReviewVersions: ['v1'],
+            sideEffects: 'None',
+            failurePolicy: 'Ignore',
+            clientConfig: { url: 'https://192.0.2.1:9443/validate' },
+            rules: [
+              {
+                apiGroups: ['metallb.io'],
+                apiVersions: ['v1beta1'],
+                operations: ['CREATE'],
+                resources: ['ipaddresspools'],
+                ...(scope ? { scope: '*' } : {}),
+              },
+            ],
+          },
+        ],
+      });
+    const kind = 'validatingwebhookconfiguration.admissionregistration.k8s.io';
+    for (const scope of [true, false]) {
+      const name = scope ? 'with-scope' : 'without-scope';
+      expect(await k(['apply', '-f', '-'], vwc(scope))).toBe(`${kind}/${name} created\n`);
+      expect(
+        await jp(['get', 'validatingwebhookconfiguration', name], '{.webhooks[0].rules[0].scope}'),
+      ).toBe('*');
+      // `rules` is atomic (no patchStrategy): kubectl's three-way merge re-sends the file's rules
+      // when they differ from the live ones, which carry the default.
+      expect(await k(['apply', '-f', '-'], vwc(scope))).toBe(
+        `${kind}/${name} ${scope ? 'unchanged' : 'configured'}\n`,
+      );
+    }
+  });
+
   it('delete --cascade, wait --for (condition, jsonpath, delete)', async () => {
     await k(['wait', '--for=jsonpath={.spec.replicas}=1', 'deploy/web', '--timeout=10s']);
     for (const cascade of ['background', 'orphan', 'foreground']) {
