@@ -2,7 +2,12 @@ import { defineConfig } from 'tsup';
 
 export default defineConfig([
   {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+    entry: {
+      index: 'src/index.ts',
+      'pure/index': 'src/pure/index.ts',
+      'kube/index': 'src/kube/index.ts',
+      'testing/index': 'src/testing/index.ts',
+    },
     format: ['esm'],
     dts: true,
     clean: true,

@@ -10,6 +10,7 @@ import { NO_ADDRS, addrsFamily, normalize, parseAll, sameSet } from './request.j
 import type { Norm } from './request.js';
 import type { PoolSet, PoolSpec } from './pools.js';
 import { parsePools } from './pools.js';
+import { IpamError, IpamErrorCode } from './errors.js';
 import { State } from './state.js';
 import type { ServiceRecord } from './state.js';
 import { IpFamilyPolicy } from './types.js';
@@ -306,7 +307,11 @@ export class Allocator {
    * are released and reported as `lost`; those now inside a differently named pool are `moved`.
    */
   setPools(pools: PoolSet | readonly PoolSpec[]): SetPoolsResult {
-    const next = Array.isArray(pools) ? parsePools(pools) : (pools as PoolSet);
+    const next = Array.isArray(pools)
+      ? parsePools(pools)
+      : isPoolSet(pools)
+        ? pools
+        : badPools(pools, 'setPools(pools)');
     const old = this.state.pools;
     const all = [...this.state.services.entries()];
     for (const [svc] of all) this.state.unassign(svc);
@@ -418,11 +423,71 @@ export function createAllocator(
   deps: AllocatorDeps = {},
   options: AllocatorOptions = {},
 ): Allocator {
+  // A stranger's first call is often createAllocator({ pools }): the pools would be silently
+  // ignored and every allocation would fail with no-available-ips (issue 12).
+  if (typeof deps !== 'object' || deps === null) {
+    throw new IpamError(
+      IpamErrorCode.InvalidOptions,
+      'createAllocator(deps, options): deps must be an object',
+    );
+  }
+  if ('pools' in deps) {
+    throw new IpamError(
+      IpamErrorCode.InvalidOptions,
+      'createAllocator(deps, options): `pools` is an option, pass it second: createAllocator({}, { pools })',
+    );
+  }
+  for (const k of Object.keys(deps)) {
+    if (k !== 'onCountersChanged') {
+      throw new IpamError(
+        IpamErrorCode.InvalidOptions,
+        `createAllocator(deps, options): unknown dependency ${JSON.stringify(k)} (known: onCountersChanged)`,
+      );
+    }
+  }
+  if (deps.onCountersChanged !== undefined && typeof deps.onCountersChanged !== 'function') {
+    throw new IpamError(
+      IpamErrorCode.InvalidOptions,
+      'createAllocator(deps, options): deps.onCountersChanged must be a function',
+    );
+  }
+  if (typeof options !== 'object' || options === null) {
+    throw new IpamError(
+      IpamErrorCode.InvalidOptions,
+      'createAllocator(deps, options): options must be an object',
+    );
+  }
+  for (const k of Object.keys(options)) {
+    if (k !== 'pools') {
+      throw new IpamError(
+        IpamErrorCode.InvalidOptions,
+        `createAllocator(deps, options): unknown option ${JSON.stringify(k)} (known: pools)`,
+      );
+    }
+  }
   const pools =
     options.pools === undefined
       ? undefined
       : Array.isArray(options.pools)
         ? parsePools(options.pools)
-        : (options.pools as PoolSet);
+        : isPoolSet(options.pools)
+          ? options.pools
+          : badPools(options.pools, 'createAllocator(deps, options): options.pools');
   return new Allocator(deps, pools);
+}
+
+function isPoolSet(x: unknown): x is PoolSet {
+  return (
+    typeof x === 'object' &&
+    x !== null &&
+    (x as PoolSet).pools instanceof Map &&
+    Array.isArray((x as PoolSet).byAddress)
+  );
+}
+
+function badPools(x: unknown, what: string): never {
+  throw new IpamError(
+    IpamErrorCode.InvalidOptions,
+    `${what} must be a PoolSpec[] or a PoolSet from parsePools(), got ${x === null ? 'null' : typeof x}`,
+  );
 }

@@ -7,6 +7,8 @@ export const IpamErrorCode = {
   InvalidPools: 'IPAM_INVALID_POOLS',
   /** A request object is malformed (empty service key, bad family list, bad port). */
   InvalidRequest: 'IPAM_INVALID_REQUEST',
+  /** createAllocator() got a dependency or option it does not know, or one of the wrong type. */
+  InvalidOptions: 'IPAM_INVALID_OPTIONS',
   /** Internal bookkeeping disagrees with itself; a bug, reported instead of corrupting state. */
   Internal: 'IPAM_INTERNAL',
 } as const;

@@ -52,7 +52,7 @@ describe('pool set validation', () => {
     const specs: PoolSpec[] = [
       { name: 'a', addresses: ['192.0.2.0/24', '192.0.2.128/25', 'nope'] },
       { name: 'b', addresses: ['192.0.2.10-192.0.2.12', '2001:db8::/64'] },
-      { name: 'a', addresses: ['198.51.100.0/24'] },
+      { name: 'a', addresses: ['198.51.100.0/24', '198.51.100.0/33'] },
       { name: '', addresses: ['203.0.113.0/24'] },
       { name: 'c', addresses: [] },
       { name: 'd', addresses: ['2001:db8::5', '203.0.113.9-203.0.113.1'] },
@@ -61,15 +61,17 @@ describe('pool set validation', () => {
     expect(issues).toEqual([
       {
         path: 'pools[0].addresses[2]',
-        message: 'invalid CIDR "nope" in pool "a": invalid CIDR "nope"',
+        message: 'invalid CIDR "nope" in pool "a"',
       },
       { path: 'pools[2].name', message: 'duplicate definition of pool "a"' },
+      // The duplicate's own bad addresses are reported too (issue 12).
+      { path: 'pools[2].addresses[1]', message: 'invalid CIDR "198.51.100.0/33" in pool "a"' },
       { path: 'pools[3].name', message: 'missing pool name' },
       { path: 'pools[4].addresses', message: 'pool has no prefixes defined' },
       {
         path: 'pools[5].addresses[1]',
         message:
-          'invalid CIDR "203.0.113.9-203.0.113.1" in pool "d": invalid IP range "203.0.113.9-203.0.113.1": start IP "203.0.113.9" is after the end IP "203.0.113.1"',
+          'invalid IP range "203.0.113.9-203.0.113.1" in pool "d": start IP "203.0.113.9" is after the end IP "203.0.113.1"',
       },
       {
         path: 'pools[0].addresses[1]',
@@ -93,7 +95,7 @@ describe('pool set validation', () => {
     } catch (e) {
       expect(e).toBeInstanceOf(IpamError);
       expect((e as IpamError).code).toBe('IPAM_INVALID_POOLS');
-      expect((e as IpamError).issues).toHaveLength(8);
+      expect((e as IpamError).issues).toHaveLength(9);
     }
   });
 

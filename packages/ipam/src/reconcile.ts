@@ -5,6 +5,7 @@ import { familyOf, parseAddress } from './addr.js';
 import type { AllocationResult, Allocator } from './allocator.js';
 import type { AllocationFailure } from './failures.js';
 import { IpFamilyPolicy } from './types.js';
+import { normalize } from './request.js';
 import type { AllocationRequest } from './types.js';
 
 /** What happened while reconciling one service (each maps to one MetalLB event). */
@@ -56,6 +57,7 @@ export function reconcile(
   req: AllocationRequest,
   current: readonly string[],
 ): ReconcileResult {
+  normalize(req); // throws IpamError IPAM_INVALID_REQUEST on a malformed request, before any use
   const events: ReconcileEvent[] = [];
   const policy = req.ipFamilyPolicy ?? IpFamilyPolicy.SingleStack;
   const dualService = req.ipFamilies.length === 2;

@@ -21,10 +21,30 @@ export interface Norm {
 }
 
 export function normalize(req: AllocationRequest): Norm {
+  if (typeof req !== 'object' || req === null) {
+    throw new IpamError(
+      IpamErrorCode.InvalidRequest,
+      'request must be an AllocationRequest object',
+    );
+  }
   if (typeof req.service !== 'string' || req.service === '') {
     throw new IpamError(IpamErrorCode.InvalidRequest, 'request.service must be a non-empty string');
   }
+  if (typeof req !== 'object' || req === null) {
+    throw new IpamError(
+      IpamErrorCode.InvalidRequest,
+      'request must be an AllocationRequest object',
+    );
+  }
   const fams = req.ipFamilies;
+  if (!Array.isArray(fams)) {
+    // The cluster-IP families have no safe default: guessing IPv4 would hand a v6-only Service
+    // an address it cannot use (issue 12: a missing ipFamilies was a TypeError).
+    throw new IpamError(
+      IpamErrorCode.InvalidRequest,
+      `request.ipFamilies is required: the Service's cluster-IP families, e.g. ['IPv4'] or ['IPv6', 'IPv4'] (got ${fams === undefined ? 'undefined' : JSON.stringify(fams)})`,
+    );
+  }
   const valid = (f: unknown) => f === IpFamily.IPv4 || f === IpFamily.IPv6;
   if (fams.length < 1 || fams.length > 2 || !fams.every(valid) || fams[0] === fams[1]) {
     throw new IpamError(

@@ -4,9 +4,12 @@ import type { ConfigProblem } from './config/types.js';
 export type K8sGlueErrorCode =
   | 'CONFIG_INVALID'
   | 'CONVERTER_INPUT_INVALID'
+  | 'CONVERSION_INVALID'
   | 'WEBHOOK_BAD_REQUEST'
   | 'CERTIFICATE_ERROR'
-  | 'KUBE_CLIENT_ERROR';
+  | 'KUBE_CLIENT_ERROR'
+  /** A factory or flag got a value it cannot use (the reconcile harness, the controller's flags). */
+  | 'INVALID_OPTION';
 
 export class K8sGlueError extends Error {
   readonly code: K8sGlueErrorCode;
@@ -27,5 +30,15 @@ export class ConfigInvalidError extends K8sGlueError {
     this.name = 'ConfigInvalidError';
     this.problems = problems;
     this.transientOnly = problems.length > 0 && problems.every((p) => p.transient);
+  }
+}
+
+/** A Kubernetes API call failed; `status` is the HTTP status when there was one (404, 409, ...). */
+export class KubeClientError extends K8sGlueError {
+  readonly status: number | undefined;
+  constructor(message: string, status: number | undefined, cause?: unknown) {
+    super('KUBE_CLIENT_ERROR', message, { cause });
+    this.name = 'KubeClientError';
+    this.status = status;
   }
 }

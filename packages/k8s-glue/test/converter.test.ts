@@ -127,6 +127,9 @@ describe('the CLI', () => {
   const cli = fileURLToPath(new URL('../src/convert/cli.ts', import.meta.url));
   const run = (input: string, args: string[] = []) =>
     spawnSync(process.execPath, ['--import', 'tsx', cli, ...args], {
+      // From the package folder, tsx reads its tsconfig.json: @ironlb/* resolve to their sources,
+      // so no build is needed.
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
       input,
       encoding: 'utf8',
       timeout: 20_000,

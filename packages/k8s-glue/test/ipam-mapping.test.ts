@@ -46,8 +46,12 @@ describe('k8s-glue → ipam', () => {
         avoidBuggyIPs: false,
       },
     ]);
+    // ipam accepts them and reads the same addresses k8s-glue validated.
     const set = parsePools(specs);
-    expect(set).toBeDefined();
+    expect([...set.pools.keys()]).toEqual(['ip-pool', 'pool']);
+    expect(set.pools.get('ip-pool')?.capacityIPv4).toBe(100n); // 172.25.1.1-172.25.1.100: no .0/.255 inside
+    expect(set.pools.get('pool')?.capacityIPv4).toBe(11n);
+    expect(set.pools.get('ip-pool')?.autoAssign).toBe(false);
   });
 
   it('carries serviceAllocation priority; selectors are resolved to matchingPools here', () => {
@@ -92,7 +96,15 @@ describe('k8s-glue → ipam', () => {
       'priority-only',
     ]);
     expect(matchingPools(cfg, { namespace: 'other' })).toEqual(['priority-only']);
-    expect(parsePools(toIpamPools(cfg))).toBeDefined();
+    const set = parsePools(toIpamPools(cfg));
+    expect([...set.pools.values()].map((p) => [p.name, p.pinned, p.priority])).toEqual([
+      ['by-ns', true, 2],
+      ['by-ns-label', true, 0],
+      ['by-svc', true, 0],
+      ['ns-and-svc', true, 0],
+      ['open', false, 0],
+      ['priority-only', true, 1],
+    ]);
   });
 });
 

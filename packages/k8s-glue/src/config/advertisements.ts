@@ -6,12 +6,14 @@ import type { LabelSelector, NodeObject } from '../api/meta.js';
 import { compareCommunities, parseCommunity, type Community } from './community.js';
 import type { WorkPool } from './pools.js';
 import { Problems, byName, refOf } from './resources.js';
+import { goFormatSelector, selectorError } from './labels.js';
 import {
   anySelectorMatches,
+  canonicalSelectors,
+  canonicalSelectorsKey,
   duplicateSelectorError,
   duplicateStringError,
   nodeNames,
-  selectorError,
 } from './selector.js';
 import type { BgpAdvertisementConfig, L2AdvertisementConfig } from './types.js';
 
@@ -45,22 +47,42 @@ function commonAdChecks(
     if (e) p.add(ref, `spec.${field}`, e);
     (spec[field] ?? []).forEach((s, i) => {
       const err = selectorError(s);
-      if (err)
-        p.add(ref, `spec.${field}[${i}]`, `${err}\nfailed to parse selector for ${ref.name}`);
+      if (err) p.add(ref, `spec.${field}[${i}]`, selectorMessage(field, err, s, ref.name));
     });
   }
 }
 
+/**
+ * MetalLB's wrapping of a selector error, per field (internal/config l2AdvertisementFromCR,
+ * bgpAdvertisementFromCR, parseSelectors, filterWithLabelSelector).
+ */
+function selectorMessage(
+  field: 'ipAddressPoolSelectors' | 'nodeSelectors' | 'serviceSelectors',
+  err: string,
+  s: LabelSelector,
+  name: string,
+): string {
+  const shown = goFormatSelector(s);
+  if (field === 'nodeSelectors')
+    return `${err}\ninvalid label selector ${shown}\nfailed to parse node selector for ${name}`;
+  if (field === 'serviceSelectors')
+    return `invalid service selector ${shown}: ${err}\nfailed to parse service selector for ${name}`;
+  return `${err}\ninvalid label selector ${shown}`;
+}
+
 function sameL2(a: L2AdvertisementConfig, b: L2AdvertisementConfig): boolean {
-  // MetalLB containsAdvertisement: equivalent ads (same nodes, interfaces, selectors, no
-  // preferences) are attached once per pool; ads with preferences always stack.
+  // MetalLB containsAdvertisement: equivalent ads (same nodes, interface set, service selectors,
+  // no preferences) are attached once per pool; ads with preferences always stack. Selectors are
+  // compared in canonical form, so ads that differ only in the order their selectors (or a
+  // selector's labels and values) are written are the same ad (issue 13).
   if (Object.keys(a.preferredNodes).length > 0 || Object.keys(b.preferredNodes).length > 0)
     return false;
+  const ifs = (x: L2AdvertisementConfig) => JSON.stringify([...new Set(x.interfaces)].sort());
   return (
     a.allInterfaces === b.allInterfaces &&
     JSON.stringify(a.nodes) === JSON.stringify(b.nodes) &&
-    JSON.stringify([...a.interfaces].sort()) === JSON.stringify([...b.interfaces].sort()) &&
-    JSON.stringify(a.serviceSelectors) === JSON.stringify(b.serviceSelectors)
+    ifs(a) === ifs(b) &&
+    canonicalSelectorsKey(a.serviceSelectors) === canonicalSelectorsKey(b.serviceSelectors)
   );
 }
 
@@ -74,7 +96,7 @@ export function parseL2Ads(
   for (const cr of byName(crs, p)) {
     const ref = refOf('L2Advertisement', cr, ns);
     const spec = cr.spec ?? {};
-    const start = p.list.length;
+    const start = p.count;
     commonAdChecks(ref, spec, p);
     (spec.preferredNodeSelectors ?? []).forEach((t, i) => {
       const e = selectorError(t.preference);
@@ -82,7 +104,7 @@ export function parseL2Ads(
         p.add(
           ref,
           `spec.preferredNodeSelectors[${i}]`,
-          `${e}\nfailed to parse preferred node selectors for ${ref.name}`,
+          `${e}\ninvalid preferred node selector ${goFormatSelector(t.preference)}\nfailed to parse preferred node selectors for ${ref.name}`,
         );
       if (t.weight < 1 || t.weight > 100) {
         p.add(
@@ -92,7 +114,7 @@ export function parseL2Ads(
         );
       }
     });
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
     const eligible = nodeNames(nodes, spec.nodeSelectors);
     const preferredNodes: Record<string, number> = {};
     for (const n of nodes) {
@@ -109,7 +131,7 @@ export function parseL2Ads(
       nodes: eligible,
       interfaces: [...(spec.interfaces ?? [])],
       allInterfaces: (spec.interfaces ?? []).length === 0,
-      serviceSelectors: [...(spec.serviceSelectors ?? [])],
+      serviceSelectors: canonicalSelectors(spec.serviceSelectors ?? []),
       preferredNodes,
     };
     for (const w of poolsFor(spec, pools)) {
@@ -119,20 +141,22 @@ export function parseL2Ads(
 }
 
 export function familiesOf(w: WorkPool): { v4: boolean; v6: boolean } {
-  return {
-    v4: w.blocks.some((b) => b.cidrs[0]?.family === 4),
-    v6: w.blocks.some((b) => b.cidrs[0]?.family === 6),
-  };
+  return w.families;
 }
 
-/** MetalLB BGPAdvertisementsHaveCompatibleLocalPref. */
-function compatibleLocalPref(
+/**
+ * MetalLB BGPAdvertisementsHaveCompatibleLocalPref: two advertisements of a pool with these
+ * address families may carry different LOCAL_PREFs only if they can never describe the same
+ * route to the same peer from the same node. Used at parse time (ads without service selectors)
+ * and by the speaker for the ads matching one service (speaker checkBGPAdvConflicts).
+ */
+export function compatibleLocalPref(
   a: BgpAdvertisementConfig,
   b: BgpAdvertisementConfig,
-  w: WorkPool,
+  families: { readonly v4: boolean; readonly v6: boolean },
 ): boolean {
   if (a.localPref === b.localPref) return true;
-  const { v4, v6 } = familiesOf(w);
+  const { v4, v6 } = families;
   if (!v4 && !v6) return true;
   const d4 = a.aggregationLength !== b.aggregationLength;
   const d6 = a.aggregationLengthV6 !== b.aggregationLengthV6;
@@ -173,7 +197,7 @@ export function parseBgpAds(
   for (const cr of sorted) {
     const ref = refOf('BGPAdvertisement', cr, ns);
     const spec = cr.spec ?? {};
-    const start = p.list.length;
+    const start = p.count;
     commonAdChecks(ref, spec, p);
     const dc = duplicateStringError(spec.communities, 'community');
     if (dc) p.add(ref, 'spec.communities', dc);
@@ -227,7 +251,7 @@ export function parseBgpAds(
         `too many communities (${communities.length}), at most 63 per advertisement`,
       );
     }
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
     const unique = new Map(communities.map((c) => [c.text, c]));
     const ad: BgpAdvertisementConfig = {
       name: ref.name,
@@ -237,29 +261,31 @@ export function parseBgpAds(
       communities: [...unique.values()].sort(compareCommunities).map((c) => c.text),
       nodes: nodeNames(nodes, spec.nodeSelectors),
       peers: [...(spec.peers ?? [])],
-      serviceSelectors: [...(spec.serviceSelectors ?? [])],
+      serviceSelectors: canonicalSelectors(spec.serviceSelectors ?? []),
     };
     for (const w of poolsFor(spec, pools)) {
       // MetalLB validateBGPAdvPerPool: the aggregation must not be more specific than the
       // shortest prefix written for each address block. MetalLB prints the IPv4 length even
-      // for IPv6 blocks; we print the length that was actually compared.
-      for (const b of w.blocks) {
-        const first = b.cidrs[0];
-        if (!first) continue;
-        const max = first.family === 4 ? agg : agg6;
-        const lowest = Math.min(...b.cidrs.map((c) => c.prefixLength));
+      // for IPv6 blocks; we print the length that was actually compared. One problem per pool,
+      // as MetalLB (a pool of 100k /32s must not yield 100k copies of the same problem).
+      for (let i = 0; i < w.blocks.length; i++) {
+        const b = w.blocks[i] as (typeof w.blocks)[number];
+        const family = w.blockFamily[i];
+        const max = family === 4 ? agg : agg6;
+        const lowest = w.blockMinPrefix[i] as number;
         if (max < lowest) {
           p.add(
             ref,
-            first.family === 4 ? 'spec.aggregationLength' : 'spec.aggregationLengthV6',
+            family === 4 ? 'spec.aggregationLength' : 'spec.aggregationLengthV6',
             `invalid aggregation length ${max}: prefix ${lowest} in this pool is more specific than the aggregation length for addresses ${b.source}`,
           );
+          break;
         }
       }
       if (ad.serviceSelectors.length === 0) {
         for (const other of w.bgp) {
           if (other.serviceSelectors.length > 0) continue;
-          if (!compatibleLocalPref(ad, other, w)) {
+          if (!compatibleLocalPref(ad, other, w.families)) {
             p.add(
               ref,
               'spec.localPref',

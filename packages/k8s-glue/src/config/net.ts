@@ -1,71 +1,34 @@
-// Address parsing with Go's net.ParseCIDR / MetalLB ParseCIDR semantics (internal/config):
-// a CIDR may have host bits set (they are masked), a range "A-B" is trimmed, must not run
-// backwards, and is summarized into the minimal list of CIDRs.
-import ipaddr from 'ipaddr.js';
+// Pool entries are parsed by @ironlb/ipam's parsePoolEntry, the one parser of pool addresses
+// (issue 13: two parsers kept in step by a test were a trap). What k8s-glue adds is the minimal
+// CIDR cover of an entry, MetalLB's ipaddr.Summarize: the config lists a pool's CIDRs, the
+// aggregationLength check compares against their shortest prefix (validateBGPAdvPerPool) and
+// MetalLB's overlap message names CIDRs, not entries.
+import { formatAddress, type PoolEntryRange } from '@ironlb/ipam';
 
 export interface Cidr {
   readonly family: 4 | 6;
+  /** The network address within its family (IPv4 as a 32-bit value). */
   readonly base: bigint;
   readonly prefixLength: number;
   readonly text: string;
 }
 
+/** ipam's 128-bit address space holds IPv4 at ::ffff:0:0/96 (RFC 4291 §2.5.5.2). */
+const V4_BASE = 0xffff00000000n;
+const V4_MASK = 0xffffffffn;
+const V4_BASE_NUM = 0xffff00000000;
+
 const bitsOf = (f: 4 | 6): number => (f === 4 ? 32 : 128);
 
-export function parseIp(text: string): { family: 4 | 6; value: bigint } | undefined {
-  const t = text;
-  if (ipaddr.IPv4.isValidFourPartDecimal(t)) {
-    return { family: 4, value: bytesToBig(ipaddr.IPv4.parse(t).toByteArray()) };
-  }
-  if (t.includes(':') && ipaddr.IPv6.isValid(t) && !t.includes('%')) {
-    const v6 = ipaddr.IPv6.parse(t);
-    // Go treats ::ffff:a.b.c.d as the IPv4 address a.b.c.d.
-    if (v6.isIPv4MappedAddress()) {
-      return { family: 4, value: bytesToBig(v6.toIPv4Address().toByteArray()) };
-    }
-    return { family: 6, value: bytesToBig(v6.toByteArray()) };
-  }
-  return undefined;
-}
-
-function bytesToBig(bytes: number[]): bigint {
-  let v = 0n;
-  for (const b of bytes) v = (v << 8n) | BigInt(b);
-  return v;
-}
-
 export function formatIp(family: 4 | 6, value: bigint): string {
-  const n = family === 4 ? 4 : 16;
-  const bytes: number[] = [];
-  for (let i = n - 1; i >= 0; i--) bytes.push(Number((value >> BigInt(i * 8)) & 0xffn));
-  return family === 4 ? bytes.join('.') : ipaddr.fromByteArray(bytes).toString();
+  return formatAddress(family === 4 ? V4_BASE | value : value);
 }
 
 export function makeCidr(family: 4 | 6, base: bigint, prefixLength: number): Cidr {
   return { family, base, prefixLength, text: `${formatIp(family, base)}/${prefixLength}` };
 }
 
-function maskOf(family: 4 | 6, len: number): bigint {
-  const bits = BigInt(bitsOf(family));
-  const all = (1n << bits) - 1n;
-  return all ^ ((1n << (bits - BigInt(len))) - 1n);
-}
-
-/** Parses "a.b.c.d/n" like Go's net.ParseCIDR (host bits masked). */
-export function parsePrefix(text: string): Cidr | undefined {
-  const slash = text.indexOf('/');
-  if (slash < 0) return undefined;
-  const ip = parseIp(text.slice(0, slash));
-  const lenText = text.slice(slash + 1);
-  if (!ip || !/^[0-9]{1,3}$/.test(lenText)) return undefined;
-  const len = Number(lenText);
-  // Go: an IPv4-mapped IPv6 with a /n > 32 is still parsed with the v6 prefix; keep it simple
-  // and refuse prefix lengths beyond the family's size.
-  if (len > bitsOf(ip.family)) return undefined;
-  return makeCidr(ip.family, ip.value & maskOf(ip.family, len), len);
-}
-
-/** Minimal CIDR cover of [start, end] (what MetalLB gets from ipaddr.Summarize). */
+/** Minimal CIDR cover of [start, end] within a family (what MetalLB gets from ipaddr.Summarize). */
 export function summarize(family: 4 | 6, start: bigint, end: bigint): Cidr[] {
   const bits = bitsOf(family);
   const out: Cidr[] = [];
@@ -84,51 +47,73 @@ export function summarize(family: 4 | 6, start: bigint, end: bigint): Cidr[] {
   return out;
 }
 
-/** MetalLB's ParseCIDR: returns the CIDRs or MetalLB's error text. */
-export function parseAddresses(text: string): { cidrs: Cidr[] } | { error: string } {
-  if (!text.includes('-')) {
-    // A bare address is taken as /32 or /128. MetalLB insists on the prefix form; @ironlb/ipam
-    // accepts the bare form too, and the two must agree on what a pool contains.
-    const bare = text.includes('/') ? undefined : parseIp(text);
-    if (bare) return { cidrs: [makeCidr(bare.family, bare.value, bare.family === 4 ? 32 : 128)] };
-    const c = parsePrefix(text);
-    return c ? { cidrs: [c] } : { error: `invalid CIDR ${goQuote(text)}` };
+const v4Text = (v: number) => `${v >>> 24}.${(v >>> 16) & 255}.${(v >>> 8) & 255}.${v & 255}`;
+
+/**
+ * summarize() for IPv4 in doubles (exact below 2^53): pools of a hundred thousand /32 entries
+ * reach the webhook (issue 14), and bigint arithmetic per entry dominated the decision.
+ */
+function summarize4(start: number, end: number): Cidr[] {
+  const out: Cidr[] = [];
+  let cur = start;
+  while (cur <= end) {
+    let len = 32;
+    while (len > 0) {
+      const size = 2 ** (33 - len);
+      if (cur % size !== 0 || cur + size - 1 > end) break;
+      len--;
+    }
+    out.push({ family: 4, base: BigInt(cur), prefixLength: len, text: `${v4Text(cur)}/${len}` });
+    cur += 2 ** (32 - len);
   }
-  const dash = text.indexOf('-');
-  const a = text.slice(0, dash);
-  const b = text.slice(dash + 1);
-  const start = parseIp(a.trim());
-  if (!start) return { error: `invalid IP range ${goQuote(text)}: invalid start IP ${goQuote(a)}` };
-  const end = parseIp(b.trim());
-  if (!end) return { error: `invalid IP range ${goQuote(text)}: invalid end IP ${goQuote(b)}` };
-  // Go compares the 16-byte forms, so a v4 start and a v6 end compare as bytes too; refusing
-  // mixed families outright is the clearer rule.
-  if (start.family !== end.family) {
-    return {
-      error: `invalid IP range ${goQuote(text)}: start and end are not of the same IP family`,
-    };
+  return out;
+}
+
+/** What the parser keeps of an entry: family, shortest prefix of its cover, the CIDR texts. */
+export interface EntrySummary {
+  readonly family: 4 | 6;
+  readonly minPrefix: number;
+  readonly cidrs: readonly string[];
+}
+
+/**
+ * entryCidrs() reduced to what the parser keeps (a pool can hold a hundred thousand entries:
+ * no per-CIDR objects are retained).
+ */
+export function entrySummary(entry: PoolEntryRange, source?: string): EntrySummary {
+  if (entry.family === 'IPv4') {
+    // Number() of the 128-bit value then subtracted: exact (< 2^53) and no bigint allocated.
+    const start = Number(entry.lo) - V4_BASE_NUM;
+    const end = Number(entry.hi) - V4_BASE_NUM;
+    const size = end - start + 1;
+    // The usual entry is one CIDR, an aligned power-of-two block, often written canonically:
+    // then the text written is kept rather than a copy of it.
+    if (Number.isInteger(Math.log2(size)) && start % size === 0) {
+      const len = 32 - Math.log2(size);
+      const text = `${v4Text(start)}/${len}`;
+      return { family: 4, minPrefix: len, cidrs: [text === source ? source : text] };
+    }
   }
-  if (start.value > end.value) {
-    return {
-      error: `invalid IP range ${goQuote(text)}: start IP ${goQuote(formatIp(start.family, start.value))} is after the end IP ${goQuote(formatIp(end.family, end.value))}`,
-    };
-  }
-  return { cidrs: summarize(start.family, start.value, end.value) };
+  const cidrs = entryCidrs(entry);
+  return {
+    family: entry.family === 'IPv4' ? 4 : 6,
+    minPrefix: Math.min(...cidrs.map((c) => c.prefixLength)),
+    cidrs: cidrs.map((c) => c.text),
+  };
+}
+
+/** The CIDRs of one entry parsed by ipam's parsePoolEntry. */
+export function entryCidrs(entry: PoolEntryRange): Cidr[] {
+  return entry.family === 'IPv4'
+    ? summarize4(Number(entry.lo & V4_MASK), Number(entry.hi & V4_MASK))
+    : summarize(6, entry.lo, entry.hi);
 }
 
 /** MetalLB cidrsOverlap: one contains the other. */
 export function cidrsOverlap(a: Cidr, b: Cidr): boolean {
   if (a.family !== b.family) return false;
   const len = Math.min(a.prefixLength, b.prefixLength);
-  const m = maskOf(a.family, len);
+  const bits = BigInt(bitsOf(a.family));
+  const m = ((1n << bits) - 1n) ^ ((1n << (bits - BigInt(len))) - 1n);
   return (a.base & m) === (b.base & m);
-}
-
-export function cidrContains(c: Cidr, family: 4 | 6, value: bigint): boolean {
-  return c.family === family && (value & maskOf(family, c.prefixLength)) === c.base;
-}
-
-/** Go's %q for a plain string (enough for the ASCII texts that appear in MetalLB messages). */
-export function goQuote(s: string): string {
-  return JSON.stringify(s);
 }

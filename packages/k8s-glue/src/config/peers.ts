@@ -1,13 +1,15 @@
 // BGPPeer, BFDProfile and Community parsing with MetalLB's rules and messages
 // (internal/config/config.go peerFromCR, parseTimers, bfdProfileFromCR, communitiesFromCrs;
-// internal/config/validation.go DiscardNativeOnly for the FRR-K8s-mode peer conflicts).
+// internal/config/validation.go DiscardNativeOnly / peersCanRunOnSameNode for the FRR-K8s-mode
+// peer conflicts, in MetalLB's current wording).
 import type { BFDProfile, BGPPeer, Community as CommunityCR } from '../api/types.generated.js';
 import type { NodeObject, SecretObject } from '../api/meta.js';
 import { parseCommunity, type Community } from './community.js';
 import { formatGoDuration, parseGoDuration } from './duration.js';
-import { parseIp } from './net.js';
+import { parseAddress } from '@ironlb/ipam';
 import { Problems, byName, refOf } from './resources.js';
-import { duplicateSelectorError, nodeNames, selectorError } from './selector.js';
+import { selectorError } from './labels.js';
+import { canonicalSelectors, duplicateSelectorError, nodeNames } from './selector.js';
 import type { BfdProfileConfig, PeerConfig } from './types.js';
 
 const q = (s: string) => JSON.stringify(s);
@@ -151,7 +153,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
     const ref = refOf('BGPPeer', cr, ns);
     const name = cr.metadata.name ?? '';
     const s = cr.spec ?? { myASN: 0 };
-    const start = p.list.length;
+    const start = p.count;
     const fail = (path: string, msg: string, transient = false) =>
       p.add(ref, path, `parsing peer ${name} ${msg}`, transient);
 
@@ -182,11 +184,11 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
       fail('spec.interface', 'peer has both Address and Interface specified');
     const timers = parseTimers(s.holdTime, s.keepaliveTime);
     if ('error' in timers) fail(timers.field, `invalid BGPPeer timers: ${timers.error}`);
-    if (s.peerAddress && !parseIp(s.peerAddress))
+    if (s.peerAddress && parseAddress(s.peerAddress) === undefined)
       fail('spec.peerAddress', `invalid BGPPeer address ${q(s.peerAddress)}`);
-    if (s.routerID && !parseIp(s.routerID))
+    if (s.routerID && parseAddress(s.routerID) === undefined)
       fail('spec.routerID', `invalid router ID ${q(s.routerID)}`);
-    if (s.sourceAddress && !parseIp(s.sourceAddress))
+    if (s.sourceAddress && parseAddress(s.sourceAddress) === undefined)
       fail('spec.sourceAddress', `invalid source IP ${q(s.sourceAddress)}`);
     const dupSel = duplicateSelectorError(s.nodeSelectors, 'nodeSelectors');
     if (dupSel) fail('spec.nodeSelectors', dupSel);
@@ -251,7 +253,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
         true,
       );
     }
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
 
     const password = s.passwordSecret?.name
       ? decodeSecretValue(
@@ -274,6 +276,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
       ...(connectTimeMs !== undefined ? { connectTimeMs } : {}),
       ...(s.routerID ? { routerID: s.routerID } : {}),
       nodes: nodeNames(input.nodes, s.nodeSelectors),
+      nodeSelectors: canonicalSelectors(s.nodeSelectors ?? []),
       ...(password !== undefined ? { password } : {}),
       ...(s.passwordSecret?.name
         ? {
@@ -326,21 +329,21 @@ export function checkPeerConflicts(
         p.add(
           ref,
           'spec.routerID',
-          `peer ${b.routerID ?? ''} has RouterID different from ${a.routerID ?? ''}, in FRR mode all RouterID must be equal`,
+          `peer ${b.routerID ?? ''} has RouterID different from ${a.routerID ?? ''}, in FRR mode peers selecting the same node must all have the same RouterID`,
         );
       }
       if (a.address === b.address) {
         p.add(
           ref,
           'spec.peerAddress',
-          `peer ${b.address} already exists, FRR mode doesn't support duplicate BGPPeers`,
+          `peer ${b.address} already exists, FRR mode doesn't support duplicate BGPPeers selecting the same node`,
         );
       }
       if (a.myASN !== b.myASN) {
         p.add(
           ref,
           'spec.myASN',
-          `peer ${b.address} has myAsn different from ${a.address}, in FRR mode all myAsn must be equal for the same VRF`,
+          `peer ${b.address} has myAsn different from ${a.address}, in FRR mode peers selecting the same node must have the same myAsn within the same VRF`,
         );
       }
     }

@@ -1,24 +1,8 @@
 // Label selectors (metav1.LabelSelector) evaluated in k8s-glue, never in ipam (DESIGN.md §1),
-// plus MetalLB's duplicate checks (internal/config validateLabelSelectorDuplicate).
+// plus MetalLB's duplicate checks (internal/config validateLabelSelectorDuplicate) and the
+// canonical form MetalLB compares advertisements' selectors in. Syntax checks: labels.ts.
 import type { LabelSelector, LabelSelectorRequirement, NodeObject } from '../api/meta.js';
-
-const OPS = new Set(['In', 'NotIn', 'Exists', 'DoesNotExist']);
-
-/** Why metav1.LabelSelectorAsSelector would refuse this selector, or undefined. */
-export function selectorError(sel: LabelSelector): string | undefined {
-  for (const e of sel.matchExpressions ?? []) {
-    if (!OPS.has(e.operator))
-      return `${JSON.stringify(e.operator)} is not a valid label selector operator`;
-    const n = e.values?.length ?? 0;
-    if ((e.operator === 'In' || e.operator === 'NotIn') && n === 0) {
-      return "values: Invalid value: []string(nil): for 'in', 'notin' operators, values set can't be empty";
-    }
-    if ((e.operator === 'Exists' || e.operator === 'DoesNotExist') && n > 0) {
-      return `values: Invalid value: ${JSON.stringify(e.values)}: values set must be empty for exists and does not exist`;
-    }
-  }
-  return undefined;
-}
+import { goQuoteRequirement, goQuoteSelector } from './labels.js';
 
 /** Does `sel` select an object with `labels`? An empty selector matches everything. */
 export function selectorMatches(
@@ -26,7 +10,7 @@ export function selectorMatches(
   labels: Readonly<Record<string, string>> = {},
 ): boolean {
   for (const [k, v] of Object.entries(sel.matchLabels ?? {})) {
-    if (labels[k] !== v) return false;
+    if (!Object.hasOwn(labels, k) || labels[k] !== v) return false;
   }
   for (const e of sel.matchExpressions ?? []) {
     const has = Object.hasOwn(labels, e.key);
@@ -75,27 +59,57 @@ export function nodeNames(
     .sort();
 }
 
-// Go's %q of a LabelSelector *value* (MetalLB formats the struct, not the pointer, so the
-// Stringer is not used): {map["k":"v"] [{"key" "In" ["a" "b"]}]}.
-function goMap(m: Record<string, string> | undefined): string {
-  const keys = Object.keys(m ?? {}).sort();
-  return `map[${keys.map((k) => `${JSON.stringify(k)}:${JSON.stringify((m ?? {})[k])}`).join(' ')}]`;
-}
-export function goFormatRequirement(e: LabelSelectorRequirement): string {
-  return `{${JSON.stringify(e.key)} ${JSON.stringify(e.operator)} [${(e.values ?? []).map((v) => JSON.stringify(v)).join(' ')}]}`;
-}
-export function goFormatSelector(s: LabelSelector): string {
-  return `{${goMap(s.matchLabels)} [${(s.matchExpressions ?? []).map(goFormatRequirement).join(' ')}]}`;
+function canonicalRequirement(e: LabelSelectorRequirement): string {
+  return JSON.stringify([e.key, e.operator, [...new Set(e.values ?? [])].sort()]);
 }
 
-function canonicalRequirement(e: LabelSelectorRequirement): string {
-  return JSON.stringify([e.key, e.operator, [...(e.values ?? [])].sort()]);
+/**
+ * A selector's canonical text: its requirements (matchLabels as `=` requirements, then
+ * matchExpressions with sorted values) sorted and de-duplicated. Two selectors with the same
+ * canonical text select the same objects whatever the order they were written in (MetalLB
+ * compares labels.Selector values, whose requirements are sorted by key, after sorting each
+ * expression's values in place in validateLabelSelectorDuplicate).
+ */
+export function canonicalSelector(s: LabelSelector): string {
+  const m = s.matchLabels ?? {};
+  const reqs = [
+    ...Object.keys(m).map((k) => JSON.stringify([k, '=', [m[k]]])),
+    ...(s.matchExpressions ?? []).map(canonicalRequirement),
+  ];
+  return `[${[...new Set(reqs)].sort().join(',')}]`;
 }
-function canonicalSelector(s: LabelSelector): string {
-  const labels = Object.keys(s.matchLabels ?? {})
+
+/**
+ * A selector list in canonical order: sorted by canonical text, duplicates dropped (an OR of
+ * the same selector twice is that selector). MetalLB sorts service selectors by their String()
+ * before keeping them (internal/config parseSelectors), so advertisements that differ only in
+ * the order of their selectors are the same advertisement.
+ */
+export function canonicalSelectors(sels: readonly LabelSelector[]): LabelSelector[] {
+  const byKey = new Map<string, LabelSelector>();
+  for (const s of sels) {
+    const key = canonicalSelector(s);
+    if (!byKey.has(key)) byKey.set(key, s);
+  }
+  return [...byKey.keys()].sort().map((k) => byKey.get(k) as LabelSelector);
+}
+
+/** The canonical text of a selector list (equal texts = equivalent lists). */
+export function canonicalSelectorsKey(sels: readonly LabelSelector[]): string {
+  return JSON.stringify([...new Set(sels.map(canonicalSelector))].sort());
+}
+
+// What MetalLB's duplicate check compares: LabelSelector.String(), which sorts matchLabels keys
+// and keeps the expressions in the order written, values sorted (they are sorted in place first).
+function duplicateKey(s: LabelSelector): string {
+  const m = s.matchLabels ?? {};
+  const labels = Object.keys(m)
     .sort()
-    .map((k) => [k, (s.matchLabels ?? {})[k]]);
-  return JSON.stringify([labels, (s.matchExpressions ?? []).map(canonicalRequirement)]);
+    .map((k) => [k, m[k]]);
+  return JSON.stringify([
+    labels,
+    (s.matchExpressions ?? []).map((e) => [e.key, e.operator, [...(e.values ?? [])].sort()]),
+  ]);
 }
 
 /** MetalLB validateDuplicate: `duplicate definition of <what> "<value>"`. */
@@ -126,14 +140,22 @@ export function duplicateSelectorError(
     for (const e of exprs) {
       const dupValue = duplicateStringError(e.values, 'match expression value in label selector');
       if (dupValue) return dupValue;
-      const key = canonicalRequirement(e);
+      const key = JSON.stringify([e.key, e.operator, [...(e.values ?? [])].sort()]);
       if (seenExpr.has(key))
-        return `duplicate definition of match expressions ${goFormatRequirement(e)}`;
+        return `duplicate definition of match expressions ${goQuoteRequirement(sorted(e))}`;
       seenExpr.add(key);
     }
-    const key = canonicalSelector(s);
-    if (seen.has(key)) return `duplicate definition of ${what} ${goFormatSelector(s)}`;
+    const key = duplicateKey(s);
+    if (seen.has(key)) return `duplicate definition of ${what} ${goQuoteSelector(sortedValues(s))}`;
     seen.add(key);
   }
   return undefined;
+}
+
+// MetalLB sorts expression values in place before it prints them.
+function sorted(e: LabelSelectorRequirement): LabelSelectorRequirement {
+  return e.values ? { ...e, values: [...e.values].sort() } : e;
+}
+function sortedValues(s: LabelSelector): LabelSelector {
+  return s.matchExpressions ? { ...s, matchExpressions: s.matchExpressions.map(sorted) } : s;
 }

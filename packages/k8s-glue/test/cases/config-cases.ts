@@ -852,12 +852,13 @@ export const CONFIG_CASES = [
       ],
     },
     error:
-      'peer 10.0.0.2 has RouterID different from 10.0.0.1, in FRR mode all RouterID must be equal',
+      'peer 10.0.0.2 has RouterID different from 10.0.0.1, in FRR mode peers selecting the same node must all have the same RouterID',
   },
   {
     desc: 'duplicate peer address on shared nodes',
     crs: { peers: [peer('a', {}), peer('b', { holdTime: '30s' })] },
-    error: "peer 1.2.3.4 already exists, FRR mode doesn't support duplicate BGPPeers",
+    error:
+      "peer 1.2.3.4 already exists, FRR mode doesn't support duplicate BGPPeers selecting the same node",
   },
   {
     desc: 'peers identical in every field',
@@ -868,7 +869,7 @@ export const CONFIG_CASES = [
     desc: 'different myASN on shared nodes',
     crs: { peers: [peer('a', {}), peer('b', { myASN: 43, peerAddress: '1.2.3.5' })] },
     error:
-      'peer 1.2.3.5 has myAsn different from 1.2.3.4, in FRR mode all myAsn must be equal for the same VRF',
+      'peer 1.2.3.5 has myAsn different from 1.2.3.4, in FRR mode peers selecting the same node must have the same myAsn within the same VRF',
   },
   {
     desc: 'same address allowed when node selectors are disjoint',
@@ -939,7 +940,8 @@ export const CONFIG_CASES = [
         peer('c', { peerAddress: '1.2.3.6' }),
       ],
     },
-    error: 'has RouterID different from 1.2.3.4, in FRR mode all RouterID must be equal',
+    error:
+      'has RouterID different from 1.2.3.4, in FRR mode peers selecting the same node must all have the same RouterID',
   },
   {
     desc: 'FRR mode: myAsn set, all equal',
@@ -962,7 +964,7 @@ export const CONFIG_CASES = [
       ],
     },
     error:
-      'peer 1.2.3.6 has myAsn different from 1.2.3.4, in FRR mode all myAsn must be equal for the same VRF',
+      'peer 1.2.3.6 has myAsn different from 1.2.3.4, in FRR mode peers selecting the same node must have the same myAsn within the same VRF',
   },
 
   // ---- BFD profiles

@@ -261,7 +261,8 @@ export const WEBHOOK_CASES: WebhookCase[] = [
     existing: { peers: [peer('a', {})], nodes: [node('n1')] },
     request: req('BGPPeer', 'CREATE', peer('b', { holdTime: '9s' }), 'v1beta2'),
     allowed: false,
-    message: "peer 1.2.3.4 already exists, FRR mode doesn't support duplicate BGPPeers",
+    message:
+      "peer 1.2.3.4 already exists, FRR mode doesn't support duplicate BGPPeers selecting the same node",
   },
   {
     desc: 'duplicate peer address with disjoint node selectors',

@@ -50,6 +50,8 @@ export interface KubeletDeps {
   /** Ports the pod server of an app pod listens on (container ports + selecting Services' targetPorts). */
   appPorts(pod: V1Pod): { port: number; protocol: 'TCP' | 'UDP' }[];
   log(line: string): void;
+  /** A container's output line, for `kubectl logs` (pods/log). */
+  podLog(namespace: string, pod: string, container: string, line: string): void;
   nodeBinary: string;
   podServerScript: string;
 }
@@ -331,6 +333,7 @@ export class Kubelet {
                   if (!img.appServer || line.startsWith('ready')) this.markReady(rp, c.name);
                 },
             onChange: () => this.kickStatus(rp),
+            sink: (line) => this.d.podLog(rp.namespace, rp.name, c.name, line),
           });
         (container.spec as { script: string }).script = script;
         rp.containers.set(c.name, container);

@@ -1,18 +1,10 @@
 import { KubeConfig } from '@kubernetes/client-node';
-import {
-  CertManager,
-  createWebhookServer,
-  listClusterResources,
-  startCertRotation,
-  webhookKubeClientFromConfig,
-} from '../src/index.js';
+import { CertManager, createWebhookServer, startCertRotation } from '@ironlb/k8s-glue';
+import { listClusterResources, webhookKubeClientFromConfig } from '@ironlb/k8s-glue/kube';
 
 const kc = new KubeConfig();
 kc.loadFromDefault();
-const certs = new CertManager({
-  client: webhookKubeClientFromConfig(kc),
-  clock: { now: Date.now },
-});
+const certs = new CertManager({ client: webhookKubeClientFromConfig(kc) }); // dates: systemWallClock
 const { bundle } = await certs.ensure(); // creates/renews the Secret, patches the caBundles
 const server = createWebhookServer(
   { resources: () => listClusterResources(kc) }, // the metallb.io objects that exist now

@@ -1,0 +1,132 @@
+// Records core/v1 Events the way client-go's recorder does (tools/record): correlated first (spam
+// filter, aggregation, de-duplication: reconcile/event-correlator.ts), then created, or the
+// earlier Event patched with a higher count. Events go through the Writer at low priority, so
+// they never delay a status write and are never sent by a replica that is not the leader.
+import type { Clock, Logger, WallClock } from '@ironlb/clock';
+import { silentLogger } from '@ironlb/clock';
+import {
+  EventCorrelator,
+  type EventCorrelatorOptions,
+  type EventRequest,
+} from '../reconcile/event-correlator.js';
+import { rfc3339 } from '../controller/status-objects.js';
+import type { KubeRest } from './rest.js';
+import { FencedError, type Writer } from './writer.js';
+
+export interface EventRecorderOptions extends EventCorrelatorOptions {
+  /** Event.source.component and reportingComponent (default metallb-controller, MetalLB's). */
+  readonly component?: string;
+  /** Event.reportingInstance (the pod name). */
+  readonly instance?: string;
+}
+
+export interface EventRecorderDeps {
+  readonly rest: KubeRest;
+  readonly writer: Writer;
+  readonly clock: Clock;
+  readonly wallClock: WallClock;
+  readonly logger?: Logger;
+}
+
+export class EventRecorder {
+  private readonly correlator: EventCorrelator;
+  private readonly component: string;
+  private seq = 0;
+  readonly stats = { created: 0, patched: 0, dropped: 0, failed: 0 };
+
+  constructor(
+    private readonly deps: EventRecorderDeps,
+    private readonly options: EventRecorderOptions = {},
+  ) {
+    this.correlator = new EventCorrelator(options);
+    this.component = options.component ?? 'metallb-controller';
+  }
+
+  record(e: EventRequest): void {
+    const now = this.deps.clock.now();
+    const wall = this.deps.wallClock.epochMs();
+    const d = this.correlator.observe(e, now, wall);
+    if (d.action === 'drop') {
+      this.stats.dropped++;
+      return;
+    }
+    if (d.action === 'pending') return;
+    const ns = e.object.namespace || 'default';
+    if (d.action === 'patch') {
+      this.patch(ns, d.name, d.count, d.message, d.key);
+      return;
+    }
+    // client-go names events <object>.<unix nanoseconds in hex>; the sequence keeps names unique
+    // when several events are made in the same millisecond.
+    const nanos = BigInt(Math.floor(wall)) * 1_000_000n + BigInt(this.seq++ % 1_000_000);
+    const name = `${e.object.name}.${nanos.toString(16)}`;
+    const ts = rfc3339(wall);
+    const body = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name, namespace: ns },
+      involvedObject: {
+        kind: e.object.kind,
+        apiVersion: e.object.apiVersion,
+        name: e.object.name,
+        ...(e.object.namespace ? { namespace: e.object.namespace } : {}),
+        ...(e.object.uid ? { uid: e.object.uid } : {}),
+        ...(e.object.resourceVersion ? { resourceVersion: e.object.resourceVersion } : {}),
+      },
+      reason: e.reason,
+      message: d.message,
+      type: e.type,
+      source: { component: this.component },
+      firstTimestamp: ts,
+      lastTimestamp: ts,
+      count: 1,
+      reportingComponent: this.component,
+      reportingInstance: this.options.instance ?? '',
+    };
+    this.deps.writer
+      .submit('low', (timeoutMs) =>
+        this.deps.rest.request({
+          method: 'POST',
+          path: `/api/v1/namespaces/${ns}/events`,
+          body,
+          timeoutMs,
+        }),
+      )
+      .then(
+        () => {
+          this.stats.created++;
+          const { count } = this.correlator.created(d.key, name);
+          if (count > 1) this.patch(ns, name, count, d.message, d.key);
+        },
+        (err: unknown) => this.failed(d.key, err),
+      );
+  }
+
+  private patch(ns: string, name: string, count: number, message: string, key: string): void {
+    const lastTimestamp = rfc3339(this.deps.wallClock.epochMs());
+    this.deps.writer
+      .submit('low', (timeoutMs) =>
+        this.deps.rest.request({
+          method: 'PATCH',
+          path: `/api/v1/namespaces/${ns}/events/${name}`,
+          body: { count, lastTimestamp, message },
+          contentType: 'application/merge-patch+json',
+          timeoutMs,
+        }),
+      )
+      .then(
+        () => this.stats.patched++,
+        (err: unknown) => this.failed(key, err),
+      );
+  }
+
+  private failed(key: string, err: unknown): void {
+    this.correlator.failed(key);
+    if (err instanceof FencedError) return;
+    this.stats.failed++;
+    (this.deps.logger ?? silentLogger).warn(
+      { op: 'recordEvent', error: String(err) },
+      'failed to record event',
+    );
+  }
+}

@@ -1,0 +1,31 @@
+// @ironlb/k8s-glue/kube: everything that talks to an API server through @kubernetes/client-node's
+// KubeConfig — the REST client, informers, the controller runtime, leader election, event
+// recording, the operational HTTP endpoints. Kept apart from the package's main entry, which never
+// loads client-node. Named re-exports only (DESIGN.md §3).
+export { createKubeRest } from './rest.js';
+export type { KubeRequest, KubeRest, KubeRestOptions, WatchEvent, WatchHandle } from './rest.js';
+export { KubeApiError, isAlreadyExists, isConflict, isGone, isNotFound } from './errors.js';
+export { loadKubeConfig, SERVICE_ACCOUNT_NAMESPACE } from './kubeconfig.js';
+export type { LoadKubeConfigOptions } from './kubeconfig.js';
+export { Informer, objectKey, stripForCache } from './informer.js';
+export type { InformerDeps, InformerHandlers, InformerOptions, KubeObject } from './informer.js';
+export { FencedError, Writer, openGate } from './writer.js';
+export type { Priority, WriteGate, WriterOptions } from './writer.js';
+export { EventRecorder } from './event-recorder.js';
+export type { EventRecorderDeps, EventRecorderOptions } from './event-recorder.js';
+export { LeaderElector } from './leader-elector.js';
+export type { LeaderElectorDeps, LeaderElectorOptions } from './leader-elector.js';
+export { IronlbController } from './controller.js';
+export type { ControllerDeps, ControllerLeaderElection, ControllerOptions } from './controller.js';
+export { serviceStatusPatch } from './controller-writes.js';
+export { createHealthServer, createMetricsServer } from './ops-server.js';
+export type { HealthServerOptions, MetricsServerOptions, OpsServer } from './ops-server.js';
+export { webhookClientFromRest } from './webhook-client.js';
+export { METALLB_KINDS, paths } from './resources.js';
+export { resolveNamespace, startControllerApp } from './controller-app.js';
+export type { ControllerApp, ControllerAppDeps } from './controller-app.js';
+// The client-node adapters of k8s-glue's own interfaces (moved here from the main entry, which
+// never loads client-node): every input of parseConfig in one list call per kind, and the
+// certificate manager's operations.
+export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './list.js';
+export { webhookKubeClientFromConfig } from '../webhook/kube-client.js';

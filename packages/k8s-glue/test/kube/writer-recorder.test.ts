@@ -1,0 +1,169 @@
+// The Writer (bounded, status before events, fenced by the Lease) and the EventRecorder (client-go
+// style: create once, patch counts), on a scripted API and a manual clock.
+import { describe, expect, it } from 'vitest';
+import { ManualClock, ManualWallClock } from '@ironlb/clock/testing';
+import { EventRecorder } from '../../src/kube/event-recorder.js';
+import { FencedError, Writer, type WriteGate } from '../../src/kube/writer.js';
+import { FakeRest, flush } from './fake-rest.js';
+
+function deferred() {
+  let resolve!: () => void;
+  const p = new Promise<void>((r) => (resolve = r));
+  return { p, resolve };
+}
+
+describe('Writer', () => {
+  it('caps writes in flight and starts status writes before events', async () => {
+    const w = new Writer(new ManualClock(), undefined, { concurrency: 2, lowConcurrency: 1 });
+    const order: string[] = [];
+    const gates = new Map<string, ReturnType<typeof deferred>>();
+    const task = (name: string) => () => {
+      order.push(name);
+      const d = deferred();
+      gates.set(name, d);
+      return d.p;
+    };
+    const all = [
+      w.submit('low', task('e1')),
+      w.submit('high', task('s1')),
+      w.submit('low', task('e2')),
+      w.submit('high', task('s2')),
+      w.submit('high', task('s3')),
+    ];
+    // e1 started when nothing else waited; then the two slots go to status writes first.
+    expect(order).toEqual(['e1', 's1']);
+    gates.get('e1')!.resolve();
+    await flush();
+    expect(order).toEqual(['e1', 's1', 's2']);
+    gates.get('s1')!.resolve();
+    await flush();
+    gates.get('s2')!.resolve();
+    await flush();
+    expect(order).toEqual(['e1', 's1', 's2', 's3', 'e2']);
+    gates.get('s3')!.resolve();
+    gates.get('e2')!.resolve();
+    await Promise.all(all);
+    expect(w.pendingHigh + w.pendingLow).toBe(0);
+  });
+
+  it('the gate fences: nothing starts without leadership, and a write gets only the time left before the deadline', async () => {
+    const clock = new ManualClock(1000);
+    let leader = true;
+    const gate: WriteGate = { canWrite: () => leader, deadlineMs: () => 1800 };
+    const w = new Writer(clock, gate, { timeoutMs: 30_000 });
+    let got = 0;
+    await w.submit('high', async (t) => {
+      got = t;
+    });
+    expect(got).toBe(800);
+    leader = false;
+    await expect(w.submit('high', async () => undefined)).rejects.toBeInstanceOf(FencedError);
+    leader = true;
+    clock.advance(900);
+    await expect(w.submit('high', async () => undefined)).rejects.toBeInstanceOf(FencedError);
+    expect(w.stats.fenced).toBe(2);
+  });
+
+  it('drop() rejects queued writes; idleHigh() waits for status writes only', async () => {
+    const w = new Writer(new ManualClock(), undefined, { concurrency: 1 });
+    const d = deferred();
+    const first = w.submit('high', () => d.p);
+    const queued = w.submit('high', async () => 'never');
+    let idle = false;
+    void w.idleHigh().then(() => (idle = true));
+    w.drop();
+    await expect(queued).rejects.toBeInstanceOf(FencedError);
+    expect(idle).toBe(false);
+    d.resolve();
+    await first;
+    await flush();
+    expect(idle).toBe(true);
+  });
+});
+
+describe('EventRecorder', () => {
+  const svc = {
+    kind: 'Service',
+    apiVersion: 'v1',
+    namespace: 'ns',
+    name: 'web',
+    uid: 'u1',
+    resourceVersion: '7',
+  };
+
+  function setup() {
+    const rest = new FakeRest();
+    const clock = new ManualClock();
+    const wall = new ManualWallClock(Date.UTC(2026, 0, 2, 3, 4, 5));
+    const writer = new Writer(clock);
+    const rec = new EventRecorder(
+      { rest, writer, clock, wallClock: wall },
+      { component: 'metallb-controller', instance: 'pod-1' },
+    );
+    return { rest, rec, wall, clock };
+  }
+
+  it("creates an Event in the object's namespace, shaped like client-go's", async () => {
+    const t = setup();
+    t.rec.record({
+      object: svc,
+      type: 'Normal',
+      reason: 'IPAllocated',
+      message: 'Assigned IP ["192.0.2.1"]',
+    });
+    await flush();
+    expect(t.rest.requests).toHaveLength(1);
+    const r = t.rest.requests[0]!;
+    expect(r).toMatchObject({ method: 'POST', path: '/api/v1/namespaces/ns/events' });
+    expect(r.body).toMatchObject({
+      metadata: { namespace: 'ns', name: expect.stringMatching(/^web\.[0-9a-f]+$/) },
+      involvedObject: {
+        kind: 'Service',
+        apiVersion: 'v1',
+        namespace: 'ns',
+        name: 'web',
+        uid: 'u1',
+        resourceVersion: '7',
+      },
+      reason: 'IPAllocated',
+      message: 'Assigned IP ["192.0.2.1"]',
+      type: 'Normal',
+      source: { component: 'metallb-controller' },
+      count: 1,
+      firstTimestamp: '2026-01-02T03:04:05Z',
+      lastTimestamp: '2026-01-02T03:04:05Z',
+      reportingComponent: 'metallb-controller',
+      reportingInstance: 'pod-1',
+    });
+  });
+
+  it('an identical event is not created again: the first one’s count is patched', async () => {
+    const t = setup();
+    const e = {
+      object: svc,
+      type: 'Warning' as const,
+      reason: 'AllocationFailed',
+      message: 'no available IPs',
+    };
+    t.rec.record(e);
+    t.rec.record(e); // while the create is in flight
+    await flush(20);
+    t.wall.advance(60_000);
+    t.rec.record(e);
+    await flush(20);
+    const methods = t.rest.requests.map(
+      (r) => `${r.method} ${r.path.replace(/web\.[0-9a-f]+/, 'web.X')}`,
+    );
+    expect(methods).toEqual([
+      'POST /api/v1/namespaces/ns/events',
+      'PATCH /api/v1/namespaces/ns/events/web.X',
+      'PATCH /api/v1/namespaces/ns/events/web.X',
+    ]);
+    expect(t.rest.requests[1]!.body).toMatchObject({ count: 2 });
+    expect(t.rest.requests[2]!.body).toMatchObject({
+      count: 3,
+      lastTimestamp: '2026-01-02T03:05:05Z',
+    });
+    expect(t.rec.stats).toMatchObject({ created: 1, patched: 2 });
+  });
+});
