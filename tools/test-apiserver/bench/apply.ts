@@ -8,6 +8,7 @@
 // client-node's (a new connection per request), the server being the same.
 import { execFile } from 'node:child_process';
 import { existsSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import {
@@ -93,6 +94,7 @@ export async function applyBench(
   writeFileSync(file, objs.map((o) => `---\n${JSON.stringify(o)}\n`).join(''));
   const core = kc.makeApiClient(CoreV1Api);
   const api = KubernetesObjectApi.makeApiClient(kc);
+  const loadBefore = loadavg()[0] ?? 0;
   const viaKubectl: number[] = [];
   const viaClientNode: number[] = [];
   for (let r = 0; r < rounds; r++) {
@@ -118,6 +120,8 @@ export async function applyBench(
     note:
       `kubectl rounds ${viaKubectl.map((s) => s.toFixed(1)).join(' / ')} s, client-node ` +
       `${viaClientNode.map((s) => s.toFixed(1)).join(' / ')} s; ` +
-      `${(count / median(viaKubectl)).toFixed(0)} objects/s via kubectl`,
+      `${(count / median(viaKubectl)).toFixed(0)} objects/s via kubectl; 1-min load average ` +
+      `${loadBefore.toFixed(1)} → ${(loadavg()[0] ?? 0).toFixed(1)} on ${cpus().length} cores ` +
+      '(other agents share the machine)',
   });
 }
