@@ -56,6 +56,13 @@ describe('Job create', () => {
     expect(j.metadata?.generation).toBe(1);
     expect(j.status).toEqual({});
     expect(j.spec?.template.spec?.terminationGracePeriodSeconds).toBe(30);
+    // managedFields describe the request (as decoded and defaulted), not what PrepareForCreate
+    // generated: no manager owns the selector or the generated labels.
+    type Fields = Record<string, Record<string, unknown> | undefined>;
+    const fields = j.metadata?.managedFields?.[0]?.fieldsV1 as Fields;
+    expect(fields['f:spec']?.['f:backoffLimit']).toEqual({});
+    expect(fields['f:spec']?.['f:selector']).toBeUndefined();
+    expect(fields['f:metadata']?.['f:labels']).toBeUndefined();
   });
 
   it('keeps its own labels; backoffLimitPerIndex makes backoffLimit MaxInt32', async () => {

@@ -309,6 +309,36 @@ describe.skipIf(skip !== undefined)(`kubectl writes${skip ? ` — SKIPPED: ${ski
     );
   });
 
+  it('a Job applied client-side, then server-side twice: the generated selector is owned by no manager, so the upgrade keeps it', async () => {
+    const job = JSON.stringify({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'seed' },
+      spec: {
+        template: {
+          spec: {
+            restartPolicy: 'OnFailure',
+            containers: [{ name: 'seed', image: 'busybox:1.36', command: ['true'] }],
+          },
+        },
+      },
+    });
+    expect(await k(['apply', '-f', '-'], job)).toBe('job.batch/seed created\n');
+    expect(await k(['apply', '-f', '-'], job)).toBe('job.batch/seed unchanged\n');
+    // The first server-side apply migrates kubectl-client-side-apply's fields to the applier
+    // (csaupgrade); had the create recorded the selector PrepareForCreate generates, the applier
+    // would now drop it and the Job would be invalid.
+    for (let i = 0; i < 2; i++) {
+      const r = await c.kubectl(['apply', '--server-side', '-f', '-'], { stdin: job });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('job.batch/seed serverside-applied\n');
+    }
+    const mf = JSON.parse(
+      await jp(['get', 'job', 'seed', '--show-managed-fields'], '{.metadata.managedFields}'),
+    ) as { manager: string; fieldsV1: { 'f:spec'?: Record<string, unknown> } }[];
+    expect(mf.some((m) => m.fieldsV1['f:spec']?.['f:selector'] !== undefined)).toBe(false);
+  });
+
   it('webhook rules get scope "*" stored; a configuration that spells it out re-applies unchanged, one without is configured every time (as on a real cluster)', async () => {
     const vwc = (scope: boolean) =>
       JSON.stringify({

@@ -301,8 +301,10 @@ export function jobStrategy(): Strategy {
     defaultGcPolicy: 'orphan',
     prepareForCreate(o) {
       defaultJob(o);
-      if (obj(o, 'spec').manualSelector !== true) generateSelector(o);
       o.status = {};
+    },
+    generateOnCreate(o) {
+      if (obj(o, 'spec').manualSelector !== true) generateSelector(o);
       // The stored object is decoded (and defaulted) again: a Job without labels of its own
       // shows the generated template labels, as on a real cluster.
       copyTemplateLabels(o);

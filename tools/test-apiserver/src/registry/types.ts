@@ -21,6 +21,13 @@ export interface WriteContext {
 export interface Strategy {
   /** Defaults and system fields for a new object (status reset where the real server resets it). */
   prepareForCreate?(obj: KubeObject, ctx: WriteContext): void;
+  /**
+   * What PrepareForCreate generates beyond the decoded request's defaults (a Job's selector and
+   * labels from its uid): runs after prepareForCreate, and the field manager does not see it —
+   * in kube-apiserver managedFields are computed before the registry's create, so no manager
+   * owns these fields.
+   */
+  generateOnCreate?(obj: KubeObject): void;
   validate?(obj: KubeObject, ctx: WriteContext): StatusCause[];
   /** Main-resource update: keep what the main endpoint may not change (status, usually). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: WriteContext): void;

@@ -56,6 +56,9 @@ export function prepareCreate(
   // mutating admission runs before the registry's create.
   meta.uid = uid;
   t.strategy.prepareForCreate?.(o, ctx);
+  // What managers own: the request as decoded and defaulted, without the registry's additions.
+  const owned = t.strategy.generateOnCreate ? structuredClone(o) : o;
+  t.strategy.generateOnCreate?.(o);
   const causes = [
     ...validateObjectMeta(meta, t.namespaced, t.strategy.nameRule ?? 'subdomain'),
     ...(t.strategy.validate?.(o, ctx) ?? []),
@@ -66,7 +69,14 @@ export function prepareCreate(
     throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
   const failed = causes.length ? invalid(t.kind, t.group, meta.name, causes) : undefined;
   if (presetManagedFields) meta.managedFields = presetManagedFields as unknown as Json;
-  else recordManagedFields(cx, t, undefined, o, requested, q, undefined);
+  else {
+    delete owned.metadata.uid;
+    recordManagedFields(cx, t, undefined, owned, requested, q, undefined);
+    if (owned !== o) {
+      if (owned.metadata.managedFields === undefined) delete meta.managedFields;
+      else meta.managedFields = owned.metadata.managedFields;
+    }
+  }
   const name = meta.name;
   const key = storeKey(t, ns, name);
   if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
