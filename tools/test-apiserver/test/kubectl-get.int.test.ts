@@ -556,6 +556,10 @@ describe.skipIf(skip !== undefined)(
         succeeded: 1,
         conditions: [cond('SuccessCriteriaMet'), cond('Complete')],
       });
+      // What scripts wait for after a Job (conditions are matched case-insensitively).
+      expect(await k(['wait', '--for=condition=complete', 'job/pi', '--timeout=10s'])).toBe(
+        'job.batch/pi condition met\n',
+      );
       c.clock.now = t + 15 * M;
       // Complete: DURATION is completionTime - startTime (129s = 2m9s), AGE keeps going.
       expect(await k(['get', 'job', 'pi'])).toBe(
