@@ -379,6 +379,57 @@ describe.skipIf(skip !== undefined)(`kubectl writes${skip ? ` — SKIPPED: ${ski
     }
   });
 
+  it('server-side apply after a certificate manager set caBundle: webhooks merge by name, so re-applying the manifest does not conflict', async () => {
+    // admissionregistration/v1: `webhooks` is +listType=map +listMapKey=name. The controller's
+    // certificate manager owns only clientConfig.caBundle of each webhook; the manifest, which
+    // never sets it, re-applies cleanly (found by the lab: deploy/ironlb-native.yaml conflicted).
+    const vwc = JSON.stringify({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'ssa-cabundle' },
+      webhooks: [
+        {
+          name: 'pools.example.metallb.io',
+          admissionReviewVersions: ['v1'],
+          sideEffects: 'None',
+          failurePolicy: 'Ignore',
+          clientConfig: {
+            service: { name: 'metallb-webhook-service', namespace: 'default', path: '/validate' },
+          },
+          rules: [
+            {
+              apiGroups: ['metallb.io'],
+              apiVersions: ['v1beta1'],
+              operations: ['CREATE'],
+              resources: ['ipaddresspools'],
+              scope: '*',
+            },
+          ],
+        },
+      ],
+    });
+    await k(['apply', '--server-side', '-f', '-'], vwc);
+    const ca = Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64');
+    await k([
+      'patch',
+      'validatingwebhookconfiguration',
+      'ssa-cabundle',
+      '--type=json',
+      '--field-manager=ironlb-controller',
+      '-p',
+      JSON.stringify([{ op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: ca }]),
+    ]);
+    expect(await k(['apply', '--server-side', '-f', '-'], vwc)).toBe(
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/ssa-cabundle serverside-applied\n',
+    );
+    expect(
+      await jp(
+        ['get', 'validatingwebhookconfiguration', 'ssa-cabundle'],
+        '{.webhooks[0].clientConfig.caBundle}',
+      ),
+    ).toBe(ca);
+  });
+
   it('delete --cascade, wait --for (condition, jsonpath, delete)', async () => {
     await k(['wait', '--for=jsonpath={.spec.replicas}=1', 'deploy/web', '--timeout=10s']);
     for (const cascade of ['background', 'orphan', 'foreground']) {
