@@ -33,7 +33,9 @@ const watch = (group: string, resource: string, why: string, namespace?: string)
 export const CONTROLLER_CALLS: ApiCall[] = [
   ...watch('', 'services', 'informer: Services to allocate'),
   {
-    verb: 'update',
+    // A merge patch (k8s-glue kube/controller-writes.ts serviceStatus), as the lab showed: the
+    // controller was refused with 403 while the Role granted only update.
+    verb: 'patch',
     group: '',
     resource: 'services/status',
     namespace: 'default',
@@ -158,12 +160,12 @@ export const CONTROLLER_CALLS: ApiCall[] = [
   },
   ...METALLB_CONFIG.flatMap((r) => watch('metallb.io', r, 'informer: configuration', NS)),
   {
-    verb: 'update',
+    verb: 'patch',
     group: 'metallb.io',
     resource: 'ipaddresspools/status',
     namespace: NS,
     name: 'pool',
-    why: 'pool usage counters',
+    why: 'pool usage counters (merge patch with the resourceVersion: conflicts detected)',
   },
   ...watch('metallb.io', 'configurationstates', 'informer: own ConfigurationState', NS),
   {
