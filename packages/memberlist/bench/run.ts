@@ -13,10 +13,7 @@ import type { NsProcess } from '@ironlb/netns-kit';
 import { Simulation } from '../src/testing/simulation.js';
 import type { ProfileName } from '../src/machine/config.js';
 import { attackMemory } from './attack-memory.js';
-import { realScale } from './scale-real.js';
-import type { RealScaleResult } from './scale-real.js';
-import { describe as describeSim, simScale } from './scale-sim.js';
-import type { SimScaleResult } from './scale-sim.js';
+import { scaleReal, scaleSimulation, stalls } from './scale.js';
 import {
   buildCli,
   cpuSeconds,
@@ -259,114 +256,11 @@ async function realNetwork(): Promise<void> {
   }
 }
 
-// ---- scale (issue 17) ----------------------------------------------------------------------------
+// ---- scale (issue 17): bench/scale.ts ------------------------------------------------------------
 
-const sizes = (v: string | undefined, d: string) => (v ?? d).split(',').filter(Boolean).map(Number);
 const parts = new Set(
   (process.env['ML_BENCH_PARTS'] ?? 'sim,scale-sim,real,scale-real,attacks').split(','),
 );
-
-type ScaleResult = Pick<
-  SimScaleResult,
-  'members' | 'detectionMs' | 'undetected' | 'falseDeaths' | 'suspicions' | 'bytesPerSec'
->;
-
-function scaleRows(
-  where: 'sim' | 'real',
-  f: ScaleResult,
-  l: ScaleResult,
-  soak: string,
-  cpu: [number, number, string],
-  extra = '',
-): void {
-  const fd = summarize(f.detectionMs);
-  const ld = summarize(l.detectionMs);
-  const n = f.members;
-  report.add({
-    name: `${where}: crash detection p50, ${n} members, 5 % loss`,
-    value: fd.p50,
-    unit: 'ms',
-    anchor: ld.p50,
-    anchorName: 'lan profile',
-    target: '≤ 1000 ms (the speaker’s failover budget)',
-    pass: fd.p50 <= 1000,
-    note: `every survivor of every crash is a sample: fast ${fd.count} (${f.undetected} never detected), lan ${ld.count} (${l.undetected}); max fast ${fd.max.toFixed(0)} ms, lan ${ld.max.toFixed(0)} ms${extra}`,
-  });
-  report.add({
-    name: `${where}: crash detection p99, ${n} members, 5 % loss`,
-    value: fd.p99,
-    unit: 'ms',
-    anchor: ld.p99,
-    anchorName: 'lan profile',
-  });
-  report.add({
-    name: `${where}: false deaths, ${n} members, 5 % loss, ${soak}`,
-    value: f.falseDeaths,
-    unit: 'events',
-    anchor: l.falseDeaths,
-    anchorName: 'lan profile',
-    target: '0',
-    pass: f.falseDeaths === 0 && f.undetected === 0,
-    note: `suspicion events (one per observer) raised and refuted: fast ${f.suspicions}, lan ${l.suspicions}`,
-  });
-  report.add({
-    name: `${where}: bytes/s sent per member, ${n} members (incl. Ethernet/IP/UDP headers)`,
-    value: f.bytesPerSec,
-    unit: 'B/s',
-    anchor: l.bytesPerSec,
-    anchorName: 'lan profile',
-  });
-  report.add({
-    name: `${where}: CPU per member, ${n} members (${cpu[2]})`,
-    value: cpu[0],
-    unit: where === 'sim' ? 'ms CPU per member-s' : '% of a core',
-    anchor: cpu[1],
-    anchorName: 'lan profile',
-  });
-}
-
-async function scaleSimulation(): Promise<void> {
-  for (const n of sizes(process.env['ML_BENCH_SIM_SIZES'], '100,1000')) {
-    const opts = n >= 500 ? { soakSec: 30, crashes: 3 } : { soakSec: 120, crashes: 10 };
-    const f = await simScale(n, 'fast', opts);
-    console.log(describeSim(f));
-    const l = await simScale(n, 'lan', opts);
-    console.log(describeSim(l));
-    scaleRows('sim', f, l, `${opts.soakSec} simulated s + ${opts.crashes} crashes`, [
-      f.cpuMsPerMemberSec,
-      l.cpuMsPerMemberSec,
-      'simulator CPU per simulated member-second, plaintext',
-    ]);
-  }
-}
-
-async function scaleReal(): Promise<void> {
-  const skip = netnsSkipReason(['nft']);
-  if (skip) {
-    report.add({ name: 'real scale: SKIPPED', value: 0, unit: '', note: skip });
-    return;
-  }
-  for (const n of sizes(process.env['ML_BENCH_REAL_SIZES'], '50,100')) {
-    const opts = { soakSec: 60, crashes: 5, lossPercent: 5 };
-    const r: Partial<Record<ProfileName, RealScaleResult>> = {};
-    for (const profile of ['fast', 'lan'] as const) {
-      r[profile] = await realScale(n, profile, opts);
-      console.log(
-        `real ${profile} ${n}: ${JSON.stringify({ ...r[profile], detectionMs: undefined })}`,
-      );
-    }
-    const f = r.fast as RealScaleResult;
-    const l = r.lan as RealScaleResult;
-    scaleRows(
-      'real',
-      f,
-      l,
-      `${opts.soakSec} s + ${opts.crashes} crashes`,
-      [f.cpuPercentPerMember, l.cpuPercentPerMember, '25 members per Node process, AES-GCM on'],
-      `; ${f.processes} Node processes of ≤ 25 members on one address, 2 shared cores: worst event-loop delay p99 fast ${f.eventLoopDelayP99Ms.toFixed(0)} ms, lan ${l.eventLoopDelayP99Ms.toFixed(0)} ms; formed ${f.formed}/${l.formed} in ${f.formSec.toFixed(0)}/${l.formSec.toFixed(0)} s`,
-    );
-  }
-}
 
 async function attacks(): Promise<void> {
   const skip = netnsSkipReason(['nft']);
@@ -384,9 +278,10 @@ async function attacks(): Promise<void> {
 }
 
 if (parts.has('sim')) await simulation();
-if (parts.has('scale-sim')) await scaleSimulation();
+if (parts.has('scale-sim')) await scaleSimulation(report);
+if (parts.has('scale-sim')) await stalls(report);
 if (parts.has('real')) await realNetwork();
-if (parts.has('scale-real')) await scaleReal();
+if (parts.has('scale-real')) await scaleReal(report);
 if (parts.has('attacks')) await attacks();
 report.write();
 process.exit(0);

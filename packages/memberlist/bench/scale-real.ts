@@ -1,5 +1,5 @@
 // Real sockets at scale (issue 17): N members on one documentation address in one network
-// namespace, hosted 25 to a process (bench/scale-real-agents.ts), AES-256-GCM on, with 5 % loss on
+// namespace, hosted `perProcess` to a Node process (bench/scale-real-agents.ts), AES-256-GCM on, with 5 % loss on
 // every packet the namespace sends to itself (nftables output hook: each datagram between two
 // members is dropped with 5 % probability, TCP included). Forms the cluster, soaks (false deaths,
 // bytes/s and CPU per member, event-loop delay), then crashes members one at a time; every
@@ -35,7 +35,6 @@ interface Ev {
   status?: { converged: boolean; cpuUs: number; bytes: number; eldP99Ms: number };
 }
 
-const PER_PROCESS = 25;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const parse = (l: string): Ev | null => {
   try {
@@ -48,8 +47,9 @@ const parse = (l: string): Ev | null => {
 export async function realScale(
   n: number,
   profile: ProfileName,
-  opts: { soakSec: number; crashes: number; lossPercent: number },
+  opts: { soakSec: number; crashes: number; lossPercent: number; perProcess: number },
 ): Promise<RealScaleResult> {
+  const PER_PROCESS = opts.perProcess;
   const topo = await Topology.create('mlr');
   const hosts: NsProcess[] = [];
   try {

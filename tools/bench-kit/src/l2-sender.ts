@@ -5,7 +5,7 @@
 //   --mode interval  one frame every --interval-ms
 //   --mode rate      paced at --rate frames/s for --duration-s (catching up in 10 ms steps)
 // Prints {"event":"done",sent,replies,sendMs,elapsedMs,offeredPerSec,sendErrors}. Bounded: at
-// most 1,000,000 frames and 120 s.
+// most 1,000,000 frames, and 120 s (interval mode: the schedule plus 30 s, at most 10 minutes).
 import { parseArgs } from 'node:util';
 import type { BpfProgram } from '@ironlb/raw-link';
 import { BpfBuilder, openPacketLink } from '@ironlb/raw-link';
@@ -24,7 +24,9 @@ const { values } = parseArgs({
   },
 });
 const count = Math.min(Number(values.count ?? 1000), 1_000_000);
-const deadline = Date.now() + 120_000;
+const scheduleMs =
+  values.mode === 'interval' ? count * Math.max(1, Number(values['interval-ms'] ?? 1000)) : 0;
+const deadline = Date.now() + Math.min(Math.max(120_000, scheduleMs + 30_000), 600_000);
 const frame = Uint8Array.from(
   (values.frame ?? '').match(/../g)?.map((h) => Number.parseInt(h, 16)) ?? [],
 );
