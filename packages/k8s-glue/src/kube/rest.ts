@@ -132,9 +132,9 @@ export function createKubeRest(
             ? new HttpsAgent({
                 ...(tls as object),
                 keepAlive: true,
-                maxSockets: options.maxSockets ?? 32,
+                maxSockets: options.maxSockets ?? 64,
               })
-            : new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 32 });
+            : new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
         agent = make();
         watchAgent = secure
           ? new HttpsAgent({ ...(tls as object), keepAlive: true })
