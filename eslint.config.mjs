@@ -119,6 +119,29 @@ export default tseslint.config(
     },
   },
   {
+    // A package's examples import the package by its name, as a user would (npm-page rule,
+    // issue 12): that import is the project itself, which the boundary rule otherwise flags.
+    files: ['packages/*/examples/**/*.ts'],
+    rules: {
+      '@nx/enforce-module-boundaries': [
+        'error',
+        {
+          enforceBuildableLibDependency: false,
+          allowCircularSelfDependency: true,
+          depConstraints: [
+            { sourceTag: 'type:lib', onlyDependOnLibsWithTags: ['type:lib'] },
+            {
+              sourceTag: 'scope:proto',
+              notDependOnLibsWithTags: ['scope:k8s', 'type:app'],
+              bannedExternalImports: ['@kubernetes/client-node'],
+            },
+            { sourceTag: 'scope:k8s', notDependOnLibsWithTags: ['type:app'] },
+          ],
+        },
+      ],
+    },
+  },
+  {
     // Sans-I/O (DESIGN.md §3): codecs and state machines are pure. Time, timers and randomness
     // come in through the injected Clock and random source; sockets and files live in io/.
     files: ['packages/*/src/codec/**/*.ts', 'packages/*/src/machine/**/*.ts'],

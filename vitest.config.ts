@@ -19,10 +19,14 @@ function workspaceAliases() {
     for (const name of readdirSync(dir)) {
       const src = join(dir, name, 'src');
       if (!existsSync(join(src, 'index.ts'))) continue;
-      aliases.push({
-        find: new RegExp(`^@ironlb/${name}/testing$`),
-        replacement: join(src, 'testing', 'index.ts'),
-      });
+      // Subpath entries that are a folder with an index (./testing, k8s-glue's ./pure, ...).
+      for (const sub of readdirSync(src)) {
+        if (!existsSync(join(src, sub, 'index.ts'))) continue;
+        aliases.push({
+          find: new RegExp(`^@ironlb/${name}/${sub}$`),
+          replacement: join(src, sub, 'index.ts'),
+        });
+      }
       aliases.push({ find: new RegExp(`^@ironlb/${name}$`), replacement: join(src, 'index.ts') });
     }
   }

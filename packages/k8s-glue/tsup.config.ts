@@ -4,6 +4,7 @@ export default defineConfig([
   {
     entry: {
       index: 'src/index.ts',
+      'pure/index': 'src/pure/index.ts',
       'kube/index': 'src/kube/index.ts',
       'testing/index': 'src/testing/index.ts',
     },

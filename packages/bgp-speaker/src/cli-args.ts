@@ -2,7 +2,8 @@
 import { BgpError, BgpErrorCode } from './errors.js';
 import { parseCommunity, parseLargeCommunity } from './codec/communities.js';
 import type { LargeCommunity } from './codec/communities.js';
-import { parseAddress, parsePrefix } from './codec/prefix.js';
+import { parseAddress, parseNetwork } from './codec/prefix.js';
+import type { AddressFamily } from './codec/prefix.js';
 
 export interface RouteFlags {
   communities: number[];
@@ -16,16 +17,27 @@ export interface AnnounceArgs extends RouteFlags {
   command: 'announce';
   localAs: number;
   peer: string;
-  peerAs: number;
+  peerAs: number | undefined;
+  dynamicAsn: 'internal' | 'external' | undefined;
   localAddress: string | undefined;
   port: number;
   passive: boolean;
   holdTimeSec: number;
+  keepaliveTimeSec: number | undefined;
   connectRetrySec: number;
+  connectTimeSec: number | undefined;
+  families: AddressFamily[];
   ttl: number | undefined;
+  ebgpMultiHop: boolean;
+  ttlSecurityHops: number | undefined;
+  /** From --password-file (or --password, or IRONLB_BGP_PASSWORD, applied by the CLI). */
+  passwordFile: string | undefined;
+  password: string | undefined;
+  gracefulRestart: boolean;
+  restartTimeSec: number | undefined;
   routerId: string | undefined;
   prefixes: string[];
-  logLevel: string;
+  logLevel: 'all' | 'debug' | 'info' | 'warn' | 'error' | 'none';
 }
 
 export type CliArgs = AnnounceArgs | { command: 'help' };
@@ -39,16 +51,27 @@ Prints events as JSON lines on stdout; logs go to stderr. SIGTERM/SIGINT send a 
 Session options:
   --local-as N              our ASN (1..4294967295)                              (required)
   --peer ADDR               peer IPv4 or IPv6 address                            (required)
-  --peer-as N               peer ASN; equal to --local-as means iBGP             (required)
+  --peer-as N               peer ASN; equal to --local-as means iBGP   (required, or --dynamic-asn)
+  --dynamic-asn KIND        learn the peer ASN from its OPEN: internal (iBGP) or external (eBGP)
   --local-address ADDR      source address of the session (and default next hop)
   --port N                  peer's TCP port to dial, or with --passive the port to listen on (179)
   --passive                 wait for the peer to connect instead of dialling
   --hold-time DURATION      proposed hold time: 0 or >= 3s, e.g. 90s, 1m30s, 9 (90s)
+  --keepalive-time DURATION keepalive interval, at most the hold time (hold/3)
   --connect-retry DURATION  maximum reconnect delay, jittered (120s)
-  --ttl N                   IP TTL / hop limit of session packets, 1..255 (kernel default 64);
-                            1 keeps eBGP on the link, higher values reach multihop peers
+  --connect-time DURATION   fixed interval between connection attempts instead (no backoff)
+  --family F                ipv4 or ipv6; repeat for both (both: IPv4 and IPv6 over one session)
+  --ttl N                   IP TTL / hop limit of session packets, SYN included, 1..255 (kernel's
+                            default 64); 1 keeps eBGP on the link
+  --ebgp-multihop           TTL 255 (FRR's ebgp-multihop)
+  --ttl-security-hops N     GTSM (RFC 5082): send TTL 255, drop packets below 256-N, 1..254
+  --password-file FILE      TCP-MD5 password (RFC 2385) from FILE (trailing newline dropped);
+                            also --password PW (visible to other users in ps) or IRONLB_BGP_PASSWORD
+  --graceful-restart        graceful restart (RFC 4724): the peer keeps our routes while we restart;
+                            SIGTERM then closes without withdrawing (SIGINT still withdraws)
+  --restart-time DURATION   restart time we advertise, at most 4095s (120s)
   --router-id ID            BGP identifier (default: --local-address if IPv4, else CRC32 of hostname)
-  --log-level LEVEL         debug|info|warn|error (info)
+  --log-level LEVEL         all|debug|info|warn|error|none (info)
 Route flags (apply to the PREFIX... arguments and to stdin announce commands):
   --next-hop ADDR           next hop; repeat once per family (default: next-hop-self)
   --community A:B|NAME      RFC 1997 community or well-known name (no-export, ...); repeatable
@@ -132,7 +155,7 @@ export function parseRouteFlags(
           if (onOther?.(t, next)) break;
           fail(`unknown option ${t}`, t);
         }
-        wrapValue('PREFIX', () => parsePrefix(t));
+        wrapValue('PREFIX', () => parseNetwork(t));
         positional.push(t);
     }
   }
@@ -152,6 +175,9 @@ export function parseArgs(argv: string[]): CliArgs {
     nextHops: [],
   };
   let passive = false;
+  let ebgpMultiHop = false;
+  let gracefulRestart = false;
+  const families: AddressFamily[] = [];
   const prefixes = parseRouteFlags(rest, a, (flag, next) => {
     switch (flag) {
       case '--local-as':
@@ -160,6 +186,55 @@ export function parseArgs(argv: string[]): CliArgs {
       case '--peer-as':
         a.peerAs = parseUint(next(), flag, 0xffffffff, 1);
         return true;
+      case '--dynamic-asn': {
+        const v = next();
+        if (v !== 'internal' && v !== 'external')
+          fail(`${flag}: expected internal or external`, flag);
+        a.dynamicAsn = v;
+        return true;
+      }
+      case '--keepalive-time': {
+        const v = parseDurationSec(next(), flag);
+        if (v < 1 || v > 65535) fail(`${flag}: must be 1s..65535s`, flag);
+        a.keepaliveTimeSec = v;
+        return true;
+      }
+      case '--connect-time': {
+        const v = parseDurationSec(next(), flag);
+        if (v < 1 || v > 65535) fail(`${flag}: must be 1s..65535s`, flag);
+        a.connectTimeSec = v;
+        return true;
+      }
+      case '--family': {
+        const v = next();
+        if (v !== 'ipv4' && v !== 'ipv6') fail(`${flag}: expected ipv4 or ipv6`, flag);
+        if (!families.includes(v)) families.push(v);
+        return true;
+      }
+      case '--ebgp-multihop':
+        ebgpMultiHop = true;
+        return true;
+      case '--ttl-security-hops':
+        a.ttlSecurityHops = parseUint(next(), flag, 254, 1);
+        return true;
+      case '--password-file':
+        a.passwordFile = next();
+        return true;
+      case '--password': {
+        const v = next();
+        if (v.length === 0 || Buffer.byteLength(v) > 80) fail(`${flag}: 1..80 bytes`, flag);
+        a.password = v;
+        return true;
+      }
+      case '--graceful-restart':
+        gracefulRestart = true;
+        return true;
+      case '--restart-time': {
+        const v = parseDurationSec(next(), flag);
+        if (v > 4095) fail(`${flag}: at most 4095s (RFC 4724 §3)`, flag);
+        a.restartTimeSec = v;
+        return true;
+      }
       case '--peer': {
         const v = next();
         wrapValue(flag, () => parseAddress(v));
@@ -204,9 +279,10 @@ export function parseArgs(argv: string[]): CliArgs {
       }
       case '--log-level': {
         const v = next();
-        if (!['debug', 'info', 'warn', 'error'].includes(v))
-          fail(`${flag}: expected debug|info|warn|error`, flag);
-        a.logLevel = v;
+        const levels = ['all', 'debug', 'info', 'warn', 'error', 'none'] as const;
+        if (!(levels as readonly string[]).includes(v))
+          fail(`${flag}: expected ${levels.join('|')}`, flag);
+        a.logLevel = v as AnnounceArgs['logLevel'];
         return true;
       }
       default:
@@ -215,20 +291,42 @@ export function parseArgs(argv: string[]): CliArgs {
   });
   if (a.localAs === undefined) fail('--local-as is required', '--local-as');
   if (a.peer === undefined) fail('--peer is required', '--peer');
-  if (a.peerAs === undefined) fail('--peer-as is required', '--peer-as');
+  if (a.peerAs === undefined && a.dynamicAsn === undefined)
+    fail('--peer-as (or --dynamic-asn) is required', '--peer-as');
+  if (a.peerAs !== undefined && a.dynamicAsn !== undefined)
+    fail('give --peer-as or --dynamic-asn, not both', '--dynamic-asn');
   if (a.localAs === 23456 || a.peerAs === 23456)
     fail('AS 23456 is AS_TRANS and cannot be used (RFC 6793)');
+  if (a.connectTimeSec !== undefined && a.connectRetrySec !== undefined)
+    fail('give --connect-time or --connect-retry, not both', '--connect-time');
+  if (a.ttlSecurityHops !== undefined && (a.ttl !== undefined || ebgpMultiHop))
+    fail('--ttl-security-hops sends TTL 255: do not combine it with --ttl or --ebgp-multihop');
+  if (a.ttl !== undefined && ebgpMultiHop) fail('give --ttl or --ebgp-multihop, not both', '--ttl');
+  if (a.password !== undefined && a.passwordFile !== undefined)
+    fail('give --password or --password-file, not both', '--password');
+  if (a.restartTimeSec !== undefined && !gracefulRestart)
+    fail('--restart-time needs --graceful-restart', '--restart-time');
   return {
     command: 'announce',
     localAs: a.localAs,
     peer: a.peer,
     peerAs: a.peerAs,
+    dynamicAsn: a.dynamicAsn,
     localAddress: a.localAddress,
     port: a.port ?? 179,
     passive,
     holdTimeSec: a.holdTimeSec ?? 90,
+    keepaliveTimeSec: a.keepaliveTimeSec,
     connectRetrySec: a.connectRetrySec ?? 120,
+    connectTimeSec: a.connectTimeSec,
+    families: families.length ? families : ['ipv4', 'ipv6'],
     ttl: a.ttl,
+    ebgpMultiHop,
+    ttlSecurityHops: a.ttlSecurityHops,
+    passwordFile: a.passwordFile,
+    password: a.password,
+    gracefulRestart,
+    restartTimeSec: a.restartTimeSec,
     routerId: a.routerId,
     prefixes,
     logLevel: a.logLevel ?? 'info',

@@ -1,15 +1,18 @@
 // ironlb-bgp: a thin shell tool over the public API (issue 9). Events → JSON lines on stdout,
-// logs → stderr, bad arguments → one line on stderr and exit code 2.
+// logs (MetalLB's JSON shape, @ironlb/clock/pino) → stderr, bad arguments → one line on stderr and
+// exit code 2. Only this entry loads pino: `import '@ironlb/bgp-speaker'` never does (issue 12).
+import { readFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { createInterface } from 'node:readline';
 import { crc32 } from 'node:zlib';
 import { pino } from 'pino';
+import { createAppLogger } from '@ironlb/clock/pino';
 import { BgpError } from './errors.js';
 import { formatCommunity, formatLargeCommunity } from './codec/communities.js';
 import { numberToBgpId } from './codec/open.js';
-import { parseAddress, parsePrefix } from './codec/prefix.js';
+import { parseAddress, parseNetwork } from './codec/prefix.js';
 import { createBgpSpeaker } from './io/speaker.js';
-import type { AnnounceOptions } from './io/speaker.js';
+import type { AnnounceOptions, PeerOptions } from './io/options.js';
 import { USAGE, parseArgs, parseRouteFlags, tokenize } from './cli-args.js';
 import type { AnnounceArgs, RouteFlags } from './cli-args.js';
 
@@ -18,7 +21,7 @@ function out(event: string, fields: object): void {
 }
 
 function routeOptions(prefix: string, f: RouteFlags): AnnounceOptions {
-  const family = parsePrefix(prefix).family;
+  const family = parseNetwork(prefix).family;
   const nh = f.nextHops.find((a) => parseAddress(a).family === family);
   return {
     ...(f.communities.length ? { communities: f.communities } : {}),
@@ -39,8 +42,50 @@ function describe(o: AnnounceOptions) {
   };
 }
 
+function password(a: AnnounceArgs): string | undefined {
+  if (a.passwordFile !== undefined)
+    return readFileSync(a.passwordFile, 'utf8').replace(/\r?\n$/, '');
+  return a.password ?? (process.env.IRONLB_BGP_PASSWORD || undefined);
+}
+
+function peerOptions(a: AnnounceArgs): PeerOptions {
+  const nh4 = a.nextHops.find((x) => parseAddress(x).family === 'ipv4');
+  const nh6 = a.nextHops.filter((x) => parseAddress(x).family === 'ipv6');
+  const pw = password(a);
+  return {
+    address: a.peer,
+    ...(a.peerAs !== undefined ? { peerAs: a.peerAs } : {}),
+    ...(a.dynamicAsn !== undefined ? { dynamicAsn: a.dynamicAsn } : {}),
+    port: a.port,
+    passive: a.passive,
+    holdTimeSec: a.holdTimeSec,
+    ...(a.keepaliveTimeSec !== undefined ? { keepaliveTimeSec: a.keepaliveTimeSec } : {}),
+    ...(a.connectTimeSec !== undefined
+      ? { connectTimeSec: a.connectTimeSec }
+      : { connectRetrySec: a.connectRetrySec }),
+    families: a.families,
+    ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
+    ...(a.ebgpMultiHop ? { ebgpMultiHop: true } : {}),
+    ...(a.ttlSecurityHops !== undefined ? { ttlSecurityHops: a.ttlSecurityHops } : {}),
+    ...(pw !== undefined ? { password: pw } : {}),
+    ...(a.gracefulRestart
+      ? {
+          gracefulRestart:
+            a.restartTimeSec !== undefined ? { restartTimeSec: a.restartTimeSec } : true,
+        }
+      : {}),
+    ...(a.localAddress ? { localAddress: a.localAddress } : {}),
+    ...(nh4 ? { nextHopIpv4: nh4 } : {}),
+    ...(nh6.length ? { nextHopIpv6: nh6 } : {}),
+  };
+}
+
 async function run(a: AnnounceArgs): Promise<void> {
-  const logger = pino({ level: a.logLevel, base: { tool: 'ironlb-bgp' } }, pino.destination(2));
+  const logger = createAppLogger({
+    level: a.logLevel,
+    destination: pino.destination({ dest: 2, sync: true }),
+    bindings: { tool: 'ironlb-bgp' },
+  });
   let routerId = a.routerId;
   if (!routerId && a.localAddress && parseAddress(a.localAddress).family === 'ipv4')
     routerId = a.localAddress;
@@ -52,22 +97,7 @@ async function run(a: AnnounceArgs): Promise<void> {
     out(type, rest);
   });
   for (const p of a.prefixes) speaker.announce(p, routeOptions(p, a));
-  await speaker.addPeer({
-    address: a.peer,
-    peerAs: a.peerAs,
-    port: a.port,
-    passive: a.passive,
-    holdTimeSec: a.holdTimeSec,
-    connectRetrySec: a.connectRetrySec,
-    ...(a.ttl !== undefined ? { ttl: a.ttl } : {}),
-    ...(a.localAddress ? { localAddress: a.localAddress } : {}),
-    ...(a.nextHops.find((x) => parseAddress(x).family === 'ipv4')
-      ? { nextHopIpv4: a.nextHops.find((x) => parseAddress(x).family === 'ipv4') }
-      : {}),
-    ...(a.nextHops.some((x) => parseAddress(x).family === 'ipv6')
-      ? { nextHopIpv6: a.nextHops.filter((x) => parseAddress(x).family === 'ipv6') }
-      : {}),
-  });
+  await speaker.addPeer(peerOptions(a));
   logger.info({ peer: a.peer, routerId, prefixes: a.prefixes.length }, 'started');
 
   const rl = createInterface({ input: process.stdin });
@@ -111,9 +141,12 @@ async function run(a: AnnounceArgs): Promise<void> {
   const shutdown = async (signal: string) => {
     if (stopping) return;
     stopping = true;
-    logger.info({ signal }, 'stopping');
+    // With graceful restart, SIGTERM (a restart or an upgrade) closes without a NOTIFICATION so
+    // the peer keeps our routes for the restart time; SIGINT always withdraws.
+    const graceful = a.gracefulRestart && signal === 'SIGTERM';
+    logger.info({ signal, graceful }, 'stopping');
     rl.close();
-    await speaker.stop(`ironlb-bgp: ${signal}`);
+    await speaker.stop(`ironlb-bgp: ${signal}`, { graceful });
     // Let the Cease NOTIFICATION leave before exiting (sockets flush on end()).
     setTimeout(() => process.exit(0), 200).unref();
   };

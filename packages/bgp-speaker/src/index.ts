@@ -30,6 +30,7 @@ export type { FramerOptions } from './codec/framer.js';
 export { decodeMessage } from './codec/message.js';
 export type { BgpMessage } from './codec/message.js';
 export { decodeOpenBody, encodeOpenBody, emptyCapabilities, peerAsOf } from './codec/open.js';
+export { afiOf } from './codec/open.js';
 export type {
   AddPathEntry,
   AfiSafi,
@@ -69,7 +70,13 @@ export type {
   NotificationMessage,
   RouteRefreshMessage,
 } from './codec/notification.js';
-export { formatAddress, formatPrefix, parseAddress, parsePrefix } from './codec/prefix.js';
+export {
+  formatAddress,
+  formatPrefix,
+  parseAddress,
+  parseNetwork,
+  parsePrefix,
+} from './codec/prefix.js';
 export type { AddressFamily, Prefix } from './codec/prefix.js';
 export {
   formatCommunity,
@@ -89,7 +96,9 @@ export {
 } from './machine/session.js';
 export type {
   ConnState,
+  GracefulRestartConfig,
   Negotiated,
+  PeerRestart,
   SessionAction,
   SessionConfig,
   SessionEvent,
@@ -98,20 +107,29 @@ export type {
   StepContext,
   StepResult,
 } from './machine/types.js';
-export { planUpdates } from './machine/rib.js';
-export type { AdjRibOut, PeerExportContext, Plan, Route, RouteAttributes } from './machine/rib.js';
+export { planEntries, planUpdates } from './machine/rib.js';
+export { AdjRibOut, SlotTable } from './machine/adj-rib-out.js';
+export type {
+  PeerExportContext,
+  Plan,
+  PlanOptions,
+  Route,
+  RouteAttributes,
+} from './machine/rib.js';
+export { RibSync } from './machine/rib-sync.js';
+export type { RibSyncOptions, SyncChunk } from './machine/rib-sync.js';
 
 // io/
 export { createBgpSpeaker } from './io/speaker.js';
+export type { BgpSpeaker, StopOptions } from './io/speaker.js';
 export type {
   AnnounceOptions,
-  BgpSpeaker,
+  GracefulRestartOptions,
   PeerOptions,
-  SpeakerDeps,
   SpeakerOptions,
-} from './io/speaker.js';
-export { netTransport } from './io/net-transport.js';
-export { noMetrics, silentLogger, systemClock } from './io/deps.js';
+} from './io/options.js';
+export { createNetTransport, netTransport } from './io/net-transport.js';
+export type { NetTransportOptions } from './io/net-transport.js';
 export type {
   BgpSocket,
   Clock,
@@ -120,6 +138,8 @@ export type {
   Logger,
   Metrics,
   PendingConnect,
+  SocketOptions,
+  SpeakerDeps,
   Transport,
-} from './io/deps.js';
+} from './deps.js';
 export type { PeerCounters, PeerStatus, SpeakerEvent } from './io/events.js';

@@ -130,7 +130,7 @@ async function captureOne(
         if (type === 'keepalive') continue;
         writeFileSync(
           join(outDir, `${kind}-${String(n++).padStart(2, '0')}-${type}.hex`),
-          frame.toString('hex') + '\n',
+          Buffer.from(frame).toString('hex') + '\n',
         );
       }
     }

@@ -33,7 +33,7 @@ const open = (o: { as?: number; hold?: number } = {}) =>
       ],
     }),
   );
-function update(attrs: string, nlri: string): Buffer {
+function update(attrs: string, nlri: string): Uint8Array {
   const a = hex(attrs);
   const n = hex(nlri);
   return encodeFrame(2, Buffer.concat([Buffer.from([0, 0, a.length >> 8, a.length & 0xff]), a, n]));
@@ -43,7 +43,7 @@ const GOOD = '40 01 01 00' + '40 02 06 02 01 00 00 fb ff' + '40 03 04 c6 33 64 0
 interface Scenario {
   name: string;
   /** Bytes sent after the speaker's OPEN arrives (OPEN/KEEPALIVE included where wanted). */
-  send: Buffer[];
+  send: Uint8Array[];
 }
 
 const scenarios: Scenario[] = [
@@ -95,7 +95,7 @@ const server = net.createServer((sock) => {
   const framer = new BgpFramer({ maxFrameBytes: 65535 });
   let sent = false;
   sock.on('data', (d) => {
-    let frames: Buffer[] = [];
+    let frames: Uint8Array[] = [];
     try {
       frames = framer.push(d);
     } catch {

@@ -1,4 +1,4 @@
-import { createAllocator, describeFailure, reconcile } from '../src/index.js';
+import { createAllocator, describeFailure, reconcile } from '@ironlb/ipam';
 
 // Pools as k8s-glue maps them from IPAddressPool CRs.
 const ipam = createAllocator(

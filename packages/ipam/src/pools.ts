@@ -174,6 +174,19 @@ type Parsed = { lo: bigint; hi: bigint } | EntryError;
 
 const q = (s: string) => JSON.stringify(s);
 
+/** The decimal 0..999 (one to three digits) from `from` to the end of `text`, or undefined. */
+function prefixLength(text: string, from: number): number | undefined {
+  const digits = text.length - from;
+  if (digits < 1 || digits > 3) return undefined;
+  let n = 0;
+  for (let i = from; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c < 48 || c > 57) return undefined;
+    n = n * 10 + (c - 48);
+  }
+  return n;
+}
+
 function parseCidrOrAddress(text: string): Parsed {
   const bad: EntryError = { what: 'CIDR' };
   const slash = text.indexOf('/');
@@ -182,13 +195,11 @@ function parseCidrOrAddress(text: string): Parsed {
     return a === undefined ? bad : { lo: a, hi: a };
   }
   if (!text.includes(':')) {
-    // IPv4 in doubles, one bigint per bound: pools of a hundred thousand entries reach the
-    // webhook (issue 14).
-    const v = parseV4Parts(text.slice(0, slash));
-    const lenText = text.slice(slash + 1);
-    if (v === undefined || !/^[0-9]{1,3}$/.test(lenText)) return bad;
-    const len = Number(lenText);
-    if (len > 32) return bad;
+    // IPv4 in doubles, one bigint per bound, no intermediate strings: pools of a hundred thousand
+    // entries reach the webhook (issue 14).
+    const v = parseV4Parts(text, 0, slash);
+    const len = prefixLength(text, slash + 1);
+    if (v === undefined || len === undefined || len > 32) return bad;
     const size = 2 ** (32 - len);
     const start = v - (v % size);
     const lo = v4Bigint(start);
@@ -265,8 +276,8 @@ export interface Overlap {
  * furthest-reaching such entry — what MetalLB reports (it checks each CIDR against those already
  * defined), in O(N log N) instead of MetalLB's pairwise O(N²) (an IPAddressPool of 40k /32s took
  * 33.9 s to decide with a pairwise check, issue 14). `comparisons` counts the elementary steps
- * (sort comparisons, tree steps, binary-search probes), so a test can hold the bound without
- * timing anything.
+ * (sort passes and comparisons, tree steps, binary-search probes), so a test can hold the bound
+ * without timing anything.
  *
  * With the ranges sorted by start, an earlier-defined Y overlaps X either starting no later than
  * X (then the largest end among earlier-defined ranges sorted before X reaches X: a prefix-max
@@ -277,67 +288,96 @@ export function findOverlaps(ranges: readonly { readonly lo: bigint; readonly hi
   overlaps: Overlap[];
   comparisons: number;
 } {
-  // IPv4 ranges (inside ::ffff:0:0/96, below 2^48) are compared as doubles, exactly and without
-  // allocating; the rest as bigints. The two groups are checked apart unless a range of the
-  // second reaches into the IPv4 block (ipam itself never produces one; findOverlaps is public).
-  const v4: number[] = [];
-  const rest: number[] = [];
-  let crossing = false;
-  ranges.forEach((r, i) => {
-    if (r.lo >= V4_BASE && r.hi <= V4_TOP) v4.push(i);
+  const n = ranges.length;
+  const lo = new Float64Array(n);
+  const hi = new Float64Array(n);
+  // The usual case: every range is IPv4 (inside ::ffff:0:0/96), and its offsets in the block are
+  // exact doubles below 2^32. Otherwise the bounds are replaced by their ranks among all bounds
+  // (coordinate compression: the sweep only compares bounds with each other), found with one
+  // counted comparison sort of bigints.
+  let allV4 = true;
+  for (let i = 0; i < n && allV4; i++) {
+    const r = ranges[i] as { lo: bigint; hi: bigint };
+    if (r.lo < V4_BASE || r.hi > V4_TOP) allV4 = false;
     else {
-      rest.push(i);
-      if (r.lo <= V4_TOP && r.hi >= V4_BASE) crossing = true;
+      lo[i] = Number(r.lo) - V4_BASE_NUM;
+      hi[i] = Number(r.hi) - V4_BASE_NUM;
     }
-  });
-  if (crossing || v4.length === 0 || rest.length === 0) {
-    const all = ranges.map((_, i) => i);
-    if (!crossing && rest.length === 0) {
-      return overlapsIn(
-        all,
-        all.map((i) => Number((ranges[i] as { lo: bigint }).lo)),
-        all.map((i) => Number((ranges[i] as { hi: bigint }).hi)),
-      );
-    }
-    return overlapsIn(
-      all,
-      all.map((i) => (ranges[i] as { lo: bigint }).lo),
-      all.map((i) => (ranges[i] as { hi: bigint }).hi),
-    );
   }
-  const a = overlapsIn(
-    v4,
-    v4.map((i) => Number((ranges[i] as { lo: bigint }).lo)),
-    v4.map((i) => Number((ranges[i] as { hi: bigint }).hi)),
-  );
-  const b = overlapsIn(
-    rest,
-    rest.map((i) => (ranges[i] as { lo: bigint }).lo),
-    rest.map((i) => (ranges[i] as { hi: bigint }).hi),
-  );
-  const overlaps = [...a.overlaps, ...b.overlaps].sort((x, y) => x.later - y.later);
-  return { overlaps, comparisons: a.comparisons + b.comparisons };
+  let comparisons = 0;
+  if (!allV4) comparisons += rank(ranges, lo, hi);
+  const r = sweep(lo, hi);
+  return { overlaps: r.overlaps, comparisons: comparisons + r.steps };
+}
+
+const V4_BASE_NUM = Number(V4_BASE);
+
+/** Writes each bound's rank among all 2N bounds (equal bounds, equal ranks); returns comparisons. */
+function rank(
+  ranges: readonly { readonly lo: bigint; readonly hi: bigint }[],
+  lo: Float64Array,
+  hi: Float64Array,
+): number {
+  const n = ranges.length;
+  const value = (k: number) => {
+    const r = ranges[k >> 1] as { lo: bigint; hi: bigint };
+    return k & 1 ? r.hi : r.lo;
+  };
+  const order = new Int32Array(2 * n);
+  for (let k = 0; k < 2 * n; k++) order[k] = k;
+  let comparisons = 0;
+  order.sort((x, y) => {
+    comparisons++;
+    const a = value(x);
+    const b = value(y);
+    return a < b ? -1 : a > b ? 1 : 0;
+  });
+  let current = -1;
+  let last: bigint | undefined;
+  for (let j = 0; j < 2 * n; j++) {
+    const k = order[j] as number;
+    const v = value(k);
+    if (last === undefined || v !== last) {
+      current++;
+      last = v;
+    }
+    if (k & 1) hi[k >> 1] = current;
+    else lo[k >> 1] = current;
+  }
+  return comparisons;
 }
 
 /**
- * The sweep over one group. `ids` are the ranges' indexes in definition order (ascending), `lo`
- * and `hi` their bounds; local position k stands for range ids[k].
+ * The sweep over bounds that are integers in [0, 2^32). Ranges sorted by start with a stable LSD
+ * radix sort (two 16-bit passes: O(N), ties stay in definition order).
  */
-function overlapsIn<T extends number | bigint>(
-  ids: readonly number[],
-  lo: readonly T[],
-  hi: readonly T[],
-): { overlaps: Overlap[]; comparisons: number } {
-  const n = ids.length;
-  let comparisons = 0;
-  const order = new Int32Array(n);
+function sweep(lo: Float64Array, hi: Float64Array): { overlaps: Overlap[]; steps: number } {
+  const n = lo.length;
+  let steps = 0;
+  let order = new Int32Array(n);
+  let spare = new Int32Array(n);
   for (let i = 0; i < n; i++) order[i] = i;
-  order.sort((x, y) => {
-    comparisons++;
-    const a = lo[x] as T;
-    const b = lo[y] as T;
-    return a < b ? -1 : a > b ? 1 : x - y;
-  });
+  const count = new Int32Array(65537);
+  const digits = new Int32Array(n);
+  for (const shift of [0, 16]) {
+    // Bounds are below 2^32: >>> takes them as unsigned 32-bit integers.
+    for (let i = 0; i < n; i++) digits[i] = ((lo[i] as number) >>> shift) & 0xffff;
+    count.fill(0);
+    for (let i = 0; i < n; i++) {
+      const d = (digits[i] as number) + 1;
+      count[d] = (count[d] as number) + 1;
+    }
+    for (let b = 0; b < 65536; b++) count[b + 1] = (count[b + 1] as number) + (count[b] as number);
+    for (let j = 0; j < n; j++) {
+      const i = order[j] as number;
+      const d = digits[i] as number;
+      const at = count[d] as number;
+      count[d] = at + 1;
+      spare[at] = i;
+    }
+    [order, spare] = [spare, order];
+    steps += 2 * n;
+  }
 
   // Range-min of definition index over sorted positions (iterative segment tree).
   let size = 1;
@@ -347,64 +387,50 @@ function overlapsIn<T extends number | bigint>(
   for (let k = size - 1; k >= 1; k--) {
     tree[k] = Math.min(tree[2 * k] as number, tree[2 * k + 1] as number);
   }
-  const minIndex = (from: number, to: number): number => {
-    // positions [from, to)
-    let res = n;
-    for (let l = from + size, r = to + size; l < r; l >>= 1, r >>= 1) {
-      comparisons++;
-      if (l & 1) res = Math.min(res, tree[l++] as number);
-      if (r & 1) res = Math.min(res, tree[--r] as number);
-    }
-    return res;
-  };
-
-  // Prefix max of end over definition indexes, with the index holding it (Fenwick tree; -1 =
-  // empty slot).
-  const fenWho = new Int32Array(n + 1).fill(-1);
-  const insert = (idx: number) => {
-    const h = hi[idx] as T;
-    for (let k = idx + 1; k <= n; k += k & -k) {
-      comparisons++;
-      const who = fenWho[k] as number;
-      if (who < 0 || h > (hi[who] as T)) fenWho[k] = idx;
-    }
-  };
-  const reachBefore = (idx: number): number => {
-    // the defined-before-idx range with the largest end, or -1
-    let best = -1;
-    for (let k = idx; k > 0; k -= k & -k) {
-      comparisons++;
-      const who = fenWho[k] as number;
-      if (who >= 0 && (best < 0 || (hi[who] as T) > (hi[best] as T))) best = who;
-    }
-    return best;
-  };
+  // Prefix max of end over definition indexes, holding the index (Fenwick tree; -1 = empty).
+  const fen = new Int32Array(n + 1).fill(-1);
 
   const overlaps: Overlap[] = [];
   for (let p = 0; p < n; p++) {
     const x = order[p] as number;
+    const start = lo[x] as number;
+    const end = hi[x] as number;
+    // The defined-before-x range with the largest end.
+    let reach = -1;
+    for (let k = x; k > 0; k -= k & -k) {
+      steps++;
+      const w = fen[k] as number;
+      if (w >= 0 && (reach < 0 || (hi[w] as number) > (hi[reach] as number))) reach = w;
+    }
     let earlier = -1;
-    const reach = reachBefore(x);
-    if (reach >= 0 && (hi[reach] as T) >= (lo[x] as T)) earlier = reach;
+    if (reach >= 0 && (hi[reach] as number) >= start) earlier = reach;
     else {
-      // last sorted position whose start is within x
+      // The last sorted position whose start is within x, then the smallest index up to it.
       let a = p + 1;
       let b = n;
-      const end = hi[x] as T;
       while (a < b) {
-        comparisons++;
+        steps++;
         const mid = (a + b) >> 1;
-        if ((lo[order[mid] as number] as T) <= end) a = mid + 1;
+        if ((lo[order[mid] as number] as number) <= end) a = mid + 1;
         else b = mid;
       }
-      const first = minIndex(p + 1, a);
+      let first = n;
+      for (let l = p + 1 + size, r = a + size; l < r; l >>= 1, r >>= 1) {
+        steps++;
+        if (l & 1) first = Math.min(first, tree[l++] as number);
+        if (r & 1) first = Math.min(first, tree[--r] as number);
+      }
       if (first < x) earlier = first;
     }
-    if (earlier >= 0) overlaps.push({ later: ids[x] as number, earlier: ids[earlier] as number });
-    insert(x);
+    if (earlier >= 0) overlaps.push({ later: x, earlier });
+    for (let k = x + 1; k <= n; k += k & -k) {
+      steps++;
+      const w = fen[k] as number;
+      if (w < 0 || end > (hi[w] as number)) fen[k] = x;
+    }
   }
   overlaps.sort((a, b) => a.later - b.later);
-  return { overlaps, comparisons };
+  return { overlaps, steps };
 }
 
 /** Validates pool specs; returns every problem found (empty when valid). */

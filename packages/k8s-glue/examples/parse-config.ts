@@ -1,4 +1,4 @@
-import { parseConfig } from '../src/index.js';
+import { parseConfig } from '@ironlb/k8s-glue/pure'; // no Kubernetes client is loaded
 
 const result = parseConfig({
   pools: [

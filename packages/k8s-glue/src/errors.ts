@@ -32,3 +32,13 @@ export class ConfigInvalidError extends K8sGlueError {
     this.transientOnly = problems.length > 0 && problems.every((p) => p.transient);
   }
 }
+
+/** A Kubernetes API call failed; `status` is the HTTP status when there was one (404, 409, ...). */
+export class KubeClientError extends K8sGlueError {
+  readonly status: number | undefined;
+  constructor(message: string, status: number | undefined, cause?: unknown) {
+    super('KUBE_CLIENT_ERROR', message, { cause });
+    this.name = 'KubeClientError';
+    this.status = status;
+  }
+}

@@ -1,4 +1,8 @@
-// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3).
+// @ironlb/k8s-glue public API. Named re-exports only (DESIGN.md §3). This entry never loads
+// @kubernetes/client-node (issue 12; test/pure-entry.test.ts): what needs it is exported by
+// @ironlb/k8s-glue/kube. The plain functions over plain data — config, CRDs, webhook decisions,
+// converter, announce decisions — are also exported by @ironlb/k8s-glue/pure, which loads no
+// I/O module either.
 export { ConfigInvalidError, K8sGlueError } from './errors.js';
 export type { K8sGlueErrorCode } from './errors.js';
 
@@ -45,9 +49,10 @@ export type { CelRule, Schema } from './crd/schema.js';
 
 // Configuration.
 export { parseConfig } from './config/parse.js';
-export { DEFAULT_NAMESPACE } from './config/resources.js';
+export { DEFAULT_NAMESPACE, MAX_PROBLEMS_PER_OBJECT } from './config/resources.js';
 export type { ClusterResources, ParseOptions } from './config/resources.js';
-export { anySelectorMatches, selectorMatches } from './config/selector.js';
+export { anySelectorMatches, canonicalSelectors, selectorMatches } from './config/selector.js';
+export { labelKeyErrors, labelValueErrors, selectorError } from './config/labels.js';
 export { parseCommunity } from './config/community.js';
 export { formatGoDuration, parseGoDuration } from './config/duration.js';
 export { matchingPools, poolMatchesService, toIpamPools } from './config/ipam.js';
@@ -67,7 +72,12 @@ export type {
 } from './config/types.js';
 
 // Webhooks.
-export { WEBHOOK_PATHS, admissionResponse, decideAdmission } from './webhook/admission.js';
+export {
+  MAX_DENIAL_PROBLEMS,
+  WEBHOOK_PATHS,
+  admissionResponse,
+  decideAdmission,
+} from './webhook/admission.js';
 export type {
   AdmissionDecision,
   AdmissionRequest,
@@ -83,28 +93,24 @@ export {
 export type { ConversionReview } from './webhook/conversion.js';
 export { createWebhookServer } from './webhook/server.js';
 export type {
+  TlsVersion,
+  WebhookHttpsServer,
   WebhookServer,
   WebhookServerDeps,
-  WebhookServerLogger,
   WebhookServerOptions,
 } from './webhook/server.js';
 export { CertManager } from './webhook/cert-manager.js';
 export { startCertRotation } from './webhook/rotation.js';
-export type {
-  CertRotation,
-  CertRotationDeps,
-  CertRotationOptions,
-  Timers,
-} from './webhook/rotation.js';
-export type { CertManagerOptions, Clock, EnsureResult, Logger } from './webhook/cert-manager.js';
+export type { CertRotation, CertRotationDeps, CertRotationOptions } from './webhook/rotation.js';
+export type { CertManagerDeps, CertManagerOptions, EnsureResult } from './webhook/cert-manager.js';
 export { generateCa, inspectBundle, issueServingCert } from './webhook/certs.js';
 export type { BundleVerdict, CertBundle, KeyPairPem } from './webhook/certs.js';
-export { KubeClientError, webhookKubeClientFromConfig } from './webhook/kube-client.js';
+export { KubeClientError } from './errors.js';
 export type {
   CrdObject,
   WebhookConfigurationObject,
   WebhookKubeClient,
-} from './webhook/kube-client.js';
+} from './webhook/kube-types.js';
 export { WEBHOOK_CONFIGURATION_NAME, buildValidatingWebhookConfiguration } from './crd/render.js';
 
 // The legacy ConfigMap converter.
@@ -112,8 +118,8 @@ export { convertConfig, convertConfigMap, renderResources } from './convert/conf
 export type { ConvertOptions, ConvertResult, ConvertedResources } from './convert/configmap.js';
 export { configFromInput, dnsSafeName, GENERATED_HEADER } from './convert/input.js';
 
-// Reading the cluster.
-export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './kube/list.js';
+// Reading the cluster (listClusterResources, webhookKubeClientFromConfig) needs
+// @kubernetes/client-node: it is exported by @ironlb/k8s-glue/kube, never from here.
 
 // The reconcile harness's pure parts (work queue, event correlation, leader-election decisions).
 export { RateLimiter, WorkQueue } from './reconcile/workqueue.js';
@@ -189,3 +195,77 @@ export { CONTROLLER_FLAGS, controllerUsage, parseControllerFlags } from './contr
 export type { ControllerFlags, ParsedFlags, WebhookMode } from './controller/flags.js';
 export { handlesServiceEvents, reactToSync } from './controller/sync-policy.js';
 export type { SyncReaction } from './controller/sync-policy.js';
+
+// The speaker's announce decisions (issue 17): pure functions over the parsed config, Services,
+// EndpointSlices, Nodes and the member set.
+export {
+  decideLayer2,
+  interfacesFor,
+  l2AdsForService,
+  preferredScores,
+  sortL2Candidates,
+} from './announce/layer2.js';
+export type {
+  InterfaceSet,
+  Layer2Address,
+  Layer2Decisions,
+  Layer2ServiceDecision,
+} from './announce/layer2.js';
+export { aggregatedPrefix, bgpAdsForService, bgpAdvConflict, decideBgp } from './announce/bgp.js';
+export type {
+  BgpDecisions,
+  BgpLocalPrefConflict,
+  BgpPeerRoutes,
+  BgpRoute,
+  BgpRouteAttributes,
+  BgpServiceDecision,
+  LargeCommunityValue,
+} from './announce/bgp.js';
+export { bgpSessions, peerSessionOptions } from './announce/sessions.js';
+export type { BgpSession, BgpSessionOptions } from './announce/sessions.js';
+export {
+  EXCLUDE_BALANCERS_LABEL,
+  checkService,
+  endpointCanServe,
+  hasHealthyEndpoint,
+  isExcludedFromBalancers,
+  isNetworkUnavailable,
+} from './announce/inputs.js';
+export type { AnnounceableService, ServiceWithdrawal } from './announce/inputs.js';
+export { announceFailedEvent, nodeAssignedEvent, withdrawLog } from './announce/reasons.js';
+export type { BgpReason, Layer2Reason, Protocol, ServiceReason } from './announce/reasons.js';
+export {
+  DEFAULT_EXCLUDED_INTERFACES,
+  MEMBERLIST_DEFAULT_PORT,
+  MEMBERLIST_SECRET_KEY_FILE,
+  interfaceExcluded,
+  memberlistPlan,
+  memberlistSecretFromFile,
+  parseExcludeL2,
+} from './announce/speaker-config.js';
+export type { MemberlistFlags, MemberlistPlan } from './announce/speaker-config.js';
+export type {
+  EndpointSliceObject,
+  LogLine,
+  NodeStatusObject,
+  ServiceEvent,
+  ServiceInput,
+  SpeakerView,
+} from './announce/types.js';
+
+// Installing beside (or instead of) MetalLB: the coexistence guard's decision (issue 19).
+export {
+  ALLOW_METALLB_FLAG,
+  METALLB_RUNNING_REASON,
+  MIGRATING_URL,
+  decideCoexistence,
+  memberlistPortTakenMessage,
+} from './install/coexistence.js';
+export type {
+  CoexistenceAction,
+  CoexistenceDecision,
+  CoexistenceOptions,
+  GuardPod,
+  IronlbIdentity,
+  MetalLBPod,
+} from './install/coexistence.js';

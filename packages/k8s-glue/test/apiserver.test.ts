@@ -175,7 +175,6 @@ describe('certificate manager against the test API server', () => {
     const kc = kubeConfig();
     const manager = new CertManager({
       client: webhookKubeClientFromConfig(kc),
-      clock: { now: () => Date.now() },
     });
     const first = await manager.ensure();
     expect(first.rotated).toBe(true);
@@ -202,7 +201,6 @@ describe('certificate manager against the test API server', () => {
     // A second manager (a controller restart) reuses what is stored.
     const again = await new CertManager({
       client: webhookKubeClientFromConfig(kc),
-      clock: { now: () => Date.now() },
     }).ensure();
     expect(again.rotated).toBe(false);
     expect(again.bundle.serving.certPem).toBe(first.bundle.serving.certPem);

@@ -13,6 +13,7 @@ import {
 import type { BGPPeer, BGPPeerV1beta1 } from '../src/api/types.generated.js';
 import { WEBHOOK_CASES } from './cases/webhook-cases.js';
 import { pool } from './cases/config-cases.js';
+import { MAX_PROBLEMS_PER_OBJECT } from '../src/config/resources.js';
 
 describe('validating admission: MetalLB webhook table', () => {
   for (const c of WEBHOOK_CASES) {
@@ -126,13 +127,18 @@ describe('large pools (issue 14)', () => {
     const addresses = Array.from({ length: n }, (_, i) => `10.0.${i >> 8}.${i & 255}/32`);
     expect(decideAdmission(create(addresses), {})).toEqual({ allowed: true });
   });
-  it(`${n} copies of one /32: every copy is a problem, the message names the first ${MAX_DENIAL_PROBLEMS}`, () => {
+  it(`${n} copies of one /32: all counted, ${MAX_PROBLEMS_PER_OBJECT} listed, ${MAX_DENIAL_PROBLEMS} in the message`, () => {
     const d = decideAdmission(create(Array.from({ length: n }, () => '10.0.0.1/32')), {});
     expect(d.allowed).toBe(false);
-    expect(d.problems).toHaveLength(n - 1);
+    expect(d.problems).toHaveLength(MAX_PROBLEMS_PER_OBJECT + 1);
     expect(d.problems?.[0]).toMatchObject({
       path: 'spec.addresses[1]',
       message: 'CIDR "10.0.0.1/32" in pool "big" overlaps with already defined CIDR "10.0.0.1/32"',
+    });
+    expect(d.problems?.at(-1)).toMatchObject({
+      path: '',
+      message: `IPAddressPool big: ${n - 1 - MAX_PROBLEMS_PER_OBJECT} more problems not listed`,
+      omitted: n - 1 - MAX_PROBLEMS_PER_OBJECT,
     });
     const lines = (d.message ?? '').split('\n');
     expect(lines).toHaveLength(MAX_DENIAL_PROBLEMS + 1);

@@ -4,15 +4,16 @@
 import { request } from 'node:https';
 import { X509Certificate } from 'node:crypto';
 import type { TLSSocket } from 'node:tls';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterEach, describe, expect, it, vi } from 'vitest';
 import { buildCrd, buildValidatingWebhookConfiguration } from '../src/crd/render.js';
 import { KINDS } from '../src/crd/definitions.js';
 import { CertManager } from '../src/webhook/cert-manager.js';
 import { createWebhookServer, type WebhookServer } from '../src/webhook/server.js';
-import { startCertRotation, type Timers } from '../src/webhook/rotation.js';
+import { startCertRotation } from '../src/webhook/rotation.js';
 import type { ClusterResources } from '../src/config/resources.js';
 import type { CrdObject, WebhookConfigurationObject } from '../src/webhook/kube-client.js';
-import { InMemoryWebhookKubeClient, ManualClock } from '../src/testing/index.js';
+import { ManualClock, ManualWallClock, MemoryLogger } from '@ironlb/clock/testing';
+import { InMemoryWebhookKubeClient } from '../src/testing/index.js';
 import { pool } from './cases/config-cases.js';
 
 const DAY = 86_400_000;
@@ -28,8 +29,8 @@ function setup() {
       KINDS.find((k) => k.kind === 'BGPPeer') as (typeof KINDS)[number],
     ) as unknown as CrdObject,
   );
-  const clock = new ManualClock();
-  const manager = new CertManager({ client, clock });
+  const clock = new ManualWallClock(Date.UTC(2026, 0, 1));
+  const manager = new CertManager({ client, wallClock: clock });
   return { client, clock, manager };
 }
 
@@ -138,7 +139,7 @@ describe('certificate manager', () => {
 
   it('starts over from the stored secret when another writer won the race', async () => {
     const { client, manager } = setup();
-    const other = new CertManager({ client, clock: new ManualClock() });
+    const other = new CertManager({ client, wallClock: new ManualWallClock(Date.UTC(2026, 0, 1)) });
     await other.ensure();
     const stored = client.secrets.get('metallb-system/metallb-webhook-cert');
     const r = await manager.ensure();
@@ -152,7 +153,6 @@ describe('webhook server over HTTPS', () => {
     const ctx = setup();
     const { bundle } = await new CertManager({
       client: ctx.client,
-      clock: { now: () => Date.now() },
     }).ensure();
     server = createWebhookServer(
       { resources: async () => resources },
@@ -250,7 +250,6 @@ describe('webhook server over HTTPS', () => {
     const ctx = setup();
     const { bundle } = await new CertManager({
       client: ctx.client,
-      clock: { now: () => Date.now() },
     }).ensure();
     server = createWebhookServer(
       {
@@ -280,26 +279,22 @@ describe('webhook server over HTTPS', () => {
     const ctx = setup();
     const { bundle } = await new CertManager({
       client: ctx.client,
-      clock: { now: () => Date.now() },
     }).ensure();
-    const errors: { obj: Record<string, unknown>; msg: string }[] = [];
+    const logger = new MemoryLogger();
     server = createWebhookServer(
-      {
-        resources: async () => ({}),
-        logger: {
-          info: () => undefined,
-          warn: () => undefined,
-          error: (obj, msg) => errors.push({ obj, msg }),
-        },
-      },
+      { resources: async () => ({}), logger },
       { cert: bundle.serving.certPem, key: bundle.serving.keyPem, port: 0, host: '127.0.0.1' },
     );
     const { port } = await server.listen();
     const emfile = Object.assign(new Error('accept EMFILE'), { code: 'EMFILE' });
     // Without a permanent listener, emit('error') throws (and would crash the process).
     expect(() => server?.server.emit('error', emfile)).not.toThrow();
-    expect(errors).toEqual([
-      { obj: { op: 'server', error: 'Error: accept EMFILE' }, msg: 'webhook server error' },
+    expect(logger.entries.filter((e) => e.level === 'error')).toEqual([
+      {
+        level: 'error',
+        fields: { op: 'server', error: 'Error: accept EMFILE' },
+        msg: 'webhook server error',
+      },
     ]);
     const r = await post(
       port,
@@ -338,18 +333,13 @@ describe('webhook server over HTTPS', () => {
     const ctx = setup();
     const { bundle } = await new CertManager({
       client: ctx.client,
-      clock: { now: () => Date.now() },
     }).ensure();
-    const errors: string[] = [];
+    const logger = new MemoryLogger();
     server = createWebhookServer(
       {
         // Listed fine, but not the shape decideAdmission expects: it throws on it.
         resources: async () => ({ pools: 5 }) as unknown as ClusterResources,
-        logger: {
-          info: () => undefined,
-          warn: () => undefined,
-          error: (_obj, msg) => errors.push(msg),
-        },
+        logger,
       },
       { cert: bundle.serving.certPem, key: bundle.serving.keyPem, port: 0, host: '127.0.0.1' },
     );
@@ -365,14 +355,15 @@ describe('webhook server over HTTPS', () => {
     const message = (r.body as { response: { result: { message: string } } }).response.result
       .message;
     expect(message).toMatch(/^cannot validate IPAddressPool p: /);
-    expect(errors).toEqual(['admission decision failed']);
+    expect(logger.entries.filter((e) => e.level === 'error').map((e) => e.msg)).toEqual([
+      'admission decision failed',
+    ]);
   });
 
   it('refuses request bodies over the limit with 413', async () => {
     const ctx = setup();
     const { bundle } = await new CertManager({
       client: ctx.client,
-      clock: { now: () => Date.now() },
     }).ensure();
     server = createWebhookServer(
       { resources: async () => ({}) },
@@ -424,8 +415,11 @@ describe('webhook server over HTTPS', () => {
     // TLS checks validity against the real time, so this clock ends at "now": it starts 300
     // days ago with a CA that lives 400 days and serving certificates that live 365 days.
     const ctx = setup();
-    const clock = new ManualClock(Date.now() - 300 * DAY);
-    const manager = new CertManager({ client: ctx.client, clock }, { caValidityMs: 400 * DAY });
+    const clock = new ManualWallClock(Date.now() - 300 * DAY);
+    const manager = new CertManager(
+      { client: ctx.client, wallClock: clock },
+      { caValidityMs: 400 * DAY },
+    );
     const { bundle } = await manager.ensure();
     server = createWebhookServer(
       { resources: async () => ({}) },
@@ -451,7 +445,7 @@ describe('webhook server over HTTPS', () => {
     // A CA rotation (forced here by a wider refresh window): the API server gets a bundle with
     // both CAs, so it trusts the old leaf until the switch and the new one after it.
     const caRotator = new CertManager(
-      { client: ctx.client, clock },
+      { client: ctx.client, wallClock: clock },
       { caValidityMs: 400 * DAY, refreshBeforeMs: 200 * DAY },
     );
     const newCa = await caRotator.ensure();
@@ -471,27 +465,29 @@ describe('webhook server over HTTPS', () => {
 describe('certificate rotation loop', () => {
   it('checks on its interval and hands over a new certificate only when it changed', async () => {
     const { client } = setup();
-    const clock = new ManualClock(Date.now());
-    const manager = new CertManager({ client, clock });
-    const pending: { fn: () => void; ms: number }[] = [];
-    const timers: Timers = {
-      setTimeout: (fn, ms) => pending.push({ fn, ms }),
-      clearTimeout: () => undefined,
-    };
+    const wallClock = new ManualWallClock(Date.now());
+    const manager = new CertManager({ client, wallClock });
+    const timers = new ManualClock();
     const served: string[] = [];
     const rotation = startCertRotation(
-      { manager, timers, onCertificate: (b) => served.push(b.serving.certPem) },
+      { manager, clock: timers, onCertificate: (b) => served.push(b.serving.certPem) },
       { checkIntervalMs: 60_000 },
     );
-    expect(pending.map((p) => p.ms)).toEqual([60_000]);
+    expect(timers.pending()).toBe(1);
+    timers.advance(59_999);
+    expect(served).toHaveLength(0);
+    timers.advance(1); // the timer's check
+    await vi.waitFor(() => expect(served).toHaveLength(1));
+    await vi.waitFor(() => expect(timers.pending()).toBe(1)); // re-armed after the check
     await rotation.check();
     expect(served).toHaveLength(1);
     await rotation.check(); // nothing changed
     expect(served).toHaveLength(1);
-    clock.advance(300 * DAY); // inside the renewal window
+    wallClock.advance(300 * DAY); // inside the renewal window
     await rotation.check();
     expect(served).toHaveLength(2);
     expect(served[1]).not.toBe(served[0]);
     rotation.stop();
+    expect(timers.pending()).toBe(0);
   });
 });

@@ -7,9 +7,10 @@ import { control, curlArgv, downLab, inHost, kubectlArgv, labInfo, upLab } from 
 import { hosts, resolveScenario } from './plan.ts';
 import { readFileSync, existsSync } from 'node:fs';
 
-const usage = `usage: npm run lab -- <command> [--name LAB]
+const usage = `usage: npm run lab -- <command> [--lab LAB]
 
-  up [SCENARIO|FILE]      build the lab (scenarios: default = 3 nodes, single, five; or a YAML file)
+  up [SCENARIO|FILE]      build the lab and install IronLB from deploy/ (scenarios: default = 3 nodes,
+                          single, five; or a YAML file); --no-ironlb for the bare cluster
   down                    remove everything (also after a crash)
   status                  nodes, pods, routes the router holds, BGP sessions
   kubectl ARGS...         kubectl pointed at the lab
@@ -19,7 +20,7 @@ const usage = `usage: npm run lab -- <command> [--name LAB]
   drain NODE              planned: evict app pods, SIGTERM the speaker, wait, then the node goes away
   curl ADDRESS[:PORT]     an HTTP request from client (--from client-wan for the WAN side)
 
-  --name LAB              run several labs side by side (default: default)`;
+  --lab LAB               run several labs side by side (default: default; before kubectl's own flags)`;
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
@@ -34,7 +35,7 @@ async function main(argv: string[]): Promise<number> {
     out(usage);
     return cmd ? 0 : 2;
   }
-  // kubectl's own flags pass through untouched: only --name before the command is ours.
+  // kubectl's own flags pass through untouched: only `kubectl --lab NAME ...` is ours.
   if (cmd === 'kubectl') {
     const { name, args } = takeName(rest.concat(tail.length ? ['--', ...tail] : []));
     return runInherit(kubectlArgv(labInfo(name), args));
@@ -43,11 +44,12 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     options: {
-      name: { type: 'string', default: 'default' },
+      lab: { type: 'string', default: process.env.IRONLB_LAB ?? 'default' },
       from: { type: 'string', default: 'client' },
+      'no-ironlb': { type: 'boolean', default: false },
     },
   });
-  const name = values.name as string;
+  const name = values.lab as string;
   switch (cmd) {
     case 'up': {
       const arg = positionals[0];
@@ -61,13 +63,18 @@ async function main(argv: string[]): Promise<number> {
         void downLab(name).finally(() => process.exit(130));
       };
       process.on('SIGINT', onSigint);
-      const info = await upLab({ name, scenario, progress: (l) => out(`  ${l}`) });
+      const info = await upLab({
+        name,
+        scenario,
+        ironlb: !values['no-ironlb'],
+        progress: (l) => out(`  ${l}`),
+      });
       process.off('SIGINT', onSigint);
       out(
         `lab "${name}" is up in ${((Date.now() - t0) / 1000).toFixed(1)} s: ${info.plan.nodes.length} nodes.`,
       );
       out(
-        `  npm run lab -- kubectl get nodes -o wide${name === 'default' ? '' : ` --name ${name}`}`,
+        `  npm run lab -- kubectl ${name === 'default' ? '' : `--lab ${name} `}get nodes -o wide`,
       );
       out(`  npm run lab -- status | curl ADDRESS | crash node-1 | down`);
       return 0;
@@ -158,11 +165,11 @@ async function main(argv: string[]): Promise<number> {
   }
 }
 
+// `--lab NAME` right after `kubectl` selects the lab; everything else is kubectl's (its own
+// `--name`, as in `kubectl expose --name`, included).
 function takeName(args: string[]): { name: string; args: string[] } {
-  const i = args.indexOf('--name');
-  if (i >= 0 && args[i + 1])
-    return { name: args[i + 1] as string, args: [...args.slice(0, i), ...args.slice(i + 2)] };
-  return { name: 'default', args };
+  if (args[0] === '--lab' && args[1]) return { name: args[1], args: args.slice(2) };
+  return { name: process.env.IRONLB_LAB ?? 'default', args };
 }
 
 function runInherit(argv: string[]): number {

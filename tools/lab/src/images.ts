@@ -18,6 +18,8 @@ export function imageRun(image: string, root: string): ImageRun {
       entrypoint: ['node', `/opt/ironlb/${app}/main.js`],
       tree: { source: imageTreeDir(root, app), target: `/opt/ironlb/${app}` },
       workingDir: `/opt/ironlb/${app}`,
+      // The Dockerfiles' USER: non-root (the speaker's manifest asks for root, for NET_RAW).
+      user: 65534,
     };
   }
   return { entrypoint: [], appServer: true };

@@ -55,7 +55,7 @@ export function labInfo(name: string): LabInfo {
   if (!existsSync(file))
     throw new LabError(
       'not-running',
-      `no lab "${name}" is running (npm run lab -- up${name === 'default' ? '' : ` --name ${name}`})`,
+      `no lab "${name}" is running (npm run lab -- up${name === 'default' ? '' : ` --lab ${name}`})`,
     );
   const saved = JSON.parse(readFileSync(file, 'utf8')) as { scenario: Scenario };
   const pidFile = join(stateDir, 'supervisor.pid');
@@ -76,6 +76,8 @@ export interface UpOptions {
   progress: (line: string) => void;
   /** Give up if the control plane is not ready within this time. Default 120 s. */
   timeoutMs?: number;
+  /** Install IronLB from deploy/ironlb-native.yaml once the cluster is up. Default false. */
+  ironlb?: boolean;
 }
 
 /** Builds the lab; on any failure everything created so far is removed again. */
@@ -89,7 +91,7 @@ export async function upLab(o: UpOptions): Promise<LabInfo> {
     if (info && alive(info.supervisorPid))
       throw new LabError(
         'already-running',
-        `lab "${name}" is already up (npm run lab -- down${name === 'default' ? '' : ` --name ${name}`} first)`,
+        `lab "${name}" is already up (npm run lab -- down${name === 'default' ? '' : ` --lab ${name}`} first)`,
       );
     o.progress(`removing what a previous lab "${name}" left behind`);
     await downLab(name);
@@ -125,7 +127,12 @@ export async function upLab(o: UpOptions): Promise<LabInfo> {
     );
     child.unref();
     await followProgress(logFile, child.pid as number, o.progress, o.timeoutMs ?? 120_000);
-    return labInfo(name);
+    const info = labInfo(name);
+    if (o.ironlb) {
+      const { installIronLB } = await import('./install.ts');
+      await installIronLB(info, o.progress);
+    }
+    return info;
   } catch (e) {
     o.progress(`failed: ${(e as Error).message}; removing the lab`);
     await downLab(name);

@@ -8,7 +8,7 @@ import { createServer, type Socket } from 'node:net';
 import { appendFileSync, rmSync, writeFileSync, existsSync, unlinkSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
-import { startTestApiServer, kubeconfigFor } from '@ironlb/test-apiserver';
+import { PodLogBook, startTestApiServer, kubeconfigFor } from '@ironlb/test-apiserver';
 import { nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { nsHandle, setNodeLink } from './network.ts';
 import { namespaceName, nodeByName, planLab, type Scenario } from './plan.ts';
@@ -63,8 +63,11 @@ process.on('uncaughtException', (e) => {
 });
 
 try {
-  // 1. The API server, on the segment (and dual-stack), with the Service CIDRs of the plan.
+  // 1. The API server, on the segment (and dual-stack), with the Service CIDRs of the plan; pods'
+  // output reaches `kubectl logs` through the log book the kubelet stand-in feeds.
+  const logBook = new PodLogBook();
   const apiserver = await startTestApiServer({
+    podLogs: logBook.source,
     listen: `[::]:${plan.apiserver.port}`,
     servingHosts: [
       plan.apiserver.v4,
@@ -122,6 +125,7 @@ try {
     },
     appPorts: (pod) => appPorts(pod, api.services.list()),
     log,
+    podLog: (ns, pod, container, line) => logBook.append(ns, pod, container, `${line}\n`),
     nodeBinary: nodeBinary(),
     podServerScript: join(workspaceRoot, 'tools', 'lab', 'src', 'pod-server.ts'),
   });

@@ -5,6 +5,8 @@ import {
   containerArgv,
   containerEnv,
   expand,
+  securityOf,
+  setprivArgv,
   volumeFiles,
   PodSpecError,
   type PodContext,
@@ -53,11 +55,11 @@ describe('EndpointSlice stand-in', () => {
       'endpointslice.kubernetes.io/managed-by': 'endpointslice-controller.k8s.io',
     });
     expect(v4.ports).toEqual([{ name: 'http', port: 8080, protocol: 'TCP' }]);
-    expect(v4.endpoints.map((e) => [e.addresses[0], e.nodeName, e.conditions])).toEqual([
+    expect((v4.endpoints ?? []).map((e) => [e.addresses[0], e.nodeName, e.conditions])).toEqual([
       ['198.19.1.10', 'node-1', { ready: true, serving: true, terminating: false }],
       ['198.19.2.10', 'node-2', { ready: false, serving: false, terminating: false }],
     ]);
-    expect(slices[1]!.endpoints.map((e) => e.addresses[0])).toEqual([
+    expect((slices[1]!.endpoints ?? []).map((e) => e.addresses[0])).toEqual([
       '2001:db8:10:1::a',
       '2001:db8:10:2::a',
     ]);
@@ -66,7 +68,7 @@ describe('EndpointSlice stand-in', () => {
   it('a terminating ready pod is serving but not ready', () => {
     const p = pod('a', 'node-1', true);
     p.metadata!.deletionTimestamp = new Date();
-    expect(desiredSlices(service, [p])[0]!.endpoints[0]!.conditions).toEqual({
+    expect(desiredSlices(service, [p])[0]!.endpoints?.[0]?.conditions).toEqual({
       ready: false,
       serving: true,
       terminating: true,
@@ -191,6 +193,47 @@ describe('kubelet stand-in: environment and volumes', () => {
     expect(s).toContain("mount --bind '/x/ml' '/etc/ml_secret_key'");
     expect(s).toContain("mount -o remount,ro,bind '/etc/ml_secret_key'");
     expect(s.trim().split('\n').pop()).toBe(`exec env -i 'A=it'\\''s' 'node' 'main.js'`);
+  });
+});
+
+describe('kubelet stand-in: securityContext', () => {
+  const p = (sc: object, psc: object = {}): V1Pod => ({
+    spec: { securityContext: psc, containers: [{ name: 'c', securityContext: sc }] },
+  });
+  it('the speaker: root, every capability dropped but NET_RAW', () => {
+    const pod = p({ capabilities: { drop: ['ALL'], add: ['NET_RAW'] } });
+    const s = securityOf(pod, pod.spec!.containers[0]!, 0);
+    expect(s).toEqual({ uid: 0, gid: 0, caps: ['NET_RAW'], noNewPrivs: false });
+    expect(setprivArgv(s)).toEqual([
+      'setpriv',
+      '--bounding-set=-all,+net_raw',
+      '--inh-caps=-all,+net_raw',
+    ]);
+  });
+  it('the controller: non-root from the pod, no capabilities, no privilege escalation', () => {
+    const pod = p(
+      { capabilities: { drop: ['ALL'] }, allowPrivilegeEscalation: false },
+      { runAsUser: 65534, runAsNonRoot: true },
+    );
+    expect(setprivArgv(securityOf(pod, pod.spec!.containers[0]!, 0))).toEqual([
+      'setpriv',
+      '--bounding-set=-all',
+      '--inh-caps=-all',
+      '--ambient-caps=-all',
+      '--reuid=65534',
+      '--regid=65534',
+      '--clear-groups',
+      '--no-new-privs',
+    ]);
+  });
+  it('no securityContext: the image user and the runtime’s default capabilities; privileged root: nothing dropped', () => {
+    const pod = p({});
+    const s = securityOf(pod, pod.spec!.containers[0]!, 65534);
+    expect(s.uid).toBe(65534);
+    expect(s.caps).toContain('NET_BIND_SERVICE');
+    expect(s.caps).not.toContain('NET_ADMIN');
+    const priv = p({ privileged: true });
+    expect(setprivArgv(securityOf(priv, priv.spec!.containers[0]!, 0))).toEqual([]);
   });
 });
 

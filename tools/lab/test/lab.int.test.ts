@@ -211,6 +211,7 @@ describe.skipIf(skip)(`the lab${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
     const deleted = await downLab(name);
     expect(deleted.length).toBeGreaterThanOrEqual(8 + 3);
     expect((await listNamespaces()).filter((n) => n.startsWith(`ilb-lab-${name}-`))).toEqual([]);
-    expect(sh(['pgrep', '-f', `pod-server.ts --pod web-`]).out.trim()).toBe('');
+    // Only this lab's processes (their pod folders live in its state folder); other labs may run.
+    expect(sh(['pgrep', '-f', `/run/ironlb-lab/${name}/`]).out.trim()).toBe('');
   });
 });

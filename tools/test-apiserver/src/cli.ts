@@ -15,7 +15,7 @@ const USAGE = `usage: ironlb-test-apiserver --listen HOST:PORT --kubeconfig FILE
   [--service-cluster-ip-range CIDR[,CIDR]] [--service-node-port-range MIN-MAX] [--watch-cache-size N]
   [--bookmark-interval-ms N] [--audit-log FILE] [--anonymous-access full|rbac]
   [--token-auth-file FILE] [--admission-webhooks call|off] [--garbage-collector on|off]
-  --token-auth-file: lines "token,user,uid[,\"group1,group2\"]" (kube-apiserver's format)`;
+  --token-auth-file: lines token,user,uid[,"group1,group2"] (kube-apiserver's format)`;
 
 /** kube-apiserver's --token-auth-file: token,user,uid[,"group1,group2"] per line. */
 function tokenFile(text: string): NonNullable<TestApiServerOptions['staticTokens']> {

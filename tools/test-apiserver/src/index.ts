@@ -38,7 +38,24 @@ export type {
   WriteQuery,
   WriteResult,
 } from './server/api.ts';
-export type { ConversionHook } from './conversion/conversions.ts';
+export type { ConversionHook, ConversionOptions } from './conversion/conversions.ts';
+export type { WebhookOptions } from './admission/dispatcher.ts';
+export type { GcOptions } from './gc/collector.ts';
+export type { AccessOptions } from './auth/access.ts';
+export { ADMIN_TOKEN } from './auth/authenticator.ts';
+export type { StaticToken } from './auth/authenticator.ts';
+export type { UserInfo } from './auth/identity.ts';
+export type {
+  AuditEvent,
+  AuditLog,
+  AuditOptions,
+  AuditQuery,
+  UsedPermission,
+} from './auth/audit.ts';
+export type { ServiceAccountTokenOptions } from './auth/service-account-files.ts';
+export { PodLogBook } from './logs/log-book.ts';
+export type { LogBookOptions } from './logs/log-book.ts';
+export type { PodLogChunk, PodLogRequest, PodLogSource } from './logs/pod-logs.ts';
 export type { ServiceNetworkOptions } from './registry/service.ts';
 export type { StoreOptions } from './store.ts';
 export type { KubeObject, ResourceType, Strategy } from './registry/types.ts';

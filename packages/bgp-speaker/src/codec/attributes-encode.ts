@@ -43,7 +43,7 @@ function asPathBytes(segs: AsPathSegment[], asnBytes: 2 | 4, mapTrans: boolean):
  * the NLRI). Towards a 2-octet peer, 4-octet ASNs become AS_TRANS and the true path goes in AS4_PATH
  * (RFC 6793 §4.2.2).
  */
-export function encodeAttributes(a: PathAttributes, ctx: EncodeContext): Buffer {
+export function encodeAttributes(a: PathAttributes, ctx: EncodeContext): Uint8Array {
   const w = new ByteWriter(64);
   const wk = AttrFlag.Transitive;
   const opt = AttrFlag.Optional;

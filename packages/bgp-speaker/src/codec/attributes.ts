@@ -86,7 +86,8 @@ function readAsPath(v: Buffer, asnBytes: 2 | 4): AsPathSegment[] | null {
  * attribute lengths overrun, or MP_REACH/MP_UNREACH repeated, or MP NLRI unparseable); softer cases
  * are returned as problems for the caller to apply (treat-as-withdraw / attribute-discard).
  */
-export function decodeAttributes(buf: Buffer, ctx: DecodeContext): DecodedAttributes {
+export function decodeAttributes(bytes: Uint8Array, ctx: DecodeContext): DecodedAttributes {
+  const buf = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const attributes: PathAttributes = {};
   const problems: AttributeProblem[] = [];
   const seen = new Set<number>();

@@ -40,7 +40,7 @@ function expectBgpError(
   throw new Error('expected a BgpError');
 }
 
-function update(attrs: string, nlri = '', withdrawn = ''): Buffer {
+function update(attrs: string, nlri = '', withdrawn = ''): Uint8Array {
   const w = hex(withdrawn);
   const a = hex(attrs);
   const n = hex(nlri);
@@ -101,6 +101,89 @@ describe('framer', () => {
     } catch (err) {
       expect((err as BgpError).code).toBe(BgpErrorCode.BacklogOverflow);
     }
+  });
+});
+
+describe('framer: a header alone is enough to refuse a message (issue 14)', () => {
+  // Only the 19 header bytes arrive: the answer must not wait for the body.
+  const header = (length: number, type: number) =>
+    hex(M + length.toString(16).padStart(4, '0') + type.toString(16).padStart(2, '0'));
+
+  it('a header claiming 4097 or 65535 bytes is 1/2 Bad Message Length before its body arrives', () => {
+    for (const length of [4097, 65535]) {
+      for (const type of [1, 2, 3, 5]) {
+        const f = new BgpFramer(); // 4096: nothing negotiated yet (OpenSent)
+        const e = expectBgpError(
+          () => f.push(header(length, type)),
+          ErrorCode.MessageHeader,
+          HeaderSubcode.BadMessageLength,
+        );
+        expect(e.code).toBe(BgpErrorCode.FrameTooLarge);
+        expect(Buffer.from(e.notification!.data).readUInt16BE(0)).toBe(length);
+      }
+    }
+  });
+
+  it('a KEEPALIVE header whose length is not 19 is 1/2 at once; so are short OPEN/UPDATE/NOTIFICATION headers', () => {
+    for (const [length, type] of [
+      [20, 4],
+      [4096, 4],
+      [28, 1],
+      [22, 2],
+      [20, 3],
+      [22, 5],
+      [18, 2],
+    ] as const) {
+      expectBgpError(
+        () => new BgpFramer({ maxFrameBytes: 65535 }).push(header(length, type)),
+        ErrorCode.MessageHeader,
+        HeaderSubcode.BadMessageLength,
+      );
+    }
+  });
+
+  it('an OPEN over 4096 is refused even once extended messages are negotiated (RFC 8654 §4)', () => {
+    expectBgpError(
+      () => new BgpFramer({ maxFrameBytes: 65535 }).push(header(5000, 1)),
+      ErrorCode.MessageHeader,
+      HeaderSubcode.BadMessageLength,
+    );
+  });
+
+  it('an unknown type is 1/3 Bad Message Type from the header alone', () => {
+    const e = expectBgpError(
+      () => new BgpFramer().push(header(19, 9)),
+      ErrorCode.MessageHeader,
+      HeaderSubcode.BadMessageType,
+    );
+    expect(Array.from(e.notification!.data)).toEqual([9]);
+  });
+
+  it('next() hands out one frame at a time, so the maximum can rise after the KEEPALIVE that completes negotiation', () => {
+    const big = packAnnouncements(
+      {
+        family: 'ipv4',
+        attributes: { origin: 0, asPath: [], nextHop: '198.51.100.1' },
+        prefixes: Array.from({ length: 1500 }, (_, i) =>
+          parsePrefix(`198.18.${i >> 8}.${i & 255}/32`),
+        ),
+      },
+      { fourOctetAs: true },
+      65535,
+    );
+    expect(big).toHaveLength(1);
+    expect(big[0]!.length).toBeGreaterThan(4096);
+    const f = new BgpFramer();
+    f.append(Buffer.concat([encodeKeepalive(), big[0]!]));
+    expect(Array.from(f.next() ?? [])).toEqual(Array.from(encodeKeepalive()));
+    f.maxFrameBytes = 65535;
+    expect(f.next()?.length).toBe(big[0]!.length);
+    expect(f.next()).toBeNull();
+    // The same bytes with the maximum left at 4096 are refused at the UPDATE's header.
+    const g = new BgpFramer();
+    g.append(Buffer.concat([encodeKeepalive(), big[0]!.subarray(0, 19)]));
+    expect(g.next()).not.toBeNull();
+    expect(() => g.next()).toThrow(BgpError);
   });
 });
 

@@ -22,7 +22,7 @@ export const MessageType = {
 } as const;
 export type MessageType = (typeof MessageType)[keyof typeof MessageType];
 
-/** Append-only. NOTIFICATION error codes, RFC 4271 §4.5, RFC 6608, RFC 7313. */
+/** Append-only. NOTIFICATION error codes, RFC 4271 §4.5, RFC 6608, RFC 7313, RFC 9687. */
 export const ErrorCode = {
   MessageHeader: 1,
   OpenMessage: 2,
@@ -31,6 +31,8 @@ export const ErrorCode = {
   FiniteStateMachine: 5,
   Cease: 6,
   RouteRefresh: 7,
+  /** RFC 9687 §5: the peer did not take our data for SendHoldTime. */
+  SendHoldTimerExpired: 8,
 } as const;
 
 /** Append-only. RFC 4271 §6.1. */

@@ -1,6 +1,12 @@
 // Stream framing, kept apart from decoding (DESIGN.md §3). RFC 4271 §4.1: every message starts with
 // a 16-octet all-ones marker and a 2-octet length (19..4096, or ..65535 after RFC 8654). The framer
-// only finds message boundaries; "need more bytes" is the normal result of push() with no frames.
+// only finds message boundaries; "need more bytes" is the normal result (null / no frames).
+//
+// Headers are checked as soon as their 19 bytes are buffered (checkHeader: marker, length against
+// the current maximum, per-type length, type), so a bad header is answered before its body arrives.
+// `next()` hands out one frame at a time so the caller can raise `maxFrameBytes` between frames: a
+// large UPDATE right behind the KEEPALIVE that completes RFC 8654 negotiation is then accepted,
+// while the same length in OpenSent is refused at once.
 import { BgpError, BgpErrorCode, wireError } from '../errors.js';
 import {
   ErrorCode,
@@ -9,6 +15,7 @@ import {
   MAX_EXTENDED_MESSAGE_LENGTH,
   MAX_MESSAGE_LENGTH,
 } from './constants.js';
+import { checkHeader } from './header.js';
 
 export interface FramerOptions {
   /** Largest acceptable message in bytes. Default 4096 (RFC 4271); 65535 once RFC 8654 is negotiated. */
@@ -17,9 +24,13 @@ export interface FramerOptions {
   maxBacklogBytes?: number;
 }
 
+const EMPTY = new Uint8Array(0);
+
 export class BgpFramer {
-  private chunks: Buffer[] = [];
-  private buffered = 0;
+  /** Unconsumed bytes are buf[off..]. */
+  private buf: Uint8Array = EMPTY;
+  private off = 0;
+  /** May be raised or lowered between next() calls (per-connection negotiated maximum). */
   maxFrameBytes: number;
   readonly maxBacklogBytes: number;
 
@@ -29,62 +40,66 @@ export class BgpFramer {
   }
 
   get backlogBytes(): number {
-    return this.buffered;
+    return this.buf.length - this.off;
+  }
+
+  /** Buffers bytes. Throws BACKLOG_OVERFLOW (with Cease/8) when the peer outruns the cap. */
+  append(data: Uint8Array): void {
+    if (data.length === 0) return;
+    const rest = this.buf.length - this.off;
+    if (rest + data.length > this.maxBacklogBytes) {
+      throw new BgpError(BgpErrorCode.BacklogOverflow, 'receive backlog over cap', {
+        notification: { code: ErrorCode.Cease, subcode: 8, data: new Uint8Array(0) },
+        detail: { backlogBytes: rest + data.length, maxBacklogBytes: this.maxBacklogBytes },
+      });
+    }
+    if (rest === 0) {
+      this.buf = data;
+    } else {
+      // At most one partial frame is left over between appends, so this copy stays small.
+      const merged = new Uint8Array(rest + data.length);
+      merged.set(this.buf.subarray(this.off));
+      merged.set(data, rest);
+      this.buf = merged;
+    }
+    this.off = 0;
   }
 
   /**
-   * Adds bytes; returns every complete frame (header included). Throws BgpError with the RFC 4271
-   * §6.1 NOTIFICATION when a header is bad, or BACKLOG_OVERFLOW when the peer outruns the cap.
+   * The next complete frame (header included, copied so it never pins the receive buffer), or null
+   * when more bytes are needed. Throws BgpError with the RFC 4271 §6.1 NOTIFICATION as soon as a
+   * buffered header is bad, whether or not its body has arrived.
    */
-  push(data: Uint8Array): Buffer[] {
-    if (data.length > 0) {
-      this.chunks.push(Buffer.from(data.buffer, data.byteOffset, data.byteLength));
-      this.buffered += data.length;
-    }
-    if (this.buffered > this.maxBacklogBytes) {
-      throw new BgpError(BgpErrorCode.BacklogOverflow, 'receive backlog over cap', {
-        notification: { code: ErrorCode.Cease, subcode: 8, data: new Uint8Array(0) },
-        detail: { backlogBytes: this.buffered, maxBacklogBytes: this.maxBacklogBytes },
-      });
-    }
-    const frames: Buffer[] = [];
-    if (this.buffered < HEADER_LENGTH) return frames;
-    let buf = this.chunks.length === 1 ? (this.chunks[0] as Buffer) : Buffer.concat(this.chunks);
-    let off = 0;
-    while (buf.length - off >= HEADER_LENGTH) {
-      for (let i = 0; i < 16; i++) {
-        if (buf[off + i] !== 0xff) {
-          throw wireError(
-            'marker not all ones',
-            ErrorCode.MessageHeader,
-            HeaderSubcode.ConnectionNotSynchronized,
-          );
-        }
-      }
-      const length = buf.readUInt16BE(off + 16);
-      if (length < HEADER_LENGTH || length > this.maxFrameBytes) {
-        const err = wireError(
-          `bad message length ${length}`,
+  next(): Uint8Array | null {
+    const b = this.buf;
+    const off = this.off;
+    if (b.length - off < HEADER_LENGTH) return null;
+    for (let i = 0; i < 16; i++) {
+      if (b[off + i] !== 0xff) {
+        throw wireError(
+          'marker not all ones',
           ErrorCode.MessageHeader,
-          HeaderSubcode.BadMessageLength,
-          Uint8Array.of(length >> 8, length & 0xff),
+          HeaderSubcode.ConnectionNotSynchronized,
         );
-        if (length > this.maxFrameBytes) {
-          throw new BgpError(BgpErrorCode.FrameTooLarge, err.message, {
-            notification: err.notification!,
-            detail: { length, maxFrameBytes: this.maxFrameBytes },
-          });
-        }
-        throw err;
       }
-      if (buf.length - off < length) break;
-      // Copy so a frame never pins the whole receive buffer.
-      frames.push(Buffer.from(buf.subarray(off, off + length)));
-      off += length;
     }
-    buf = buf.subarray(off);
-    this.chunks = buf.length ? [buf] : [];
-    this.buffered = buf.length;
+    const length = ((b[off + 16] as number) << 8) | (b[off + 17] as number);
+    checkHeader(b[off + 18] as number, length, this.maxFrameBytes);
+    if (b.length - off < length) return null;
+    const frame = b.slice(off, off + length);
+    this.off = off + length;
+    if (this.off === b.length) {
+      this.buf = EMPTY;
+      this.off = 0;
+    }
+    return frame;
+  }
+
+  /** append() then every complete frame at the current maximum (for tools reading a capture). */
+  push(data: Uint8Array): Uint8Array[] {
+    this.append(data);
+    const frames: Uint8Array[] = [];
+    for (let f = this.next(); f; f = this.next()) frames.push(f);
     return frames;
   }
 }

@@ -1,13 +1,7 @@
-// Frame → typed message. The framer has already checked marker and length bounds; here each type
-// gets its RFC 4271 §6.1 minimum/exact length check and its body decoder.
-import { wireError } from '../errors.js';
-import {
-  ErrorCode,
-  HEADER_LENGTH,
-  HeaderSubcode,
-  MAX_MESSAGE_LENGTH,
-  MessageType,
-} from './constants.js';
+// Frame → typed message: the RFC 4271 §6.1 header checks (shared with the framer), then the body
+// decoder of its type.
+import { HEADER_LENGTH, MAX_EXTENDED_MESSAGE_LENGTH, MessageType } from './constants.js';
+import { checkHeader } from './header.js';
 import type { DecodeContext } from './attributes.js';
 import { decodeNotificationBody, decodeRouteRefreshBody } from './notification.js';
 import type { KeepaliveMessage, NotificationMessage, RouteRefreshMessage } from './notification.js';
@@ -19,38 +13,13 @@ import type { UpdateMessage } from './update.js';
 export type BgpMessage =
   OpenMessage | UpdateMessage | NotificationMessage | KeepaliveMessage | RouteRefreshMessage;
 
-const MIN_LENGTH: Record<number, number> = {
-  [MessageType.Open]: 29,
-  [MessageType.Update]: 23,
-  [MessageType.Notification]: 21,
-  [MessageType.Keepalive]: 19,
-  [MessageType.RouteRefresh]: 23,
-};
-
-/** Decodes one complete frame (header included) from the framer. */
+/**
+ * Decodes one complete frame (header included). The header is checked as the framer checks it
+ * (checkHeader, with the RFC 8654 maximum, since the framer has applied the negotiated one).
+ */
 export function decodeMessage(frame: Uint8Array, ctx: DecodeContext): BgpMessage {
   const type = frame[18] as number;
-  const length = frame.length;
-  const min = MIN_LENGTH[type];
-  if (min === undefined)
-    throw wireError(
-      `bad message type ${type}`,
-      ErrorCode.MessageHeader,
-      HeaderSubcode.BadMessageType,
-      Uint8Array.of(type),
-    );
-  const badLength =
-    length < min ||
-    (type === MessageType.Keepalive && length !== 19) ||
-    // RFC 8654 §4: OPEN and KEEPALIVE never exceed 4096.
-    (type === MessageType.Open && length > MAX_MESSAGE_LENGTH);
-  if (badLength)
-    throw wireError(
-      `bad length ${length} for type ${type}`,
-      ErrorCode.MessageHeader,
-      HeaderSubcode.BadMessageLength,
-      Uint8Array.of(length >> 8, length & 0xff),
-    );
+  checkHeader(type, frame.length, MAX_EXTENDED_MESSAGE_LENGTH);
   const body = frame.subarray(HEADER_LENGTH);
   switch (type) {
     case MessageType.Open:

@@ -39,7 +39,7 @@ export function encodeNotification(
   subcode: number,
   data?: Uint8Array,
   shutdownMessage?: string,
-): Buffer {
+): Uint8Array {
   let body: Uint8Array = data ?? new Uint8Array(0);
   if (shutdownMessage !== undefined && hasShutdownMessage(code, subcode)) {
     let text = Buffer.from(shutdownMessage, 'utf8');
@@ -85,11 +85,11 @@ export function decodeNotificationBody(body: Uint8Array): NotificationMessage {
 
 const KEEPALIVE = encodeFrame(MessageType.Keepalive, new Uint8Array(0));
 
-export function encodeKeepalive(): Buffer {
+export function encodeKeepalive(): Uint8Array {
   return KEEPALIVE;
 }
 
-export function encodeRouteRefresh(afi: number, safi: number, subtype = 0): Buffer {
+export function encodeRouteRefresh(afi: number, safi: number, subtype = 0): Uint8Array {
   return encodeFrame(MessageType.RouteRefresh, Uint8Array.of(afi >> 8, afi & 0xff, subtype, safi));
 }
 

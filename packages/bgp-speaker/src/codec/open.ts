@@ -78,6 +78,12 @@ export function afiSafiOf(family: AddressFamily): AfiSafi {
   return { afi: family === 'ipv4' ? Afi.Ipv4 : Afi.Ipv6, safi: Safi.Unicast };
 }
 
+/** The family of an AFI/SAFI pair we speak (unicast IPv4/IPv6), or undefined. */
+export function afiOf(afi: number, safi: number): AddressFamily | undefined {
+  if (safi !== Safi.Unicast) return undefined;
+  return afi === Afi.Ipv4 ? 'ipv4' : afi === Afi.Ipv6 ? 'ipv6' : undefined;
+}
+
 /** The peer's effective ASN: the 4-octet capability wins over My AS (RFC 6793 §4.1). */
 export function peerAsOf(open: OpenMessage): number {
   return open.capabilities.fourOctetAs ?? open.myAs;
@@ -105,17 +111,20 @@ export interface OpenInput {
   bgpId: string;
   families: AfiSafi[];
   routeRefresh?: boolean;
+  /** RFC 7313 capability 70. */
+  enhancedRouteRefresh?: boolean;
   extendedMessage?: boolean;
   gracefulRestart?: GracefulRestartCapability;
 }
 
 /** Encodes the OPEN body (no header). All capabilities go in one Capabilities parameter. */
-export function encodeOpenBody(o: OpenInput): Buffer {
+export function encodeOpenBody(o: OpenInput): Uint8Array {
   const caps = new ByteWriter(64);
   for (const f of o.families) {
     caps.u8(CapabilityCode.Multiprotocol).u8(4).u16(f.afi).u8(0).u8(f.safi);
   }
   if (o.routeRefresh) caps.u8(CapabilityCode.RouteRefresh).u8(0);
+  if (o.enhancedRouteRefresh) caps.u8(CapabilityCode.EnhancedRouteRefresh).u8(0);
   if (o.extendedMessage) caps.u8(CapabilityCode.ExtendedMessage).u8(0);
   if (o.gracefulRestart) {
     const gr = o.gracefulRestart;

@@ -133,12 +133,12 @@ function frame(body: Buffer | Uint8Array, type: number): Buffer {
 }
 
 /** Wraps a message body in the RFC 4271 §4.1 header. */
-export function encodeFrame(type: number, body: Uint8Array): Buffer {
+export function encodeFrame(type: number, body: Uint8Array): Uint8Array {
   return frame(body, type);
 }
 
 /** End-of-RIB (RFC 4724 §2): empty UPDATE for IPv4, empty MP_UNREACH otherwise. */
-export function encodeEndOfRib(family: AddressFamily): Buffer {
+export function encodeEndOfRib(family: AddressFamily): Uint8Array {
   if (family === 'ipv4') return frame(Buffer.from([0, 0, 0, 0]), MessageType.Update);
   const { afi, safi } = afiSafiOf(family);
   return frame(
@@ -211,8 +211,8 @@ export function packAnnouncements(
   g: AnnounceGroup,
   ctx: EncodeContext,
   maxMessageBytes: number,
-): Buffer[] {
-  const out: Buffer[] = [];
+): Uint8Array[] {
+  const out: Uint8Array[] = [];
   if (g.family === 'ipv4') {
     const attrs = encodeAttributes(g.attributes, ctx);
     const fixed = announcementFixedBytes('ipv4', attrs.length, 0);
@@ -281,8 +281,8 @@ export function packWithdrawals(
   family: AddressFamily,
   prefixes: Prefix[],
   maxMessageBytes: number,
-): Buffer[] {
-  const out: Buffer[] = [];
+): Uint8Array[] {
+  const out: Uint8Array[] = [];
   const mp = family === 'ipv6';
   const fixed = HEADER_LENGTH + 4 + (mp ? MP_ATTR_HEADER + 3 : 0);
   const room = maxMessageBytes - fixed;

@@ -1,9 +1,11 @@
-// What a peer driver derives from its socket and from received UPDATEs, kept out of peer.ts: the
-// next-hop-self addresses of a session and the `received` event (with loop detection).
+// What a peer driver derives from its socket and from the machine's actions, kept out of peer.ts:
+// the next-hop-self addresses of a session, and the events it reports (`received` with loop
+// detection, `notification`, `graceful-restart`).
 import { formatAddress, formatPrefix, parseAddress } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import type { UpdateMessage } from '../codec/update.js';
-import type { BgpSocket } from './deps.js';
+import type { BgpSocket } from '../deps.js';
+import type { SessionAction } from '../machine/types.js';
 import type { SpeakerEvent } from './events.js';
 
 /** The session's local address when it is of `family` (a dual-stack ::ffff: address is IPv4). */
@@ -54,5 +56,48 @@ export function receivedEvent(
     problems: m.problems.map((p) => `${p.handling}: ${p.reason} (type ${p.attributeType})`),
     droppedOwnAs: loop ? prefixes : [],
     ...(m.endOfRib ? { endOfRib: m.endOfRib } : {}),
+  };
+}
+
+/** The `notification` event of a NOTIFICATION we sent or received. */
+export function notificationEvent(
+  peer: string,
+  a: Extract<SessionAction, { type: 'notification-sent' | 'notification-received' }>,
+): Extract<SpeakerEvent, { type: 'notification' }> {
+  if (a.type === 'notification-received') {
+    const m = a.message;
+    return {
+      type: 'notification',
+      peer,
+      direction: 'received',
+      code: m.code,
+      subcode: m.subcode,
+      reason: 'received',
+      ...(m.shutdownMessage !== undefined ? { shutdownMessage: m.shutdownMessage } : {}),
+    };
+  }
+  return {
+    type: 'notification',
+    peer,
+    direction: 'sent',
+    code: a.code,
+    subcode: a.subcode,
+    reason: a.reason,
+    ...(a.shutdownMessage !== undefined ? { shutdownMessage: a.shutdownMessage } : {}),
+  };
+}
+
+/** The `graceful-restart` event of the receiving speaker's phases (RFC 4724 §4.2). */
+export function gracefulRestartEvent(
+  peer: string,
+  a: Extract<SessionAction, { type: 'graceful-restart' }>,
+): Extract<SpeakerEvent, { type: 'graceful-restart' }> {
+  return {
+    type: 'graceful-restart',
+    peer,
+    phase: a.phase,
+    families: a.families,
+    reason: a.reason,
+    ...(a.restartTimeSec !== undefined ? { restartTimeSec: a.restartTimeSec } : {}),
   };
 }

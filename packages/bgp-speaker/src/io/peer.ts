@@ -1,39 +1,60 @@
-// Drives one session machine with real sockets and timers, and keeps that peer's Adj-RIB-Out.
+// Drives one session machine with real sockets and timers, and feeds that peer's Adj-RIB-Out to
+// its socket at the pace the socket takes it (issue 14: backpressure).
+//
+// Output is pulled, never pushed: RibSync (machine/rib-sync.ts) holds what is owed to the peer as
+// bounded state, and pump() asks it for the next chunk only while the socket's queue is below its
+// high-water mark. A slow reader gets the initial dump at its own pace; a reader that stops reading
+// leaves us with a full socket buffer (the high-water mark plus at most one chunk) and a dirty set,
+// never a growing queue. Should the queue still pass `maxOutputQueueBytes`, the session is reset
+// with Cease/8 and counted; a peer that takes nothing for SendHoldTime is reset by the machine
+// (RFC 9687).
 import { BgpError, BgpErrorCode } from '../errors.js';
 import { BgpFramer } from '../codec/framer.js';
-import {
-  CeaseSubcode,
-  MAX_EXTENDED_MESSAGE_LENGTH,
-  MAX_MESSAGE_LENGTH,
-} from '../codec/constants.js';
-import type { AddressFamily } from '../codec/prefix.js';
-import { encodeEndOfRib, type UpdateMessage } from '../codec/update.js';
+import { MAX_MESSAGE_LENGTH } from '../codec/constants.js';
+import type { UpdateMessage } from '../codec/update.js';
+import { afiOf } from '../codec/open.js';
 import { initialSessionState, step, established } from '../machine/session.js';
+import type { SessionAction, SessionConfig, SessionEvent, SessionState } from '../machine/types.js';
+import { RibSync } from '../machine/rib-sync.js';
+import type { Route } from '../machine/rib.js';
+import type { SlotTable } from '../machine/adj-rib-out.js';
+import type { AddressFamily } from '../codec/prefix.js';
 import type {
-  Negotiated,
-  SessionAction,
-  SessionConfig,
-  SessionEvent,
-  SessionState,
-} from '../machine/types.js';
-import { planUpdates } from '../machine/rib.js';
-import type { AdjRibOut, Route } from '../machine/rib.js';
-import type { BgpSocket, Clock, Logger, Metrics, PendingConnect, Transport } from './deps.js';
+  BgpSocket,
+  Clock,
+  Logger,
+  PendingConnect,
+  SocketOptions,
+  Transport,
+} from '../deps.js';
+import type { BgpMetrics } from './metrics.js';
+import { checkSendProgress, newConn, pumpChunks, writeTo } from './peer-output.js';
+import type { Conn, OutputContext } from './peer-output.js';
 import { zeroCounters } from './events.js';
-import { receivedEvent, selfNextHop, selfNextHopV6 } from './peer-routes.js';
+import {
+  gracefulRestartEvent,
+  notificationEvent,
+  receivedEvent,
+  selfNextHop,
+  selfNextHopV6,
+} from './peer-routes.js';
 import type { PeerCounters, PeerStatus, SpeakerEvent } from './events.js';
 
 export interface PeerDriverDeps {
   clock: Clock;
   random: () => number;
   logger: Logger;
-  metrics: Metrics;
+  metrics: BgpMetrics;
   transport: Transport;
   emit: (e: SpeakerEvent) => void;
   /** Link-local address to add to an IPv6 next hop when the peer shares our subnet (RFC 2545 §3). */
   linkLocal: (local: string, peer: string) => string | undefined;
   /** The speaker's desired routes (shared, read-only here). */
   routes: ReadonlyMap<string, Route>;
+  /** The speaker's prefix slots, shared by every peer's Adj-RIB-Out. */
+  slots: SlotTable;
+  /** How many desired routes are of these families. */
+  routeCount: (families: AddressFamily[]) => number;
 }
 
 export interface PeerDriverOptions {
@@ -44,12 +65,10 @@ export interface PeerDriverOptions {
   session: SessionConfig;
   nextHopIpv4: string | undefined;
   nextHopIpv6: string[] | undefined;
-  ttl: number | undefined;
-}
-
-interface Conn {
-  socket: BgpSocket;
-  framer: BgpFramer;
+  /** TTL, GTSM minimum TTL and TCP-MD5 password of the session's sockets. */
+  socket: SocketOptions;
+  /** Bytes queued on the socket past which the session is reset (Cease/8). */
+  maxOutputQueueBytes: number;
 }
 
 export class PeerDriver {
@@ -58,13 +77,16 @@ export class PeerDriver {
   private pending: PendingConnect | null = null;
   private timer: unknown = null;
   private nextConnId = 1;
-  private adjOut: AdjRibOut = new Map();
-  private negotiated: Negotiated | null = null;
+  private sync: RibSync | null = null;
+  /** With dynamicAsn: the ASN the peer's last OPEN carried. */
+  private learntPeerAs: number | undefined;
   private estConn: number | null = null;
   readonly counters: PeerCounters = zeroCounters();
-  private readonly labels: Record<string, string>;
+  private readonly labels: Readonly<Record<string, string>>;
   private dispatching = false;
+  private pumping = false;
   private readonly queue: SessionEvent[] = [];
+  private readonly out: OutputContext;
 
   constructor(
     private readonly deps: PeerDriverDeps,
@@ -72,6 +94,17 @@ export class PeerDriver {
   ) {
     this.state = initialSessionState(options.session);
     this.labels = { peer: options.address };
+    this.out = {
+      name: options.address,
+      labels: this.labels,
+      counters: this.counters,
+      maxOutputQueueBytes: options.maxOutputQueueBytes,
+      logger: deps.logger,
+      metrics: deps.metrics,
+      emit: deps.emit,
+      dispatch: (e) => this.dispatch(e),
+      reset: (subcode, message) => this.reset(subcode, message),
+    };
   }
 
   get name(): string {
@@ -80,179 +113,172 @@ export class PeerDriver {
 
   start(): void {
     this.dispatch({ type: 'start' });
+    this.updateGauges();
   }
 
-  stop(subcode?: number, message?: string): void {
+  stop(subcode?: number, message?: string, graceful?: boolean): void {
     this.dispatch({
       type: 'stop',
       ...(subcode !== undefined ? { subcode } : {}),
       ...(message !== undefined ? { message } : {}),
+      ...(graceful ? { graceful } : {}),
     });
+    this.updateGauges();
   }
 
   /** Cease with `subcode` and reconnect after the backoff (the BFD seam). */
-  reset(subcode: number, message?: string): void {
-    this.dispatch({ type: 'reset', subcode, ...(message !== undefined ? { message } : {}) });
+  reset(subcode: number, message?: string, reason?: string): void {
+    this.dispatch({
+      type: 'reset',
+      subcode,
+      ...(message !== undefined ? { message } : {}),
+      ...(reason !== undefined ? { reason } : {}),
+    });
+  }
+
+  /** Zeroes this peer's gauges (it is being removed). */
+  clearMetrics(): void {
+    const m = this.deps.metrics;
+    for (const g of [m.sessionUp, m.announcedPrefixes, m.pendingPrefixes, m.outputQueueBytes])
+      g.set(this.labels, 0);
+  }
+
+  private updateGauges(): void {
+    const m = this.deps.metrics;
+    const c = this.estConn !== null ? this.conns.get(this.estConn) : undefined;
+    m.sessionUp.set(this.labels, this.estConn !== null ? 1 : 0);
+    m.announcedPrefixes.set(this.labels, this.sync?.adjOut.size ?? 0);
+    m.pendingPrefixes.set(this.labels, this.pendingPrefixes());
+    m.outputQueueBytes.set(this.labels, c?.socket.bufferedBytes ?? 0);
   }
 
   /** The listener hands over a connection whose remote address is this peer's. */
   accept(socket: BgpSocket): void {
     const id = this.nextConnId++;
-    this.attach(id, socket);
-    this.dispatch({ type: 'incoming', conn: id });
+    this.attach(id, socket, true);
+    if (this.conns.has(id)) this.dispatch({ type: 'incoming', conn: id });
   }
 
   isIdle(): boolean {
     return this.state.name === 'Idle' && this.conns.size === 0;
   }
 
+  private get negotiated() {
+    return established(this.state)?.negotiated ?? null;
+  }
+
   status(): PeerStatus {
+    const n = this.negotiated;
+    const cfg = this.options.session;
+    const c = this.estConn !== null ? this.conns.get(this.estConn) : undefined;
     return {
       peer: this.options.address,
-      peerAs: this.options.session.peerAs,
+      peerAs: n?.peerAs ?? this.learntPeerAs ?? cfg.peerAs,
+      localAs: cfg.localAs,
+      routerId: cfg.routerId,
       state: this.state.name,
       lastReason: this.state.lastReason,
-      holdTimeSec: this.negotiated?.holdTimeSec,
-      keepaliveSec: this.negotiated?.keepaliveSec,
-      families: this.negotiated?.families ?? [],
-      peerRouterId: this.negotiated?.peerOpen.bgpId,
-      counters: { ...this.counters, prefixesSent: this.adjOut.size },
+      holdTimeSec: n?.holdTimeSec,
+      keepaliveTimeSec: n?.keepaliveSec,
+      families: n?.families ?? [],
+      peerRouterId: n?.peerOpen.bgpId,
+      gracefulRestart: n?.gracefulRestart !== undefined,
+      enhancedRouteRefresh: n?.enhancedRouteRefresh ?? false,
+      staleFamilies: this.state.peerRestart?.families ?? [],
+      outputQueueBytes: c?.socket.bufferedBytes ?? 0,
+      pendingPrefixes: this.pendingPrefixes(),
+      counters: { ...this.counters, prefixesSent: this.sync?.adjOut.size ?? 0 },
     };
   }
 
+  private pendingPrefixes(): number {
+    return this.sync
+      ? this.sync.pendingPrefixes
+      : this.deps.routeCount(this.options.session.families);
+  }
+
   /**
-   * Sends what changed for these prefix keys (or everything when undefined). Never throws: it runs
-   * from socket callbacks and the speaker's microtask, where an exception would end the process
-   * (DESIGN.md §7). Routes that cannot be encoded are reported as `skipped`; anything unexpected
-   * resets this session (Cease/8 Out of Resources, RFC 4486) so the reconnect re-sends in full
-   * from a clean Adj-RIB-Out.
+   * These prefix keys changed in the desired table: owe them to the peer and send what the socket
+   * takes now. Never throws: it runs from the speaker's microtask (DESIGN.md §7).
    */
-  flush(dirty?: Iterable<string>): void {
+  flush(dirty: Iterable<string>): void {
+    if (!this.sync) return this.updateGauges();
+    this.sync.markDirty(dirty);
+    this.pump();
+  }
+
+  /** Sends what the socket takes now (see peer-output.ts). */
+  private pump(): void {
+    if (this.pumping) return;
+    const id = this.estConn;
+    const conn = id !== null ? this.conns.get(id) : undefined;
+    if (id === null || !conn || !this.sync) return;
+    this.pumping = true;
     try {
-      this.flushUnsafe(dirty);
-    } catch (err) {
-      this.counters.encodeErrors++;
-      this.deps.logger.error(
-        { peer: this.name, err: err instanceof Error ? err.message : String(err) },
-        'flush failed; resetting the session',
-      );
-      this.reset(CeaseSubcode.OutOfResources, 'internal error while sending updates');
+      pumpChunks(this.out, id, conn, this.sync, () => this.conns.get(id) === conn);
+    } finally {
+      this.pumping = false;
+      this.updateGauges();
     }
   }
 
-  private flushUnsafe(dirty?: Iterable<string>): void {
-    if (!this.negotiated || this.estConn === null) return;
-    const conn = this.conns.get(this.estConn);
-    if (!conn) return;
-    const n = this.negotiated;
-    const plan = planUpdates(
-      this.deps.routes,
-      this.adjOut,
-      {
-        localAs: this.options.session.localAs,
-        ebgp: this.options.session.localAs !== n.peerAs,
-        families: new Set(n.families),
-        fourOctetAs: n.fourOctetAs,
-        maxMessageBytes: n.maxMessageBytes,
-        nextHopIpv4: this.options.nextHopIpv4 ?? selfNextHop('ipv4', conn.socket),
-        nextHopIpv6: this.options.nextHopIpv6 ?? selfNextHopV6(conn.socket, this.deps.linkLocal),
-      },
-      dirty,
-    );
-    this.sendUpdates(conn, plan.messages, plan.announced, plan.withdrawn, []);
-    if (plan.skipped.length)
-      this.deps.emit({
-        type: 'skipped',
-        peer: this.name,
-        prefixes: plan.skipped,
-        reason: 'no next hop for this address family on this session',
-      });
-    for (const f of plan.failed) {
-      this.counters.encodeErrors++;
-      this.deps.logger.warn(
-        { peer: this.name, prefixes: f.prefixes, err: f.reason },
-        'cannot encode',
-      );
-      this.deps.emit({
-        type: 'skipped',
-        peer: this.name,
-        prefixes: f.prefixes,
-        reason: `cannot encode: ${f.reason}`,
-      });
-    }
-  }
-
-  private sendUpdates(
-    conn: Conn,
-    messages: Buffer[],
-    announced: string[],
-    withdrawn: string[],
-    endOfRib: AddressFamily[],
-  ): void {
-    if (messages.length === 0 && endOfRib.length === 0) return;
-    let bytes = 0;
-    for (const m of messages) {
-      conn.socket.write(m);
-      bytes += m.length;
-    }
-    for (const f of endOfRib) {
-      const m = encodeEndOfRib(f);
-      conn.socket.write(m);
-      bytes += m.length;
-    }
-    const count = messages.length + endOfRib.length;
-    this.counters.updatesOut += count;
-    this.deps.metrics.inc('bgp_updates_sent_total', this.labels, count);
-    if (this.estConn !== null) this.dispatch({ type: 'update-sent', conn: this.estConn });
-    this.deps.emit({
-      type: 'sent',
-      peer: this.name,
-      announced,
-      withdrawn,
-      messages: count,
-      bytes,
-      endOfRib,
-    });
-  }
-
-  private attach(id: number, socket: BgpSocket): void {
-    if (this.options.ttl !== undefined && !socket.setTtl?.(this.options.ttl)) {
-      this.deps.logger.warn(
-        { peer: this.name, ttl: this.options.ttl },
-        'could not set the session TTL',
-      );
-    }
-    // The machine enforces the negotiated size per message; the framer only caps at what we could
-    // ever accept, so frames arriving right behind the peer's KEEPALIVE are split correctly.
-    const framer = new BgpFramer({
-      maxFrameBytes: this.options.session.extendedMessage
-        ? MAX_EXTENDED_MESSAGE_LENGTH
-        : MAX_MESSAGE_LENGTH,
-    });
-    this.conns.set(id, { socket, framer });
-    socket.onData((data) => {
-      if (!this.conns.has(id)) return;
-      let frames: Buffer[];
-      try {
-        frames = framer.push(data);
-      } catch (err) {
-        // Never throw from a socket callback: anything the framer throws closes this connection
-        // with a NOTIFICATION (the machine answers a BgpError without one with Cease/0).
-        const error =
-          err instanceof BgpError
-            ? err
-            : new BgpError(BgpErrorCode.MalformedMessage, String((err as Error)?.message ?? err));
-        this.dispatch({ type: 'decode-error', conn: id, error });
-        return;
+  private attach(id: number, socket: BgpSocket, accepted: boolean): void {
+    // A dialled socket got its options before the SYN; an accepted one inherited the listener's
+    // (MD5 keys, the smallest GTSM minimum) and now gets its own peer's exact TTL and minimum.
+    const { ttl, minTtl } = this.options.socket;
+    if (accepted && (ttl !== undefined || minTtl !== undefined)) {
+      const so = {
+        ...(ttl !== undefined ? { ttl } : {}),
+        ...(minTtl !== undefined ? { minTtl } : {}),
+      };
+      if (!socket.setSocketOptions?.(so)) {
+        // Never run a GTSM session without its receive check: refuse the connection instead.
+        this.deps.logger.warn({ peer: this.name, ...so }, 'could not set the session TTL / GTSM');
+        if (minTtl !== undefined) {
+          socket.end();
+          return;
+        }
       }
-      for (const f of frames) {
-        if (!this.conns.has(id)) return;
-        this.dispatch({ type: 'frame', conn: id, bytes: f });
-      }
+    }
+    const framer = new BgpFramer({ maxFrameBytes: MAX_MESSAGE_LENGTH });
+    const conn = newConn(socket, framer);
+    this.conns.set(id, conn);
+    socket.onData((data) => this.received(id, conn, data));
+    socket.onDrain(() => {
+      if (this.conns.get(id) !== conn || !conn.blocked) return;
+      conn.blocked = false;
+      this.dispatch({ type: 'send-drained', conn: id });
+      if (id === this.estConn) this.pump();
     });
     socket.onClose((reason) => {
-      if (this.conns.has(id)) this.dispatch({ type: 'closed', conn: id, reason });
+      if (this.conns.get(id) === conn) this.dispatch({ type: 'closed', conn: id, reason });
     });
+  }
+
+  /** Bytes from a connection: frames one at a time, each checked at the size negotiated so far. */
+  private received(id: number, conn: Conn, data: Uint8Array): void {
+    if (this.conns.get(id) !== conn) return;
+    try {
+      conn.framer.append(data);
+      for (;;) {
+        // RFC 8654 §4: above 4096 bytes only once both OPENs carried the capability; raised
+        // between frames so a large UPDATE right behind the peer's KEEPALIVE is read correctly.
+        const c = this.state.conns.find((x) => x.id === id);
+        conn.framer.maxFrameBytes = c?.negotiated?.maxMessageBytes ?? MAX_MESSAGE_LENGTH;
+        const f = conn.framer.next();
+        if (!f) return;
+        this.dispatch({ type: 'frame', conn: id, bytes: f });
+        if (this.conns.get(id) !== conn) return;
+      }
+    } catch (err) {
+      // Never throw from a socket callback: anything the framer throws closes this connection
+      // with a NOTIFICATION (the machine answers a BgpError without one with Cease/0).
+      const error =
+        err instanceof BgpError
+          ? err
+          : new BgpError(BgpErrorCode.MalformedMessage, String((err as Error)?.message ?? err));
+      this.dispatch({ type: 'decode-error', conn: id, error });
+    }
   }
 
   private dispatch(e: SessionEvent): void {
@@ -283,10 +309,11 @@ export class PeerDriver {
             port: o.port,
             ...(o.localAddress ? { localAddress: o.localAddress } : {}),
             ...(o.localPort ? { localPort: o.localPort } : {}),
+            ...o.socket,
           },
           (sock) => {
             this.pending = null;
-            this.attach(id, sock);
+            this.attach(id, sock, false);
             this.dispatch({ type: 'connected', conn: id });
           },
           (reason) => {
@@ -302,7 +329,7 @@ export class PeerDriver {
         return;
       case 'send': {
         const c = this.conns.get(a.conn);
-        c?.socket.write(a.bytes);
+        if (c) writeTo(this.out, a.conn, c, a.bytes);
         if (a.kind === 'keepalive') this.counters.keepalivesOut++;
         return;
       }
@@ -317,68 +344,74 @@ export class PeerDriver {
         d.emit({ type: 'state', peer: this.name, from: a.from, to: a.to, reason: a.reason });
         return;
       case 'established': {
-        this.negotiated = a.negotiated;
-        this.estConn = a.conn;
-        this.counters.establishedTransitions++;
+        const n = a.negotiated;
         const c = this.conns.get(a.conn);
-        // Full re-send after every (re)connect: the Adj-RIB-Out starts empty (RFC 4271 §9.4).
-        this.adjOut = new Map();
-        this.flush();
-        // End-of-RIB after the initial dump (RFC 4724 §2), one per negotiated family.
-        if (c) this.sendUpdates(c, [], [], [], a.negotiated.families);
+        this.estConn = a.conn;
+        this.learntPeerAs = n.peerAs;
+        this.counters.establishedTransitions++;
+        if (!c) return;
+        // Full re-send after every (re)connect from an empty Adj-RIB-Out (RFC 4271 §9.4), then
+        // End-of-RIB per family (RFC 4724 §2): RibSync starts with that pass.
+        this.sync = new RibSync(
+          d.routes,
+          {
+            localAs: this.options.session.localAs,
+            ebgp: this.options.session.localAs !== n.peerAs,
+            families: new Set(n.families),
+            fourOctetAs: n.fourOctetAs,
+            maxMessageBytes: n.maxMessageBytes,
+            nextHopIpv4: this.options.nextHopIpv4 ?? selfNextHop('ipv4', c.socket),
+            nextHopIpv6: this.options.nextHopIpv6 ?? selfNextHopV6(c.socket, d.linkLocal),
+          },
+          { families: n.families, enhancedRouteRefresh: n.enhancedRouteRefresh, slots: d.slots },
+        );
+        this.pump();
         return;
       }
       case 'down':
         if (this.estConn === a.conn) {
           this.estConn = null;
-          this.adjOut = new Map();
-          // What was negotiated belonged to that session: status() must not show its hold time,
-          // families or router id once it is gone.
-          this.negotiated = null;
+          this.sync = null;
+          this.updateGauges();
         }
         return;
       case 'update':
-        this.received(a.message);
+        this.receivedUpdate(a.message);
         return;
       case 'notification-received':
         this.counters.notificationsIn++;
-        d.metrics.inc('bgp_notifications_received_total', this.labels);
-        d.emit({
-          type: 'notification',
-          peer: this.name,
-          direction: 'received',
-          code: a.message.code,
-          subcode: a.message.subcode,
-          reason: 'received',
-          ...(a.message.shutdownMessage !== undefined
-            ? { shutdownMessage: a.message.shutdownMessage }
-            : {}),
-        });
+        d.metrics.notificationsReceived.inc(this.labels);
+        d.emit(notificationEvent(this.name, a));
         return;
       case 'notification-sent':
         this.counters.notificationsOut++;
-        d.metrics.inc('bgp_notifications_sent_total', this.labels);
-        d.emit({
-          type: 'notification',
-          peer: this.name,
-          direction: 'sent',
-          code: a.code,
-          subcode: a.subcode,
-          reason: a.reason,
-          ...(a.shutdownMessage !== undefined ? { shutdownMessage: a.shutdownMessage } : {}),
-        });
+        d.metrics.notificationsSent.inc(this.labels);
+        d.emit(notificationEvent(this.name, a));
         return;
-      case 'route-refresh':
-        // RFC 2918 §4: re-send the whole Adj-RIB-Out for that family.
-        this.adjOut = new Map();
-        this.flush();
+      case 'route-refresh': {
+        // RFC 2918 §4: re-send the Adj-RIB-Out of that family, coalesced with any pending resend.
+        this.counters.routeRefreshesIn++;
+        d.metrics.routeRefreshesReceived.inc(this.labels);
+        const fam = afiOf(a.message.afi, a.message.safi);
+        if (fam && this.sync?.refresh(fam) && a.conn === this.estConn) this.pump();
         return;
+      }
+      case 'graceful-restart': {
+        const e = gracefulRestartEvent(this.name, a);
+        d.logger.info(
+          { peer: this.name, phase: e.phase, families: e.families, reason: e.reason },
+          'graceful restart',
+        );
+        d.emit(e);
+        return;
+      }
       case 'arm-timer':
         if (this.timer !== null) d.clock.clearTimeout(this.timer);
         this.timer = null;
         if (a.at !== null) {
           this.timer = d.clock.setTimeout(() => {
             this.timer = null;
+            checkSendProgress(this.out, this.conns);
             this.dispatch({ type: 'timer' });
           }, a.at - d.clock.now());
         }
@@ -386,9 +419,9 @@ export class PeerDriver {
     }
   }
 
-  private received(m: UpdateMessage): void {
+  private receivedUpdate(m: UpdateMessage): void {
     this.counters.updatesIn++;
-    this.deps.metrics.inc('bgp_updates_received_total', this.labels);
+    this.deps.metrics.updatesReceived.inc(this.labels);
     if (m.treatAsWithdraw) this.counters.treatAsWithdraw++;
     const e = receivedEvent(this.name, m, this.options.session.localAs);
     this.counters.ownAsDropped += e.droppedOwnAs.length;

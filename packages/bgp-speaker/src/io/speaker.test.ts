@@ -33,6 +33,7 @@ async function pair(opts: { ibgp?: boolean; holdTimeSec?: number } = {}) {
     passive: true,
     localAddress: '198.51.100.2',
     holdTimeSec: opts.holdTimeSec ?? 9,
+    dualStackAddressFamily: true,
   });
   return { net, clock: clock.c, a, b, ea, eb, asB };
 }
@@ -55,6 +56,7 @@ describe('speaker over an in-memory network', () => {
       holdTimeSec: 9,
       localAddress: '198.51.100.1',
       nextHopIpv6: ['2001:db8:200::1'],
+      dualStackAddressFamily: true,
     });
     await net.flush();
     expect(a.status()[0]?.state).toBe('Established');
@@ -135,6 +137,7 @@ describe('speaker over an in-memory network', () => {
       peerAs: asB,
       holdTimeSec: 9,
       localAddress: '198.51.100.1',
+      dualStackAddressFamily: true,
     });
     await net.flush();
     const got = received(eb).filter((x) => x.announced.length || x.treatAsWithdraw);
@@ -223,6 +226,7 @@ describe('speaker over an in-memory network', () => {
         peerAs: 64512,
         passive: true,
         localAddress: addr,
+        dualStackAddressFamily: true,
       });
     }
     a.announce('203.0.113.0/24');
@@ -232,8 +236,14 @@ describe('speaker over an in-memory network', () => {
       peerAs: 64513,
       localAddress: '2001:db8:200::1',
       nextHopIpv4: '198.51.100.1',
+      dualStackAddressFamily: true,
     });
-    await a.addPeer({ address: '198.51.100.2', peerAs: 64513, localAddress: '198.51.100.1' });
+    await a.addPeer({
+      address: '198.51.100.2',
+      peerAs: 64513,
+      localAddress: '198.51.100.1',
+      dualStackAddressFamily: true,
+    });
     await net.flush();
     expect(a.status().map((p) => p.state)).toEqual(['Established', 'Established']);
     expect(got['198.51.100.2']?.sort()).toEqual(['2001:db8:1::/48', '203.0.113.0/24']);
@@ -259,11 +269,12 @@ describe('speaker over an in-memory network', () => {
       peerAs: asB,
       holdTimeSec: 9,
       minConnectRetrySec: 1,
+      dualStackAddressFamily: true,
     });
     await net.flush();
     expect(a.status()[0]).toMatchObject({
       holdTimeSec: 9,
-      keepaliveSec: 3,
+      keepaliveTimeSec: 3,
       families: ['ipv4', 'ipv6'],
       peerRouterId: '198.51.100.2',
     });
@@ -273,7 +284,7 @@ describe('speaker over an in-memory network', () => {
     // Nothing of the dead session's negotiation is reported any more.
     expect(a.status()[0]).toMatchObject({
       holdTimeSec: undefined,
-      keepaliveSec: undefined,
+      keepaliveTimeSec: undefined,
       families: [],
       peerRouterId: undefined,
     });

@@ -1,181 +1,90 @@
 // The multi-peer speaker: one desired route table, one PeerDriver (session + Adj-RIB-Out) per
-// peer, an optional listener for passive peers. Changes are coalesced per microtask so a burst of
-// announce() calls becomes one packed UPDATE, and still leaves within the same event-loop turn.
+// peer, listeners for passive peers. Changes are coalesced per microtask so a burst of announce()
+// calls becomes one packed UPDATE, and still leaves within the same event-loop turn.
+import { backgroundClock, noMetrics, silentLogger, systemClock } from '@ironlb/clock';
 import { BgpError, BgpErrorCode } from '../errors.js';
-import { AS_TRANS, BGP_PORT, CeaseSubcode, ErrorCode } from '../codec/constants.js';
+import { CeaseSubcode, ErrorCode } from '../codec/constants.js';
 import { encodeNotification } from '../codec/notification.js';
-import ipaddr from 'ipaddr.js';
-import { formatAddress, parseAddress, parsePrefix, prefixKey } from '../codec/prefix.js';
+import { parseAddress, parseNetwork, prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { DEFAULT_SESSION_CONFIG } from '../machine/session.js';
-import { attributesKeyOf, checkRouteEncodable } from '../machine/rib.js';
+import { checkRouteEncodable } from '../machine/rib.js';
+import { AttributeSets } from './attribute-sets.js';
+import { SlotTable } from '../machine/adj-rib-out.js';
 import type { Route, RouteAttributes } from '../machine/rib.js';
-import { netTransport } from './net-transport.js';
+import type { SessionConfig } from '../machine/types.js';
+import type { BgpSocket, Listener, SpeakerDeps } from '../deps.js';
+import { createNetTransport } from './net-transport.js';
 import { linkLocalFor } from './netif.js';
-import { noMetrics, silentLogger, systemClock } from './deps.js';
-import type { BgpSocket, Clock, Listener, Logger, Metrics, Transport } from './deps.js';
+import { declareMetrics } from './metrics.js';
 import type { PeerStatus, SpeakerEvent } from './events.js';
 import { PeerDriver } from './peer.js';
+import {
+  checkAnnounceOptions,
+  checkSpeakerArgs,
+  normaliseNextHop,
+  optionError,
+} from './options.js';
+import type { AnnounceOptions, PeerOptions, SpeakerOptions } from './options.js';
+import { resolvePeer } from './peer-options.js';
+import type { ResolvedPeer } from './peer-options.js';
 
-export interface SpeakerDeps {
-  /** Default: performance.now() and global timers. */
-  clock?: Clock;
-  /** Uniform [0,1) source for connect-retry jitter. Default Math.random. */
-  random?: () => number;
-  /** Default: silent. pino loggers fit. */
-  logger?: Logger;
-  metrics?: Metrics;
-  /** Default: node:net. */
-  transport?: Transport;
+export interface StopOptions {
   /**
-   * Link-local address paired with a global IPv6 next hop when the peer is on our subnet
-   * (RFC 2545 §3). Default: looked up in os.networkInterfaces(); `() => undefined` disables it.
+   * Graceful restart (RFC 4724 §4.2): sessions that negotiated it close without a NOTIFICATION,
+   * so the peer keeps our routes for our Restart Time (a restart or upgrade of this process);
+   * other sessions get the Cease as usual. Default false: every peer withdraws our routes.
    */
-  linkLocal?: (local: string, peer: string) => string | undefined;
-}
-
-export interface SpeakerOptions {
-  /** Our ASN, 1..4294967295. Required. */
-  localAs: number;
-  /** BGP Identifier (dotted quad, non-zero). Required. */
-  routerId: string;
-  /**
-   * Where to accept passive sessions: { address, port }. Default: no listener unless a peer is
-   * passive, then the peer's localAddress (or "::") and port 179.
-   */
-  listen?: { address: string; port: number };
-}
-
-export interface PeerOptions {
-  /** Peer address (IPv4 or IPv6). Required. */
-  address: string;
-  /** Peer ASN. Required; equal to localAs means iBGP. */
-  peerAs: number;
-  /** TCP port to dial. Default 179. */
-  port?: number;
-  /** Source address for the session (and default next hop). Default: the kernel's choice. */
-  localAddress?: string;
-  /** Source port. Default: ephemeral. */
-  localPort?: number;
-  /** Wait for the peer to dial. Default false. */
-  passive?: boolean;
-  /** Proposed hold time, seconds; 0 or ≥ 3. Default 90. */
-  holdTimeSec?: number;
-  /** Maximum reconnect delay, seconds (jittered ×0.75–1.0). Default 120. */
-  connectRetrySec?: number;
-  /** First reconnect delay, seconds, doubling per failure. Default 1. */
-  minConnectRetrySec?: number;
-  /** Families to negotiate. Default both IPv4 and IPv6 unicast. */
-  families?: AddressFamily[];
-  /** IPv4 next hop for IPv4 routes. Default: the session's local address when IPv4. */
-  nextHopIpv4?: string;
-  /** IPv6 next hop(s) for IPv6 routes. Default: the session's local IPv6 address, else ::ffff:<v4>. */
-  nextHopIpv6?: string[];
-  /** Advertise RFC 8654 extended messages. Default true. */
-  extendedMessage?: boolean;
-  /**
-   * IP TTL / IPv6 hop limit of the session's packets, 1..255. Default: the kernel's (64), which
-   * reaches multihop peers. 1 keeps eBGP on the link; 255 is GTSM's sending side (RFC 5082). Set
-   * with setsockopt through FFI once the TCP connection exists, so the handshake uses the default.
-   */
-  ttl?: number;
-}
-
-export interface AnnounceOptions {
-  /** RFC 1997 communities as numbers 0..2^32−1 (see parseCommunity for text). */
-  communities?: number[];
-  /** RFC 8092 large communities; each field 0..2^32−1. */
-  largeCommunities?: RouteAttributes['largeCommunities'];
-  /** LOCAL_PREF, 0..2^32−1 (RFC 4271 §5.1.5: 4 octets), iBGP only. Default 100. */
-  localPref?: number;
-  /** MULTI_EXIT_DISC, 0..2^32−1 (RFC 4271 §5.1.4: 4 octets). Default: not sent. */
-  med?: number;
-  /** Next hop instead of next-hop-self; same family as the prefix (IPv4-mapped IPv6 is IPv6). */
-  nextHop?: string;
+  graceful?: boolean;
 }
 
 export interface BgpSpeaker {
+  /** Adds a peer and starts its session (dials it, or waits when passive). */
   addPeer(o: PeerOptions): Promise<void>;
   /**
-   * Closes the session with a Cease (default 10 "BFD Down", RFC 9384) and reconnects after the
-   * backoff: for an external liveness detector such as BFD.
+   * Takes the session down at once with a Cease and reconnects after the backoff. Default
+   * subcode 10 "BFD Down" (RFC 9384).
    */
   resetPeer(address: string, subcode?: number, message?: string): void;
+  /**
+   * An external liveness detector (BFD) saw the path to this peer fail: the session goes down at
+   * once with NOTIFICATION Cease/10 "BFD Down" (RFC 9384) and enters the normal reconnect cycle.
+   * `reason` appears in the state event and `status().lastReason`. No-op for an unknown peer.
+   */
+  peerDown(address: string, reason?: string): void;
   /** Closes the session with Cease/3 (peer de-configured, RFC 4486) and forgets the peer. */
   removePeer(address: string): void;
-  /** Adds or replaces a route; sent to every Established peer within the same event-loop turn. */
+  /**
+   * Adds or replaces a route; sent to every Established peer within the same event-loop turn.
+   * `prefix` is a network ("203.0.113.0/24") or an address (a host route); host bits set after
+   * the slash ("203.0.113.10/24") are refused with INVALID_VALUE.
+   */
   announce(prefix: string, attrs?: AnnounceOptions): void;
   withdraw(prefix: string): void;
   routes(): { prefix: string; attributes: RouteAttributes }[];
   status(): PeerStatus[];
   onEvent(fn: (e: SpeakerEvent) => void): () => void;
-  /** Cease/2 with the RFC 9003 message to every peer, closes the listener. */
-  stop(message?: string): Promise<void>;
-}
-
-function checkAsn(n: number, what: string): void {
-  if (!Number.isInteger(n) || n < 1 || n > 0xffffffff || n === AS_TRANS) {
-    throw new BgpError(
-      BgpErrorCode.InvalidOption,
-      `${what} must be an integer in 1..4294967295 (not 23456)`,
-      { detail: { option: what, value: n } },
-    );
-  }
-}
-
-const isUint32 = (v: unknown): boolean =>
-  typeof v === 'number' && Number.isInteger(v) && v >= 0 && v <= 0xffffffff;
-
-function invalid(what: string, value: unknown): BgpError {
-  return new BgpError(BgpErrorCode.InvalidValue, `${what} must be an integer in 0..4294967295`, {
-    detail: { option: what, value },
-  });
-}
-
-/** Rejects values the wire cannot carry (4-octet fields would otherwise wrap: MED 2^32 → 0). */
-function checkAnnounceOptions(a: AnnounceOptions): void {
-  if (a.med !== undefined && !isUint32(a.med)) throw invalid('med', a.med);
-  if (a.localPref !== undefined && !isUint32(a.localPref)) throw invalid('localPref', a.localPref);
-  for (const c of a.communities ?? []) if (!isUint32(c)) throw invalid('communities', c);
-  for (const c of a.largeCommunities ?? [])
-    if (!isUint32(c.global) || !isUint32(c.local1) || !isUint32(c.local2))
-      throw invalid('largeCommunities', c);
-}
-
-/** The next hop in the form the encoders take: dotted quad for IPv4, any IPv6 text for IPv6. */
-function normaliseNextHop(text: string, family: AddressFamily, what: string): string {
-  // An IPv4-mapped address is IPv6 here: parseAddress would turn it into IPv4 (RFC 4291 §2.5.5.2).
-  if (family === 'ipv6') {
-    if (!ipaddr.IPv6.isValid(text))
-      throw new BgpError(BgpErrorCode.InvalidValue, `${what} ${text} is not an IPv6 address`, {
-        detail: { option: what, value: text },
-      });
-    return text;
-  }
-  const a = parseAddress(text);
-  if (a.family !== 'ipv4')
-    throw new BgpError(BgpErrorCode.InvalidValue, `${what} ${text} is not an IPv4 address`, {
-      detail: { option: what, value: text },
-    });
-  return formatAddress(a.bytes);
+  /** Cease/2 with the RFC 9003 message to every peer (or a graceful-restart stop), closes listeners. */
+  stop(message?: string, options?: StopOptions): Promise<void>;
 }
 
 export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): BgpSpeaker {
-  checkAsn(options.localAs, 'localAs');
-  const rid = parseAddress(options.routerId);
-  if (rid.family !== 'ipv4' || rid.bytes.every((b) => b === 0)) {
-    throw new BgpError(BgpErrorCode.InvalidOption, 'routerId must be a non-zero dotted quad', {
-      detail: { option: 'routerId', value: options.routerId },
-    });
-  }
+  const opts = checkSpeakerArgs(deps, options);
   const clock = deps.clock ?? systemClock;
   const random = deps.random ?? Math.random;
   const logger = deps.logger ?? silentLogger;
-  const metrics = deps.metrics ?? noMetrics;
-  const transport = deps.transport ?? netTransport;
+  const metrics = declareMetrics(deps.metrics ?? noMetrics);
+  // The close-after-end timers of sockets must not keep a process alive on their own.
+  const transport = deps.transport ?? createNetTransport({ clock: deps.clock ?? backgroundClock });
   const linkLocal = deps.linkLocal ?? ((local: string, peer: string) => linkLocalFor(local, peer));
+  const createdAt = clock.now();
   const routes = new Map<string, Route>();
+  const attributeSets = new AttributeSets();
+  // One slot per prefix for every peer's Adj-RIB-Out (machine/adj-rib-out.ts).
+  const slots = new SlotTable();
+  const routeCount: Record<AddressFamily, number> = { ipv4: 0, ipv6: 0 };
   const peers = new Map<string, PeerDriver>();
+  const resolved = new Map<string, ResolvedPeer>();
   const listeners = new Set<(e: SpeakerEvent) => void>();
   const servers = new Map<string, Listener>();
   let dirty = new Set<string>();
@@ -205,13 +114,10 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
     });
   };
 
-  const normPeer = (a: string) => {
-    const p = parseAddress(a);
-    return { key: p.bytes.join('.'), family: p.family };
-  };
+  const keyOf = (a: string) => parseAddress(a).bytes.join('.');
 
   const onIncoming = (s: BgpSocket) => {
-    const peer = s.remoteAddress ? peers.get(normPeer(s.remoteAddress).key) : undefined;
+    const peer = s.remoteAddress ? peers.get(keyOf(s.remoteAddress)) : undefined;
     if (!peer || stopped) {
       // RFC 4486: Cease/5 "Connection Rejected" for a connection from an unknown peer.
       logger.warn({ remote: s.remoteAddress }, 'rejecting connection from unknown peer');
@@ -222,129 +128,216 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
     peer.accept(s);
   };
 
+  /**
+   * What listeners must know before a SYN arrives: each peer's TCP-MD5 key, and a minimum TTL —
+   * the smallest GTSM minimum among all peers, 0 as soon as one peer does not use GTSM (its SYNs
+   * arrive with any TTL). Accepted sockets then get their own peer's exact minimum.
+   */
+  const listenerMinTtl = new Map<Listener, number>();
+  const configureListeners = (on: Iterable<Listener> = servers.values()) => {
+    let minTtl = Number.POSITIVE_INFINITY;
+    for (const r of resolved.values()) minTtl = Math.min(minTtl, r.minTtl ?? 0);
+    if (!Number.isFinite(minTtl)) minTtl = 0;
+    for (const l of on) {
+      for (const r of resolved.values()) {
+        if (r.password === undefined) continue;
+        if (!l.setPeerPassword)
+          throw optionError('password', 'this transport cannot set TCP-MD5 on a listener');
+        l.setPeerPassword(r.address, r.password);
+      }
+      if (minTtl !== (listenerMinTtl.get(l) ?? 0)) {
+        if (!l.setMinTtl)
+          throw optionError('ttlSecurityHops', 'this transport cannot set GTSM on a listener');
+        l.setMinTtl(minTtl);
+        listenerMinTtl.set(l, minTtl);
+      }
+    }
+  };
+
   const ensureListener = async (host: string, port: number) => {
     const key = `${host}|${port}`;
     if (servers.has(key)) return;
+    let l: Listener;
     try {
       const onError = (reason: string) => {
         logger.warn({ host, port, reason }, 'listener error');
-        metrics.inc('bgp_listener_errors_total', { listen: key });
+        metrics.listenerErrors.inc({ listen: key });
       };
-      servers.set(key, await transport.listen({ host, port }, onIncoming, onError));
+      l = await transport.listen({ host, port }, onIncoming, onError);
     } catch (err) {
       throw new BgpError(
         BgpErrorCode.InvalidOption,
         `cannot listen on [${host}]:${port}: ${(err as Error).message}`,
-        { detail: { host, port } },
+        { detail: { option: 'listen', host, port } },
       );
     }
+    servers.set(key, l);
+    // Keys of peers already configured (an active peer may dial us too: collision, RFC 4271 §6.8).
+    configureListeners([l]);
   };
+
+  const sessionConfig = (r: ResolvedPeer): SessionConfig => ({
+    ...DEFAULT_SESSION_CONFIG,
+    localAs: r.localAs,
+    peerAs: r.peerAs,
+    ...(r.dynamicAsn ? { dynamicAsn: r.dynamicAsn } : {}),
+    routerId: r.routerId,
+    holdTimeSec: r.holdTimeSec,
+    ...(r.keepaliveTimeSec !== undefined ? { keepaliveTimeSec: r.keepaliveTimeSec } : {}),
+    passive: r.passive,
+    families: r.families,
+    ...(r.connectRetrySec !== undefined ? { connectRetrySec: r.connectRetrySec } : {}),
+    ...(r.minConnectRetrySec !== undefined ? { minConnectRetrySec: r.minConnectRetrySec } : {}),
+    ...(r.extendedMessage !== undefined ? { extendedMessage: r.extendedMessage } : {}),
+    ...(r.sendHoldTimeSec !== undefined ? { sendHoldTimeSec: r.sendHoldTimeSec } : {}),
+    ...(r.gracefulRestart
+      ? {
+          gracefulRestart: {
+            restartTimeSec: r.gracefulRestart.restartTimeSec,
+            forwardingStatePreserved: r.gracefulRestart.forwardingStatePreserved,
+            stalePathTimeSec: r.gracefulRestart.stalePathTimeSec,
+            // R bit (RFC 4724 §3) while this process is within its restart window, as FRR does
+            // during its startup: a peer added later to a long-running speaker gets R = 0.
+            restarting: clock.now() - createdAt < r.gracefulRestart.restartTimeSec * 1000,
+          },
+        }
+      : {}),
+  });
 
   const speaker: BgpSpeaker = {
     async addPeer(o) {
       if (stopped) throw new BgpError(BgpErrorCode.Stopped, 'speaker stopped');
-      checkAsn(o.peerAs, 'peerAs');
-      const { key } = normPeer(o.address);
+      const r = resolvePeer(o, opts);
+      const key = keyOf(r.address);
       if (peers.has(key))
-        throw new BgpError(BgpErrorCode.InvalidOption, `peer ${o.address} already exists`, {
-          detail: { option: 'address', value: o.address },
-        });
-      const hold = o.holdTimeSec ?? DEFAULT_SESSION_CONFIG.holdTimeSec;
-      if (!Number.isInteger(hold) || hold < 0 || hold > 65535 || hold === 1 || hold === 2) {
-        throw new BgpError(
-          BgpErrorCode.InvalidOption,
-          'holdTimeSec must be 0 or 3..65535 (RFC 4271 §4.2)',
-          { detail: { option: 'holdTimeSec', value: hold } },
-        );
-      }
-      if (o.localAddress) parseAddress(o.localAddress);
-      const nextHopIpv4 =
-        o.nextHopIpv4 === undefined
-          ? undefined
-          : normaliseNextHop(o.nextHopIpv4, 'ipv4', 'nextHopIpv4');
-      const nextHopIpv6 = o.nextHopIpv6?.map((a) => normaliseNextHop(a, 'ipv6', 'nextHopIpv6'));
-      if (nextHopIpv6 && (nextHopIpv6.length < 1 || nextHopIpv6.length > 2))
-        throw new BgpError(
-          BgpErrorCode.InvalidOption,
-          'nextHopIpv6 takes a global address and optionally a link-local one (RFC 2545 §3)',
-          { detail: { option: 'nextHopIpv6', value: o.nextHopIpv6 } },
-        );
-      if (o.ttl !== undefined) {
-        if (!Number.isInteger(o.ttl) || o.ttl < 1 || o.ttl > 255) {
-          throw new BgpError(BgpErrorCode.InvalidOption, 'ttl must be 1..255', {
-            detail: { option: 'ttl', value: o.ttl },
-          });
+        throw optionError('address', `peer ${r.address} already exists`, r.address);
+      if (r.ttl !== undefined || r.minTtl !== undefined || r.password !== undefined) {
+        if (!transport.enableSocketOptions)
+          throw optionError(
+            r.password !== undefined
+              ? 'password'
+              : r.minTtl !== undefined
+                ? 'ttlSecurityHops'
+                : 'ttl',
+            'this transport cannot set socket options (TTL, GTSM, TCP-MD5)',
+          );
+        try {
+          await transport.enableSocketOptions();
+        } catch (err) {
+          throw optionError(
+            'password',
+            `socket options are not available here: ${(err as Error).message}`,
+          );
         }
-        if (!transport.enableTtl)
-          throw new BgpError(BgpErrorCode.InvalidOption, 'this transport cannot set a TTL', {
-            detail: { option: 'ttl' },
-          });
-        await transport.enableTtl();
       }
       const driver = new PeerDriver(
-        { clock, random, logger, metrics, transport, emit, routes, linkLocal },
         {
-          address: o.address,
-          port: o.port ?? BGP_PORT,
-          localAddress: o.localAddress,
-          localPort: o.localPort,
-          nextHopIpv4,
-          nextHopIpv6,
-          ttl: o.ttl,
-          session: {
-            ...DEFAULT_SESSION_CONFIG,
-            localAs: options.localAs,
-            peerAs: o.peerAs,
-            routerId: options.routerId,
-            holdTimeSec: hold,
-            passive: o.passive ?? false,
-            ...(o.connectRetrySec !== undefined ? { connectRetrySec: o.connectRetrySec } : {}),
-            ...(o.minConnectRetrySec !== undefined
-              ? { minConnectRetrySec: o.minConnectRetrySec }
-              : {}),
-            ...(o.families ? { families: o.families } : {}),
-            ...(o.extendedMessage !== undefined ? { extendedMessage: o.extendedMessage } : {}),
+          clock,
+          random,
+          logger,
+          metrics,
+          transport,
+          emit,
+          routes,
+          slots,
+          routeCount: (fams) => fams.reduce((n, f) => n + routeCount[f], 0),
+          linkLocal,
+        },
+        {
+          address: r.address,
+          port: r.port,
+          localAddress: r.localAddress,
+          localPort: r.localPort,
+          nextHopIpv4: r.nextHopIpv4,
+          nextHopIpv6: r.nextHopIpv6,
+          socket: {
+            ...(r.ttl !== undefined ? { ttl: r.ttl } : {}),
+            ...(r.minTtl !== undefined ? { minTtl: r.minTtl } : {}),
+            ...(r.password !== undefined ? { md5Password: r.password } : {}),
           },
+          maxOutputQueueBytes: r.maxOutputQueueBytes,
+          session: sessionConfig(r),
         },
       );
       peers.set(key, driver);
-      if (o.passive || options.listen) {
-        const l = options.listen ?? { address: o.localAddress ?? '::', port: o.port ?? BGP_PORT };
-        try {
+      resolved.set(key, r);
+      try {
+        if (r.passive || opts.listen) {
+          const l = opts.listen ?? { address: r.localAddress ?? '::', port: r.port };
           await ensureListener(l.address, l.port);
-        } catch (err) {
-          peers.delete(key);
-          throw err;
         }
+        configureListeners();
+      } catch (err) {
+        peers.delete(key);
+        resolved.delete(key);
+        for (const l of servers.values()) l.setPeerPassword?.(r.address, undefined);
+        configureListeners();
+        throw err;
       }
       driver.start();
     },
     resetPeer(address, subcode = CeaseSubcode.BfdDown, message) {
-      peers.get(normPeer(address).key)?.reset(subcode, message);
+      peers.get(keyOf(address))?.reset(subcode, message);
+    },
+    peerDown(address, reason = 'BFD down') {
+      peers.get(keyOf(address))?.reset(CeaseSubcode.BfdDown, undefined, reason);
     },
     removePeer(address) {
-      const { key } = normPeer(address);
+      const key = keyOf(address);
       const p = peers.get(key);
       if (!p) return;
       p.stop(CeaseSubcode.PeerDeconfigured);
+      p.clearMetrics();
       peers.delete(key);
+      const r = resolved.get(key);
+      resolved.delete(key);
+      if (r?.password !== undefined)
+        for (const l of servers.values()) l.setPeerPassword?.(r.address, undefined);
+      configureListeners();
     },
     announce(prefix, attrs = {}) {
       if (stopped) throw new BgpError(BgpErrorCode.Stopped, 'speaker stopped');
-      const p = parsePrefix(prefix);
+      const p = parseNetwork(prefix);
       checkAnnounceOptions(attrs);
-      const attributes = { ...attrs };
+      const attributes: RouteAttributes = {};
+      if (attrs.communities !== undefined) attributes.communities = [...attrs.communities];
+      if (attrs.largeCommunities !== undefined)
+        attributes.largeCommunities = attrs.largeCommunities.map((c) => ({ ...c }));
+      if (attrs.localPref !== undefined) attributes.localPref = attrs.localPref;
+      if (attrs.med !== undefined) attributes.med = attrs.med;
       if (attrs.nextHop !== undefined)
         attributes.nextHop = normaliseNextHop(attrs.nextHop, p.family, 'nextHop');
-      checkRouteEncodable(p, attributes, options.localAs);
+      const set = attributeSets.acquire(attributes);
+      try {
+        // The largest AS_PATH any session could add (a 4-octet ASN, with AS4_PATH to old
+        // peers); checked once per attribute set, family and prefix size.
+        set.checkEncodable(p, () => checkRouteEncodable(p, set.attributes, 0xffffffff));
+      } catch (err) {
+        attributeSets.release(set.key);
+        throw err;
+      }
       const key = prefixKey(p);
-      routes.set(key, { prefix: p, attributes, attributesKey: attributesKeyOf(attributes) });
+      const old = routes.get(key);
+      if (old) attributeSets.release(old.attributesKey ?? '');
+      else routeCount[p.family]++;
+      routes.set(key, {
+        prefix: p,
+        attributes: set.attributes,
+        attributesKey: set.key,
+        key,
+        slot: slots.slot(key),
+      });
       dirty.add(key);
       scheduleFlush();
     },
     withdraw(prefix) {
-      const key = prefixKey(parsePrefix(prefix));
-      if (routes.delete(key)) {
+      const p = parseNetwork(prefix);
+      const key = prefixKey(p);
+      const old = routes.get(key);
+      if (old) {
+        routes.delete(key);
+        attributeSets.release(old.attributesKey ?? '');
+        routeCount[p.family]--;
         dirty.add(key);
         scheduleFlush();
       }
@@ -359,13 +352,16 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
       listeners.add(fn);
       return () => listeners.delete(fn);
     },
-    async stop(message) {
+    async stop(message, o = {}) {
       if (stopped) return;
       stopped = true;
-      for (const p of peers.values()) p.stop(CeaseSubcode.AdministrativeShutdown, message);
+      for (const p of peers.values())
+        p.stop(CeaseSubcode.AdministrativeShutdown, message, o.graceful);
       await Promise.all([...servers.values()].map((s) => s.close()));
       servers.clear();
     },
   };
   return speaker;
 }
+
+export type { AnnounceOptions, PeerOptions, SpeakerOptions };

@@ -14,15 +14,21 @@ export type NegotiationResult =
 
 export function negotiate(cfg: SessionConfig, m: OpenMessage): NegotiationResult {
   const peerAs = peerAsOf(m);
-  if (peerAs !== cfg.peerAs) {
+  // MetalLB dynamicASN: any ASN of the configured kind, learnt from the OPEN.
+  const expected =
+    cfg.dynamicAsn === 'internal'
+      ? peerAs === cfg.localAs
+      : cfg.dynamicAsn === 'external'
+        ? peerAs !== cfg.localAs
+        : peerAs === cfg.peerAs;
+  if (!expected) {
     // RFC 4271 §6.2: data is the 2-octet My AS as received.
     const data = Uint8Array.of(m.myAs >> 8, m.myAs & 0xff);
+    const want = cfg.dynamicAsn
+      ? `an ${cfg.dynamicAsn} AS (ours is ${cfg.localAs})`
+      : String(cfg.peerAs);
     return {
-      fail: {
-        subcode: OpenSubcode.BadPeerAs,
-        reason: `peer AS ${peerAs}, expected ${cfg.peerAs}`,
-        data,
-      },
+      fail: { subcode: OpenSubcode.BadPeerAs, reason: `peer AS ${peerAs}, expected ${want}`, data },
     };
   }
   const peerId = bgpIdToNumber(m.bgpId);
@@ -41,9 +47,16 @@ export function negotiate(cfg: SessionConfig, m: OpenMessage): NegotiationResult
       },
     };
   }
-  // RFC 4271 §4.2: the smaller hold time wins; keepalive a third of it, never below 1 s.
+  // RFC 4271 §4.2: the smaller hold time wins; keepalive a third of it (RFC 4271 §10), or the
+  // configured keepalive when that is smaller (as FRR does), never below 1 s.
   const holdTimeSec = Math.min(cfg.holdTimeSec, m.holdTimeSec);
-  const keepaliveSec = holdTimeSec === 0 ? 0 : Math.max(1, Math.floor(holdTimeSec / 3));
+  const keepaliveSec =
+    holdTimeSec === 0
+      ? 0
+      : Math.max(
+          1,
+          Math.min(Math.floor(holdTimeSec / 3), cfg.keepaliveTimeSec ?? Number.POSITIVE_INFINITY),
+        );
   // RFC 4760 §8: no MP capability at all means IPv4 unicast only.
   const peerFamilies =
     m.capabilities.multiprotocol.length === 0
@@ -64,6 +77,10 @@ export function negotiate(cfg: SessionConfig, m: OpenMessage): NegotiationResult
       extendedMessage,
       maxMessageBytes: extendedMessage ? MAX_EXTENDED_MESSAGE_LENGTH : MAX_MESSAGE_LENGTH,
       routeRefresh: m.capabilities.routeRefresh,
+      // RFC 7313 §3: both sides must advertise it.
+      enhancedRouteRefresh: cfg.enhancedRouteRefresh && m.capabilities.enhancedRouteRefresh,
+      // RFC 4724 §3: graceful restart procedures apply when both sides advertised it.
+      gracefulRestart: cfg.gracefulRestart ? m.capabilities.gracefulRestart : undefined,
       peerOpen: m,
       peerAs,
     },

@@ -13,6 +13,7 @@ export const DEFAULT_SESSION_CONFIG = {
   families: ['ipv4', 'ipv6'] as AddressFamily[],
   extendedMessage: true,
   routeRefresh: true,
+  enhancedRouteRefresh: true,
 } satisfies Partial<SessionConfig>;
 
 export function initialSessionState(config: SessionConfig): SessionState {
@@ -25,14 +26,18 @@ export function initialSessionState(config: SessionConfig): SessionState {
     failures: 0,
     name: 'Idle',
     lastReason: 'init',
+    everEstablished: false,
+    peerRestart: null,
   };
 }
 
 /** Earliest deadline in the state, or null when nothing is pending. */
 export function nextDeadline(s: SessionState): number | null {
   let at: number | null = s.connectRetryAt;
+  if (s.peerRestart && (at === null || s.peerRestart.until < at)) at = s.peerRestart.until;
   for (const c of s.conns) {
-    for (const t of [c.holdAt, c.keepaliveAt]) if (t !== null && (at === null || t < at)) at = t;
+    for (const t of [c.holdAt, c.keepaliveAt, c.sendHoldAt])
+      if (t !== null && (at === null || t < at)) at = t;
   }
   return at;
 }

@@ -1,77 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { CeaseSubcode, ErrorCode, FsmSubcode, OpenSubcode } from '../codec/constants.js';
-import { decodeMessage } from '../codec/message.js';
-import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
-import { encodeOpenBody } from '../codec/open.js';
+import { encodeKeepalive, encodeNotification, encodeRouteRefresh } from '../codec/notification.js';
 import { encodeFrame } from '../codec/update.js';
-import { DEFAULT_SESSION_CONFIG, initialSessionState, nextDeadline, step } from './session.js';
-import type { SessionAction, SessionConfig, SessionEvent, SessionState } from './types.js';
-
-const cfg: SessionConfig = {
-  ...DEFAULT_SESSION_CONFIG,
-  localAs: 64512,
-  peerAs: 64513,
-  routerId: '198.51.100.1',
-  holdTimeSec: 9,
-  connectRetrySec: 120,
-};
-
-function peerOpen(o: { asn?: number; hold?: number; id?: string } = {}): Uint8Array {
-  return encodeFrame(
-    1,
-    encodeOpenBody({
-      asn: o.asn ?? 64513,
-      holdTimeSec: o.hold ?? 90,
-      bgpId: o.id ?? '198.51.100.2',
-      families: [
-        { afi: 1, safi: 1 },
-        { afi: 2, safi: 1 },
-      ],
-    }),
-  );
-}
-
-class Harness {
-  s: SessionState;
-  now = 0;
-  rnd = 0.5;
-  log: SessionAction[] = [];
-  constructor(c: Partial<SessionConfig> = {}) {
-    this.s = initialSessionState({ ...cfg, ...c });
-  }
-  ev(e: SessionEvent): SessionAction[] {
-    const r = step(this.s, e, { now: this.now, random: this.rnd });
-    this.s = r.state;
-    this.log.push(...r.actions);
-    return r.actions;
-  }
-  advance(ms: number): SessionAction[] {
-    const out: SessionAction[] = [];
-    const end = this.now + ms;
-    for (let d = nextDeadline(this.s); d !== null && d <= end; d = nextDeadline(this.s)) {
-      this.now = d;
-      out.push(...this.ev({ type: 'timer' }));
-    }
-    this.now = end;
-    return out;
-  }
-  sent(actions: SessionAction[], kind?: string) {
-    return actions.filter(
-      (a): a is Extract<SessionAction, { type: 'send' }> =>
-        a.type === 'send' && (!kind || a.kind === kind),
-    );
-  }
-  notification(actions: SessionAction[]) {
-    const n = this.sent(actions, 'notification')[0];
-    return n ? decodeMessage(n.bytes, { fourOctetAs: true }) : undefined;
-  }
-  establish(conn = 1): void {
-    this.ev({ type: 'start' });
-    this.ev({ type: 'connected', conn });
-    this.ev({ type: 'frame', conn, bytes: peerOpen() });
-    this.ev({ type: 'frame', conn, bytes: encodeKeepalive() });
-  }
-}
+import { nextDeadline, step } from './session.js';
+import { Harness, peerOpen } from './testkit.js';
 
 describe('session machine (RFC 4271 §8)', () => {
   it('active open: Idle → Connect → OpenSent → OpenConfirm → Established, hold = min(9, 90)', () => {
@@ -267,22 +199,67 @@ describe('session machine (RFC 4271 §8)', () => {
     expect(h.advance(1000)).toContainEqual({ type: 'connect' });
   });
 
-  it('advertises graceful restart when configured (seam for RFC 4724)', () => {
-    const h = new Harness({
-      gracefulRestart: {
-        restarting: true,
-        notification: false,
-        restartTimeSec: 120,
-        families: [{ afi: 1, safi: 1, forwardingPreserved: true }],
-      },
-    });
+  it('connectTimeSec (min = max retry): a fixed interval between attempts, no backoff', () => {
+    const h = new Harness({ connectRetrySec: 5, minConnectRetrySec: 5 });
+    h.rnd = 1; // jitter ×1.0
     h.ev({ type: 'start' });
-    const open = h.sent(h.ev({ type: 'connected', conn: 1 }), 'open')[0]!;
-    const m = decodeMessage(open.bytes, { fourOctetAs: true });
-    expect(m.type === 'open' && m.capabilities.gracefulRestart).toMatchObject({
-      restarting: true,
-      restartTimeSec: 120,
+    const at: number[] = [];
+    for (let i = 0; i < 4; i++) {
+      h.ev({ type: 'connect-failed', reason: 'ECONNREFUSED' });
+      const t0 = h.now;
+      let d = nextDeadline(h.s);
+      while (d !== null && !h.advance(d - h.now).some((a) => a.type === 'connect'))
+        d = nextDeadline(h.s);
+      at.push(h.now - t0);
+    }
+    // 5 s every time (×1.0 jitter); a backoff would have doubled it.
+    expect(at).toEqual([5000, 5000, 5000, 5000]);
+  });
+
+  it('send hold timer (RFC 9687): blocked for SendHoldTime → NOTIFICATION 8/0; progress restarts it; drained stops it', () => {
+    const h = new Harness({ sendHoldTimeSec: 0 });
+    h.establish();
+    h.ev({ type: 'send-blocked', conn: 1 });
+    expect(h.s.conns[0]?.sendHoldAt).toBeNull(); // 0 disables it
+    const g = new Harness({ holdTimeSec: 0 });
+    g.establish();
+    g.ev({ type: 'send-blocked', conn: 1 });
+    // Default: max(480 s, 2 × hold).
+    expect(g.s.conns[0]?.sendHoldAt).toBe(g.now + 480_000);
+    g.advance(400_000);
+    g.ev({ type: 'send-progress', conn: 1 });
+    expect(g.notification(g.advance(400_000))).toBeUndefined();
+    g.ev({ type: 'send-drained', conn: 1 });
+    expect(g.s.conns[0]?.sendHoldAt).toBeNull();
+    g.ev({ type: 'send-blocked', conn: 1 });
+    const n = g.notification(g.advance(480_000));
+    expect(n).toMatchObject({
+      type: 'notification',
+      code: ErrorCode.SendHoldTimerExpired,
+      subcode: 0,
     });
+    expect(g.s.name).not.toBe('Established');
+  });
+
+  it('output overflow closes the connection with Cease/8 Out of Resources', () => {
+    const h = new Harness();
+    h.establish();
+    const n = h.notification(h.ev({ type: 'output-overflow', conn: 1, bytes: 2e6, maxBytes: 1e6 }));
+    expect(n).toMatchObject({ code: ErrorCode.Cease, subcode: CeaseSubcode.OutOfResources });
+    expect(h.s.conns).toEqual([]);
+  });
+
+  it('only a ROUTE-REFRESH request (subtype 0) asks for a resend; BoRR, EoRR and unknown subtypes are ignored (RFC 7313)', () => {
+    const h = new Harness();
+    h.establish();
+    const kinds = [0, 1, 2, 3, 255].map(
+      (subtype) =>
+        h
+          .ev({ type: 'frame', conn: 1, bytes: encodeRouteRefresh(1, 1, subtype) })
+          .filter((a) => a.type === 'route-refresh').length,
+    );
+    expect(kinds).toEqual([1, 0, 0, 0, 0]);
+    expect(h.s.name).toBe('Established');
   });
 
   it('is pure: the input state is not modified', () => {

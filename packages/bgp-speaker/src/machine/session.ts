@@ -4,12 +4,14 @@
 // Connections are tracked individually so that a collision (RFC 4271 §6.8: both sides dial at
 // once) is just two entries in `conns` until one of them is resolved with Cease/7.
 import { BgpError } from '../errors.js';
-import { CeaseSubcode, ErrorCode, FsmSubcode } from '../codec/constants.js';
+import { CeaseSubcode, ErrorCode } from '../codec/constants.js';
 import { decodeMessage } from '../codec/message.js';
 import type { BgpMessage } from '../codec/message.js';
-import { encodeKeepalive, encodeNotification } from '../codec/notification.js';
+import { encodeNotification } from '../codec/notification.js';
 import { afiSafiOf, encodeOpenBody } from '../codec/open.js';
 import { openReceived } from './open-received.js';
+import { ourCapability, peerConnectionLost } from './graceful-restart.js';
+import { receivedMessage, sessionTimers } from './session-events.js';
 import { established, nextDeadline } from './session-state.js';
 import type { OpenMessage } from '../codec/open.js';
 import { encodeFrame } from '../codec/update.js';
@@ -59,7 +61,8 @@ export class Stepper {
     this.actions.push({ type: 'send', conn: c.id, kind, bytes });
   }
 
-  openBytes(): Buffer {
+  openBytes(): Uint8Array {
+    const gracefulRestart = ourCapability(this);
     return encodeFrame(
       MessageType.Open,
       encodeOpenBody({
@@ -68,8 +71,9 @@ export class Stepper {
         bgpId: this.cfg.routerId,
         families: this.cfg.families.map(afiSafiOf),
         routeRefresh: this.cfg.routeRefresh,
+        enhancedRouteRefresh: this.cfg.routeRefresh && this.cfg.enhancedRouteRefresh,
         extendedMessage: this.cfg.extendedMessage,
-        ...(this.cfg.gracefulRestart ? { gracefulRestart: this.cfg.gracefulRestart } : {}),
+        ...(gracefulRestart ? { gracefulRestart } : {}),
       }),
     );
   }
@@ -105,6 +109,14 @@ export class Stepper {
     const reason = err instanceof Error ? err.message : String(err);
     if (n) this.fail(c, n.code, n.subcode, reason, n.data);
     else this.fail(c, ErrorCode.Cease, 0, `unexpected error: ${reason}`);
+  }
+
+  /**
+   * Closes a connection without a NOTIFICATION (a graceful-restart stop, RFC 4724 §4.2: the peer
+   * keeps our routes for our Restart Time).
+   */
+  closeQuietly(c: ConnState, reason: string): void {
+    this.drop(c, reason);
   }
 
   /** Removes a connection; if it was the session, the session goes down and reconnects later. */
@@ -156,6 +168,7 @@ export class Stepper {
       negotiated: null,
       holdAt: this.now + this.cfg.openHoldTimeSec * 1000,
       keepaliveAt: null,
+      sendHoldAt: null,
     };
     this.s.conns.push(c);
     this.send(c, 'open', this.openBytes());
@@ -176,20 +189,24 @@ export class Stepper {
         if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
         this.s.connecting = false;
         const subcode = e.subcode ?? CeaseSubcode.AdministrativeShutdown;
-        for (const c of [...this.s.conns])
-          this.fail(c, ErrorCode.Cease, subcode, 'stopped', undefined, e.message);
-        this.s.lastReason = 'stopped';
+        for (const c of [...this.s.conns]) {
+          if (e.graceful && c.phase === 'Established' && c.negotiated?.gracefulRestart)
+            this.closeQuietly(c, 'stopped for a graceful restart');
+          else this.fail(c, ErrorCode.Cease, subcode, 'stopped', undefined, e.message);
+        }
+        this.s.lastReason = e.graceful ? 'stopped (graceful restart)' : 'stopped';
         return;
       }
       case 'reset': {
         if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
         this.s.connecting = false;
         const had = this.s.conns.length > 0;
+        const why = e.reason ?? 'reset';
         for (const c of [...this.s.conns])
-          this.fail(c, ErrorCode.Cease, e.subcode, 'reset', undefined, e.message);
+          this.fail(c, ErrorCode.Cease, e.subcode, why, undefined, e.message);
         // drop() schedules the reconnect when the last connection goes; cover "nothing to drop".
         if (!had && this.s.running) this.scheduleRetry();
-        this.s.lastReason = `reset (Cease/${e.subcode})`;
+        this.s.lastReason = `${why} (Cease/${e.subcode})`;
         return;
       }
       case 'timer':
@@ -227,7 +244,10 @@ export class Stepper {
         return;
       case 'closed': {
         const c = this.conn(e.conn);
-        if (c) this.drop(c, `connection closed: ${e.reason}`);
+        if (!c) return;
+        // Receiving speaker (RFC 4724 §4.2): an Established session lost without NOTIFICATION.
+        if (c.phase === 'Established') peerConnectionLost(this, c);
+        this.drop(c, `connection closed: ${e.reason}`);
         return;
       }
       case 'decode-error': {
@@ -240,6 +260,35 @@ export class Stepper {
         const c = this.conn(e.conn);
         if (c?.negotiated && c.negotiated.keepaliveSec > 0)
           c.keepaliveAt = this.now + c.negotiated.keepaliveSec * 1000;
+        return;
+      }
+      case 'send-blocked':
+      case 'send-progress': {
+        const c = this.conn(e.conn);
+        if (!c) return;
+        if (e.type === 'send-blocked' && c.sendHoldAt !== null) return;
+        if (e.type === 'send-progress' && c.sendHoldAt === null) return;
+        // RFC 9687 §3: SendHoldTime, by default the larger of 8 minutes and twice the hold time;
+        // (re)started when the socket stops taking data and whenever the peer takes some.
+        const sec = this.cfg.sendHoldTimeSec ?? Math.max(480, 2 * (c.negotiated?.holdTimeSec ?? 0));
+        c.sendHoldAt = sec > 0 ? this.now + sec * 1000 : null;
+        return;
+      }
+      case 'send-drained': {
+        const c = this.conn(e.conn);
+        if (c) c.sendHoldAt = null;
+        return;
+      }
+      case 'output-overflow': {
+        // Issue 14: a peer that does not read must not make us queue without bound.
+        const c = this.conn(e.conn);
+        if (c)
+          this.fail(
+            c,
+            ErrorCode.Cease,
+            CeaseSubcode.OutOfResources,
+            `output queue of ${e.bytes} bytes over the ${e.maxBytes}-byte cap`,
+          );
         return;
       }
       case 'frame': {
@@ -274,30 +323,7 @@ export class Stepper {
   }
 
   timers(): void {
-    const now = this.now;
-    if (this.s.connectRetryAt !== null && this.s.connectRetryAt <= now) {
-      this.s.connectRetryAt = null;
-      if (this.s.running && this.s.conns.length === 0 && !this.cfg.passive) {
-        if (this.s.connecting) this.actions.push({ type: 'cancel-connect' });
-        this.dial();
-      }
-    }
-    for (const c of [...this.s.conns]) {
-      if (c.holdAt !== null && c.holdAt <= now) {
-        // RFC 4271 §8.2.2 HoldTimer_Expires: NOTIFICATION 4/0, drop.
-        this.fail(c, ErrorCode.HoldTimerExpired, 0, 'hold timer expired');
-        continue;
-      }
-      if (c.keepaliveAt !== null && c.keepaliveAt <= now && c.negotiated) {
-        this.actions.push({
-          type: 'send',
-          conn: c.id,
-          kind: 'keepalive',
-          bytes: encodeKeepalive(),
-        });
-        c.keepaliveAt = now + c.negotiated.keepaliveSec * 1000;
-      }
-    }
+    sessionTimers(this);
   }
 
   restartHold(c: ConnState): void {
@@ -306,58 +332,7 @@ export class Stepper {
   }
 
   message(c: ConnState, m: BgpMessage): void {
-    if (m.type === 'notification') {
-      this.actions.push({ type: 'notification-received', conn: c.id, message: m });
-      this.drop(
-        c,
-        `notification received ${m.code}/${m.subcode}${m.shutdownMessage ? `: ${m.shutdownMessage}` : ''}`,
-      );
-      return;
-    }
-    switch (c.phase) {
-      case 'OpenSent':
-        if (m.type !== 'open')
-          return this.fail(
-            c,
-            ErrorCode.FiniteStateMachine,
-            FsmSubcode.UnexpectedInOpenSent,
-            `unexpected ${m.type} in OpenSent`,
-          );
-        return this.open(c, m);
-      case 'OpenConfirm':
-        if (m.type === 'keepalive') {
-          c.phase = 'Established';
-          this.s.lastReason = 'KEEPALIVE received';
-          this.restartHold(c);
-          this.s.failures = 0;
-          this.actions.push({
-            type: 'established',
-            conn: c.id,
-            negotiated: c.negotiated as Negotiated,
-          });
-          return;
-        }
-        return this.fail(
-          c,
-          ErrorCode.FiniteStateMachine,
-          FsmSubcode.UnexpectedInOpenConfirm,
-          `unexpected ${m.type} in OpenConfirm`,
-        );
-      case 'Established':
-        if (m.type === 'open')
-          return this.fail(
-            c,
-            ErrorCode.FiniteStateMachine,
-            FsmSubcode.UnexpectedInEstablished,
-            'OPEN in Established',
-          );
-        // RFC 4271 §8.2.2: KEEPALIVE and UPDATE restart the HoldTimer.
-        this.restartHold(c);
-        if (m.type === 'update') this.actions.push({ type: 'update', conn: c.id, message: m });
-        else if (m.type === 'route-refresh')
-          this.actions.push({ type: 'route-refresh', conn: c.id, message: m });
-        return;
-    }
+    receivedMessage(this, c, m);
   }
 
   open(c: ConnState, m: OpenMessage): void {

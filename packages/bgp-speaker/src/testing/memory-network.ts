@@ -1,17 +1,34 @@
 // An in-memory network: Transport instances bound to addresses, connected by duplex pipes that
 // deliver bytes on the microtask queue (no sockets, no real time). Lets multi-peer tests run with
 // a ManualClock. `await flush()` lets all queued deliveries happen.
-import type { BgpSocket, ConnectOptions, Listener, PendingConnect, Transport } from '../io/deps.js';
+//
+// A reader can be paused (`pauseReading`): bytes written to it then queue on the writer's side,
+// `write()` returns false past the high-water mark and `onDrain` fires once the reader has taken
+// everything (`readSome` / `resumeReading`) — a slow or never-reading peer, for backpressure tests.
+import type { BgpSocket, ConnectOptions, Listener, PendingConnect, Transport } from '../deps.js';
+
+/** node:net's default high-water mark (Node ≥ 22). */
+const HIGH_WATER_MARK = 64 * 1024;
 
 class MemorySocket implements BgpSocket {
   peer: MemorySocket | null = null;
   private dataFns: ((d: Uint8Array) => void)[] = [];
   private closeFns: ((r: string) => void)[] = [];
+  private drainFns: (() => void)[] = [];
   closed = false;
   /** When set, writes vanish (a blackholed link: TCP stays up, nothing arrives). */
   dropping = false;
+  /** When set, this side does not read: bytes sent to it wait in the writer's queue. */
+  paused = false;
   /** Every byte chunk written by this side, for assertions. */
   readonly written: Uint8Array[] = [];
+  /** Chunks written by this side that the (paused) reader has not taken yet. */
+  private readonly queue: Uint8Array[] = [];
+  private queued = 0;
+  private needDrain = false;
+  readonly highWaterMark = HIGH_WATER_MARK;
+  /** The largest `bufferedBytes` ever seen on this side. */
+  maxBufferedBytes = 0;
 
   constructor(
     readonly localAddress: string,
@@ -20,15 +37,54 @@ class MemorySocket implements BgpSocket {
     readonly remotePort: number,
   ) {}
 
-  write(data: Uint8Array): void {
-    if (this.closed) return;
+  get bufferedBytes(): number {
+    return this.queued;
+  }
+
+  write(data: Uint8Array): boolean {
+    if (this.closed) return false;
     const copy = Uint8Array.from(data);
     this.written.push(copy);
     const p = this.peer;
-    if (this.dropping) return;
+    if (this.dropping) return true;
+    if (p?.paused) {
+      this.queue.push(copy);
+      this.queued += copy.length;
+      this.maxBufferedBytes = Math.max(this.maxBufferedBytes, this.queued);
+      if (this.queued >= this.highWaterMark) this.needDrain = true;
+      return !this.needDrain;
+    }
+    this.deliver(copy);
+    return true;
+  }
+
+  private deliver(copy: Uint8Array): void {
+    const p = this.peer;
     queueMicrotask(() => {
       if (p && !p.closed) for (const fn of p.dataFns) fn(copy);
     });
+  }
+
+  /** Hands up to `maxBytes` of queued chunks (whole chunks, at least one) to the reader. */
+  release(maxBytes: number): number {
+    let n = 0;
+    while (this.queue.length && (n === 0 || n + (this.queue[0] as Uint8Array).length <= maxBytes)) {
+      const c = this.queue.shift() as Uint8Array;
+      this.queued -= c.length;
+      n += c.length;
+      this.deliver(c);
+    }
+    if (this.queued === 0 && this.needDrain) {
+      this.needDrain = false;
+      queueMicrotask(() => {
+        if (!this.closed) for (const fn of this.drainFns) fn();
+      });
+    }
+    return n;
+  }
+
+  onDrain(fn: () => void): void {
+    this.drainFns.push(fn);
   }
 
   end(): void {
@@ -63,6 +119,8 @@ export class MemoryNetwork {
   private nextPort = 40000;
   /** Addresses whose packets are silently dropped (a blackholed link). */
   readonly blackholed = new Set<string>();
+  /** Addresses that do not read what is sent to them (see pauseReading). */
+  readonly notReading = new Set<string>();
   readonly sockets: MemorySocket[] = [];
 
   /** A Transport whose connections come from `address`. */
@@ -82,6 +140,8 @@ export class MemoryNetwork {
           const b = new MemorySocket(o.host, o.port, o.localAddress ?? address, port);
           a.peer = b;
           b.peer = a;
+          a.paused = this.notReading.has(a.localAddress);
+          b.paused = this.notReading.has(b.localAddress);
           this.sockets.push(a, b);
           l(b);
           onConnect(a);
@@ -102,6 +162,35 @@ export class MemoryNetwork {
     this.blackholed.add(address);
     for (const s of this.sockets)
       if (s.localAddress === address || s.remoteAddress === address) s.dropping = true;
+  }
+
+  /**
+   * `address` stops reading on existing and future connections: what others write to it queues
+   * on their side (their `bufferedBytes` grows, `write()` returns false past the high-water mark).
+   */
+  pauseReading(address: string): void {
+    this.notReading.add(address);
+    for (const s of this.sockets) if (s.localAddress === address) s.paused = true;
+  }
+
+  /**
+   * A paused `address` reads up to `maxBytes` (whole chunks, at least one per connection) of what
+   * waits for it; the writer's drain callbacks fire once its queue is empty. Returns bytes read.
+   */
+  readSome(address: string, maxBytes: number): number {
+    let n = 0;
+    for (const s of this.sockets)
+      if (s.remoteAddress === address && s.peer?.paused) n += s.release(maxBytes);
+    return n;
+  }
+
+  /** `address` reads everything waiting for it and keeps reading from now on. */
+  resumeReading(address: string): void {
+    this.notReading.delete(address);
+    for (const s of this.sockets) {
+      if (s.localAddress === address) s.paused = false;
+      if (s.remoteAddress === address) s.release(Number.POSITIVE_INFINITY);
+    }
   }
 
   /** Lets every queued delivery run (several microtask rounds). */

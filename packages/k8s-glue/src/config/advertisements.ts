@@ -96,7 +96,7 @@ export function parseL2Ads(
   for (const cr of byName(crs, p)) {
     const ref = refOf('L2Advertisement', cr, ns);
     const spec = cr.spec ?? {};
-    const start = p.list.length;
+    const start = p.count;
     commonAdChecks(ref, spec, p);
     (spec.preferredNodeSelectors ?? []).forEach((t, i) => {
       const e = selectorError(t.preference);
@@ -114,7 +114,7 @@ export function parseL2Ads(
         );
       }
     });
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
     const eligible = nodeNames(nodes, spec.nodeSelectors);
     const preferredNodes: Record<string, number> = {};
     for (const n of nodes) {
@@ -144,14 +144,19 @@ export function familiesOf(w: WorkPool): { v4: boolean; v6: boolean } {
   return w.families;
 }
 
-/** MetalLB BGPAdvertisementsHaveCompatibleLocalPref. */
-function compatibleLocalPref(
+/**
+ * MetalLB BGPAdvertisementsHaveCompatibleLocalPref: two advertisements of a pool with these
+ * address families may carry different LOCAL_PREFs only if they can never describe the same
+ * route to the same peer from the same node. Used at parse time (ads without service selectors)
+ * and by the speaker for the ads matching one service (speaker checkBGPAdvConflicts).
+ */
+export function compatibleLocalPref(
   a: BgpAdvertisementConfig,
   b: BgpAdvertisementConfig,
-  w: WorkPool,
+  families: { readonly v4: boolean; readonly v6: boolean },
 ): boolean {
   if (a.localPref === b.localPref) return true;
-  const { v4, v6 } = familiesOf(w);
+  const { v4, v6 } = families;
   if (!v4 && !v6) return true;
   const d4 = a.aggregationLength !== b.aggregationLength;
   const d6 = a.aggregationLengthV6 !== b.aggregationLengthV6;
@@ -192,7 +197,7 @@ export function parseBgpAds(
   for (const cr of sorted) {
     const ref = refOf('BGPAdvertisement', cr, ns);
     const spec = cr.spec ?? {};
-    const start = p.list.length;
+    const start = p.count;
     commonAdChecks(ref, spec, p);
     const dc = duplicateStringError(spec.communities, 'community');
     if (dc) p.add(ref, 'spec.communities', dc);
@@ -246,7 +251,7 @@ export function parseBgpAds(
         `too many communities (${communities.length}), at most 63 per advertisement`,
       );
     }
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
     const unique = new Map(communities.map((c) => [c.text, c]));
     const ad: BgpAdvertisementConfig = {
       name: ref.name,
@@ -280,7 +285,7 @@ export function parseBgpAds(
       if (ad.serviceSelectors.length === 0) {
         for (const other of w.bgp) {
           if (other.serviceSelectors.length > 0) continue;
-          if (!compatibleLocalPref(ad, other, w)) {
+          if (!compatibleLocalPref(ad, other, w.families)) {
             p.add(
               ref,
               'spec.localPref',

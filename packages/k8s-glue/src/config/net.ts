@@ -16,6 +16,7 @@ export interface Cidr {
 /** ipam's 128-bit address space holds IPv4 at ::ffff:0:0/96 (RFC 4291 §2.5.5.2). */
 const V4_BASE = 0xffff00000000n;
 const V4_MASK = 0xffffffffn;
+const V4_BASE_NUM = 0xffff00000000;
 
 const bitsOf = (f: 4 | 6): number => (f === 4 ? 32 : 128);
 
@@ -81,8 +82,9 @@ export interface EntrySummary {
  */
 export function entrySummary(entry: PoolEntryRange, source?: string): EntrySummary {
   if (entry.family === 'IPv4') {
-    const start = Number(entry.lo & V4_MASK);
-    const end = Number(entry.hi & V4_MASK);
+    // Number() of the 128-bit value then subtracted: exact (< 2^53) and no bigint allocated.
+    const start = Number(entry.lo) - V4_BASE_NUM;
+    const end = Number(entry.hi) - V4_BASE_NUM;
     const size = end - start + 1;
     // The usual entry is one CIDR, an aligned power-of-two block, often written canonically:
     // then the text written is kept rather than a copy of it.

@@ -129,7 +129,7 @@ export function parseConfig(input: ClusterResources, options: ParseOptions = {})
   parseL2Ads(resources.l2Advertisements, pools, nodes, ns, p);
   parseBgpAds(resources.bgpAdvertisements, pools, nodes, aliases, ns, p);
   checkBfdEcho(pools, peers, new Set(bfd.filter((b) => b.echoMode).map((b) => b.name)), ns, p);
-  if (p.list.length > 0) return { ok: false, problems: p.list };
+  if (p.count > 0) return { ok: false, problems: p.list };
   const config: DomainConfig = {
     pools: pools.map((w) => ({ ...w.config, l2Advertisements: w.l2, bgpAdvertisements: w.bgp })),
     peers,

@@ -9,7 +9,7 @@ import { formatGoDuration, parseGoDuration } from './duration.js';
 import { parseAddress } from '@ironlb/ipam';
 import { Problems, byName, refOf } from './resources.js';
 import { selectorError } from './labels.js';
-import { duplicateSelectorError, nodeNames } from './selector.js';
+import { canonicalSelectors, duplicateSelectorError, nodeNames } from './selector.js';
 import type { BfdProfileConfig, PeerConfig } from './types.js';
 
 const q = (s: string) => JSON.stringify(s);
@@ -153,7 +153,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
     const ref = refOf('BGPPeer', cr, ns);
     const name = cr.metadata.name ?? '';
     const s = cr.spec ?? { myASN: 0 };
-    const start = p.list.length;
+    const start = p.count;
     const fail = (path: string, msg: string, transient = false) =>
       p.add(ref, path, `parsing peer ${name} ${msg}`, transient);
 
@@ -253,7 +253,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
         true,
       );
     }
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
 
     const password = s.passwordSecret?.name
       ? decodeSecretValue(
@@ -276,6 +276,7 @@ export function parsePeers(input: PeerParseInput, p: Problems): PeerConfig[] {
       ...(connectTimeMs !== undefined ? { connectTimeMs } : {}),
       ...(s.routerID ? { routerID: s.routerID } : {}),
       nodes: nodeNames(input.nodes, s.nodeSelectors),
+      nodeSelectors: canonicalSelectors(s.nodeSelectors ?? []),
       ...(password !== undefined ? { password } : {}),
       ...(s.passwordSecret?.name
         ? {

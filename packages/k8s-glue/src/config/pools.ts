@@ -81,7 +81,7 @@ export function parsePools(
     const ref = refOf('IPAddressPool', cr, ns);
     const name = cr.metadata.name ?? '';
     const wrap = (m: string) => `parsing address pool ${name}: ${m}`;
-    const start = p.list.length;
+    const start = p.count;
     if (name === '') {
       p.add(ref, 'metadata.name', wrap('missing pool name'));
       continue;
@@ -183,7 +183,7 @@ export function parsePools(
     refs.push(ref);
     names.push(name);
     sources.push(addresses);
-    if (p.list.length > start) continue;
+    if (p.count > start) continue;
     pools.push({
       cr,
       name,
@@ -210,16 +210,21 @@ export function parsePools(
   for (const o of findOverlaps(entries).overlaps) {
     const pool = entryPool[o.later] as number;
     const name = names[pool] as string;
+    const ref = refs[pool] as ReturnType<typeof refOf>;
     const earlierPool = entryPool[o.earlier] as number;
     overlapping.add(name);
+    const path = `spec.addresses[${entryIndex[o.later] as number}]`;
     p.add(
-      refs[pool] as ReturnType<typeof refOf>,
-      `spec.addresses[${entryIndex[o.later] as number}]`,
-      overlapMessage(
-        (sources[pool] as readonly string[])[entryIndex[o.later] as number] as string,
-        (sources[earlierPool] as readonly string[])[entryIndex[o.earlier] as number] as string,
-        name,
-      ),
+      ref,
+      path,
+      // Counted either way; the message is built only when it will be listed.
+      p.listing(ref)
+        ? overlapMessage(
+            (sources[pool] as readonly string[])[entryIndex[o.later] as number] as string,
+            (sources[earlierPool] as readonly string[])[entryIndex[o.earlier] as number] as string,
+            name,
+          )
+        : '',
     );
   }
   return overlapping.size === 0 ? pools : pools.filter((w) => !overlapping.has(w.name));

@@ -38,12 +38,48 @@ export interface ParseOptions {
 
 export const DEFAULT_NAMESPACE = 'metallb-system';
 
+/**
+ * Problems listed per object at most; past it, one summary problem says how many more there are.
+ * Every problem is still counted and the config still refused: the cap only bounds the output
+ * (a pool of 180k copies of one entry has 180k overlaps; issue 14).
+ */
+export const MAX_PROBLEMS_PER_OBJECT = 100;
+
 /** Collects problems; parsing continues past each one so that every issue is reported. */
 export class Problems {
-  readonly list: ConfigProblem[] = [];
+  private readonly listed: ConfigProblem[] = [];
+  private readonly perObject = new Map<string, { ref: ObjectRef; count: number }>();
+  /** Every problem added, listed or not: compare before and after a step to see if it failed. */
+  count = 0;
   constructor(readonly keepInputOrder = false) {}
   add(object: ObjectRef, path: string, message: string, transient = false): void {
-    this.list.push({ object, path, message, transient });
+    this.count++;
+    const key = `${object.kind}/${object.namespace}/${object.name}`;
+    const seen = this.perObject.get(key) ?? { ref: object, count: 0 };
+    seen.count++;
+    this.perObject.set(key, seen);
+    if (seen.count <= MAX_PROBLEMS_PER_OBJECT)
+      this.listed.push({ object, path, message, transient });
+  }
+  /** Whether a problem added now for `object` would be listed (its message worth building). */
+  listing(object: ObjectRef): boolean {
+    const seen = this.perObject.get(`${object.kind}/${object.namespace}/${object.name}`);
+    return (seen?.count ?? 0) < MAX_PROBLEMS_PER_OBJECT;
+  }
+  /** The problems, each object's beyond the cap summed up in one last problem. */
+  get list(): ConfigProblem[] {
+    const out = [...this.listed];
+    for (const { ref, count } of this.perObject.values()) {
+      if (count <= MAX_PROBLEMS_PER_OBJECT) continue;
+      out.push({
+        object: ref,
+        path: '',
+        message: `${ref.kind} ${ref.name}: ${count - MAX_PROBLEMS_PER_OBJECT} more problems not listed`,
+        transient: false,
+        omitted: count - MAX_PROBLEMS_PER_OBJECT,
+      });
+    }
+    return out;
   }
 }
 

@@ -21,6 +21,11 @@ export interface ConfigProblem {
    * may resolve by itself when it appears (MetalLB's TransientError).
    */
   readonly transient: boolean;
+  /**
+   * Set on the one problem that stands for the object's problems past the listing cap
+   * (MAX_PROBLEMS_PER_OBJECT): how many more there are.
+   */
+  readonly omitted?: number;
 }
 
 export interface ServiceAllocationConfig {
@@ -101,6 +106,11 @@ export interface PeerConfig {
   readonly routerID?: string;
   /** Nodes that open this session (nodeSelectors resolved; every node when none). */
   readonly nodes: readonly string[];
+  /**
+   * The nodeSelectors themselves, canonical (empty = every node): a speaker evaluates them on its
+   * own node's current labels, as MetalLB's syncPeers does, even for a node the parse did not see.
+   */
+  readonly nodeSelectors: readonly LabelSelector[];
   readonly password?: string;
   readonly passwordSecret?: { readonly name: string; readonly namespace: string };
   readonly bfdProfile?: string;

@@ -160,7 +160,7 @@ export async function startControllerApp(
         manager = new CertManager(
           {
             client: webhookClientFromRest(rest),
-            clock: { now: () => wallClock.epochMs() },
+            wallClock,
             logger,
           },
           { namespace, secretName: flags.webhookSecret, serviceName: flags.certServiceName },
@@ -187,10 +187,7 @@ export async function startControllerApp(
       if (manager) {
         rotation = startCertRotation({
           manager,
-          timers: {
-            setTimeout: (fn, ms) => clock.setTimeout(fn, ms),
-            clearTimeout: (h) => clock.clearTimeout(h),
-          },
+          clock,
           onCertificate: (b) => {
             secure(b.serving.certPem, b.serving.keyPem);
             logger.info({ op: 'certRotation' }, 'webhook serving certificate updated');

@@ -24,3 +24,8 @@ export { webhookClientFromRest } from './webhook-client.js';
 export { METALLB_KINDS, paths } from './resources.js';
 export { resolveNamespace, startControllerApp } from './controller-app.js';
 export type { ControllerApp, ControllerAppDeps } from './controller-app.js';
+// The client-node adapters of k8s-glue's own interfaces (moved here from the main entry, which
+// never loads client-node): every input of parseConfig in one list call per kind, and the
+// certificate manager's operations.
+export { BGP_EXTRAS_CONFIGMAP, listClusterResources } from './list.js';
+export { webhookKubeClientFromConfig } from '../webhook/kube-client.js';

@@ -227,9 +227,15 @@ export function createKubeRest(
       const timer = clock.setTimeout(() => {
         if (done) return;
         done = true;
-        // RST rather than FIN: bytes not yet on the wire must never reach the server later.
+        // RST rather than FIN: bytes not yet on the wire must never reach the server later. Only a
+        // plain TCP socket can be reset; a TLS socket throws ERR_INVALID_HANDLE_TYPE (found by the
+        // lab, where it killed the controller from this timer), so that one is just destroyed.
         const sock = r.socket as (Socket & { resetAndDestroy?: () => void }) | null;
-        if (sock?.resetAndDestroy) sock.resetAndDestroy();
+        try {
+          sock?.resetAndDestroy?.();
+        } catch {
+          sock?.destroy();
+        }
         r.destroy();
         reject(new KubeApiError(`${what}: timed out after ${timeout} ms`, undefined, 'Timeout'));
       }, timeout);

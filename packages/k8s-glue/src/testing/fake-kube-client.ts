@@ -1,12 +1,12 @@
 // In-memory stand-in for the API server's secrets, ValidatingWebhookConfigurations and CRDs,
 // with resourceVersion-based optimistic concurrency like the real thing.
 import type { SecretObject } from '../api/meta.js';
-import {
-  KubeClientError,
-  type CrdObject,
-  type WebhookConfigurationObject,
-  type WebhookKubeClient,
-} from '../webhook/kube-client.js';
+import { KubeClientError } from '../errors.js';
+import type {
+  CrdObject,
+  WebhookConfigurationObject,
+  WebhookKubeClient,
+} from '../webhook/kube-types.js';
 
 type Meta = { metadata: { name?: string; namespace?: string; resourceVersion?: string } };
 

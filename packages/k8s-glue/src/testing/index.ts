@@ -1,4 +1,4 @@
-// Fakes shipped with k8s-glue (DESIGN.md §3): a manual clock and an in-memory implementation
-// of the Kubernetes operations the webhook certificate manager uses.
-export { ManualClock } from './clock.js';
+// Fakes shipped with k8s-glue (DESIGN.md §3): an in-memory implementation of the Kubernetes
+// operations the webhook certificate manager uses. Clocks come from @ironlb/clock/testing
+// (ManualWallClock for CertManager, ManualClock for the rotation timer).
 export { InMemoryWebhookKubeClient } from './fake-kube-client.js';

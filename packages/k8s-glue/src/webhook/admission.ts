@@ -212,8 +212,10 @@ export const MAX_DENIAL_PROBLEMS = 20;
  * server relays it to kubectl).
  */
 function denialMessage(problems: readonly ConfigProblem[]): string {
-  const shown = problems.slice(0, MAX_DENIAL_PROBLEMS).map((p) => p.message);
-  const more = problems.length - shown.length;
+  const listed = problems.filter((p) => p.omitted === undefined);
+  const omitted = problems.reduce((n, p) => n + (p.omitted ?? 0), 0);
+  const shown = listed.slice(0, MAX_DENIAL_PROBLEMS).map((p) => p.message);
+  const more = listed.length - shown.length + omitted;
   return more > 0 ? `${shown.join('\n')}\n... and ${more} more problems` : shown.join('\n');
 }
 

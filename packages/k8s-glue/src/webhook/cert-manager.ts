@@ -1,8 +1,11 @@
 // Keeps the webhook's certificate valid, as MetalLB's cert-controller does: the CA and serving
 // certificate live in a Secret (default metallb-webhook-cert), are re-issued before they
 // expire, and the CA bundle is patched into the ValidatingWebhookConfiguration and the BGPPeer
-// CRD's conversion webhook. All Kubernetes access goes through the injected client; time
-// comes from the injected clock, so rotation is tested without waiting.
+// CRD's conversion webhook. All Kubernetes access goes through the injected client; dates come
+// from the injected wall clock (@ironlb/clock WallClock: a monotonic Clock starting at 0 does not
+// type-check here, so certificates cannot be dated 1970 by mistake), so rotation is tested
+// without waiting.
+import { silentLogger, systemWallClock, type Logger, type WallClock } from '@ironlb/clock';
 import type { SecretObject } from '../api/meta.js';
 import {
   generateCa,
@@ -12,15 +15,17 @@ import {
   type KeyPairPem,
   certificateNotAfterMs,
 } from './certs.js';
-import { KubeClientError, type WebhookKubeClient } from './kube-client.js';
+import { KubeClientError } from '../errors.js';
+import type { WebhookKubeClient } from './kube-types.js';
 
-export interface Clock {
-  now(): number;
-}
-
-export interface Logger {
-  info(obj: Record<string, unknown>, msg: string): void;
-  warn(obj: Record<string, unknown>, msg: string): void;
+/** CertManager's injected dependencies. */
+export interface CertManagerDeps {
+  /** The Kubernetes operations it needs (`webhookKubeClientFromConfig`, or a fake). */
+  readonly client: WebhookKubeClient;
+  /** Dates for certificates and expiry checks. Default systemWallClock. */
+  readonly wallClock?: WallClock;
+  /** Default silentLogger. */
+  readonly logger?: Logger;
 }
 
 export interface CertManagerOptions {
@@ -63,10 +68,13 @@ export interface EnsureResult {
 
 export class CertManager {
   private readonly o: Required<CertManagerOptions>;
-  constructor(
-    private readonly deps: { client: WebhookKubeClient; clock: Clock; logger?: Logger },
-    options: CertManagerOptions = {},
-  ) {
+  private readonly deps: Required<CertManagerDeps>;
+  constructor(deps: CertManagerDeps, options: CertManagerOptions = {}) {
+    this.deps = {
+      client: deps.client,
+      wallClock: deps.wallClock ?? systemWallClock,
+      logger: deps.logger ?? silentLogger,
+    };
     this.o = {
       namespace: options.namespace ?? 'metallb-system',
       secretName: options.secretName ?? 'metallb-webhook-cert',
@@ -87,11 +95,11 @@ export class CertManager {
 
   /** Makes sure a valid bundle is stored and published; returns it. Safe to call repeatedly. */
   async ensure(): Promise<EnsureResult> {
-    const { client, clock } = this.deps;
+    const { client, wallClock } = this.deps;
     for (let attempt = 0; ; attempt++) {
       const secret = await client.getSecret(this.o.namespace, this.o.secretName);
       const stored = secret ? this.read(secret) : undefined;
-      const now = clock.now();
+      const now = wallClock.epochMs();
       const verdict = inspectBundle(stored, this.dnsNames(), now, this.o.refreshBeforeMs);
       let bundle: CertBundle;
       let rotated = false;
@@ -108,7 +116,7 @@ export class CertManager {
             continue;
           throw e;
         }
-        this.deps.logger?.info(
+        this.deps.logger.info(
           { op: 'certRotation', verdict, secret: this.o.secretName },
           'webhook certificate issued',
         );
@@ -211,7 +219,7 @@ export class CertManager {
         });
       }
     } else {
-      this.deps.logger?.warn(
+      this.deps.logger.warn(
         { name: this.o.webhookConfigurationName },
         'validating webhook configuration not found, caBundle not patched',
       );
@@ -220,7 +228,7 @@ export class CertManager {
       const crd = await client.getCustomResourceDefinition(name);
       const wh = crd?.spec.conversion?.webhook;
       if (!crd || !wh) {
-        this.deps.logger?.warn(
+        this.deps.logger.warn(
           { crd: name },
           'CRD with a conversion webhook not found, caBundle not patched',
         );

@@ -1,5 +1,6 @@
-// The Kubernetes operations the certificate manager needs, as an injected interface (so tests
-// use an in-memory fake) plus the real adapter over @kubernetes/client-node.
+// The real adapter of the certificate manager's Kubernetes operations (webhook/kube-types.ts) over
+// @kubernetes/client-node. Exported by @ironlb/k8s-glue/kube only: the main entry never loads
+// client-node.
 import {
   AdmissionregistrationV1Api,
   ApiextensionsV1Api,
@@ -10,51 +11,11 @@ import {
   type V1ValidatingWebhookConfiguration,
 } from '@kubernetes/client-node';
 import type { SecretObject } from '../api/meta.js';
-import { K8sGlueError } from '../errors.js';
+import { KubeClientError } from '../errors.js';
+import type { CrdObject, WebhookConfigurationObject, WebhookKubeClient } from './kube-types.js';
 
-export interface WebhookConfigurationObject {
-  metadata: { name?: string; resourceVersion?: string };
-  webhooks?: {
-    name: string;
-    clientConfig: { caBundle?: string; [k: string]: unknown };
-    [k: string]: unknown;
-  }[];
-}
-
-export interface CrdObject {
-  metadata: { name?: string; resourceVersion?: string };
-  spec: {
-    conversion?: {
-      strategy: string;
-      webhook?: {
-        clientConfig?: { caBundle?: string; [k: string]: unknown };
-        [k: string]: unknown;
-      };
-    };
-    [k: string]: unknown;
-  };
-}
-
-/** Reads return undefined for "not found"; writes throw K8sGlueError('KUBE_CLIENT_ERROR') with `status`. */
-export interface WebhookKubeClient {
-  getSecret(namespace: string, name: string): Promise<SecretObject | undefined>;
-  createSecret(namespace: string, secret: SecretObject): Promise<SecretObject>;
-  /** Optimistic concurrency: fails with status 409 when metadata.resourceVersion is stale. */
-  replaceSecret(namespace: string, secret: SecretObject): Promise<SecretObject>;
-  getValidatingWebhookConfiguration(name: string): Promise<WebhookConfigurationObject | undefined>;
-  replaceValidatingWebhookConfiguration(obj: WebhookConfigurationObject): Promise<void>;
-  getCustomResourceDefinition(name: string): Promise<CrdObject | undefined>;
-  replaceCustomResourceDefinition(obj: CrdObject): Promise<void>;
-}
-
-export class KubeClientError extends K8sGlueError {
-  readonly status: number | undefined;
-  constructor(message: string, status: number | undefined, cause?: unknown) {
-    super('KUBE_CLIENT_ERROR', message, { cause });
-    this.name = 'KubeClientError';
-    this.status = status;
-  }
-}
+export type { CrdObject, WebhookConfigurationObject, WebhookKubeClient } from './kube-types.js';
+export { KubeClientError } from '../errors.js';
 
 function statusOf(e: unknown): number | undefined {
   const c = (e as { code?: unknown }).code;

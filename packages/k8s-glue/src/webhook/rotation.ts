@@ -1,14 +1,10 @@
 // Keeps a running webhook server on a valid certificate: re-runs CertManager.ensure() on a
 // fixed interval (another replica, a restart or an operator may also rotate the Secret) and
-// swaps the server's certificate when the material changed. Timers are injected so tests can
-// drive it without waiting.
+// swaps the server's certificate when the material changed. The timer comes from the injected
+// @ironlb/clock Clock, so tests drive it with ManualClock without waiting.
+import { backgroundClock, type Clock, type TimerHandle } from '@ironlb/clock';
 import type { CertBundle } from './certs.js';
 import type { CertManager } from './cert-manager.js';
-
-export interface Timers {
-  setTimeout(fn: () => void, ms: number): unknown;
-  clearTimeout(handle: unknown): void;
-}
 
 export interface CertRotationOptions {
   /** How often to check the Secret and expiry (default 1 hour). */
@@ -19,7 +15,11 @@ export interface CertRotationDeps {
   readonly manager: CertManager;
   /** Called with the new bundle whenever the serving certificate changed. */
   readonly onCertificate: (bundle: CertBundle) => void;
-  readonly timers?: Timers;
+  /**
+   * Runs the check timer. Default backgroundClock (unref'd: a pending check never keeps a
+   * process alive on its own; the server it rotates for does).
+   */
+  readonly clock?: Clock;
   readonly onError?: (error: unknown) => void;
 }
 
@@ -29,19 +29,14 @@ export interface CertRotation {
   stop(): void;
 }
 
-const realTimers: Timers = {
-  setTimeout: (fn, ms) => setTimeout(fn, ms),
-  clearTimeout: (h) => clearTimeout(h as ReturnType<typeof setTimeout>),
-};
-
 export function startCertRotation(
   deps: CertRotationDeps,
   options: CertRotationOptions = {},
 ): CertRotation {
-  const timers = deps.timers ?? realTimers;
+  const clock = deps.clock ?? backgroundClock;
   const interval = options.checkIntervalMs ?? 3_600_000;
   let current: string | undefined;
-  let handle: unknown;
+  let handle: TimerHandle | undefined;
   let stopped = false;
 
   async function check(): Promise<void> {
@@ -60,7 +55,7 @@ export function startCertRotation(
 
   const schedule = () => {
     if (stopped) return;
-    handle = timers.setTimeout(() => {
+    handle = clock.setTimeout(() => {
       void check().then(schedule);
     }, interval);
   };
@@ -69,7 +64,7 @@ export function startCertRotation(
     check,
     stop() {
       stopped = true;
-      if (handle !== undefined) timers.clearTimeout(handle);
+      if (handle !== undefined) clock.clearTimeout(handle);
     },
   };
 }

@@ -2,10 +2,10 @@
 // /validate-metallb-io-* paths, ConversionReview v1 on /convert, /healthz. I/O only: the
 // decisions are decideAdmission() and handleConversionReview(); the current cluster objects
 // come from an injected lister; the certificate can be swapped while serving.
-import { createServer, type Server } from 'node:https';
+import { createServer } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { SecureVersion } from 'node:tls';
+import { silentLogger, type Logger } from '@ironlb/clock';
 import type { ClusterResources } from '../config/resources.js';
 import { DEFAULT_NAMESPACE } from '../config/resources.js';
 import {
@@ -18,16 +18,11 @@ import {
 } from './admission.js';
 import { handleConversionReview, type ConversionReview } from './conversion.js';
 
-export interface WebhookServerLogger {
-  info(obj: Record<string, unknown>, msg: string): void;
-  warn(obj: Record<string, unknown>, msg: string): void;
-  error(obj: Record<string, unknown>, msg: string): void;
-}
-
 export interface WebhookServerDeps {
   /** The metallb.io objects (and nodes, namespaces, secrets) that exist now. */
   readonly resources: () => Promise<ClusterResources>;
-  readonly logger?: WebhookServerLogger;
+  /** Default silentLogger. */
+  readonly logger?: Logger;
 }
 
 export interface WebhookServerOptions {
@@ -40,9 +35,28 @@ export interface WebhookServerOptions {
   /** Default '0.0.0.0'. */
   readonly host?: string;
   /** Default 'TLSv1.3' (MetalLB --tls-min-version default). */
-  readonly minTlsVersion?: SecureVersion;
+  readonly minTlsVersion?: TlsVersion;
   /** Requests larger than this are refused with 413 (default 3 MiB, the API server's limit). */
   readonly maxBodyBytes?: number;
+}
+
+/** TLS protocol versions (node:tls SecureVersion), spelled out so that the declarations need no @types/node. */
+export type TlsVersion = 'TLSv1.3' | 'TLSv1.2' | 'TLSv1.1' | 'TLSv1';
+
+/**
+ * What the webhook exposes of its node:https Server: swapping the TLS context (certificate, and
+ * the ciphers and curves the controller's flags choose) and emitting errors. Structural, so that
+ * the package's declarations reference no Node type.
+ */
+export interface WebhookHttpsServer {
+  setSecureContext(options: {
+    cert: string;
+    key: string;
+    minVersion?: TlsVersion;
+    ciphers?: string;
+    ecdhCurve?: string;
+  }): void;
+  emit(event: 'error', error: Error): boolean;
 }
 
 export interface WebhookServer {
@@ -50,7 +64,7 @@ export interface WebhookServer {
   close(): Promise<void>;
   /** New connections use the new certificate; open ones finish with the old. */
   updateCertificate(cert: string, key: string): void;
-  readonly server: Server;
+  readonly server: WebhookHttpsServer;
 }
 
 class HttpError extends Error {
@@ -83,7 +97,7 @@ export function createWebhookServer(
 ): WebhookServer {
   const namespace = options.namespace ?? DEFAULT_NAMESPACE;
   const max = options.maxBodyBytes ?? 3 * 1024 * 1024;
-  const log = deps.logger;
+  const log = deps.logger ?? silentLogger;
 
   const send = (res: ServerResponse, status: number, body: unknown) => {
     const text = typeof body === 'string' ? body : JSON.stringify(body);
@@ -102,7 +116,7 @@ export function createWebhookServer(
       existing = await deps.resources();
     } catch (e) {
       // MetalLB denies when it cannot list the existing objects; so do we, with the reason.
-      log?.error({ op: 'admission', error: String(e) }, 'failed to get existing objects');
+      log.error({ op: 'admission', error: String(e) }, 'failed to get existing objects');
       return { allowed: false, message: `failed to get existing objects: ${reason(e)}` };
     }
     try {
@@ -111,7 +125,7 @@ export function createWebhookServer(
       // decideAdmission denies malformed objects itself; anything else that escapes is a bug.
       // Deny (fail closed) naming the object, rather than answer 500 with no reason.
       const name = request.name ?? (request.object ?? request.oldObject)?.metadata?.name ?? '';
-      log?.error(
+      log.error(
         { op: 'admission', kind: request.kind.kind, name, error: String(e) },
         'admission decision failed',
       );
@@ -139,7 +153,7 @@ export function createWebhookServer(
       throw new HttpError(400, 'not an AdmissionReview request');
     }
     const decision = await decide(request);
-    log?.info(
+    log.info(
       {
         op: 'admission',
         kind: request.kind.kind,
@@ -157,7 +171,7 @@ export function createWebhookServer(
     (req, res) => {
       handle(req, res).catch((e: unknown) => {
         const status = e instanceof HttpError ? e.status : 500;
-        if (status === 500) log?.error({ error: String(e) }, 'webhook request failed');
+        if (status === 500) log.error({ error: String(e) }, 'webhook request failed');
         if (!res.headersSent) send(res, status, e instanceof Error ? e.message : 'error');
         else res.destroy();
       });
@@ -169,7 +183,7 @@ export function createWebhookServer(
   // after such errors, so they are logged and serving goes on. listen() adds its own one-shot
   // listener only to reject its promise.
   server.on('error', (e: Error) => {
-    log?.error({ op: 'server', error: String(e) }, 'webhook server error');
+    log.error({ op: 'server', error: String(e) }, 'webhook server error');
   });
 
   return {
@@ -189,7 +203,7 @@ export function createWebhookServer(
       }),
     updateCertificate(cert, key) {
       server.setSecureContext({ cert, key, minVersion: options.minTlsVersion ?? 'TLSv1.3' });
-      log?.info({ op: 'certRotation' }, 'webhook serving certificate updated');
+      log.info({ op: 'certRotation' }, 'webhook serving certificate updated');
     },
   };
 }

@@ -14,6 +14,8 @@ export interface ContainerSpec {
   logFile: string;
   restartPolicy: 'Always' | 'OnFailure' | 'Never';
   onLine?: (line: string) => void;
+  /** Every output line (stdout and stderr), for pods/log. */
+  sink?: (line: string) => void;
   onChange: () => void;
 }
 
@@ -124,6 +126,7 @@ export class Container {
     } catch {
       // the log file is a convenience; pods/log reads the in-memory lines
     }
+    this.spec.sink?.(line);
     this.spec.onLine?.(line);
   }
 

@@ -1,5 +1,6 @@
 // The remaining stand-ins: Node objects (what kubelet registers and the node-lifecycle controller
 // updates), the EndpointSlice controller, and kube-proxy on every node.
+import { release } from 'node:os';
 import type { V1EndpointSlice, V1Node, V1Pod, V1Service } from '@kubernetes/client-node';
 import { nsHandle } from '../network.ts';
 import { namespaceName, type LabPlan, type NodePlan } from '../plan.ts';
@@ -90,7 +91,7 @@ export function nodeStatus(
       architecture: 'amd64',
       bootID: '',
       containerRuntimeVersion: 'ironlb-lab://1',
-      kernelVersion: '',
+      kernelVersion: release(),
       kubeProxyVersion: 'v1.35.0',
       kubeletVersion: 'v1.35.0-lab',
       machineID: '',

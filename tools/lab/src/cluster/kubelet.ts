@@ -14,6 +14,8 @@ import { containerScript, type Mount } from './mounts.ts';
 import {
   PodSpecError,
   SA_MOUNT,
+  securityOf,
+  setprivArgv,
   containerArgv,
   containerEnv,
   volumeFiles,
@@ -31,6 +33,8 @@ export interface ImageRun {
   /** An application image: run the lab's pod server on the pod's and Services' ports. */
   appServer?: boolean;
   workingDir?: string;
+  /** The image's USER (0 when it runs as root). */
+  user?: number;
 }
 
 export interface KubeletDeps {
@@ -46,6 +50,8 @@ export interface KubeletDeps {
   /** Ports the pod server of an app pod listens on (container ports + selecting Services' targetPorts). */
   appPorts(pod: V1Pod): { port: number; protocol: 'TCP' | 'UDP' }[];
   log(line: string): void;
+  /** A container's output line, for `kubectl logs` (pods/log). */
+  podLog(namespace: string, pod: string, container: string, line: string): void;
   nodeBinary: string;
   podServerScript: string;
 }
@@ -308,6 +314,7 @@ export class Kubelet {
           argv,
           join(rp.dir, 'scratch', c.name),
           c.workingDir ?? img.workingDir,
+          setprivArgv(securityOf(pod, c, img.user ?? 0)),
         );
         const container =
           existing ??
@@ -326,6 +333,7 @@ export class Kubelet {
                   if (!img.appServer || line.startsWith('ready')) this.markReady(rp, c.name);
                 },
             onChange: () => this.kickStatus(rp),
+            sink: (line) => this.d.podLog(rp.namespace, rp.name, c.name, line),
           });
         (container.spec as { script: string }).script = script;
         rp.containers.set(c.name, container);

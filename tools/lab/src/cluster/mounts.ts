@@ -25,6 +25,8 @@ export function containerScript(
   argv: string[],
   scratch: string,
   cwd?: string,
+  /** Runs before `env -i` (setpriv: user and capabilities, applied after the mounts). */
+  privilegePrefix: string[] = [],
 ): string {
   const lines = ['set -e', `scratch=${q(scratch)}`, 'n=0'];
   // ensure_path T KIND: T exists afterwards (a folder or an empty file). When it does not exist,
@@ -52,6 +54,9 @@ export function containerScript(
   }
   if (cwd) lines.push(`ensure_path ${q(cwd)} dir`, `cd ${q(cwd)}`);
   const envArgs = Object.entries(env).map(([k, v]) => q(`${k}=${v}`));
-  lines.push(`exec env -i ${envArgs.join(' ')} ${argv.map(q).join(' ')}`);
+  const prefix = privilegePrefix.map(q).join(' ');
+  lines.push(
+    `exec ${prefix ? `${prefix} ` : ''}env -i ${envArgs.join(' ')} ${argv.map(q).join(' ')}`,
+  );
   return lines.join('\n') + '\n';
 }

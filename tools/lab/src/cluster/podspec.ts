@@ -240,3 +240,61 @@ export function wantsServiceAccountMount(pod: V1Pod, c: V1Container): boolean {
   if (pod.spec?.automountServiceAccountToken === false) return false;
   return !(c.volumeMounts ?? []).some((m) => m.mountPath === SA_MOUNT);
 }
+
+// Capabilities a container runtime (containerd, CRI-O) gives a container by default.
+export const DEFAULT_CAPS = [
+  'CHOWN',
+  'DAC_OVERRIDE',
+  'FSETID',
+  'FOWNER',
+  'MKNOD',
+  'NET_RAW',
+  'SETGID',
+  'SETUID',
+  'SETFCAP',
+  'SETPCAP',
+  'NET_BIND_SERVICE',
+  'SYS_CHROOT',
+  'KILL',
+  'AUDIT_WRITE',
+];
+
+export interface Security {
+  uid: number;
+  gid: number;
+  /** Effective capabilities (upper case, without CAP_), or 'all' when privileged. */
+  caps: string[] | 'all';
+  noNewPrivs: boolean;
+}
+
+/**
+ * The process identity and capabilities the pod's securityContext asks for, as a runtime applies
+ * them: runAsUser/runAsGroup (container over pod over the image's user), the default capability
+ * set minus `drop` plus `add` (privileged = all), allowPrivilegeEscalation false = no_new_privs.
+ * Running IronLB's pods this way proves the manifests' least privilege (only NET_RAW for the
+ * speaker, none for the controller) is enough.
+ */
+export function securityOf(pod: V1Pod, c: V1Container, imageUser: number): Security {
+  const ps = pod.spec?.securityContext;
+  const cs = c.securityContext;
+  const uid = cs?.runAsUser ?? ps?.runAsUser ?? imageUser;
+  const gid = cs?.runAsGroup ?? ps?.runAsGroup ?? uid;
+  if (cs?.privileged) return { uid, gid, caps: 'all', noNewPrivs: false };
+  const drop = (cs?.capabilities?.drop ?? []).map((x) => x.toUpperCase().replace(/^CAP_/, ''));
+  const add = (cs?.capabilities?.add ?? []).map((x) => x.toUpperCase().replace(/^CAP_/, ''));
+  const base = drop.includes('ALL') ? [] : DEFAULT_CAPS.filter((x) => !drop.includes(x));
+  const caps = [...new Set([...base, ...add])].sort();
+  return { uid, gid, caps, noNewPrivs: cs?.allowPrivilegeEscalation === false };
+}
+
+/** `setpriv` arguments that drop to `s` at exec (the mounts are made before, as root). */
+export function setprivArgv(s: Security): string[] {
+  if (s.caps === 'all' && s.uid === 0) return [];
+  const list =
+    s.caps === 'all' ? '+all' : ['-all', ...s.caps.map((x) => `+${x.toLowerCase()}`)].join(',');
+  const argv = ['setpriv', `--bounding-set=${list}`, `--inh-caps=${list}`];
+  if (s.uid !== 0)
+    argv.push(`--ambient-caps=${list}`, `--reuid=${s.uid}`, `--regid=${s.gid}`, '--clear-groups');
+  if (s.noNewPrivs) argv.push('--no-new-privs');
+  return argv;
+}

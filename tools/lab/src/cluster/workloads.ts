@@ -211,10 +211,12 @@ export class Workloads {
     const pods = this.api.pods.list(ns).filter(ownedBy(meta.uid)).filter(alive);
     const nodes = this.api.nodes.list();
     let have = [...pods];
+    // Pods created in this pass are not in the informer's cache yet: count them too.
+    const placed = [...this.api.pods.list()];
     for (let i = have.length; i < want; i++) {
       const nodeName = pickNode(
         nodes,
-        this.api.pods.list(),
+        placed,
         meta.uid ?? '',
         rs.spec?.template?.spec?.nodeSelector,
       );
@@ -228,7 +230,9 @@ export class Workloads {
       this.log(
         `replicaset ${ns}/${meta.name}: pod ${pod.metadata?.name} on ${nodeName ?? '(unschedulable)'}`,
       );
-      have.push(await this.api.core.createNamespacedPod({ namespace: ns, body: pod }));
+      const created = await this.api.core.createNamespacedPod({ namespace: ns, body: pod });
+      have.push(created);
+      placed.push(created);
     }
     if (have.length > want) {
       const extra = [...have]

@@ -51,6 +51,8 @@ export function birdConfig(c: DaemonConfig): string {
     lines.push(`  connect retry time ${n.connectRetrySec ?? 5};`);
     lines.push('  error wait time 1, 5;');
     if (n.fourOctetAs === false) lines.push('  enable as4 off;');
+    if (n.password !== undefined) lines.push(`  password "${n.password}";`);
+    if (n.ttlSecurity) lines.push('  ttl security on;');
     if (n.multihop) lines.push('  multihop;');
     // BIRD treats iBGP as multihop unless told the neighbour is on a shared link.
     else if (ibgp) lines.push('  direct;');

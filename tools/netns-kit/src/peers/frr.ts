@@ -43,6 +43,8 @@ export function frrBgpdConfig(c: DaemonConfig): string {
     l.push(` neighbor ${n.address} timers connect ${n.connectRetrySec ?? 5}`);
     if (c.localAddress) l.push(` neighbor ${n.address} update-source ${c.localAddress}`);
     if (n.multihop) l.push(` neighbor ${n.address} ebgp-multihop 64`);
+    if (n.password !== undefined) l.push(` neighbor ${n.address} password ${n.password}`);
+    if (n.ttlSecurity) l.push(` neighbor ${n.address} ttl-security hops 1`);
   }
   for (const fam of ['ipv4', 'ipv6'] as Family[]) {
     l.push(` address-family ${fam} unicast`);

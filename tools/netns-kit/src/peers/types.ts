@@ -28,6 +28,10 @@ export interface NeighborConfig {
   fourOctetAs?: boolean;
   /** eBGP multihop (BIRD/FRR), for peers not on the same link. */
   multihop?: boolean;
+  /** RFC 2385 TCP-MD5 password (BIRD `password`, FRR `neighbor X password`). */
+  password?: string;
+  /** GTSM, RFC 5082 (BIRD `ttl security on`, FRR `neighbor X ttl-security hops 1`). */
+  ttlSecurity?: boolean;
 }
 
 /** A route the daemon originates itself (route injection). */

@@ -194,6 +194,16 @@ export class WebhookAdmission {
     return { r, to };
   }
 
+  /** Whether any webhook configuration exists (writes skip admission work otherwise). */
+  active(): boolean {
+    if (this.o.admissionWebhooks === 'off') return false;
+    const g = 'admissionregistration.k8s.io';
+    return (
+      this.d.store.list(`${g}/mutatingwebhookconfigurations`).length > 0 ||
+      this.d.store.list(`${g}/validatingwebhookconfigurations`).length > 0
+    );
+  }
+
   /** Mutating webhooks; returns the (possibly patched) object in the request's version. */
   async mutate(
     a: WebhookAttributes,

@@ -114,42 +114,62 @@ export class AccessControl {
   ): RequestIdentity {
     const received = new Date();
     const info = requestInfo(req.method ?? 'GET', path, query);
+    // What the audit event says, filled in as the request gets through the steps below. A
+    // request that fails authentication is audited too (with an empty user), as kube-apiserver's
+    // failed-authentication audit does.
+    const seen: { user: UserInfo; impersonated?: UserInfo; decision?: Decision } = {
+      user: { username: '', groups: [] },
+    };
+    const streaming =
+      info.verb === 'watch' || (info.subresource === 'log' && query.get('follow') === 'true');
+    // The audit event: when the response is complete, with its status code; for a watch or a
+    // followed log, when the response starts (its headers go out).
+    let audited = false;
+    const audit = (code: number) => {
+      if (audited) return;
+      audited = true;
+      this.audit.record({
+        info,
+        requestURI: req.url ?? path,
+        user: seen.user,
+        impersonatedUser: seen.impersonated,
+        sourceIP: req.socket.remoteAddress ?? '',
+        userAgent: req.headers['user-agent'],
+        code,
+        received,
+        streaming,
+        decision: seen.decision,
+      });
+    };
+    if (streaming) {
+      const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
+      res.writeHead = ((...args: unknown[]) => {
+        audit(Number(args[0]));
+        return writeHead(...args);
+      }) as typeof res.writeHead;
+    } else res.once('finish', () => audit(res.statusCode));
     const result = this.authn.authenticate(req.headers.authorization);
     if ('error' in result) throw new ApiError(401, 'Unauthorized', 'Unauthorized');
     const authenticated = result.user;
-    let impersonated: UserInfo | undefined;
-    let decision: Decision | undefined;
-    const streaming =
-      info.verb === 'watch' || (info.subresource === 'log' && query.get('follow') === 'true');
-    // The audit event is written when the response starts, with its status code.
-    const writeHead = res.writeHead.bind(res) as (...a: unknown[]) => ServerResponse;
-    let audited = false;
-    res.writeHead = ((...args: unknown[]) => {
-      if (!audited) {
-        audited = true;
-        this.audit.record({
-          info,
-          requestURI: req.url ?? path,
-          user: authenticated,
-          impersonatedUser: impersonated,
-          sourceIP: req.socket.remoteAddress ?? '',
-          userAgent: req.headers['user-agent'],
-          code: Number(args[0]),
-          received,
-          streaming,
-          decision,
-        });
-      }
-      return writeHead(...args);
-    }) as typeof res.writeHead;
-    impersonated = this.impersonate(req, authenticated);
+    seen.user = authenticated;
+    const impersonated = this.impersonate(req, authenticated);
+    if (impersonated) seen.impersonated = impersonated;
     const user = impersonated ?? authenticated;
-    decision = this.authorize(user, info);
+    const decision = this.authorize(user, info);
+    seen.decision = decision;
     if (!decision.allowed) throw forbiddenError(info, user.username, decision.reason);
     return { user, authenticated, info };
   }
 
   private impersonate(req: IncomingMessage, requester: UserInfo): UserInfo | undefined {
+    // Most requests impersonate no one: look at the (already parsed) header names first.
+    let any = false;
+    for (const k in req.headers)
+      if (k.startsWith('impersonate-')) {
+        any = true;
+        break;
+      }
+    if (!any) return undefined;
     const h = req.headersDistinct;
     const username = h['impersonate-user']?.[0];
     const groups = h['impersonate-group'] ?? [];

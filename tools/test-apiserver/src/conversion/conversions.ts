@@ -116,6 +116,12 @@ export class Conversions {
 
   /** Runs `fn`, performing the conversions it needs first; bounded retries. */
   async run<T>(fn: () => T): Promise<T> {
+    // Fast path: most steps need no conversion at all (no scope, no allocation).
+    try {
+      return fn();
+    } catch (e) {
+      if (!(e instanceof ConversionPending)) throw e;
+    }
     const scope: Scope = new Map();
     this.scopes.add(scope);
     try {

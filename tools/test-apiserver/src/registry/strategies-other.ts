@@ -263,6 +263,9 @@ export function webhookConfigStrategy(mutating = false): Strategy {
       w.objectSelector ??= {};
       w.timeoutSeconds ??= 10;
       if (mutating) w.reinvocationPolicy ??= 'Never';
+      // SetDefaults_Rule: scope '*'. `rules` is an atomic list, so kubectl's three-way merge
+      // re-sends a configuration's rules on every apply unless it spells scope out (reported
+      // "configured" each time, as on a real cluster); deploy/'s manifests do.
       for (const r of Array.isArray(w.rules) ? w.rules : []) if (isObject(r)) r.scope ??= '*';
       const cc = isObject(w.clientConfig) ? w.clientConfig : undefined;
       if (cc && isObject(cc.service)) cc.service.port ??= 443;
@@ -306,6 +309,16 @@ export function webhookConfigStrategy(mutating = false): Strategy {
               'the timeout value must be between 1 and 30 seconds',
             ),
           );
+        (Array.isArray(w.rules) ? w.rules : []).forEach((r, j) => {
+          if (
+            isObject(r) &&
+            r.scope !== undefined &&
+            !['*', 'Cluster', 'Namespaced'].includes(str(r.scope))
+          )
+            out.push(
+              notSupported(`${f}.rules[${j}].scope`, r.scope, ['*', 'Cluster', 'Namespaced']),
+            );
+        });
         // matchConditions are CEL over the request; not evaluated here, so refused, not ignored.
         if (Array.isArray(w.matchConditions) && w.matchConditions.length > 0)
           out.push(

@@ -17,9 +17,19 @@ function options(kind: string, q: WriteQuery, extra: JsonObject = {}): JsonObjec
 
 /** Admission (webhooks and the hook) between preparation and commit. */
 export async function admitted(cx: CoreContext, w: PendingWrite): Promise<WriteResult> {
+  if (!cx.webhooks.active()) {
+    // No webhook configured: validation, the in-process hook, commit.
+    if (w.invalid) throw w.invalid;
+    if (cx.admission) await cx.admission(w.attrs);
+    return cx.conversions.run(() => w.commit());
+  }
   let write = w;
   const warnings: string[] = [];
-  const q: WriteQuery = { dryRun: w.attrs.dryRun, user: w.attrs.user };
+  const q: WriteQuery = {
+    dryRun: w.attrs.dryRun,
+    user: w.attrs.user,
+    fieldManager: w.attrs.fieldManager,
+  };
   const kind = w.attrs.operation === 'CREATE' ? 'CreateOptions' : 'UpdateOptions';
   const m = await cx.webhooks.mutate({ ...w.attrs, options: options(kind, q) });
   warnings.push(...m.warnings);

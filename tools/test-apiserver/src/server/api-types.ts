@@ -26,6 +26,8 @@ export interface AdmissionAttributes {
   dryRun: boolean;
   /** Who asks (the admin when the write comes from in-process code). */
   user?: UserInfo | undefined;
+  /** The request's `fieldManager` (for the webhooks' CreateOptions/UpdateOptions). */
+  fieldManager?: string | undefined;
 }
 
 /**

@@ -30,7 +30,7 @@ import {
 } from './api-types.ts';
 import { bootstrap } from './bootstrap.ts';
 import { startDefaultServiceAccounts } from './cluster-objects.ts';
-import { getStored, storeKey, toServed, toStorage, type CoreContext } from './core-context.ts';
+import { getStored, toServed, toStorage, type CoreContext } from './core-context.ts';
 import { prepareCreate } from './create.ts';
 import { deleteCollection, deleteNow, deleteObject, finalRemove, namespaceHeld } from './delete.ts';
 import { Lifecycle } from './lifecycle.ts';

@@ -167,7 +167,11 @@ export async function handleResource(
   if (sub === 'scale') {
     switch (method) {
       case 'GET':
-        return send(res, 200, getScale(core, type, namespace, name as string));
+        return send(
+          res,
+          200,
+          await core.converting(() => getScale(core, type, namespace, name as string)),
+        );
       case 'PUT':
         return out(
           updateScale(

@@ -79,7 +79,8 @@ export async function updateScale(
     throw badRequest(
       `the kind in the data (${String(body.kind)}) does not match the expected kind (Scale)`,
     );
-  const cur = core.get(t, ns, name);
+  // (a CR whose CRD converts by webhook may need a call first: core.converting)
+  const cur = await core.converting(() => core.get(t, ns, name));
   const meta = isObject(body.metadata) ? body.metadata : {};
   if (
     meta.resourceVersion !== undefined &&
@@ -101,7 +102,7 @@ export async function updateScale(
   return { ...w, body: scaleOf(t, w.body as KubeObject) };
 }
 
-export function patchScale(
+export async function patchScale(
   core: ApiCore,
   t: ResourceType,
   ns: string | undefined,
@@ -110,7 +111,7 @@ export function patchScale(
   patch: unknown,
   q: WriteQuery,
 ): Promise<WriteResult> {
-  const cur = getScale(core, t, ns, name);
+  const cur = await core.converting(() => getScale(core, t, ns, name));
   const next = applyPatch(cur, contentType, patch, false);
   return updateScale(core, t, ns, name, next, q);
 }

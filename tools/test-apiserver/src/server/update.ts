@@ -192,6 +192,7 @@ function prepareUpdate(
     oldObject: old,
     dryRun: ctx.dryRun,
     user: q.user,
+    fieldManager: q.fieldManager,
   };
   return {
     attrs,

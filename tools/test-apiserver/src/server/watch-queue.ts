@@ -76,6 +76,20 @@ export function watchQueue(
   return {
     push(build) {
       if (dead) return;
+      if (!pumping && queue.length === 0) {
+        // Fast path (no conversion waiting): write now.
+        let l: string;
+        try {
+          l = build();
+        } catch (e) {
+          if (!(e instanceof ConversionPending)) return die(e);
+          queue.push(build);
+          void pump(e);
+          return;
+        }
+        write(l);
+        return;
+      }
       queue.push(build);
       if (pumping) return;
       const pending = drain();

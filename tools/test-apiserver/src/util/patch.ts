@@ -168,6 +168,8 @@ const MERGE_KEYS: Record<string, string> = {
   podIPs: 'ip',
   hostIPs: 'ip',
   taints: 'key',
+  // Validating/MutatingWebhookConfiguration.webhooks (admissionregistration/v1 types.go).
+  webhooks: 'name',
 };
 
 /** Service.spec.ports merge on `port`; container ports on `containerPort`. */

@@ -1,0 +1,361 @@
+// `npm run demo` (issue 18): the seed articles' journey on a virtual bare-metal cluster. The lab
+// comes up with IronLB installed from deploy/, the seeds' IPAddressPool + L2Advertisement are
+// applied (only their addresses rewritten into documentation ranges), nginx is created and
+// exposed as a LoadBalancer as the seeds do, a dual-stack Service and a BGP announcement go beside
+// it, then the announcing node is crashed (client-side failover measured), another drained (zero
+// failed requests expected) and the seeds' pre-0.13 ConfigMap converted and applied. Everything is
+// removed at the end unless --keep.
+import { spawn, spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
+import { control, downLab, inHost, kubectl, upLab, type LabInfo } from './lab.ts';
+import { resolveScenario } from './plan.ts';
+
+export interface DemoOptions {
+  name: string;
+  keep: boolean;
+  say: (line: string) => void;
+}
+
+interface Row {
+  step: string;
+  result: string;
+  ok: boolean;
+}
+
+const SEEDS = join(workspaceRoot, 'tools', 'lab', 'fixtures', 'seeds');
+
+/** The seeds' pool addresses are private ranges; the lab uses documentation ones. */
+export function rewriteSeedAddresses(
+  yaml: string,
+  range: string,
+): { yaml: string; from: string[] } {
+  const from: string[] = [];
+  const out = yaml.replace(
+    /^(\s*-\s*)(\d+\.\d+\.\d+\.\d+(?:-\d+\.\d+\.\d+\.\d+|\/\d+))\s*$/gm,
+    (_m, lead: string, addr: string) => {
+      from.push(addr);
+      return `${lead}${range}`;
+    },
+  );
+  return { yaml: out, from };
+}
+
+export interface ProbeRecord {
+  t: number;
+  ok: boolean;
+  node?: string;
+  error?: string;
+}
+
+/** Starts the request loop in a client host; `stop()` returns every request's record. */
+export function startProber(
+  info: LabInfo,
+  from: string,
+  url: string,
+  durationMs: number,
+  intervalMs = 20,
+): { stop(): Promise<ProbeRecord[]>; startedAt: number } {
+  const argv = inHost(info, from, [
+    nodeBinary(),
+    join(workspaceRoot, 'tools', 'lab', 'src', 'prober.ts'),
+    '--url',
+    url,
+    '--interval-ms',
+    String(intervalMs),
+    '--duration-ms',
+    String(durationMs),
+  ]);
+  const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
+  const startedAt = Date.now();
+  let out = '';
+  child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
+  const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  return {
+    startedAt,
+    async stop() {
+      child.kill('SIGTERM');
+      await exited;
+      return out
+        .split('\n')
+        .filter(Boolean)
+        .map((l) => JSON.parse(l) as ProbeRecord);
+    },
+  };
+}
+
+/** Failover as the client saw it: from `atMs` (ms since the prober started) to the first success via another node. */
+export function failoverMs(
+  records: ProbeRecord[],
+  atMs: number,
+  oldNode: string,
+): number | undefined {
+  const first = records
+    .filter((r) => r.t >= atMs && r.ok && r.node !== oldNode)
+    .sort((a, b) => a.t - b.t)[0];
+  return first ? first.t - atMs : undefined;
+}
+
+function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
+  if (r.code !== 0) throw new Error(`${what} failed: ${r.stderr || r.stdout}`);
+  return r.stdout;
+}
+
+async function waitFor<T>(
+  what: string,
+  fn: () => T,
+  ok: (v: T) => boolean,
+  timeoutMs = 60_000,
+): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const v = fn();
+    if (ok(v)) return v;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 250));
+  }
+}
+
+export async function runDemo(o: DemoOptions): Promise<Row[]> {
+  const rows: Row[] = [];
+  const say = o.say;
+  const t0 = Date.now();
+  const step = (title: string) => say(`\n== ${title}`);
+  let info: LabInfo | undefined;
+  try {
+    step(
+      '1. A bare-metal cluster in network namespaces, with IronLB installed from deploy/ironlb-native.yaml',
+    );
+    info = await upLab({
+      name: o.name,
+      scenario: resolveScenario(undefined),
+      ironlb: true,
+      progress: (l) => say(`   ${l}`),
+    });
+    const lab = info;
+    const k = (args: string[], input?: string) =>
+      must(kubectl(lab, args, input), `kubectl ${args.join(' ')}`);
+    say(k(['get', 'nodes', '-o', 'wide']).replace(/^/gm, '   '));
+    say(k(['get', 'po', '-n', 'metallb-system']).replace(/^/gm, '   '));
+    rows.push({
+      step: 'lab up, IronLB installed',
+      result: `${((Date.now() - t0) / 1000).toFixed(0)} s`,
+      ok: true,
+    });
+
+    step("2. The seeds' kube-proxy strictARP step");
+    const cm = k(['get', 'configmap', 'kube-proxy', '-n', 'kube-system', '-o', 'yaml']).replace(
+      'strictARP: false',
+      'strictARP: true',
+    );
+    const diff = kubectl(lab, ['diff', '-f', '-', '-n', 'kube-system'], cm);
+    say(
+      diff.stdout
+        .split('\n')
+        .filter((l) => /^[+-]\s+strictARP/.test(l))
+        .map((l) => `   ${l}`)
+        .join('\n'),
+    );
+    k(['apply', '-f', '-', '-n', 'kube-system'], cm);
+
+    step("3. The seeds' IPAddressPool and L2Advertisement (seed 001), addresses rewritten");
+    const seed = readFileSync(join(SEEDS, '001-crs.yaml'), 'utf8');
+    const { yaml, from } = rewriteSeedAddresses(seed, '198.51.100.200-198.51.100.250');
+    say(
+      `   addresses: ${from.join(', ')} → 198.51.100.200-198.51.100.250 (documentation range of the lab's segment)`,
+    );
+    say(k(['apply', '-f', '-'], yaml).replace(/^/gm, '   '));
+
+    step('4. nginx, exposed as the seeds do');
+    say(
+      k([
+        'create',
+        'deploy',
+        'nginx',
+        '--image',
+        'nginx:latest',
+        '--port',
+        '80',
+        '-n',
+        'default',
+      ]).replace(/^/gm, '   '),
+    );
+    say(
+      k([
+        'expose',
+        'deployment',
+        'nginx',
+        '--name',
+        'nginx-lb',
+        '--port',
+        '8080',
+        '--target-port',
+        '80',
+        '--type',
+        'LoadBalancer',
+        '-n',
+        'default',
+      ]).replace(/^/gm, '   '),
+    );
+    const ip = await waitFor(
+      'an EXTERNAL-IP',
+      () =>
+        kubectl(lab, [
+          'get',
+          'svc',
+          'nginx-lb',
+          '-o',
+          'jsonpath={.status.loadBalancer.ingress[0].ip}',
+        ]).stdout.trim(),
+      (s) => s !== '',
+      30_000,
+    );
+    await waitFor(
+      'nginx ready',
+      () =>
+        kubectl(lab, [
+          'get',
+          'deploy',
+          'nginx',
+          '-o',
+          'jsonpath={.status.readyReplicas}',
+        ]).stdout.trim(),
+      (s) => s === '1',
+      30_000,
+    );
+    say(k(['get', 'svc']).replace(/^/gm, '   '));
+    const curl = spawnSync(
+      inHost(lab, 'client', ['curl', '-sS', '-m', '3', `http://${ip}:8080/`])[0] as string,
+      inHost(lab, 'client', ['curl', '-sS', '-m', '3', `http://${ip}:8080/`]).slice(1),
+      { encoding: 'utf8' },
+    );
+    say(`   client$ curl http://${ip}:8080/ → ${curl.stdout.trim() || curl.stderr.trim()}`);
+    rows.push({
+      step: `EXTERNAL-IP ${ip}, reached from client`,
+      result: curl.stdout.trim() ? 'yes' : 'no',
+      ok: curl.status === 0,
+    });
+    say(
+      k(['describe', 'service', 'nginx-lb'])
+        .split('\n')
+        .filter((l) => /Events|nodeAssigned|IPAllocated/.test(l))
+        .map((l) => `   ${l}`)
+        .join('\n'),
+    );
+
+    // Failover: crash the node announcing the address, measure at the client.
+    step('5. Crash the announcing node; the client measures failover');
+    k(['scale', 'deployment', 'nginx', '--replicas', '3']);
+    await waitFor(
+      '3 nginx replicas ready',
+      () =>
+        kubectl(lab, [
+          'get',
+          'deploy',
+          'nginx',
+          '-o',
+          'jsonpath={.status.readyReplicas}',
+        ]).stdout.trim(),
+      (s) => s === '3',
+      30_000,
+    );
+    const announcer = await waitFor(
+      'ServiceL2Status',
+      () =>
+        kubectl(lab, [
+          'get',
+          'servicel2statuses',
+          '-n',
+          'metallb-system',
+          '-o',
+          'jsonpath={.items[0].status.node}',
+        ]).stdout.trim(),
+      (s) => s !== '',
+      20_000,
+    );
+    say(`   ${ip} is announced from ${announcer}`);
+    const probe = startProber(lab, 'client', `http://${ip}:8080/`, 20_000);
+    await new Promise((r) => setTimeout(r, 2000));
+    const crashAt = Date.now() - probe.startedAt;
+    await control(lab.name, 'crash', { node: announcer });
+    await new Promise((r) => setTimeout(r, 4000));
+    const recs = await probe.stop();
+    const fo = failoverMs(recs, crashAt, announcer);
+    const failed = recs.filter((r) => r.t >= crashAt && !r.ok).length;
+    say(
+      `   failover at the client: ${fo === undefined ? 'no reply via another node' : `${fo} ms`} (${failed} requests failed meanwhile; MetalLB needs ~6 s just to detect)`,
+    );
+    rows.push({
+      step: `L2 crash failover (${announcer})`,
+      result: fo === undefined ? 'none' : `${fo} ms`,
+      ok: fo !== undefined && fo <= 2000,
+    });
+    await control(lab.name, 'restore', { node: announcer });
+
+    step('6. Drain the node now announcing: a planned handover, zero failed requests expected');
+    const now = await waitFor(
+      'a new announcer',
+      () =>
+        kubectl(lab, [
+          'get',
+          'servicel2statuses',
+          '-n',
+          'metallb-system',
+          '-o',
+          'jsonpath={.items[0].status.node}',
+        ]).stdout.trim(),
+      (s) => s !== '' && s !== announcer,
+      20_000,
+    );
+    const probe2 = startProber(lab, 'client', `http://${ip}:8080/`, 30_000);
+    await new Promise((r) => setTimeout(r, 1000));
+    const drainAt = Date.now() - probe2.startedAt;
+    const d = await control<{ stopMs: number }>(lab.name, 'drain', { node: now });
+    await new Promise((r) => setTimeout(r, 2000));
+    const recs2 = await probe2.stop();
+    const failed2 = recs2.filter((r) => r.t >= drainAt && !r.ok).length;
+    say(
+      `   drained ${now}: speaker stopped in ${d.stopMs} ms; ${recs2.filter((r) => r.t >= drainAt).length} requests, ${failed2} failed`,
+    );
+    rows.push({
+      step: `planned handover (drain ${now})`,
+      result: `${failed2} failed requests`,
+      ok: failed2 === 0,
+    });
+    await control(lab.name, 'restore', { node: now });
+
+    step("7. The seeds' pre-0.13 ConfigMap, converted and applied");
+    const legacy = rewriteSeedAddresses(
+      readFileSync(join(SEEDS, '000-configmap.yaml'), 'utf8'),
+      '198.51.100.150-198.51.100.159',
+    );
+    const conv = spawnSync(
+      nodeBinary(),
+      [join(workspaceRoot, 'packages', 'k8s-glue', 'bin', 'ironlb-convert-configmap.js')],
+      { input: legacy.yaml, encoding: 'utf8' },
+    );
+    say(conv.stdout.replace(/^/gm, '   '));
+    say(k(['apply', '-f', '-'], conv.stdout).replace(/^/gm, '   '));
+    rows.push({
+      step: 'pre-0.13 ConfigMap converted and applied',
+      result: conv.status === 0 ? 'applied' : 'failed',
+      ok: conv.status === 0,
+    });
+  } catch (e) {
+    rows.push({ step: 'demo', result: (e as Error).message.split('\n')[0] ?? 'failed', ok: false });
+  } finally {
+    if (!o.keep && info) {
+      say('\n== Removing the lab');
+      await downLab(o.name);
+    }
+  }
+  say(`\n== Summary (${((Date.now() - t0) / 1000).toFixed(0)} s)`);
+  const w = Math.max(...rows.map((r) => r.step.length));
+  for (const r of rows) say(`   ${r.ok ? 'ok  ' : 'FAIL'}  ${r.step.padEnd(w)}  ${r.result}`);
+  if (o.keep && info)
+    say(
+      `\nThe lab is still up: npm run lab -- status | kubectl get svc | curl ${'ADDRESS:8080'} | down`,
+    );
+  return rows;
+}
