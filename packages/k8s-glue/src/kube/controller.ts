@@ -180,7 +180,7 @@ export class IronlbController {
           )
         : undefined;
     this.writer = new Writer(deps.clock, this.elector ?? openGate, {
-      concurrency: options.writeConcurrency ?? 32,
+      concurrency: options.writeConcurrency ?? 64,
       lowConcurrency: options.eventConcurrency ?? 4,
     });
     this.recorder = new EventRecorder(

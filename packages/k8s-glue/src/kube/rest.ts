@@ -26,6 +26,8 @@ export interface KubeRequest {
   readonly contentType?: string;
   /** Abort the request (RST, so nothing more leaves this process) after this long (default 30 000 ms). */
   readonly timeoutMs?: number;
+  /** Do not parse a successful response (the caller does not need it); resolves undefined. */
+  readonly discardResponse?: boolean;
 }
 
 export interface WatchEvent<T> {
@@ -258,7 +260,7 @@ export function createKubeRest(
               if (status === 401) creds = undefined;
               if (status >= 400) return reject(apiError(status, text, what));
               try {
-                resolve((text === '' ? undefined : JSON.parse(text)) as T);
+                resolve((text === '' || req.discardResponse ? undefined : JSON.parse(text)) as T);
               } catch (e) {
                 reject(
                   new KubeApiError(
