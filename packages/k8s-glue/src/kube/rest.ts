@@ -51,6 +51,8 @@ export interface KubeRest {
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
+    /** Sees each event's JSON text first; true drops it unparsed (see Informer.expectEcho). */
+    skipLine?: (line: string) => boolean,
   ): WatchHandle;
   /** Closes idle connections and stops background work. */
   close(): void;
@@ -207,7 +209,8 @@ export function createKubeRest(
   }
 
   async function request<T>(req: KubeRequest): Promise<T> {
-    const c = await credentials();
+    // The common case, cached credentials, without an extra await.
+    const c = creds && creds.expiresAt > clock.now() ? creds : await credentials();
     const body =
       req.body === undefined
         ? undefined
@@ -292,6 +295,7 @@ export function createKubeRest(
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
+    skipLine?: (line: string) => boolean,
   ): WatchHandle {
     let ended = false;
     let closed = false;
@@ -327,6 +331,7 @@ export function createKubeRest(
               const line = buf.slice(0, nl).trim();
               buf = buf.slice(nl + 1);
               if (line === '' || ended) continue;
+              if (skipLine?.(line)) continue;
               let ev: WatchEvent<T>;
               try {
                 ev = JSON.parse(line) as WatchEvent<T>;
