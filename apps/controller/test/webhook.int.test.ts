@@ -80,7 +80,20 @@ afterAll(async () => {
 
 describe('validating webhooks, called by the API server', () => {
   it('the controller publishes its CA bundle, admits a valid pool and refuses an overlapping one with MetalLB message', async () => {
-    const ctl = ControllerProcess.start(c, 'controller-0', ['--webhook-port', String(webhookPort)]);
+    // A memberlist Secret the user made is used as is.
+    await c.core.createNamespacedSecret({
+      namespace: NS,
+      body: {
+        metadata: { name: 'user-ml' },
+        data: { secretkey: Buffer.from('mine').toString('base64') },
+      },
+    });
+    const ctl = ControllerProcess.start(c, 'controller-0', [
+      '--webhook-port',
+      String(webhookPort),
+      '--ml-secret-name',
+      'user-ml',
+    ]);
     await ctl.started();
     const vwc = await eventually(async () => {
       const list = await c.objects.list(
@@ -103,6 +116,9 @@ describe('validating webhooks, called by the API server', () => {
       const s = await c.core.readNamespacedService({ name: 'web', namespace: 'default' });
       return s.status?.loadBalancer?.ingress?.[0]?.ip === '192.0.2.0';
     });
+    const secret = await c.core.readNamespacedSecret({ name: 'user-ml', namespace: NS });
+    expect(secret.data).toEqual({ secretkey: Buffer.from('mine').toString('base64') });
+    expect(secret.metadata?.ownerReferences).toBeUndefined();
     await ctl.kill('SIGTERM');
   });
 

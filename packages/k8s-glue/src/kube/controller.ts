@@ -135,6 +135,8 @@ export class IronlbController {
   private condition: ConditionSpec | undefined;
   private readonly memo = new Map<string, Memo>();
   private readonly inflight = new Map<string, Promise<void>>();
+  /** Keys whose Service changed while our write to it was in flight. */
+  private readonly recheck = new Set<string>();
   private running = false;
   private synced = false;
   private worker: Promise<void> | undefined;
@@ -178,7 +180,7 @@ export class IronlbController {
           )
         : undefined;
     this.writer = new Writer(deps.clock, this.elector ?? openGate, {
-      concurrency: options.writeConcurrency ?? 16,
+      concurrency: options.writeConcurrency ?? 64,
       lowConcurrency: options.eventConcurrency ?? 4,
     });
     this.recorder = new EventRecorder(
@@ -339,7 +341,11 @@ export class IronlbController {
     const config = whenLeading(() => this.queue.add(CONFIG));
     // Service events before the first reprocess-all are covered by it (it reads the cache).
     const svc = (o: ServiceObject) => {
-      if (this.active && this.acceptServiceEvents) this.queue.add(`svc:${serviceKey(o)}`);
+      if (!this.active || !this.acceptServiceEvents) return;
+      const key = serviceKey(o);
+      // The echo of our own write in flight is decided when the write returns.
+      if (this.inflight.has(key)) this.recheck.add(key);
+      else this.queue.add(`svc:${key}`);
     };
     i.services?.on({ add: svc, update: (_o, n) => svc(n), delete: svc });
     // Pool status writes change no generation: they are not configuration changes.
@@ -438,6 +444,7 @@ export class IronlbController {
     this.state = undefined;
     this.initialLoadDone = false;
     this.acceptServiceEvents = false;
+    this.recheck.clear();
     this.memo.clear();
     this.log.warn(
       { op: 'leaderElection', reason: why },
@@ -611,7 +618,7 @@ export class IronlbController {
     let again = false;
     let n = 0;
     for (const snapshot of reprocessOrder(services)) {
-      if (++n % 256 === 0) {
+      if (++n % 64 === 0) {
         await new Promise<void>((r) => setImmediate(r));
         if (g !== this.gen) return;
       }
@@ -723,6 +730,11 @@ export class IronlbController {
       )
       .finally(() => {
         if (this.inflight.get(key) === p) this.inflight.delete(key);
+        if (this.recheck.delete(key) && g === this.gen) {
+          // Only an object other than the one we wrote (someone else changed it) needs another look.
+          const cached = this.informers.services?.get(key)?.metadata.resourceVersion;
+          if (cached !== this.memo.get(key)?.rv) this.queue.add(`svc:${key}`);
+        }
         if (queueKey) this.queue.done(queueKey);
       });
     this.inflight.set(key, p);

@@ -90,6 +90,7 @@ export class EventRecorder {
           path: `/api/v1/namespaces/${ns}/events`,
           body,
           timeoutMs,
+          discardResponse: true,
         }),
       )
       .then(
@@ -112,6 +113,7 @@ export class EventRecorder {
           body: { count, lastTimestamp, message },
           contentType: 'application/merge-patch+json',
           timeoutMs,
+          discardResponse: true,
         }),
       )
       .then(

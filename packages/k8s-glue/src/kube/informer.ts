@@ -61,6 +61,9 @@ export function stripForCache<T extends KubeObject>(obj: T): T {
 }
 
 const LAST_APPLIED = 'kubectl.kubernetes.io/last-applied-configuration';
+// The first resourceVersion of a watch event's text is its object's metadata.resourceVersion:
+// kind, apiVersion and the metadata fields before it carry none.
+const ECHO_RV = /"resourceVersion":"(\d+)"/;
 
 export interface InformerDeps {
   readonly rest: KubeRest;
@@ -95,7 +98,9 @@ export class Informer<T extends KubeObject> {
    */
   listStartedAt = Number.NEGATIVE_INFINITY;
   /** Counters for tests and metrics. */
-  readonly stats = { lists: 0, watches: 0, errors: 0, expired: 0, events: 0 };
+  readonly stats = { lists: 0, watches: 0, errors: 0, expired: 0, events: 0, echoes: 0 };
+  /** resourceVersions of our own writes already in the cache (see expectEcho). */
+  private readonly echoes = new Set<string>();
 
   constructor(
     private readonly deps: InformerDeps,
@@ -210,7 +215,36 @@ export class Informer<T extends KubeObject> {
     const cur = this.store.get(key);
     if (!cur || cur.metadata.resourceVersion !== basedOn) return;
     this.store.set(key, this.shape(obj));
+    const rv = obj.metadata.resourceVersion;
+    if (rv) this.expectEcho(rv);
   }
+
+  /**
+   * The watch will deliver the object we already cached at `rv` (our own write): drop that event
+   * without parsing it. resourceVersions are unique across the cluster, so the first
+   * `"resourceVersion":"…"` of an event's text (its metadata's) identifies it; an event that does
+   * not match is parsed as usual. A controller writing 10k statuses saves 10k JSON parses.
+   */
+  expectEcho(rv: string): void {
+    this.echoes.add(rv);
+    // Echoes that never come (a watch restarted past them) must not pile up.
+    if (this.echoes.size > 50_000) {
+      for (const old of this.echoes) {
+        this.echoes.delete(old);
+        if (this.echoes.size <= 40_000) break;
+      }
+    }
+  }
+
+  private skipEcho = (line: string): boolean => {
+    if (this.echoes.size === 0) return false;
+    const m = ECHO_RV.exec(line);
+    if (!m || !this.echoes.delete(m[1]!)) return false;
+    // Our own write, already cached: only the watch position moves.
+    this.rv = m[1]!;
+    this.stats.echoes++;
+    return true;
+  };
 
   private shape(obj: T): T {
     return this.options.transform ? (this.options.transform(obj) as T) : obj;
@@ -275,6 +309,7 @@ export class Informer<T extends KubeObject> {
 
   /** Replaces the cache with a list, telling handlers only about differences. */
   private replace(items: readonly T[], rv: string): void {
+    this.echoes.clear();
     const seen = new Set<string>();
     for (const raw of items) {
       const obj = this.shape(raw);
@@ -327,6 +362,7 @@ export class Informer<T extends KubeObject> {
         this.watch = undefined;
         this.onWatchEnd(err);
       },
+      this.skipEcho,
     );
     this.watch = handle;
   }

@@ -25,6 +25,8 @@ export interface KubeRequest {
   readonly contentType?: string;
   /** Abort the request (RST, so nothing more leaves this process) after this long (default 30 000 ms). */
   readonly timeoutMs?: number;
+  /** Do not parse a successful response (the caller does not need it); resolves undefined. */
+  readonly discardResponse?: boolean;
 }
 
 export interface WatchEvent<T> {
@@ -48,6 +50,8 @@ export interface KubeRest {
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
+    /** Sees each event's JSON text first; true drops it unparsed (see Informer.expectEcho). */
+    skipLine?: (line: string) => boolean,
   ): WatchHandle;
   /** Closes idle connections and stops background work. */
   close(): void;
@@ -142,9 +146,9 @@ export function createKubeRest(
             ? new HttpsAgent({
                 ...(tls as object),
                 keepAlive: true,
-                maxSockets: options.maxSockets ?? 32,
+                maxSockets: options.maxSockets ?? 64,
               })
-            : new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 32 });
+            : new HttpAgent({ keepAlive: true, maxSockets: options.maxSockets ?? 64 });
         agent = make();
         watchAgent = secure
           ? new HttpsAgent({ ...(tls as object), keepAlive: true })
@@ -215,7 +219,8 @@ export function createKubeRest(
   }
 
   async function request<T>(req: KubeRequest): Promise<T> {
-    const c = await credentials();
+    // The common case, cached credentials, without an extra await.
+    const c = creds && creds.expiresAt > clock.now() ? creds : await credentials();
     const body =
       req.body === undefined
         ? undefined
@@ -268,7 +273,7 @@ export function createKubeRest(
               if (status === 401) creds = undefined;
               if (status >= 400) return reject(apiError(status, text, what));
               try {
-                resolve((text === '' ? undefined : JSON.parse(text)) as T);
+                resolve((text === '' || req.discardResponse ? undefined : JSON.parse(text)) as T);
               } catch (e) {
                 reject(
                   new KubeApiError(
@@ -300,6 +305,7 @@ export function createKubeRest(
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
+    skipLine?: (line: string) => boolean,
   ): WatchHandle {
     let ended = false;
     let closed = false;
@@ -335,6 +341,7 @@ export function createKubeRest(
               const line = buf.slice(0, nl).trim();
               buf = buf.slice(nl + 1);
               if (line === '' || ended) continue;
+              if (skipLine?.(line)) continue;
               let ev: WatchEvent<T>;
               try {
                 ev = JSON.parse(line) as WatchEvent<T>;

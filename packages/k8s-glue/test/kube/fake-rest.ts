@@ -27,6 +27,7 @@ export class FakeRest implements KubeRest {
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
+    skipLine?: (line: string) => boolean,
   ): WatchHandle {
     let ended = false;
     const w: FakeWatch = {
@@ -34,7 +35,10 @@ export class FakeRest implements KubeRest {
       query,
       closed: false,
       emit: (type, object) => {
-        if (!ended) onEvent({ type, object } as WatchEvent<T>);
+        if (ended) return;
+        // As the real client: the line's text goes through skipLine before it is parsed.
+        if (skipLine?.(JSON.stringify({ type, object }))) return;
+        onEvent({ type, object } as WatchEvent<T>);
       },
       end: (error) => {
         if (ended) return;
