@@ -169,6 +169,7 @@ export async function measureLab(report: BenchReport, stage: (s: string) => void
     stage(`lab: ${N_HANDOVER} planned handovers`);
     const failed: number[] = [];
     const gaps: number[] = [];
+    const failures: string[] = [];
     for (let i = 0; i < N_HANDOVER; i++) {
       const from = await settled();
       const loop = s
@@ -185,14 +186,22 @@ export async function measureLab(report: BenchReport, stage: (s: string) => void
           '--duration-ms',
           '9000',
         ]);
+      const started = Date.now();
       await sleep(1500);
       const h = s.speakers.get(from);
+      const term = Date.now() - started;
       h?.proc.kill('SIGTERM');
       await h?.proc.waitForExit(30_000);
+      const exited = Date.now() - started;
       await s.link(from, 'down');
       await loop.waitForExit(30_000);
-      const recs = loop.jsonLines<{ ok: boolean; ms: number }>();
-      failed.push(recs.filter((r) => !r.ok).length);
+      const recs = loop.jsonLines<{ ok: boolean; ms: number; t: number; error?: string }>();
+      const bad = recs.filter((r) => !r.ok);
+      failed.push(bad.length);
+      for (const r of bad)
+        failures.push(
+          `run ${i + 1}: sent ~${(r.t - term).toFixed(0)} ms after SIGTERM (speaker exited at +${exited - term} ms), ${r.error ?? 'bad status'}`,
+        );
       gaps.push(Math.max(...recs.map((r) => r.ms)));
       await s.link(from, 'up');
       await s.startSpeaker(from);
@@ -246,7 +255,7 @@ export async function measureLab(report: BenchReport, stage: (s: string) => void
       unit: 'requests',
       target: '0',
       pass: Math.max(...failed) === 0,
-      note: `a request every 20 ms, 1 s deadline, ~450 per run; the slowest answer took ${Math.max(...gaps).toFixed(0)} ms; failures per run: ${failed.join(', ')}`,
+      note: `a request every 20 ms, 1 s deadline, ~450 per run; the slowest answer took ${Math.max(...gaps).toFixed(0)} ms; failures per run: ${failed.join(', ')}${failures.length ? `; ${failures.join('; ')}` : ''}`,
     });
     const b = summarize(bgp.speaker);
     const a = summarize(bgp.anchor);
