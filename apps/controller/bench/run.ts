@@ -83,12 +83,29 @@ async function stopProc(p: ChildProcess): Promise<void> {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 64 });
 
-function call<T = unknown>(
+/** One request over the keep-alive agent; a connection the server closed while idle is retried once. */
+async function call<T = unknown>(
   api: Api,
   method: string,
   path: string,
   body?: unknown,
   contentType = 'application/json',
+): Promise<{ status: number; body: T }> {
+  try {
+    return await callOnce<T>(api, method, path, body, contentType);
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code !== 'ECONNRESET' && code !== 'EPIPE') throw e;
+    return callOnce<T>(api, method, path, body, contentType);
+  }
+}
+
+function callOnce<T>(
+  api: Api,
+  method: string,
+  path: string,
+  body: unknown,
+  contentType: string,
 ): Promise<{ status: number; body: T }> {
   const data = body === undefined ? undefined : JSON.stringify(body);
   return new Promise((res, rej) => {
@@ -105,6 +122,7 @@ function call<T = unknown>(
       (r) => {
         const chunks: Buffer[] = [];
         r.on('data', (c: Buffer) => chunks.push(c));
+        r.on('error', rej);
         r.on('end', () => {
           const text = Buffer.concat(chunks).toString('utf8');
           const status = r.statusCode ?? 0;
@@ -167,6 +185,7 @@ function watchServices(
     `${api.url}${path}?watch=1&resourceVersion=${rv}&allowWatchBookmarks=true`,
     { agent: new Agent() },
     (r: IncomingMessage) => {
+      r.on('error', () => undefined);
       let buf = '';
       r.setEncoding('utf8');
       r.on('data', (d: string) => {
