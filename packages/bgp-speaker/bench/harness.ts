@@ -5,9 +5,12 @@
 //   dump       --peer A --peer-as N --count K [--family ipv4|ipv6] [--locals A,B,...] [--peers A,B,...] [--trace]
 //              announces K host routes (/32 or /128; without --family the 10k IPv6 /64s of the
 //              original row), then opens one session per local address to the peer; prints
-//              `start`, `established` and `rss` lines (baseline / announced / dumped)
+//              `start`, `established`, `dumped` and `rss` lines (baseline / announced; the `dumped`
+//              one after SIGUSR2); --cpu-prof FILE writes a CPU profile of start → dumped
 //   backpressure --peer A --port P --count K  announces K prefixes to a peer that never reads
 //              and floods ROUTE-REFRESH; prints `rss` before and after 100k requests
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import net from 'node:net';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -179,15 +182,33 @@ if (mode === 'session-up') {
       if (e.type === 'sent')
         out({ event: 'trace', tUs: nowUs(), sent: e.announced.length, bytes: e.bytes });
     });
-  out({ event: 'start', tUs: nowUs() });
+  // --cpu-prof FILE: a V8 CPU profile from here until every End-of-RIB is out (the dump's hot
+  // path), 100 µs sampling; its timestamps are monotonic microseconds, `start` gives the offset.
+  const profFile = arg('cpu-prof');
+  const prof = profFile ? new Session() : undefined;
+  if (prof) {
+    prof.connect();
+    await prof.post('Profiler.enable');
+    await prof.post('Profiler.setSamplingInterval', { interval: 100 });
+    await prof.post('Profiler.start');
+  }
+  out({ event: 'start', tUs: nowUs(), monoUs: Number(process.hrtime.bigint() / 1000n) });
   // One peer per local address, all to the same router (which knows each by its source).
   for (const p of pairs)
     await s.addPeer({ address: p.peer, peerAs, localAddress: p.local, holdTimeSec: 90 });
   await allUp;
   out({ event: 'established', tUs: nowUs() });
   await dumped;
+  // The `dumped` RSS figure on SIGUSR2 only: its forced full collections take ~100 ms of CPU on
+  // every core, and the receiver is still working through the dump when the last byte leaves, so
+  // the bench asks for it once the receiver holds everything (BIRD's sender burns nothing there).
+  process.once('SIGUSR2', () => rss('dumped', { routes: n, peers: pairs.length }));
   out({ event: 'dumped', tUs: nowUs() });
-  rss('dumped', { routes: n, peers: pairs.length });
+  if (prof) {
+    const { profile } = await prof.post('Profiler.stop');
+    writeFileSync(profFile, JSON.stringify(profile));
+    prof.disconnect();
+  }
   process.on('SIGTERM', () => {
     void s.stop('bench').then(() => setTimeout(() => process.exit(0), 300));
   });

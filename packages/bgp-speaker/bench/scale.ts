@@ -227,6 +227,8 @@ export async function scaleBench(report: BenchReport): Promise<void> {
           t99,
           tAll,
         });
+        await h.waitForLine(/"event":"dumped"/, 30_000);
+        h.kill('SIGUSR2');
         await h.waitForLine(/"phase":"dumped"/, 30_000);
         if (process.env.BENCH_DEBUG)
           console.log(
@@ -292,6 +294,8 @@ export async function scaleBench(report: BenchReport): Promise<void> {
       const tAll = await when(recv, table, (n) => n >= total, 60_000);
       const oursSet = new Set(idx.map(ours));
       starts.push({ key: 'us-100', sources: (x) => oursSet.has(x), after, t99, tAll });
+      await h.waitForLine(/"event":"dumped"/, 60_000);
+      h.kill('SIGUSR2');
       await h.waitForLine(/"phase":"dumped"/, 60_000);
       const ann = rssOf(h, 'announced');
       const dumped = rssOf(h, 'dumped');
