@@ -17,7 +17,6 @@
 import { RouteRefreshSubtype } from '../codec/constants.js';
 import { encodeRouteRefresh } from '../codec/notification.js';
 import { afiSafiOf } from '../codec/open.js';
-import { prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { encodeEndOfRib } from '../codec/update.js';
 import { UpdateWriter } from '../codec/update-writer.js';
@@ -232,23 +231,10 @@ export class RibSync {
     const plan = new Planner(this.adjOut, this.ctx, true);
     const want4 = p.families.has('ipv4');
     const want6 = p.families.has('ipv6');
-    const limit = p.batch;
+    const { taken, done } = plan.resend(p.cursor, want4, want6, p.batch, this.maxSets);
     p.batch = Math.min(this.batch, p.batch * 2);
-    let n = 0;
-    let done = false;
-    while (n < limit && plan.sets < this.maxSets) {
-      const r = p.cursor.next();
-      if (r.done) {
-        done = true;
-        break;
-      }
-      const route = r.value;
-      if (!(route.prefix.family === 'ipv4' ? want4 : want6)) continue;
-      n++;
-      plan.add(route.key ?? prefixKey(route.prefix), route);
-    }
-    p.visited += n;
-    if (n) this.merge(c, plan.finish(out));
+    p.visited += taken;
+    if (taken) this.merge(c, plan.finish(out));
     if (!done) return;
     this.pass = null;
     for (const f of this.ordered(p.families)) {
