@@ -1,10 +1,12 @@
-// Runs inside a network namespace (started by bench/run.ts with the kit's spawnNode). Prints JSON
+// Runs inside a network namespace (started by bench/run.ts and scale.ts with plain node, which
+// strips the types itself). Prints JSON
 // lines with wall-clock microsecond timestamps so the parent can line them up with tcpdump's.
 //   session-up --peer A --peer-as N --sink A:P --iterations K
 //   latency    --peer A --peer-as N --sink A:P --count K
 //   dump       --peer A --peer-as N --count K [--family ipv4|ipv6] [--locals A,B,...] [--peers A,B,...] [--trace]
+//              [--settle-ms 1000]
 //              announces K host routes (/32 or /128; without --family the 10k IPv6 /64s of the
-//              original row), then opens one session per local address to the peer; prints
+//              original row), waits settle-ms, then opens one session per local address to the peer; prints
 //              `start`, `established`, `dumped` and `rss` lines (baseline / announced; the `dumped`
 //              one after SIGUSR2); --cpu-prof FILE writes a CPU profile of start → dumped
 //   backpressure --peer A --port P --count K  announces K prefixes to a peer that never reads
@@ -14,9 +16,10 @@ import { Session } from 'node:inspector/promises';
 import net from 'node:net';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createBgpSpeaker } from '../src/io/speaker.js';
-import { packAnnouncements } from '../src/codec/update.js';
-import { parsePrefix } from '../src/codec/prefix.js';
+// The package as it ships (dist, built by the bench target), under plain node: what a user runs,
+// and no TypeScript loader in the process (tsx's startup work lands right in a session's first
+// milliseconds, and its source-mapped stack traces make every error there slow).
+import { createBgpSpeaker, packAnnouncements, parsePrefix } from '@ironlb/bgp-speaker';
 
 const argv = process.argv.slice(2);
 const mode = argv[0];
@@ -159,6 +162,11 @@ if (mode === 'session-up') {
   for (let i = 0; i < n; i++)
     s.announce(family ? hostRoute(family, i) : `2001:db8:a:${i.toString(16)}::/64`);
   rss('announced', { routes: n });
+  // The table is ready before the session starts, as BIRD's static routes are long before the
+  // bench enables its session: building 100k routes and the collections above burn 1–2 s of CPU,
+  // and on a loaded machine the kernel's scheduler (EEVDF) then makes this process wait for the
+  // CPU it overdrew — the first milliseconds of the session would pay for the table, not the dump.
+  await sleep(Number(arg('settle-ms', '1000')));
   // Dumped once every session has sent its End-of-RIB.
   const pairs = locals.map((l, i) => ({ local: l, peer: peers[i] ?? (peers[0] as string) }));
   const pending = new Set(pairs.map((p) => p.peer));
@@ -180,7 +188,13 @@ if (mode === 'session-up') {
     s.onEvent((e) => {
       if (e.type === 'state') out({ event: 'trace', tUs: nowUs(), to: e.to, reason: e.reason });
       if (e.type === 'sent')
-        out({ event: 'trace', tUs: nowUs(), sent: e.announced.length, bytes: e.bytes });
+        out({
+          event: 'trace',
+          tUs: nowUs(),
+          sent: e.announced.length,
+          bytes: e.bytes,
+          queued: s.status()[0]?.outputQueueBytes,
+        });
     });
   // --cpu-prof FILE: a V8 CPU profile from here until every End-of-RIB is out (the dump's hot
   // path), 100 µs sampling; its timestamps are monotonic microseconds, `start` gives the offset.
