@@ -1,12 +1,19 @@
 // npx nx run memberlist:bench — crash detection, false positives, bandwidth and CPU of the `fast`
 // profile against the `lan` profile (hashicorp's LAN defaults = MetalLB's behaviour) measured in the
-// same run (DESIGN.md §5). Real-network parts need root (network namespaces); without it they are
-// reported as skipped and only the simulation runs.
+// same run (DESIGN.md §5): 5 members in simulation and on a real network, 100 and 1,000 members in
+// simulation and 100 on real sockets (issue 17), and an agent's memory under issue 14's attacks.
+// Real-network parts need root (network namespaces); without it they are reported as skipped.
+//
+// Environment: ML_BENCH_SOAK_MS (5-member real soak, default 60000), ML_BENCH_SIM_SIZES (default
+// "100,1000"), ML_BENCH_REAL_SIZES (default "50,100"), ML_BENCH_PARTS (default
+// "sim,scale-sim,real,scale-real,attacks").
 import { BenchReport, summarize } from '@ironlb/bench-kit';
 import { netnsSkipReason, Topology } from '@ironlb/netns-kit';
 import type { NsProcess } from '@ironlb/netns-kit';
 import { Simulation } from '../src/testing/simulation.js';
 import type { ProfileName } from '../src/machine/config.js';
+import { attackMemory } from './attack-memory.js';
+import { scaleReal, scaleSimulation, stalls } from './scale.js';
 import {
   buildCli,
   cpuSeconds,
@@ -249,7 +256,32 @@ async function realNetwork(): Promise<void> {
   }
 }
 
-await simulation();
-await realNetwork();
+// ---- scale (issue 17): bench/scale.ts ------------------------------------------------------------
+
+const parts = new Set(
+  (process.env['ML_BENCH_PARTS'] ?? 'sim,scale-sim,real,scale-real,attacks').split(','),
+);
+
+async function attacks(): Promise<void> {
+  const skip = netnsSkipReason(['nft']);
+  if (skip) {
+    report.add({ name: 'attacks: SKIPPED', value: 0, unit: '', note: skip });
+    return;
+  }
+  buildCli();
+  const topo = await Topology.create('mlm');
+  try {
+    await attackMemory(topo, report);
+  } finally {
+    await topo.destroy();
+  }
+}
+
+if (parts.has('sim')) await simulation();
+if (parts.has('scale-sim')) await scaleSimulation(report);
+if (parts.has('scale-sim')) await stalls(report);
+if (parts.has('real')) await realNetwork();
+if (parts.has('scale-real')) await scaleReal(report);
+if (parts.has('attacks')) await attacks();
 report.write();
 process.exit(0);

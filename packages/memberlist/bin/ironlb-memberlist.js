@@ -10,5 +10,10 @@ try {
     );
     process.exit(1);
   }
+  if (error?.code === 'ERR_MODULE_NOT_FOUND' && /['"]pino['"]/.test(String(error.message))) {
+    // pino is an optional peer dependency: only this CLI needs it (for its logs).
+    console.error('ironlb-memberlist: error: pino is not installed; run `npm install pino`');
+    process.exit(1);
+  }
   throw error;
 }

@@ -5,6 +5,8 @@
 export const MemberlistErrorCode = {
   /** Bytes are not a valid protobuf Packet, or a field breaks a hard limit. */
   Decode: 'DECODE',
+  /** A value to send does not fit its wire field (a uint32 out of range): never wrapped silently. */
+  Encode: 'ENCODE',
   /** The packet's `version` is one this build does not speak. */
   UnsupportedVersion: 'UNSUPPORTED_VERSION',
   /** AES-GCM authentication failed with every key of the keyring (or the envelope is malformed). */
@@ -23,6 +25,8 @@ export const MemberlistErrorCode = {
   Transport: 'TRANSPORT',
   /** Join reached none of the seed addresses. */
   JoinFailed: 'JOIN_FAILED',
+  /** The member was shut down (or has left): start() and join() are refused. */
+  Closed: 'CLOSED',
 } as const;
 export type MemberlistErrorCode = (typeof MemberlistErrorCode)[keyof typeof MemberlistErrorCode];
 

@@ -10,8 +10,12 @@ export {
   seal,
   SealPurpose,
   SEAL_OVERHEAD,
+  STREAM_HEADER_BYTES,
+  streamGuard,
 } from './codec/crypto.js';
 export { DEFAULT_MAX_FRAME_BYTES, frame, Framer } from './codec/framer.js';
+export { encodeStreamMessage, StreamMessageReader } from './codec/stream.js';
+export type { StreamGuard } from './codec/stream.js';
 export { MemberState, WIRE_VERSION } from './codec/messages.js';
 export type {
   AckMsg,
@@ -28,9 +32,9 @@ export type {
   PushPullMsg,
   SuspectMsg,
 } from './codec/messages.js';
-export { decodePacket, encodePacket, LIMITS } from './codec/packet.js';
+export { decodePacket, encodePacket, LIMITS, UINT32_MAX } from './codec/packet.js';
 export { MEMBERLIST_PROTO } from './codec/schema.js';
-export { PROFILES, resolveOptions } from './machine/config.js';
+export { BOUNDS, PROFILES, resolveOptions } from './machine/config.js';
 export type { MemberlistOptions, ProfileName } from './machine/config.js';
 export {
   effectiveConfirmations,
@@ -40,6 +44,12 @@ export {
   suspicionMinMs,
   suspicionTimeoutMs,
 } from './machine/formulas.js';
+export {
+  MAX_ACCUSATION_LEAD,
+  serialAtLeast,
+  serialNewer,
+  serialNext,
+} from './machine/incarnation.js';
 export { MembershipMachine } from './machine/machine.js';
 export type { MachineDeps, MachineIdentity } from './machine/machine.js';
 export type {
@@ -50,15 +60,17 @@ export type {
   MemberEventType,
   MemberInfo,
   MemberStatus,
+  RejectCounts,
 } from './machine/types.js';
 export { createMemberlist } from './io/memberlist.js';
-export type {
-  CreateMemberlistOptions,
-  IoStats,
-  Memberlist,
-  MemberlistDeps,
-} from './io/memberlist.js';
+export type { CreateMemberlistOptions, IoStats, Memberlist } from './io/memberlist.js';
 export { createNetTransport } from './io/net-transport.js';
 export type { NetTransportOptions } from './io/net-transport.js';
-export { noMetrics, silentLogger, systemClock } from './io/ports.js';
-export type { Clock, Logger, Metrics, StreamReply, TimerHandle, Transport } from './io/ports.js';
+export type {
+  MemberlistDeps,
+  NetTransportDeps,
+  StreamDropReason,
+  StreamReply,
+  Transport,
+  TransportStats,
+} from './deps.js';

@@ -29,6 +29,12 @@ const nodeState: fc.Arbitrary<NodeStateEntry> = fc.record({
 export const arbMessage: fc.Arbitrary<Message> = fc.oneof(
   fc.record({ type: fc.constant('ping' as const), seq: u32, target: name }),
   fc.record({
+    type: fc.constant('ping' as const),
+    seq: u32,
+    target: name,
+    verify: fc.constant(true),
+  }),
+  fc.record({
     type: fc.constant('indirect-ping' as const),
     seq: u32,
     target: name,

@@ -22,6 +22,7 @@ function expectCode(fn: () => unknown, code: string): void {
 
 const every: Message[] = [
   { type: 'ping', seq: 1, target: 'node-a' },
+  { type: 'ping', seq: 2, target: 'node-b', verify: true },
   {
     type: 'indirect-ping',
     seq: 4294967295,

@@ -40,6 +40,32 @@ export interface Lab {
   topo: Topology;
   members: Member[];
   secretFile: string;
+  /** Start agents without --secret-file (default false: every agent seals with the secret). */
+  plaintext?: boolean;
+}
+
+/** A `stats` line of an agent started with --stats-interval-ms. */
+export interface AgentStats {
+  time: string;
+  members: number;
+  pendingMembers: number;
+  /** Packets that authenticated and decoded. */
+  packetsIn: number;
+  rejected: Record<string, number>;
+  authFailures: number;
+  inboundStreams: number;
+  bufferedBytes: number;
+  peakBufferedBytes: number;
+  streamsDropped: Record<string, number>;
+  rssBytes: number;
+}
+
+/** The agent's `stats` lines so far (after stdout line index `from`). */
+export function statsLines(p: NsProcess, from = 0): AgentStats[] {
+  return p.lines
+    .slice(from)
+    .filter((l) => l.includes('"event":"stats"'))
+    .map((l) => JSON.parse(l) as AgentStats);
 }
 
 export async function createLab(topo: Topology, n: number): Promise<Lab> {
@@ -96,8 +122,7 @@ export function startAgent(
     m.addr,
     '--profile',
     profile,
-    '--secret-file',
-    lab.secretFile,
+    ...(lab.plaintext === true ? [] : ['--secret-file', lab.secretFile]),
     '--log-level',
     'warn',
   ];

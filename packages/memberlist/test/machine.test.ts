@@ -5,6 +5,7 @@ import { MembershipMachine } from '../src/machine/machine.js';
 import type { MachineAction } from '../src/machine/types.js';
 import type { Message, Packet } from '../src/codec/messages.js';
 import { seededRandom } from '../src/testing/index.js';
+import { admitThroughJoin } from './machine-helpers.js';
 
 const opts = resolveOptions({
   profile: 'fast',
@@ -15,32 +16,39 @@ const pkt = (from: string, ...messages: Message[]): Packet => ({ version: 1, fro
 const alive = (node: string, incarnation = 1) =>
   ({ type: 'alive', node, incarnation, addr: `addr-${node}`, meta: {} }) as const;
 
-function machineWith(peers: string[]): MembershipMachine {
-  const m = new MembershipMachine(
-    { random: seededRandom(1) },
-    { name: 'me', addr: 'addr-me' },
-    opts,
-  );
+function machineWith(peers: string[], o = opts): MembershipMachine {
+  const m = new MembershipMachine({ random: seededRandom(1) }, { name: 'me', addr: 'addr-me' }, o);
   m.handle({ type: 'start' }, 0);
-  m.handle({ type: 'packet', from: 'x', packet: pkt('x', ...peers.map((p) => alive(p))) }, 0);
+  admitThroughJoin(m, peers);
   return m;
 }
 const sends = (as: MachineAction[]) => as.filter((a) => a.type === 'send');
 const events = (as: MachineAction[]) => as.flatMap((a) => (a.type === 'event' ? [a.event] : []));
 
 describe('membership rules (SWIM §4.2 incarnations)', () => {
-  it('emits join for new members and update on newer metadata', () => {
+  it('verifies a member heard of second hand, emits join on its ack, then update on newer metadata', () => {
     const m = new MembershipMachine(
       { random: seededRandom(1) },
       { name: 'me', addr: 'addr-me' },
       opts,
     );
     m.handle({ type: 'start' }, 0);
-    expect(
-      events(m.handle({ type: 'packet', from: 'x', packet: pkt('x', alive('a')) }, 1)).map(
-        (e) => e.type,
-      ),
-    ).toEqual(['join']);
+    const heard = m.handle({ type: 'packet', from: 'x', packet: pkt('x', alive('a')) }, 1);
+    expect(events(heard)).toEqual([]); // not a member yet
+    const verify = sends(heard).find((s) => s.type === 'send' && s.to === 'addr-a');
+    if (verify?.type !== 'send') throw new Error('no verification ping');
+    const ping = verify.packet.messages[0];
+    expect(ping).toMatchObject({ type: 'ping', target: 'a', verify: true });
+    expect(m.members()).toEqual([]);
+    const acked = m.handle(
+      {
+        type: 'packet',
+        from: 'addr-a',
+        packet: pkt('a', { type: 'ack', seq: (ping as { seq: number }).seq }),
+      },
+      2,
+    );
+    expect(events(acked).map((e) => e.type)).toEqual(['join']);
     const upd = m.handle(
       { type: 'packet', from: 'x', packet: pkt('x', { ...alive('a', 2), meta: { zone: 'b' } }) },
       2,
@@ -160,10 +168,7 @@ describe('suspicion timeout (Lifeguard §4.2)', () => {
       o,
     );
     m.handle({ type: 'start' }, 0);
-    m.handle(
-      { type: 'packet', from: 'x', packet: pkt('x', ...['a', 'b', 'c', 'd'].map((n) => alive(n))) },
-      0,
-    );
+    admitThroughJoin(m, ['a', 'b', 'c', 'd']);
     const sus = (from: string) => ({
       type: 'packet' as const,
       from: 'x',

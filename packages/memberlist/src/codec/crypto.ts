@@ -12,8 +12,17 @@
  * a key. Note MetalLB itself truncates/pads the secret instead of deriving — not needed here because
  * the wire format is not hashicorp's anyway.
  */
-import { createCipheriv, createDecipheriv, createHash, hkdfSync, randomBytes } from 'node:crypto';
+import {
+  createCipheriv,
+  createDecipheriv,
+  createHash,
+  createSecretKey,
+  hkdfSync,
+  randomBytes,
+} from 'node:crypto';
+import type { KeyObject } from 'node:crypto';
 import { MemberlistError, MemberlistErrorCode } from '../errors.js';
+import type { StreamGuard } from './stream.js';
 
 export const ENVELOPE_VERSION = 1;
 const NONCE_BYTES = 12;
@@ -24,6 +33,8 @@ export const SEAL_OVERHEAD = 1 + NONCE_BYTES + TAG_BYTES;
 export const SealPurpose = {
   Packet: 1,
   Stream: 2,
+  /** The short header that announces a stream body's length (codec/stream.ts). */
+  StreamHeader: 3,
 } as const;
 export type SealPurpose = (typeof SealPurpose)[keyof typeof SealPurpose];
 
@@ -31,7 +42,7 @@ const HKDF_SALT = Buffer.from('ironlb-memberlist-hkdf-salt-v1');
 const HKDF_INFO = Buffer.from('ironlb memberlist aes-256-gcm key v1');
 
 /** Derives a 32-byte AES-256 key from a secret of any (non-zero) length with HKDF-SHA256. */
-export function deriveKey(secret: Uint8Array | string): Buffer {
+export function deriveKey(secret: Uint8Array | string): Uint8Array {
   const ikm = typeof secret === 'string' ? Buffer.from(secret, 'utf8') : Buffer.from(secret);
   if (ikm.length === 0)
     throw new MemberlistError(MemberlistErrorCode.InvalidKey, 'secret is empty', {});
@@ -64,11 +75,13 @@ export class Keyring {
     return new Keyring(deriveKey(first), rest.map(deriveKey));
   }
 
-  get primary(): Buffer {
+  /** The key that seals. */
+  get primary(): Uint8Array {
     return this.keys[0] as Buffer;
   }
 
-  all(): readonly Buffer[] {
+  /** Every key, primary first; all of them open. */
+  all(): readonly Uint8Array[] {
     return this.keys;
   }
 
@@ -85,17 +98,32 @@ export class Keyring {
   use(key: Uint8Array): void {
     this.add(key);
     const k = Buffer.from(key);
-    this.keys = [k, ...this.keys.filter((x) => !x.equals(k))];
+    const same = this.keys.find((x) => x.equals(k)) as Buffer;
+    this.keys = [same, ...this.keys.filter((x) => x !== same)];
   }
 
   remove(key: Uint8Array): void {
     const k = Buffer.from(key);
-    if (this.primary.equals(k))
+    if (Buffer.from(this.primary).equals(k))
       throw new MemberlistError(MemberlistErrorCode.InvalidKey, 'cannot remove the primary key', {
         keyId: keyId(k),
       });
     this.keys = this.keys.filter((x) => !x.equals(k));
   }
+}
+
+/**
+ * Each key as a KeyObject, made once per key: handing createCipheriv a raw key makes it import the
+ * key on every packet, which was the largest CPU cost of a busy member.
+ */
+const keyObjects = new WeakMap<Uint8Array, KeyObject>();
+function keyObject(key: Uint8Array): KeyObject {
+  let o = keyObjects.get(key);
+  if (o === undefined) {
+    o = createSecretKey(key);
+    keyObjects.set(key, o);
+  }
+  return o;
 }
 
 function aad(purpose: SealPurpose): Buffer {
@@ -108,15 +136,15 @@ export function seal(
   purpose: SealPurpose,
   plaintext: Uint8Array,
   nonce: Uint8Array = randomBytes(NONCE_BYTES),
-): Buffer {
-  const cipher = createCipheriv('aes-256-gcm', keyring.primary, nonce);
+): Uint8Array {
+  const cipher = createCipheriv('aes-256-gcm', keyObject(keyring.primary), nonce);
   cipher.setAAD(aad(purpose));
   const body = Buffer.concat([cipher.update(plaintext), cipher.final()]);
   return Buffer.concat([Buffer.from([ENVELOPE_VERSION]), nonce, body, cipher.getAuthTag()]);
 }
 
 /** Opens a sealed buffer with any key of the keyring; throws MemberlistError AUTH otherwise. */
-export function open(keyring: Keyring, purpose: SealPurpose, sealed: Uint8Array): Buffer {
+export function open(keyring: Keyring, purpose: SealPurpose, sealed: Uint8Array): Uint8Array {
   if (sealed.length < SEAL_OVERHEAD || sealed[0] !== ENVELOPE_VERSION)
     throw new MemberlistError(MemberlistErrorCode.Auth, 'not a sealed envelope', {
       length: sealed.length,
@@ -127,7 +155,7 @@ export function open(keyring: Keyring, purpose: SealPurpose, sealed: Uint8Array)
   const tag = buf.subarray(buf.length - TAG_BYTES);
   for (const key of keyring.all()) {
     try {
-      const d = createDecipheriv('aes-256-gcm', key, nonce);
+      const d = createDecipheriv('aes-256-gcm', keyObject(key), nonce);
       d.setAAD(aad(purpose));
       d.setAuthTag(tag);
       return Buffer.concat([d.update(body), d.final()]);
@@ -138,4 +166,31 @@ export function open(keyring: Keyring, purpose: SealPurpose, sealed: Uint8Array)
   throw new MemberlistError(MemberlistErrorCode.Auth, 'no key authenticates this envelope', {
     keys: keyring.all().length,
   });
+}
+
+/** Bytes of a stream header frame's payload: a sealed u32 body length. */
+export const STREAM_HEADER_BYTES = SEAL_OVERHEAD + 4;
+
+/**
+ * The stream guard of a keyring (codec/stream.ts): a sealed header announcing the body length, so
+ * a stream that cannot authenticate is dropped after 4 + 33 bytes instead of after its body. Reads
+ * the keyring on every call, so key rotation applies to streams too.
+ */
+export function streamGuard(keyring: Keyring): StreamGuard {
+  return {
+    headerBytes: STREAM_HEADER_BYTES,
+    sealHeader(bodyBytes) {
+      const len = new Uint8Array(4);
+      new DataView(len.buffer).setUint32(0, bodyBytes, false);
+      return seal(keyring, SealPurpose.StreamHeader, len);
+    },
+    openHeader(header) {
+      const len = open(keyring, SealPurpose.StreamHeader, header);
+      if (len.length !== 4)
+        throw new MemberlistError(MemberlistErrorCode.Auth, 'malformed stream header', {
+          length: len.length,
+        });
+      return new DataView(len.buffer, len.byteOffset, 4).getUint32(0, false);
+    },
+  };
 }

@@ -21,6 +21,8 @@ export interface PingMsg {
   type: 'ping';
   seq: number;
   target: string;
+  /** A verification ping of a member heard of second hand: answered with a bare ack. */
+  verify?: boolean;
 }
 export interface IndirectPingMsg {
   type: 'indirect-ping';

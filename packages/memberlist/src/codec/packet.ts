@@ -5,6 +5,8 @@
  */
 import protobuf from 'protobufjs';
 import { MemberlistError, MemberlistErrorCode } from '../errors.js';
+import { SEAL_OVERHEAD } from './crypto.js';
+import { DEFAULT_MAX_FRAME_BYTES } from './framer.js';
 import { MEMBERLIST_PROTO } from './schema.js';
 import { MemberState, WIRE_VERSION } from './messages.js';
 import type { Message, Meta, NodeStateEntry, Packet } from './messages.js';
@@ -19,9 +21,18 @@ export const LIMITS = {
   metaBytes: 512,
   /** Messages in one compound packet. */
   messagesPerPacket: 512,
-  /** Entries in one push/pull. */
+  /** Entries in one push/pull. A sender never puts more in one (machine/rules.ts localState). */
   nodesPerPushPull: 10_000,
+  /**
+   * Encoded push/pull packet, bytes: what fits in one default stream frame once sealed. A sender
+   * never builds a larger one (it leaves out dead, then suspect members first), so every push/pull
+   * it sends passes the receiver's frame cap and decode limits (issue 14).
+   */
+  pushPullBytes: DEFAULT_MAX_FRAME_BYTES - SEAL_OVERHEAD - 1024,
 } as const;
+
+/** Largest uint32, the range of every integer on the wire. */
+export const UINT32_MAX = 0xffff_ffff;
 
 const root = protobuf.parse(MEMBERLIST_PROTO, { keepCase: false }).root;
 const PacketType = root.lookupType('ironlb.memberlist.v1.Packet');
@@ -36,38 +47,70 @@ export function metaBytes(meta: Meta): number {
   return n;
 }
 
+/** A wire integer we send: must already be a uint32 (protobuf would wrap it silently). */
+function out32(v: number, field: string): number {
+  if (!Number.isInteger(v) || v < 0 || v > UINT32_MAX)
+    throw new MemberlistError(MemberlistErrorCode.Encode, `${field} is not a uint32`, {
+      field,
+      value: v,
+    });
+  return v;
+}
+
+/**
+ * An upper bound of the bytes a push/pull entry adds to an encoded packet (field tags, length
+ * varints and UTF-8 text), so a sender can stay within LIMITS.pushPullBytes without encoding twice.
+ */
+export function nodeStateBytes(n: NodeStateEntry): number {
+  let bytes = 32 + Buffer.byteLength(n.node) + Buffer.byteLength(n.addr);
+  for (const [k, v] of Object.entries(n.meta))
+    bytes += 12 + Buffer.byteLength(k) + Buffer.byteLength(v);
+  return bytes;
+}
+
 function toWire(m: Message): Record<string, unknown> {
   switch (m.type) {
     case 'ping':
-      return { ping: { seq: m.seq, target: m.target } };
+      return {
+        ping: { seq: out32(m.seq, 'seq'), target: m.target, ...(m.verify ? { verify: true } : {}) },
+      };
     case 'indirect-ping':
       return {
         indirectPing: {
-          seq: m.seq,
+          seq: out32(m.seq, 'seq'),
           target: m.target,
           targetAddr: m.targetAddr,
           wantNack: m.wantNack,
         },
       };
     case 'ack':
-      return { ack: { seq: m.seq } };
+      return { ack: { seq: out32(m.seq, 'seq') } };
     case 'nack':
-      return { nack: { seq: m.seq } };
+      return { nack: { seq: out32(m.seq, 'seq') } };
     case 'alive':
       return {
-        alive: { node: m.node, incarnation: m.incarnation, addr: m.addr, meta: { ...m.meta } },
+        alive: {
+          node: m.node,
+          incarnation: out32(m.incarnation, 'incarnation'),
+          addr: m.addr,
+          meta: { ...m.meta },
+        },
       };
     case 'suspect':
-      return { suspect: { node: m.node, incarnation: m.incarnation, from: m.from } };
+      return {
+        suspect: { node: m.node, incarnation: out32(m.incarnation, 'incarnation'), from: m.from },
+      };
     case 'dead':
-      return { dead: { node: m.node, incarnation: m.incarnation, from: m.from } };
+      return {
+        dead: { node: m.node, incarnation: out32(m.incarnation, 'incarnation'), from: m.from },
+      };
     case 'push-pull':
       return {
         pushPull: {
           join: m.join,
           nodes: m.nodes.map((n) => ({
             node: n.node,
-            incarnation: n.incarnation,
+            incarnation: out32(n.incarnation, 'incarnation'),
             addr: n.addr,
             meta: { ...n.meta },
             state: n.state,
@@ -77,10 +120,18 @@ function toWire(m: Message): Record<string, unknown> {
   }
 }
 
-/** Encodes a packet. The caller's data is trusted (it is ours); limits are checked on decode. */
+/**
+ * Encodes a packet. The caller's data is ours and trusted for size (limits are checked on decode),
+ * but every integer must already fit its uint32 field: MemberlistError ENCODE otherwise.
+ */
 export function encodePacket(p: Packet): Uint8Array {
-  const obj = { version: p.version, from: p.from, messages: p.messages.map(toWire) };
-  return PacketType.encode(PacketType.fromObject(obj)).finish();
+  const obj = {
+    version: out32(p.version, 'version'),
+    from: p.from,
+    messages: p.messages.map(toWire),
+  };
+  // A plain object in the schema's shape encodes directly (fromObject would only copy it).
+  return PacketType.encode(obj).finish();
 }
 
 // ---- decode -------------------------------------------------------------------------------------
@@ -139,7 +190,12 @@ function fromWire(w: Obj): Message {
   switch (body) {
     case 'ping': {
       const o = sub(w, 'ping');
-      return { type: 'ping', seq: u32(o, 'seq'), target: str(o, 'target', LIMITS.nameChars) };
+      return {
+        type: 'ping',
+        seq: u32(o, 'seq'),
+        target: str(o, 'target', LIMITS.nameChars),
+        ...(o['verify'] === true ? { verify: true } : {}),
+      };
     }
     case 'indirectPing': {
       const o = sub(w, 'indirectPing');
@@ -197,8 +253,9 @@ function fromWire(w: Obj): Message {
 export function decodePacket(bytes: Uint8Array): Packet {
   let obj: Obj;
   try {
-    const decoded = PacketType.decode(bytes);
-    obj = PacketType.toObject(decoded, { oneofs: true, defaults: false, longs: Number }) as Obj;
+    // The decoded message is read directly (unset fields read as their proto3 defaults; `body`
+    // names the oneof member that is set): toObject would copy every packet once more.
+    obj = PacketType.decode(bytes) as unknown as Obj;
   } catch (err) {
     fail('not a protobuf Packet', {}, err);
   }

@@ -34,6 +34,9 @@ message Ping {
   uint32 seq = 1;
   // The member the sender means to probe; a receiver with another name ignores the ping.
   string target = 2;
+  // The sender heard of the target second hand and checks that it answers at this address before
+  // admitting it (IronLB addition, compatible: older receivers ignore it). Answer with a bare ack.
+  bool verify = 3;
 }
 
 message IndirectPing {

@@ -6,7 +6,30 @@
  * 10× shorter protocol period, which a LAN's sub-millisecond RTT allows (SWIM §3: the expected
  * detection time is ~1.58 protocol periods plus the suspicion timeout, independent of N).
  */
+import { LIMITS } from '../codec/packet.js';
 import { MemberlistError, MemberlistErrorCode } from '../errors.js';
+import { MAX_ACCUSATION_LEAD } from './incarnation.js';
+
+/**
+ * Fixed bounds on what other members (or a stranger, without a keyring) can make us hold or do
+ * (issue 14). README "Reliability" lists each with what happens past it.
+ */
+export const BOUNDS = {
+  /** Members heard of second hand awaiting their verification ping's ack. */
+  maxCandidates: 1024,
+  /**
+   * New members (candidates, each costing one verification ping) one UDP packet or one inbound
+   * push/pull may introduce. A 1400-byte gossip packet holds at most ~35 alives of real members;
+   * a forged packet makes us send at most this many small pings.
+   */
+  newMembersPerMessage: 32,
+  /** Indirect pings run on behalf of others at once. */
+  maxForwards: 1024,
+  /** Indirect pings one packet may ask for (a real prober sends one per packet). */
+  forwardsPerMessage: 4,
+  /** How far an accusation may run ahead of the accused's own incarnation. */
+  maxAccusationLead: MAX_ACCUSATION_LEAD,
+} as const;
 
 export interface MemberlistOptions {
   /** Protocol period T' (SWIM §3): one probe per period. ms. lan 1000, fast 100. */
@@ -52,6 +75,12 @@ export interface MemberlistOptions {
   leaveCopies: number;
   /** How long leave() keeps gossiping before the transport closes. ms. lan 1000, fast 300. */
   leavePropagateMs: number;
+  /**
+   * Members kept in the table (every state, ourselves not counted), at most
+   * LIMITS.nodesPerPushPull − 1 so our full state always fits one push/pull. New members beyond it
+   * are dropped and counted. 5000 = Kubernetes' largest supported cluster. lan 5000, fast 5000.
+   */
+  maxMembers: number;
 }
 
 export type ProfileName = 'lan' | 'fast';
@@ -76,6 +105,7 @@ export const PROFILES: Readonly<Record<ProfileName, Readonly<MemberlistOptions>>
     disableTcpPings: false,
     leaveCopies: 2,
     leavePropagateMs: 1000,
+    maxMembers: 5000,
   },
   fast: {
     probeIntervalMs: 100,
@@ -96,6 +126,7 @@ export const PROFILES: Readonly<Record<ProfileName, Readonly<MemberlistOptions>>
     disableTcpPings: false,
     leaveCopies: 2,
     leavePropagateMs: 300,
+    maxMembers: 5000,
   },
 };
 
@@ -104,13 +135,30 @@ export function resolveOptions(
   overrides: Partial<MemberlistOptions> & { profile?: ProfileName } = {},
 ): MemberlistOptions {
   const { profile = 'fast', ...rest } = overrides;
+  if (!Object.hasOwn(PROFILES, profile))
+    throw new MemberlistError(
+      MemberlistErrorCode.InvalidOption,
+      `profile must be "fast" or "lan", not ${JSON.stringify(profile)}`,
+      { option: 'profile', value: profile },
+    );
   const base = PROFILES[profile];
-  if (base === undefined)
-    throw new MemberlistError(MemberlistErrorCode.InvalidOption, 'unknown profile', { profile });
   const o: MemberlistOptions = { ...base };
   for (const [k, v] of Object.entries(rest)) {
+    if (!Object.hasOwn(base, k))
+      throw new MemberlistError(MemberlistErrorCode.InvalidOption, `unknown option "${k}"`, {
+        option: k,
+      });
     if (v !== undefined) (o as unknown as Record<string, unknown>)[k] = v;
   }
+  if (typeof o.disableTcpPings !== 'boolean')
+    throw new MemberlistError(
+      MemberlistErrorCode.InvalidOption,
+      'disableTcpPings must be boolean',
+      {
+        option: 'disableTcpPings',
+        value: o.disableTcpPings,
+      },
+    );
   const positive: (keyof MemberlistOptions)[] = [
     'probeIntervalMs',
     'probeTimeoutMs',
@@ -122,6 +170,7 @@ export function resolveOptions(
     'tcpTimeoutMs',
     'awarenessMaxMultiplier',
     'udpBufferBytes',
+    'maxMembers',
   ];
   const nonNegative: (keyof MemberlistOptions)[] = [
     'indirectChecks',
@@ -158,6 +207,12 @@ export function resolveOptions(
     throw new MemberlistError(MemberlistErrorCode.InvalidOption, 'suspicionMaxTimeoutMult < 1', {
       value: o.suspicionMaxTimeoutMult,
     });
+  if (!Number.isInteger(o.maxMembers) || o.maxMembers > LIMITS.nodesPerPushPull - 1)
+    throw new MemberlistError(
+      MemberlistErrorCode.InvalidOption,
+      `maxMembers must be an integer in 1..${LIMITS.nodesPerPushPull - 1}`,
+      { option: 'maxMembers', value: o.maxMembers },
+    );
   if (o.udpBufferBytes < 512)
     throw new MemberlistError(MemberlistErrorCode.InvalidOption, 'udpBufferBytes < 512', {
       value: o.udpBufferBytes,

@@ -6,6 +6,7 @@
 import type { Message, Meta, Packet } from '../codec/messages.js';
 import { metaBytes, LIMITS } from '../codec/packet.js';
 import { MemberlistError, MemberlistErrorCode } from '../errors.js';
+import { BOUNDS } from './config.js';
 import type { MemberlistOptions } from './config.js';
 import type { Ctx } from './context.js';
 import {
@@ -13,11 +14,14 @@ import {
   liveCount,
   packet,
   pickRandom,
+  removeMember,
   selfAlive,
   sendWithGossip,
   token,
 } from './context.js';
 import { pushPullScaleMs } from './formulas.js';
+import { serialNext } from './incarnation.js';
+import { expireCandidates, nextCandidateDeadline } from './members.js';
 import {
   forwardTick,
   onAck,
@@ -96,14 +100,28 @@ export class MembershipMachine {
     return this.state.awareness;
   }
 
+  /** Members heard of second hand whose verification ping is pending (README "Reliability"). */
+  candidates(): number {
+    return this.state.candidates.size;
+  }
+
   handle(event: MachineEvent, nowMs: number): MachineAction[] {
-    const c: Ctx = { s: this.state, o: this.options, nowMs, random: this.random, out: [] };
+    const c: Ctx = {
+      s: this.state,
+      o: this.options,
+      nowMs,
+      random: this.random,
+      out: [],
+      newMembers: BOUNDS.newMembersPerMessage,
+      forwardsLeft: BOUNDS.forwardsPerMessage,
+      trusted: false,
+    };
     switch (event.type) {
       case 'start':
         this.start(c);
         break;
       case 'join':
-        this.join(c, event.seeds);
+        this.join(c, event.seeds, event.id ?? 0);
         break;
       case 'packet':
         this.onPacket(c, event.from, event.packet);
@@ -122,7 +140,8 @@ export class MembershipMachine {
       case 'set-meta':
         checkMeta(event.meta);
         c.s.self.meta = { ...event.meta };
-        c.s.self.incarnation++;
+        c.s.self.incarnation = serialNext(c.s.self.incarnation);
+        c.s.self.announced = c.s.self.incarnation;
         c.s.queue.push(selfAlive(c));
         break;
     }
@@ -140,6 +159,7 @@ export class MembershipMachine {
       s.nextPushPullMs,
       s.nextReapMs,
       s.nextReconnectMs,
+      nextCandidateDeadline({ s }),
     );
     if (s.probe !== null) t = Math.min(t, s.probe.ackDeadlineMs ?? s.probe.endMs, s.probe.endMs);
     for (const sus of s.suspicions.values()) t = Math.min(t, sus.deadlineMs);
@@ -160,14 +180,14 @@ export class MembershipMachine {
     s.queue.push(selfAlive(c));
   }
 
-  private join(c: Ctx, seeds: readonly string[]): void {
+  private join(c: Ctx, seeds: readonly string[], id: number): void {
     const targets = seeds.filter((a) => a !== c.s.self.addr);
-    if (targets.length === 0) {
-      c.out.push({ type: 'join-result', contacted: 0, failed: [] });
+    if (targets.length === 0 || c.s.joins.has(id)) {
+      c.out.push({ type: 'join-result', id, contacted: 0, failed: [] });
       return;
     }
-    c.s.joinPending += targets.length;
-    for (const seed of targets) this.openPushPull(c, seed, true, { kind: 'join', seed });
+    c.s.joins.set(id, { pending: targets.length, ok: 0, failed: [] });
+    for (const seed of targets) this.openPushPull(c, seed, true, { kind: 'join', seed, id });
   }
 
   private openPushPull(
@@ -175,7 +195,7 @@ export class MembershipMachine {
     to: string,
     join: boolean,
     purpose:
-      | { kind: 'join'; seed: string }
+      | { kind: 'join'; seed: string; id: number }
       | { kind: 'push-pull'; peer: string }
       | { kind: 'reconnect'; peer: string },
   ): void {
@@ -255,22 +275,38 @@ export class MembershipMachine {
         break;
       case 'push-pull':
       case 'reconnect':
-        if (first?.type === 'push-pull') mergeRemoteState(c, first.nodes);
-        break;
-      case 'join':
         if (first?.type === 'push-pull') {
+          // The reply of a member we chose: trusted (README "Reliability", machine/members.ts).
+          const peer = c.s.members.get(purpose.peer);
+          if (peer !== undefined) peer.confirmed = true;
+          c.trusted = true;
           mergeRemoteState(c, first.nodes);
-          c.s.joinOk++;
-        } else {
-          c.s.joinFailed.push(purpose.seed);
-        }
-        c.s.joinPending--;
-        if (c.s.joinPending === 0) {
-          c.out.push({ type: 'join-result', contacted: c.s.joinOk, failed: c.s.joinFailed });
-          c.s.joinOk = 0;
-          c.s.joinFailed = [];
         }
         break;
+      case 'join': {
+        const j = c.s.joins.get(purpose.id);
+        if (first?.type === 'push-pull') {
+          // The reply of a seed the application gave us: trusted.
+          c.trusted = true;
+          mergeRemoteState(c, first.nodes);
+          if (j !== undefined) j.ok++;
+        } else if (j !== undefined) {
+          j.failed.push(purpose.seed);
+        }
+        if (j !== undefined && --j.pending === 0) {
+          c.s.joins.delete(purpose.id);
+          c.out.push({ type: 'join-result', id: purpose.id, contacted: j.ok, failed: j.failed });
+          // A seed's state lacks whoever joined at the same moment, and gossip about a burst of
+          // newcomers can miss one of them: sync once more soon (a tenth of the push/pull
+          // interval, jittered) instead of waiting a full interval. One extra push/pull per join.
+          if (j.ok > 0 && c.s.started)
+            c.s.nextPushPullMs = Math.min(
+              c.s.nextPushPullMs,
+              c.nowMs + Math.floor((c.o.pushPullIntervalMs / 10) * (0.5 + c.random())),
+            );
+        }
+        break;
+      }
     }
   }
 
@@ -306,6 +342,7 @@ export class MembershipMachine {
     if (!s.started) return;
     probeTick(c);
     forwardTick(c);
+    expireCandidates(c);
     for (const [node, sus] of s.suspicions) if (c.nowMs >= sus.deadlineMs) expireSuspicion(c, node);
     if (c.nowMs >= s.nextGossipMs) {
       s.nextGossipMs = c.nowMs + c.o.gossipIntervalMs;
@@ -333,10 +370,8 @@ export class MembershipMachine {
         if (
           (m.status === 'dead' || m.status === 'left') &&
           c.nowMs - m.sinceMs >= c.o.gossipToTheDeadTimeMs
-        ) {
-          s.members.delete(name);
-          s.queue.drop(name);
-        }
+        )
+          removeMember(c, name);
       }
     }
   }

@@ -10,9 +10,11 @@
  * so a member whose own event loop or link is slow backs off instead of accusing healthy peers.
  */
 import type { AckMsg, IndirectPingMsg, NackMsg, PingMsg } from '../codec/messages.js';
+import { BOUNDS } from './config.js';
 import type { Ctx } from './context.js';
 import { nextSeq, packet, pickRandom, sendWithGossip, shuffle, token } from './context.js';
 import { scaleByAwareness } from './formulas.js';
+import { confirmCandidate } from './members.js';
 import { onSuspect } from './rules.js';
 import type { Member } from './state.js';
 
@@ -121,6 +123,8 @@ function finishProbe(c: Ctx, ok: boolean): void {
   const max = c.o.awarenessMaxMultiplier - 1;
   if (ok) {
     c.s.awareness = Math.max(0, c.s.awareness - 1);
+    const target = c.s.members.get(p.target);
+    if (target !== undefined) target.confirmed = true;
     return;
   }
   // Lifeguard LHA-Probe: each expected nack that never came suggests *our* link is the problem.
@@ -160,7 +164,9 @@ export function onAck(c: Ctx, a: AckMsg): void {
   if (f !== undefined) {
     c.s.forwards.delete(a.seq);
     sendWithGossip(c, f.requester, [{ type: 'ack', seq: f.origSeq }]);
+    return;
   }
+  confirmCandidate(c, a.seq);
 }
 
 export function onNack(c: Ctx, n: NackMsg): void {
@@ -172,14 +178,19 @@ export function onPing(c: Ctx, from: string, ping: PingMsg): void {
   // hashicorp checks the target name so a ping meant for a previous owner of this address
   // (a restarted member with another name) does not count as that member being alive.
   if (ping.target !== '' && ping.target !== c.s.self.name) return;
+  if (ping.verify === true) {
+    c.s.stats.packetsOut++;
+    c.out.push({ type: 'send', to: from, packet: packet(c, [{ type: 'ack', seq: ping.seq }]) });
+    return;
+  }
   sendWithGossip(c, from, [{ type: 'ack', seq: ping.seq }]);
 }
 
-/** Indirect pings in flight on behalf of others; beyond this, new requests are ignored. */
-const MAX_FORWARDS = 1024;
-
 export function onIndirectPing(c: Ctx, from: string, req: IndirectPingMsg): void {
-  if (c.s.forwards.size >= MAX_FORWARDS) return;
+  // Indirect pings in flight on behalf of others, and per packet (a forged packet full of them
+  // would make us ping an arbitrary address hundreds of times); beyond the bounds they are ignored.
+  if (c.s.forwards.size >= BOUNDS.maxForwards || c.forwardsLeft <= 0) return;
+  c.forwardsLeft--;
   const seq = nextSeq(c);
   c.s.forwards.set(seq, {
     requester: from,
@@ -205,5 +216,7 @@ export function onTcpPingResult(c: Ctx, seq: number, ok: boolean): void {
   if (ok) {
     p.tcpOk = true;
     c.s.stats.tcpFallbackSuccesses++;
+    const target = c.s.members.get(p.target);
+    if (target !== undefined) target.confirmed = true;
   }
 }

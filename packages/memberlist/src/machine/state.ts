@@ -1,7 +1,7 @@
 /**
  * The machine's state: plain data, no I/O. Deadlines are absolute machine times (ms).
  */
-import type { Meta } from '../codec/messages.js';
+import type { AliveMsg, Meta } from '../codec/messages.js';
 import { BroadcastQueue } from './broadcasts.js';
 import type { MachineStats, MemberStatus } from './types.js';
 
@@ -13,6 +13,28 @@ export interface Member {
   status: MemberStatus;
   /** When status last changed, ms (for gossip-to-the-dead and reaping). */
   sinceMs: number;
+  /**
+   * Newest incarnation seen in an alive of this member: accusations may run at most
+   * MAX_ACCUSATION_LEAD ahead of it (machine/incarnation.ts rule 2).
+   */
+  announced: number;
+  /**
+   * It has answered us (an ack, a TCP ping, a push/pull reply): not just hearsay. A member that
+   * dies without ever having answered is removed at once instead of kept as dead (issue 14).
+   */
+  confirmed: boolean;
+  /** Position in MachineState.list (O(1) random sampling). */
+  slot: number;
+}
+
+/**
+ * A member we heard of from someone else and have pinged, but that has not answered yet (issue 14:
+ * invented names must never reach the member table). Promoted on the ack, dropped at the deadline.
+ */
+export interface Candidate {
+  alive: AliveMsg;
+  seq: number;
+  deadlineMs: number;
 }
 
 /** A running Lifeguard suspicion (suspicion.go). */
@@ -51,7 +73,7 @@ export interface Forward {
 }
 
 export type StreamPurpose =
-  | { kind: 'join'; seed: string }
+  | { kind: 'join'; seed: string; id: number }
   | { kind: 'push-pull'; peer: string }
   | { kind: 'reconnect'; peer: string }
   | { kind: 'tcp-ping'; seq: number };
@@ -59,6 +81,18 @@ export type StreamPurpose =
 export interface MachineState {
   self: Member;
   members: Map<string, Member>;
+  /** The same members in an array, for picking random ones without scanning the table. */
+  list: Member[];
+  /** Members alive or suspect (ourselves not included), kept up to date by setStatus. */
+  live: number;
+  /** Unverified members by name, and their ping sequence numbers. */
+  candidates: Map<string, Candidate>;
+  candidateSeqs: Map<number, string>;
+  /**
+   * No push/pull merged since start: accusations of ourselves may be any distance ahead (the
+   * cluster may remember a previous life of ours; machine/incarnation.ts rule 2).
+   */
+  fresh: boolean;
   started: boolean;
   leaving: boolean;
   probeOrder: string[];
@@ -77,16 +111,30 @@ export interface MachineState {
   queue: BroadcastQueue;
   nextToken: number;
   streams: Map<number, StreamPurpose>;
-  joinPending: number;
-  joinOk: number;
-  joinFailed: string[];
+  /** Joins in progress by id: attempts still open, seeds that answered, seeds that did not. */
+  joins: Map<number, { pending: number; ok: number; failed: string[] }>;
   stats: MachineStats;
 }
 
 export function initialState(name: string, addr: string, meta: Meta, nowMs: number): MachineState {
   return {
-    self: { name, addr, meta, incarnation: 0, status: 'alive', sinceMs: nowMs },
+    self: {
+      name,
+      addr,
+      meta,
+      incarnation: 0,
+      status: 'alive',
+      sinceMs: nowMs,
+      announced: 0,
+      confirmed: true,
+      slot: -1,
+    },
     members: new Map(),
+    list: [],
+    live: 0,
+    candidates: new Map(),
+    candidateSeqs: new Map(),
+    fresh: true,
     started: false,
     leaving: false,
     probeOrder: [],
@@ -104,9 +152,7 @@ export function initialState(name: string, addr: string, meta: Meta, nowMs: numb
     queue: new BroadcastQueue(),
     nextToken: 1,
     streams: new Map(),
-    joinPending: 0,
-    joinOk: 0,
-    joinFailed: [],
+    joins: new Map(),
     stats: {
       probes: 0,
       probeFailures: 0,
@@ -121,6 +167,15 @@ export function initialState(name: string, addr: string, meta: Meta, nowMs: numb
       messagesIn: 0,
       packetsOut: 0,
       pushPulls: 0,
+      candidatesConfirmed: 0,
+      candidatesExpired: 0,
+      rejected: {
+        accusationTooFar: 0,
+        addressConflict: 0,
+        memberLimit: 0,
+        candidateLimit: 0,
+        perPacketLimit: 0,
+      },
     },
   };
 }

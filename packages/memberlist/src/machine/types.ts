@@ -28,8 +28,8 @@ export interface MemberEvent {
 export type MachineEvent =
   /** Start probing and gossiping; announces our own alive. */
   | { type: 'start' }
-  /** Contact seed addresses with a join push/pull over TCP. */
-  | { type: 'join'; seeds: readonly string[] }
+  /** Contact seed addresses with a join push/pull over TCP; `id` comes back in the join-result. */
+  | { type: 'join'; seeds: readonly string[]; id?: number }
   /** An authenticated, decoded UDP packet from `from` ("host:port" source address). */
   | { type: 'packet'; from: string; packet: Packet }
   /** A peer opened a stream to us and sent `packet`; answer with a stream-reply carrying `token`. */
@@ -50,8 +50,8 @@ export type MachineAction =
   | { type: 'event'; event: MemberEvent }
   /** Arm the single timer at this machine time (replaces any earlier arming). */
   | { type: 'timer'; atMs: number }
-  /** All join attempts finished: how many seeds answered, which did not. */
-  | { type: 'join-result'; contacted: number; failed: string[] };
+  /** All attempts of join `id` finished: how many seeds answered, which did not. */
+  | { type: 'join-result'; id: number; contacted: number; failed: string[] };
 
 /** Counters for metrics and tests. */
 export interface MachineStats {
@@ -68,4 +68,24 @@ export interface MachineStats {
   messagesIn: number;
   packetsOut: number;
   pushPulls: number;
+  /** Members heard of second hand that answered our verification ping. */
+  candidatesConfirmed: number;
+  /** ... and that never answered (invented names end here). */
+  candidatesExpired: number;
+  /** Messages dropped by a bound (README "Reliability"), by reason. */
+  rejected: RejectCounts;
+}
+
+/** Why a membership message was dropped. */
+export interface RejectCounts {
+  /** An accusation too far ahead of the accused's own incarnation (machine/incarnation.ts). */
+  accusationTooFar: number;
+  /** An alive moving a live member to another address (hashicorp "conflicting address"). */
+  addressConflict: number;
+  /** A new member beyond maxMembers. */
+  memberLimit: number;
+  /** A new member while MAX_CANDIDATES verifications were already pending. */
+  candidateLimit: number;
+  /** A new member beyond MAX_NEW_MEMBERS_PER_MESSAGE in one packet or inbound stream. */
+  perPacketLimit: number;
 }

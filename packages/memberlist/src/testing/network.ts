@@ -7,7 +7,8 @@
  * each direction that would have lost a segment pays a 1 s retransmission (Linux's initial RTO),
  * which is what makes TCP fallback probes slow under loss on a real network too.
  */
-import type { Clock, StreamReply, Transport } from '../io/ports.js';
+import type { Clock } from '@ironlb/clock';
+import type { StreamReply, Transport } from '../deps.js';
 
 export interface InMemoryNetworkOptions {
   clock: Clock;

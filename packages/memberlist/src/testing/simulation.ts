@@ -24,6 +24,11 @@ export interface SimulationOptions {
   delayMs?: number;
   /** Shared secret(s); first is primary. Default none (plaintext). */
   secrets?: string[];
+  /**
+   * Which membership events to keep in `events` (default all). Large clusters emit N² joins while
+   * forming; a scale run keeps only what it measures.
+   */
+  eventTypes?: readonly MemberEventType[];
 }
 
 export interface SimEvent {
@@ -81,26 +86,33 @@ export class Simulation {
       },
       opts,
     );
-    m.onEvent((e) =>
+    const keep = this.o.eventTypes;
+    m.onEvent((e) => {
+      if (keep !== undefined && !keep.includes(e.type)) return;
       this.events.push({
         atMs: e.atMs,
         observer: name,
         type: e.type,
         member: e.member.name,
         incarnation: e.member.incarnation,
-      }),
-    );
+      });
+    });
     this.members.set(name, m);
     this.keyrings.set(name, keyring);
     m.start();
     return m;
   }
 
-  /** Starts `n` members m0..m(n−1) and joins each to m0; runs until the join completes. */
-  async startCluster(n: number, settleMs = 3000): Promise<void> {
+  /**
+   * Starts `n` members m0..m(n−1) and joins each to m0; runs until the joins complete and
+   * `settleMs` (at least 6 s) has passed. `joinEveryMs` starts member i at i × joinEveryMs, as a
+   * DaemonSet rollout does, instead of all at once (default 0: all at once).
+   */
+  async startCluster(n: number, settleMs = 3000, joinEveryMs = 0): Promise<void> {
     const first = this.add('m0', Simulation.addrOf(0));
     const joins: Promise<number>[] = [];
     for (let i = 1; i < n; i++) {
+      if (joinEveryMs > 0) this.run(joinEveryMs);
       const m = this.add(`m${i}`, Simulation.addrOf(i));
       joins.push(m.join([first.addr]));
     }
