@@ -1,19 +1,25 @@
-// Runs inside a network namespace (started by bench/run.ts with the kit's spawnNode). Prints JSON
+// Runs inside a network namespace (started by bench/run.ts and scale.ts with plain node, which
+// strips the types itself). Prints JSON
 // lines with wall-clock microsecond timestamps so the parent can line them up with tcpdump's.
 //   session-up --peer A --peer-as N --sink A:P --iterations K
 //   latency    --peer A --peer-as N --sink A:P --count K
 //   dump       --peer A --peer-as N --count K [--family ipv4|ipv6] [--locals A,B,...] [--peers A,B,...] [--trace]
+//              [--settle-ms 1000]
 //              announces K host routes (/32 or /128; without --family the 10k IPv6 /64s of the
-//              original row), then opens one session per local address to the peer; prints
-//              `start`, `established` and `rss` lines (baseline / announced / dumped)
+//              original row), waits settle-ms, then opens one session per local address to the peer; prints
+//              `start`, `established`, `dumped` and `rss` lines (baseline / announced; the `dumped`
+//              one after SIGUSR2); --cpu-prof FILE writes a CPU profile of start → dumped
 //   backpressure --peer A --port P --count K  announces K prefixes to a peer that never reads
 //              and floods ROUTE-REFRESH; prints `rss` before and after 100k requests
+import { writeFileSync } from 'node:fs';
+import { Session } from 'node:inspector/promises';
 import net from 'node:net';
 import v8 from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { createBgpSpeaker } from '../src/io/speaker.js';
-import { packAnnouncements } from '../src/codec/update.js';
-import { parsePrefix } from '../src/codec/prefix.js';
+// The package as it ships (dist, built by the bench target), under plain node: what a user runs,
+// and no TypeScript loader in the process (tsx's startup work lands right in a session's first
+// milliseconds, and its source-mapped stack traces make every error there slow).
+import { createBgpSpeaker, packAnnouncements, parsePrefix } from '@ironlb/bgp-speaker';
 
 const argv = process.argv.slice(2);
 const mode = argv[0];
@@ -156,6 +162,11 @@ if (mode === 'session-up') {
   for (let i = 0; i < n; i++)
     s.announce(family ? hostRoute(family, i) : `2001:db8:a:${i.toString(16)}::/64`);
   rss('announced', { routes: n });
+  // The table is ready before the session starts, as BIRD's static routes are long before the
+  // bench enables its session: building 100k routes and the collections above burn 1–2 s of CPU,
+  // and on a loaded machine the kernel's scheduler (EEVDF) then makes this process wait for the
+  // CPU it overdrew — the first milliseconds of the session would pay for the table, not the dump.
+  await sleep(Number(arg('settle-ms', '1000')));
   // Dumped once every session has sent its End-of-RIB.
   const pairs = locals.map((l, i) => ({ local: l, peer: peers[i] ?? (peers[0] as string) }));
   const pending = new Set(pairs.map((p) => p.peer));
@@ -177,17 +188,41 @@ if (mode === 'session-up') {
     s.onEvent((e) => {
       if (e.type === 'state') out({ event: 'trace', tUs: nowUs(), to: e.to, reason: e.reason });
       if (e.type === 'sent')
-        out({ event: 'trace', tUs: nowUs(), sent: e.announced.length, bytes: e.bytes });
+        out({
+          event: 'trace',
+          tUs: nowUs(),
+          sent: e.announced.length,
+          bytes: e.bytes,
+          queued: s.status()[0]?.outputQueueBytes,
+        });
     });
-  out({ event: 'start', tUs: nowUs() });
+  // --cpu-prof FILE: a V8 CPU profile from here until every End-of-RIB is out (the dump's hot
+  // path), 100 µs sampling; its timestamps are monotonic microseconds, `start` gives the offset.
+  const profFile = arg('cpu-prof');
+  const prof = profFile ? new Session() : undefined;
+  if (prof) {
+    prof.connect();
+    await prof.post('Profiler.enable');
+    await prof.post('Profiler.setSamplingInterval', { interval: 100 });
+    await prof.post('Profiler.start');
+  }
+  out({ event: 'start', tUs: nowUs(), monoUs: Number(process.hrtime.bigint() / 1000n) });
   // One peer per local address, all to the same router (which knows each by its source).
   for (const p of pairs)
     await s.addPeer({ address: p.peer, peerAs, localAddress: p.local, holdTimeSec: 90 });
   await allUp;
   out({ event: 'established', tUs: nowUs() });
   await dumped;
+  // The `dumped` RSS figure on SIGUSR2 only: its forced full collections take ~100 ms of CPU on
+  // every core, and the receiver is still working through the dump when the last byte leaves, so
+  // the bench asks for it once the receiver holds everything (BIRD's sender burns nothing there).
+  process.once('SIGUSR2', () => rss('dumped', { routes: n, peers: pairs.length }));
   out({ event: 'dumped', tUs: nowUs() });
-  rss('dumped', { routes: n, peers: pairs.length });
+  if (prof) {
+    const { profile } = await prof.post('Profiler.stop');
+    writeFileSync(profFile, JSON.stringify(profile));
+    prof.disconnect();
+  }
   process.on('SIGTERM', () => {
     void s.stop('bench').then(() => setTimeout(() => process.exit(0), 300));
   });

@@ -107,7 +107,7 @@ export type {
   StepContext,
   StepResult,
 } from './machine/types.js';
-export { planEntries, planUpdates } from './machine/rib.js';
+export { planEntries, planUpdates } from './machine/planner.js';
 export { AdjRibOut, SlotTable } from './machine/adj-rib-out.js';
 export type {
   PeerExportContext,

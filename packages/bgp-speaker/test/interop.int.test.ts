@@ -307,9 +307,10 @@ for (const kind of ['bird', 'frr', 'gobgp'] as Kind[]) {
         const messages = sent.reduce((n, e) => n + updates(e), 0);
         const largest = Math.max(...sent.map((e) => (e.bytes as number) / updates(e)));
         // 5000 × 9 bytes of NLRI: ≥ 12 UPDATEs of ≤ 4096 bytes, or extended messages (FRR, RFC 8654),
-        // in chunks of at most 4096 prefixes (backpressure, issue 14): one partial message per chunk.
+        // in chunks of at most 4096 prefixes (backpressure, issue 14), a pass starting at 256 and
+        // doubling (256, 512, 1024, 2048, 1160 here): one partial message per chunk.
         if (kind === 'frr') {
-          expect(messages).toBeLessThanOrEqual(2);
+          expect(messages).toBeLessThanOrEqual(5);
           expect(largest).toBeGreaterThan(4096);
         } else {
           expect(messages).toBeLessThanOrEqual(14);

@@ -69,11 +69,10 @@ export function pumpChunks(
 }
 
 function sendChunk(o: OutputContext, id: number, conn: Conn, c: SyncChunk): void {
-  let bytes = 0;
-  for (const m of c.messages) {
-    writeTo(o, id, conn, m);
-    bytes += m.length;
-  }
+  // One write per chunk: its messages are back to back in one buffer (a chunk of a bulk dump is
+  // 5–70 KB; one write instead of one per 4 KB UPDATE keeps the stream and syscall overhead down).
+  const bytes = c.bytes.length;
+  if (bytes) writeTo(o, id, conn, c.bytes);
   if (c.messages.length) {
     o.counters.updatesOut += c.messages.length;
     o.metrics.updatesSent.inc(o.labels, c.messages.length);

@@ -54,7 +54,7 @@ export interface PeerDriverDeps {
   /** The speaker's prefix slots, shared by every peer's Adj-RIB-Out. */
   slots: SlotTable;
   /** How many desired routes are of these families. */
-  routeCount: (families: AddressFamily[]) => number;
+  routeCount: (families: readonly AddressFamily[]) => number;
 }
 
 export interface PeerDriverOptions {
@@ -363,7 +363,12 @@ export class PeerDriver {
             nextHopIpv4: this.options.nextHopIpv4 ?? selfNextHop('ipv4', c.socket),
             nextHopIpv6: this.options.nextHopIpv6 ?? selfNextHopV6(c.socket, d.linkLocal),
           },
-          { families: n.families, enhancedRouteRefresh: n.enhancedRouteRefresh, slots: d.slots },
+          {
+            families: n.families,
+            enhancedRouteRefresh: n.enhancedRouteRefresh,
+            slots: d.slots,
+            countRoutes: (fams) => d.routeCount([...fams]),
+          },
         );
         this.pump();
         return;

@@ -28,6 +28,24 @@ describe('AdjRibOut', () => {
     expect([...a.keys()]).toHaveLength(5000);
   });
 
+  it('setSlots records a run of slots as setSlot one by one would, growing past capacity once', () => {
+    const bulk = new AdjRibOut();
+    const one = new AdjRibOut(bulk.slots);
+    const keys = Array.from({ length: 3000 }, (_, i) => `198.18.${i >> 8}.${i & 255}/32`);
+    const slots = keys.map((k) => bulk.slots.slot(k));
+    one.set(keys[7]!, '4old');
+    bulk.set(keys[7]!, '4old');
+    bulk.setSlots(slots, '4x');
+    for (const s of slots) one.setSlot(s, '4x');
+    expect(bulk.size).toBe(3000);
+    expect([...bulk.keys()]).toEqual([...one.keys()]);
+    for (const k of keys) expect(bulk.get(k)).toBe('4x');
+    bulk.setSlots(slots.slice(0, 10), '4y');
+    expect(bulk.size).toBe(3000);
+    expect(bulk.get(keys[9]!)).toBe('4y');
+    expect(bulk.get(keys[10]!)).toBe('4x');
+  });
+
   it('peers share one slot table but keep separate contents; slots are never reused', () => {
     const slots = new SlotTable();
     const p1 = new AdjRibOut(slots);

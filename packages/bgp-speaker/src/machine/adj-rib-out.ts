@@ -58,21 +58,48 @@ export class AdjRibOut {
   }
 
   setSlot(slot: number, value: string): void {
+    const id = this.idFor(value);
+    this.grow(slot);
+    if (this.ids[slot] === 0) this.count++;
+    this.ids[slot] = id;
+  }
+
+  /**
+   * setSlot for a run of slots sharing one value (a group of an UPDATE plan): the value is looked
+   * up once and the array grown once, so recording a 4096-prefix chunk is 4096 array writes.
+   */
+  setSlots(slots: readonly number[], value: string): void {
+    const id = this.idFor(value);
+    let max = 0;
+    for (let i = 0; i < slots.length; i++) max = Math.max(max, slots[i] as number);
+    this.grow(max);
+    const ids = this.ids;
+    let added = 0;
+    for (let i = 0; i < slots.length; i++) {
+      const s = slots[i] as number;
+      if (ids[s] === 0) added++;
+      ids[s] = id;
+    }
+    this.count += added;
+  }
+
+  private idFor(value: string): number {
     let id = this.idOf.get(value);
     if (id === undefined) {
       id = this.values.length;
       this.values.push(value);
       this.idOf.set(value, id);
     }
-    if (slot >= this.ids.length) {
-      let n = this.ids.length * 2;
-      while (n <= slot) n *= 2;
-      const grown = new Uint32Array(n);
-      grown.set(this.ids);
-      this.ids = grown;
-    }
-    if (this.ids[slot] === 0) this.count++;
-    this.ids[slot] = id;
+    return id;
+  }
+
+  private grow(slot: number): void {
+    if (slot < this.ids.length) return;
+    let n = this.ids.length * 2;
+    while (n <= slot) n *= 2;
+    const grown = new Uint32Array(n);
+    grown.set(this.ids);
+    this.ids = grown;
   }
 
   deleteSlot(slot: number): boolean {

@@ -9,14 +9,21 @@
 //   - refresh requests that arrive while a pass runs are coalesced into one more pass per family.
 // A peer that sends 100k ROUTE-REFRESH messages and never reads therefore costs one flag, not 100k
 // copies of the table (it cost 1.9 GB of RSS before).
+//
+// A chunk is one buffer (every message back to back: one socket write), and a pass starts with
+// small chunks that double up to `batchPrefixes`: the first UPDATEs of a 100k-prefix dump leave
+// within a millisecond of Established, while this code still runs cold, so the receiver starts
+// working on them while the rest is planned (the receiver, not the sender, bounds a bulk dump).
 import { RouteRefreshSubtype } from '../codec/constants.js';
 import { encodeRouteRefresh } from '../codec/notification.js';
 import { afiSafiOf } from '../codec/open.js';
-import { prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { encodeEndOfRib } from '../codec/update.js';
-import { attributesKeyOf, planEntries, planUpdates } from './rib.js';
+import { UpdateWriter } from '../codec/update-writer.js';
+import { attributesKeyOf } from './rib.js';
 import type { PeerExportContext, Plan, Route } from './rib.js';
+import { Planner } from './planner.js';
+import type { PlanResult } from './planner.js';
 import { AdjRibOut } from './adj-rib-out.js';
 import type { SlotTable } from './adj-rib-out.js';
 
@@ -27,6 +34,13 @@ export interface RibSyncOptions {
   enhancedRouteRefresh: boolean;
   /** Prefixes planned per chunk. Default 4096 (a few tens of KB of UPDATEs). */
   batchPrefixes?: number;
+  /** Prefixes in the first chunk of a pass; each next chunk doubles up to batchPrefixes. Default 256. */
+  firstBatchPrefixes?: number;
+  /**
+   * How many desired routes are of these families (the speaker keeps the counts), for
+   * pendingPrefixes. Default: counted by walking the routes when a pass starts.
+   */
+  countRoutes?: (families: readonly AddressFamily[]) => number;
   /**
    * Distinct attribute sets per chunk. Default 64. Each set needs UPDATEs of its own (up to 4096
    * bytes of attributes each), so this bounds a chunk's bytes: 64 × 4 KiB plus the prefixes.
@@ -38,6 +52,9 @@ export interface RibSyncOptions {
 
 /** What one call to next() produced, in wire order in `messages`. */
 export interface SyncChunk {
+  /** Every message of the chunk back to back, for one socket write. */
+  bytes: Uint8Array;
+  /** Each message, as a view into `bytes`. */
   messages: Uint8Array[];
   /** Prefix keys announced and withdrawn by these messages. */
   announced: string[];
@@ -60,6 +77,8 @@ interface Pass {
   /** Routes of these families when the pass started, and how many of them were visited. */
   total: number;
   visited: number;
+  /** Prefixes the next chunk of this pass may plan (doubling up to batchPrefixes). */
+  batch: number;
 }
 
 export class RibSync {
@@ -68,6 +87,7 @@ export class RibSync {
   private pass: Pass | null = null;
   private readonly queuedRefresh = new Set<AddressFamily>();
   private readonly batch: number;
+  private readonly firstBatch: number;
   private readonly maxSets: number;
   private readonly families: Set<AddressFamily>;
 
@@ -78,6 +98,7 @@ export class RibSync {
   ) {
     this.adjOut = new AdjRibOut(options.slots);
     this.batch = Math.max(1, options.batchPrefixes ?? 4096);
+    this.firstBatch = Math.min(this.batch, Math.max(1, options.firstBatchPrefixes ?? 256));
     this.maxSets = Math.max(1, options.batchAttributeSets ?? 64);
     this.families = new Set(options.families);
     this.pass = this.startPass(this.families, true);
@@ -126,6 +147,7 @@ export class RibSync {
   next(): SyncChunk | null {
     for (;;) {
       const c: SyncChunk = {
+        bytes: new Uint8Array(0),
         messages: [],
         announced: [],
         withdrawn: [],
@@ -134,10 +156,13 @@ export class RibSync {
         endOfRib: [],
         refresh: [],
       };
+      const out = new UpdateWriter();
       if (this.dirty.size > 0) {
-        this.merge(c, planUpdates(this.routes, this.adjOut, this.ctx, this.takeDirty()));
+        const plan = new Planner(this.adjOut, this.ctx, false);
+        for (const k of this.takeDirty()) plan.add(k, this.routes.get(k));
+        this.merge(c, plan.finish(out));
       } else if (this.pass) {
-        this.advancePass(this.pass, c);
+        this.advancePass(this.pass, c, out);
       } else if (this.queuedRefresh.size > 0) {
         const fams = new Set(this.queuedRefresh);
         this.queuedRefresh.clear();
@@ -146,13 +171,18 @@ export class RibSync {
         if (this.options.enhancedRouteRefresh)
           for (const f of this.ordered(fams)) {
             const { afi, safi } = afiSafiOf(f);
-            c.messages.push(encodeRouteRefresh(afi, safi, RouteRefreshSubtype.BeginOfRefresh));
+            out.append(encodeRouteRefresh(afi, safi, RouteRefreshSubtype.BeginOfRefresh));
             c.refresh.push({ family: f, marker: 'BoRR' });
           }
       } else {
         return null;
       }
-      if (c.messages.length || c.skipped.length || c.failed.length) return c;
+      if (out.messageCount || c.skipped.length || c.failed.length) {
+        const { bytes, messages } = out.finish();
+        c.bytes = bytes;
+        c.messages = messages;
+        return c;
+      }
     }
   }
 
@@ -162,8 +192,19 @@ export class RibSync {
 
   private startPass(families: Set<AddressFamily>, initial: boolean): Pass {
     let total = 0;
-    if (initial) for (const r of this.routes.values()) if (families.has(r.prefix.family)) total++;
-    return { families, initial, cursor: this.routes.values(), total, visited: 0 };
+    // The count is only for pendingPrefixes; the speaker keeps it, so 100k routes are not walked
+    // between Established and the first UPDATE.
+    if (initial && this.options.countRoutes) total = this.options.countRoutes([...families]);
+    else if (initial)
+      for (const r of this.routes.values()) if (families.has(r.prefix.family)) total++;
+    return {
+      families,
+      initial,
+      cursor: this.routes.values(),
+      total,
+      visited: 0,
+      batch: this.firstBatch,
+    };
   }
 
   /** True when a chunk holding `keys` prefixes and attribute sets `sets` has room for no more. */
@@ -184,46 +225,33 @@ export class RibSync {
     return keys;
   }
 
-  private advancePass(p: Pass, c: SyncChunk): void {
-    // The cursor yields distinct routes with their keys: no lookups needed to plan them.
-    const keys: string[] = [];
-    const routes: Route[] = [];
-    const sets = new Set<string>();
-    let last: string | undefined;
-    let done = false;
-    while (!this.full(keys.length, sets)) {
-      const r = p.cursor.next();
-      if (r.done) {
-        done = true;
-        break;
-      }
-      const route = r.value;
-      if (!p.families.has(route.prefix.family)) continue;
-      p.visited++;
-      keys.push(route.key ?? prefixKey(route.prefix));
-      routes.push(route);
-      const ak = route.attributesKey ?? attributesKeyOf(route.attributes);
-      if (ak !== last) sets.add((last = ak));
-    }
-    if (keys.length) this.merge(c, planEntries(keys, routes, this.adjOut, this.ctx, true));
+  private advancePass(p: Pass, c: SyncChunk, out: UpdateWriter): void {
+    // The cursor yields distinct routes with their keys: planned as they come, no lookups, and
+    // with force no comparison with the Adj-RIB-Out either (a resend sends everything).
+    const plan = new Planner(this.adjOut, this.ctx, true);
+    const want4 = p.families.has('ipv4');
+    const want6 = p.families.has('ipv6');
+    const { taken, done } = plan.resend(p.cursor, want4, want6, p.batch, this.maxSets);
+    p.batch = Math.min(this.batch, p.batch * 2);
+    p.visited += taken;
+    if (taken) this.merge(c, plan.finish(out));
     if (!done) return;
     this.pass = null;
     for (const f of this.ordered(p.families)) {
       if (p.initial) {
         // RFC 4724 §2: End-of-RIB per family once its initial update is complete.
-        c.messages.push(encodeEndOfRib(f));
+        out.append(encodeEndOfRib(f));
         c.endOfRib.push(f);
       } else if (this.options.enhancedRouteRefresh) {
         const { afi, safi } = afiSafiOf(f);
-        c.messages.push(encodeRouteRefresh(afi, safi, RouteRefreshSubtype.EndOfRefresh));
+        out.append(encodeRouteRefresh(afi, safi, RouteRefreshSubtype.EndOfRefresh));
         c.refresh.push({ family: f, marker: 'EoRR' });
       }
     }
   }
 
-  private merge(c: SyncChunk, p: Plan): void {
+  private merge(c: SyncChunk, p: PlanResult): void {
     const join = <T>(a: T[], b: T[]) => (a.length === 0 ? b : b.length === 0 ? a : a.concat(b));
-    c.messages = join(c.messages, p.messages);
     c.announced = join(c.announced, p.announced);
     c.withdrawn = join(c.withdrawn, p.withdrawn);
     c.skipped = join(c.skipped, p.skipped);
