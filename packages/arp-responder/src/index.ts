@@ -12,14 +12,17 @@ export {
   encodeArpFrame,
 } from './codec/arp.js';
 export type { ArpFrame, ArpPacket } from './codec/arp.js';
-export { arpFilter, arpProtocol, canonicalIPv4 } from './machine/arp-machine.js';
+export {
+  ARP_FILTER_MAX_ADDRESSES,
+  arpFilter,
+  arpProtocol,
+  arpProtocolFactory,
+  canonicalIPv4,
+} from './machine/arp-machine.js';
 export type { ArpMachineContext, ArpState } from './machine/arp-machine.js';
 export { createArpResponder } from './io/arp-responder.js';
-export type { ArpResponderDeps, ArpResponderOptions } from './io/arp-responder.js';
-export { createL2Announcer } from './io/l2-announcer.js';
-export type {
-  AnnounceResult,
-  L2Announcer,
-  L2AnnouncerDeps,
-  L2AnnouncerOptions,
-} from './io/l2-announcer.js';
+export type { ArpResponderOptions } from './io/arp-responder.js';
+export type { ArpResponderDeps } from './deps.js';
+// What a caller of createArpResponder handles, so the common case needs no second import.
+export { RawLinkError, RawLinkErrorCode } from '@ironlb/raw-link';
+export type { L2Counters, L2Event, L2Responder } from '@ironlb/raw-link';

@@ -2,8 +2,15 @@
 // lines with wall-clock microsecond timestamps so the parent can line them up with tcpdump's.
 //   session-up --peer A --peer-as N --sink A:P --iterations K
 //   latency    --peer A --peer-as N --sink A:P --count K
-//   dump       --peer A --peer-as N --count K
+//   dump       --peer A --peer-as N --count K [--family ipv4|ipv6] [--locals A,B,...] [--peers A,B,...] [--trace]
+//              announces K host routes (/32 or /128; without --family the 10k IPv6 /64s of the
+//              original row), then opens one session per local address to the peer; prints
+//              `start`, `established` and `rss` lines (baseline / announced / dumped)
+//   backpressure --peer A --port P --count K  announces K prefixes to a peer that never reads
+//              and floods ROUTE-REFRESH; prints `rss` before and after 100k requests
 import net from 'node:net';
+import v8 from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { createBgpSpeaker } from '../src/io/speaker.js';
 import { packAnnouncements } from '../src/codec/update.js';
 import { parsePrefix } from '../src/codec/prefix.js';
@@ -16,10 +23,36 @@ const arg = (name: string, def = '') => {
 };
 const peer = arg('peer');
 const peerAs = Number(arg('peer-as', '64513'));
-const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+/**
+ * Wall-clock microseconds, comparable with tcpdump's timestamps. performance.timeOrigin is fixed at
+ * process start: after a step of the system clock (a VM's clock sync) it drifts from the wall
+ * clock tcpdump uses, so fall back to Date.now() (plus the sub-millisecond part) when it does.
+ */
+const nowUs = () => {
+  const mono = performance.timeOrigin + performance.now();
+  const wall = Date.now();
+  return Math.round((Math.abs(mono - wall) < 20 ? mono : wall + (mono % 1)) * 1000);
+};
 const out = (o: object) => process.stdout.write(JSON.stringify(o) + '\n');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const local = peer.includes(':') ? '2001:db8:200::1' : '198.51.100.1';
+
+v8.setFlagsFromString('--expose-gc');
+const gc = runInNewContext('gc') as () => void;
+/** RSS and heap after a full collection, so figures compare like with like. */
+function rss(phase: string, extra: object = {}) {
+  gc();
+  gc();
+  const m = process.memoryUsage();
+  out({ event: 'rss', phase, rss: m.rss, heapUsed: m.heapUsed, ...extra });
+}
+
+/** The i-th host route of a family: 198.18.0.0/15 (cluster-internal range) or 2001:db8:1::/64. */
+function hostRoute(family: string, i: number): string {
+  return family === 'ipv4'
+    ? `198.${18 + (i >> 16)}.${(i >> 8) & 255}.${i & 255}/32`
+    : `2001:db8:1::${(i >> 16).toString(16)}:${(i & 0xffff).toString(16)}/128`;
+}
 
 function speaker() {
   return createBgpSpeaker({}, { localAs: 64512, routerId: '198.51.100.1' });
@@ -115,16 +148,69 @@ if (mode === 'session-up') {
   process.exit(0);
 } else if (mode === 'dump') {
   const n = Number(arg('count', '10000'));
+  const family = arg('family');
+  const locals = arg('locals', local).split(',');
+  const peers = arg('peers', peer).split(',');
+  rss('baseline');
   const s = speaker();
-  for (let i = 0; i < n; i++) s.announce(`2001:db8:a:${i.toString(16)}::/64`);
-  const up = established(s);
+  for (let i = 0; i < n; i++)
+    s.announce(family ? hostRoute(family, i) : `2001:db8:a:${i.toString(16)}::/64`);
+  rss('announced', { routes: n });
+  // Dumped once every session has sent its End-of-RIB.
+  const pairs = locals.map((l, i) => ({ local: l, peer: peers[i] ?? (peers[0] as string) }));
+  const pending = new Set(pairs.map((p) => p.peer));
+  let ups = 0;
+  const allUp = new Promise<void>((resolve) =>
+    s.onEvent((e) => {
+      if (e.type === 'state' && e.to === 'Established' && ++ups === pairs.length) resolve();
+    }),
+  );
+  const dumped = new Promise<void>((resolve) =>
+    s.onEvent((e) => {
+      if (e.type === 'sent' && e.endOfRib.length) {
+        pending.delete(e.peer);
+        if (pending.size === 0) resolve();
+      }
+    }),
+  );
+  if (argv.includes('--trace'))
+    s.onEvent((e) => {
+      if (e.type === 'state') out({ event: 'trace', tUs: nowUs(), to: e.to, reason: e.reason });
+      if (e.type === 'sent')
+        out({ event: 'trace', tUs: nowUs(), sent: e.announced.length, bytes: e.bytes });
+    });
   out({ event: 'start', tUs: nowUs() });
-  await s.addPeer({ address: peer, peerAs, localAddress: local });
-  await up;
+  // One peer per local address, all to the same router (which knows each by its source).
+  for (const p of pairs)
+    await s.addPeer({ address: p.peer, peerAs, localAddress: p.local, holdTimeSec: 90 });
+  await allUp;
   out({ event: 'established', tUs: nowUs() });
+  await dumped;
+  out({ event: 'dumped', tUs: nowUs() });
+  rss('dumped', { routes: n, peers: pairs.length });
   process.on('SIGTERM', () => {
-    void s.stop('bench').then(() => setTimeout(() => process.exit(0), 200));
+    void s.stop('bench').then(() => setTimeout(() => process.exit(0), 300));
   });
+} else if (mode === 'backpressure') {
+  const n = Number(arg('count', '2000'));
+  const s = speaker();
+  for (let i = 0; i < n; i++) s.announce(hostRoute('ipv4', i));
+  const up = established(s);
+  await s.addPeer({ address: peer, peerAs, localAddress: local, port: Number(arg('port', '179')) });
+  if (!(await up)) throw new Error('no session');
+  await sleep(500);
+  rss('before', { refreshes: s.status()[0]?.counters.routeRefreshesIn });
+  for (let i = 0; i < 600 && (s.status()[0]?.counters.routeRefreshesIn ?? 0) < 100_000; i++)
+    await sleep(100);
+  const st = s.status()[0];
+  rss('after', {
+    refreshes: st?.counters.routeRefreshesIn,
+    outputQueueBytes: st?.outputQueueBytes,
+    state: st?.state,
+  });
+  await s.stop('bench');
+  await sleep(300);
+  process.exit(0);
 } else {
   throw new Error(`unknown mode ${mode}`);
 }

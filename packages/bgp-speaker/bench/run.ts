@@ -3,6 +3,7 @@
 //   10k-prefix initial dump until BIRD holds it vs. BIRD sending the same number of prefixes to BIRD
 //   session up from start() vs. a bare TCP connect on the same link
 //   encode throughput vs. one UPDATE per prefix (MetalLB native's way)
+//   100k /32 and /128, 100 peers × 1k, RSS per prefix / per peer / under a refresh flood (scale.ts)
 // Needs root (network namespaces) and bird2; the encode figure runs anywhere.
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -16,10 +17,20 @@ import { decodeMessage } from '../src/codec/message.js';
 import { formatPrefix, parsePrefix } from '../src/codec/prefix.js';
 import type { Prefix } from '../src/codec/prefix.js';
 import { packAnnouncements } from '../src/codec/update.js';
+import { scaleBench } from './scale.ts';
 
 const report = new BenchReport('bgp-speaker');
 const harness = fileURLToPath(new URL('./harness.ts', import.meta.url));
-const nowUs = () => Math.round((performance.timeOrigin + performance.now()) * 1000);
+/**
+ * Wall-clock microseconds, comparable with tcpdump's timestamps. performance.timeOrigin is fixed at
+ * process start: after a step of the system clock (a VM's clock sync) it drifts from the wall
+ * clock tcpdump uses, so fall back to Date.now() (plus the sub-millisecond part) when it does.
+ */
+const nowUs = () => {
+  const mono = performance.timeOrigin + performance.now();
+  const wall = Date.now();
+  return Math.round((Math.abs(mono - wall) < 20 ? mono : wall + (mono % 1)) * 1000);
+};
 const DUMP = 10_000;
 
 function encodeBench(): void {
@@ -318,5 +329,8 @@ async function netBench(): Promise<void> {
 encodeBench();
 const skip = netnsSkipReason(['bird', 'birdc', 'tcpdump']);
 if (skip) console.log(`network benchmarks SKIPPED: ${skip}`);
-else await netBench();
+else {
+  await netBench();
+  if (!process.env.BENCH_SKIP_SCALE) await scaleBench(report);
+}
 report.write();

@@ -1,4 +1,3 @@
-/* eslint-disable @nx/enforce-module-boundaries -- written the way a consumer imports it, by package name */
 // Two speakers peering over the in-memory network (no sockets, no root): a "router" that waits
 // for the session and a "node" that announces a Service address to it.
 import { createBgpSpeaker } from '@ironlb/bgp-speaker';

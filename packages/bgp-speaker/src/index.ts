@@ -107,9 +107,9 @@ export type {
   StepContext,
   StepResult,
 } from './machine/types.js';
-export { planUpdates } from './machine/rib.js';
+export { planEntries, planUpdates } from './machine/rib.js';
+export { AdjRibOut, SlotTable } from './machine/adj-rib-out.js';
 export type {
-  AdjRibOut,
   PeerExportContext,
   Plan,
   PlanOptions,

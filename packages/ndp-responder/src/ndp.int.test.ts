@@ -1,47 +1,23 @@
-// NDP responder against Debian's ndisc6, the Linux kernel and tcpdump, in network namespaces (issue 6).
-import { spawnSync } from 'node:child_process';
+// NDP responder against Debian's ndisc6, the Linux kernel and tcpdump, in network namespaces
+// (issues 6, 13, 14). The library runs in a harness driven over stdin (test/harness.ts).
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Netns, NsProcess } from '@ironlb/netns-kit';
-import { Tcpdump, Topology, netnsSkipReason, workspaceRoot } from '@ironlb/netns-kit';
+import { Tcpdump, Topology, netnsSkipReason } from '@ironlb/netns-kit';
 import { formatIPv6, formatMac } from '@ironlb/raw-link';
+import { bytesToHex } from '@ironlb/raw-link/testing';
+import { command, ndisc6, sender, spawnResponder, tsconfig } from '../test/int.js';
 import { NdpOptionType, decodeNdpFrame, linkLayerOption } from './index.js';
+import { neighborSolicitationFrame } from './testing/index.js';
 
 const skip = netnsSkipReason(['ndisc6', 'tcpdump']);
-const harness = fileURLToPath(new URL('../test/harness.ts', import.meta.url));
 const nudProbe = fileURLToPath(new URL('../test/nud-probe.ts', import.meta.url));
 const VIP = '2001:db8:1::10';
+const KERNEL = '2001:db8:1::2';
 
-// Harness scripts import @ironlb/raw-link through its package exports (dist): build it first.
-beforeAll(() => {
-  if (skip) return;
-  const b = spawnSync(
-    'npx',
-    ['nx', 'run', '@ironlb/ndp-responder:build', '--output-style=static'],
-    {
-      cwd: workspaceRoot,
-      encoding: 'utf8',
-    },
-  );
-  if (b.status !== 0) throw new Error(`build failed: ${b.stdout}${b.stderr}`);
-}, 120_000);
-
-async function ndisc6(ns: Netns, iface: string, target: string) {
-  const r = await ns.exec(['ndisc6', '-1', '-r', '2', '-w', '700', target, iface], {
-    timeoutMs: 10_000,
-  });
-  const mac = /Target link-layer address: ([0-9A-Fa-f:]{17})/.exec(r.stdout)?.[1]?.toLowerCase();
-  return { code: r.code, mac, stdout: r.stdout };
-}
-
-async function command(p: NsProcess, line: string) {
-  const from = p.lines.length;
-  p.writeLine(line);
-  return JSON.parse(await p.waitForLine(/"event":"(ack|error)"/, 5_000, { from })) as {
-    event: string;
-    announced: string[];
-    counters: { requests: number; replies: number; gratuitous: number } | null;
-  };
+interface Ev {
+  event: string;
+  [k: string]: unknown;
 }
 
 describe.skipIf(skip)(
@@ -62,8 +38,8 @@ describe.skipIf(skip)(
         b: ['2001:db8:1::2/64'],
       });
       respMac = await resp.mac('v2');
-      p = resp.spawnNode(harness, ['--interface', 'v2'], { stdin: true });
-      await p.waitForLine(/"event":"ready"/, 15_000);
+      p = spawnResponder(resp, 'v2');
+      await p.waitForJson((o: Ev) => o.event === 'ready', 20_000);
     });
     afterAll(async () => {
       await p?.stop();
@@ -123,16 +99,11 @@ describe.skipIf(skip)(
     });
 
     it('answers a unicast NUD probe that carries no Source Link-Layer option (MetalLB #2920)', async () => {
-      const probe = client.spawnNode(nudProbe, [
-        '--interface',
-        'v1',
-        '--from',
-        '2001:db8:1::1',
-        '--target',
-        VIP,
-        '--dst-mac',
-        respMac,
-      ]);
+      const probe = client.spawnNode(
+        nudProbe,
+        ['--interface', 'v1', '--from', '2001:db8:1::1', '--target', VIP, '--dst-mac', respMac],
+        { env: { TSX_TSCONFIG_PATH: tsconfig } },
+      );
       const st = await probe.waitForExit(20_000);
       const na = probe
         .jsonLines<{
@@ -150,6 +121,68 @@ describe.skipIf(skip)(
         tlla: respMac,
         dst: '2001:db8:1::1',
       });
+    });
+
+    it('ignores solicitations the kernel ignores — multicast or loopback source — and counts them (issue 14)', async () => {
+      const clientMac = await client.mac('v1');
+      /** NAs for `target` after an NS for it from `fromIp`, sent raw from the client. */
+      const answers = async (fromIp: string, target: string): Promise<number> => {
+        const ns = neighborSolicitationFrame({ fromMac: clientMac, fromIp, target });
+        const cap = await Tcpdump.start(
+          client,
+          'v1',
+          `icmp6 and ip6[40] = 136 and ether dst ${clientMac}`,
+        );
+        let sent: number | null = null;
+        let n = 0;
+        try {
+          const s = client.spawnNode(sender, [
+            '--interface',
+            'v1',
+            '--ether-type',
+            '0x86dd',
+            bytesToHex(ns),
+          ]);
+          sent = (await s.waitForExit(20_000)).code;
+          await new Promise((r) => setTimeout(r, 400));
+        } finally {
+          // Only NAs for this target: the kernels' own NUD traffic shares the link.
+          n = (await cap.stop()).filter((pk) => {
+            const m = decodeNdpFrame(pk.data).message;
+            return m.kind === 'na' && formatIPv6(m.target) === target;
+          }).length;
+        }
+        expect(sent).toBe(0);
+        return n;
+      };
+      for (const bad of ['ff02::1', 'ff05::1:3', '::1']) {
+        expect(await answers(bad, KERNEL), `kernel, source ${bad}`).toBe(0);
+        expect(await answers(bad, VIP), `responder, source ${bad}`).toBe(0);
+      }
+      expect((await command(p, `state ${VIP}`)).counters?.ignored).toBe(3);
+      // control: the same solicitation from a link-local source is answered by both
+      expect(await answers('fe80::1', KERNEL)).toBe(1);
+      expect(await answers('fe80::1', VIP)).toBe(1);
+    });
+
+    it('is not woken by solicitations for other targets: the kernel filter follows the announced set', async () => {
+      const received = async () => (await command(p, 'linkstats')).linkStats?.received;
+      const before = await received();
+      const other = neighborSolicitationFrame({
+        fromMac: await client.mac('v1'),
+        fromIp: '2001:db8:1::1',
+        target: '2001:db8:1::99',
+      });
+      const s = client.spawnNode(sender, [
+        '--interface',
+        'v1',
+        '--ether-type',
+        '0x86dd',
+        ...Array.from({ length: 300 }, () => bytesToHex(other)),
+      ]);
+      expect((await s.waitForExit(20_000)).code).toBe(0);
+      await new Promise((r) => setTimeout(r, 300));
+      expect(await received()).toBe(before);
     });
 
     it('stops answering when the address is withdrawn', async () => {
@@ -186,11 +219,11 @@ describe.skipIf(skip)(`ndp takeover on a switch${skip ? ' — SKIPPED: ' + skip 
       const r = await client.exec(['ip', '-6', 'neigh', 'show', VIP, 'dev', 'v1']);
       return /lladdr ([0-9a-f:]{17})/.exec(r.stdout)?.[1];
     };
-    const a = n1.spawnNode(harness, ['--interface', 'v2'], { stdin: true });
-    const b = n2.spawnNode(harness, ['--interface', 'v3'], { stdin: true });
+    const a = spawnResponder(n1, 'v2');
+    const b = spawnResponder(n2, 'v3');
     try {
-      await a.waitForLine(/"event":"ready"/, 15_000);
-      await b.waitForLine(/"event":"ready"/, 15_000);
+      await a.waitForJson((o: Ev) => o.event === 'ready', 20_000);
+      await b.waitForJson((o: Ev) => o.event === 'ready', 20_000);
       await command(a, `announce ${VIP}`);
       await client.exec(['ping', '-6', '-c', '1', '-W', '1', VIP]);
       expect(await neigh()).toBe(mac1);
@@ -203,16 +236,12 @@ describe.skipIf(skip)(`ndp takeover on a switch${skip ? ' — SKIPPED: ' + skip 
       expect(now).toBe(mac2);
       expect((await ndisc6(client, 'v1', VIP)).mac).toBe(mac2);
       // split brain: node 1 announces again while node 2 still does — both report the other
-      const fromA = a.lines.length;
-      const fromB = b.lines.length;
+      const fromA = a.lineCount();
+      const fromB = b.lineCount();
       await command(a, `announce ${VIP}`);
-      await command(b, `announce ${VIP}`); // re-triggers b's burst in case it already ended
-      const ca = JSON.parse(
-        await a.waitForLine(/"event":"conflict"/, 10_000, { from: fromA }),
-      ) as Record<string, unknown>;
-      const cb = JSON.parse(
-        await b.waitForLine(/"event":"conflict"/, 10_000, { from: fromB }),
-      ) as Record<string, unknown>;
+      await command(b, `reannounce ${VIP}`); // re-triggers b's burst in case it already ended
+      const ca = await a.waitForJson((e: Ev) => e.event === 'conflict', 10_000, { from: fromA });
+      const cb = await b.waitForJson((e: Ev) => e.event === 'conflict', 10_000, { from: fromB });
       expect(ca).toMatchObject({ address: VIP, otherMac: mac2, kind: 'announcement' });
       expect(cb).toMatchObject({ address: VIP, otherMac: mac1, kind: 'announcement' });
     } finally {

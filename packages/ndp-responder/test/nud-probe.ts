@@ -2,7 +2,14 @@
 // Juniper sends it, MetalLB #2920) from this namespace and prints the NA that comes back.
 // Usage: nud-probe.ts --interface IF --from IP --target IP --dst-mac MAC [--timeout-ms N]
 import { parseArgs } from 'node:util';
-import { formatIPv6, formatMac, openCapLink } from '@ironlb/raw-link';
+import {
+  BPF_ACCEPT,
+  BpfBuilder,
+  BpfOp,
+  formatIPv6,
+  formatMac,
+  openPacketLink,
+} from '@ironlb/raw-link';
 import { decodeNdpFrame, linkLayerOption, NdpOptionType } from '../src/index.js';
 import { neighborSolicitationFrame } from '../src/testing/index.js';
 
@@ -16,7 +23,17 @@ const { values } = parseArgs({
   },
 });
 const iface = values.interface ?? 'eth0';
-const link = openCapLink(iface, { filter: 'icmp6 and ip6[40] = 136' });
+// Neighbor Advertisements only: ICMPv6 (next header 58) of type 136.
+const naOnly = new BpfBuilder()
+  .load(BpfOp.LdAbsB, 20)
+  .jump(BpfOp.JeqK, 58, null, 'drop')
+  .load(BpfOp.LdAbsB, 54)
+  .jump(BpfOp.JeqK, 136, null, 'drop')
+  .ret(BPF_ACCEPT)
+  .label('drop')
+  .ret(0)
+  .build();
+const link = openPacketLink(iface, { etherType: 0x86dd, filter: naOnly });
 const timer = setTimeout(
   () => {
     process.stdout.write(`${JSON.stringify({ event: 'timeout' })}\n`);

@@ -6,10 +6,17 @@ export const RawLinkErrorCode = {
   Invalid: 'INVALID',
   /** The interface does not exist or cannot be opened for capture. */
   NoSuchInterface: 'NO_SUCH_INTERFACE',
-  /** libpcap refused to open or filter the interface (permissions, bad filter). */
+  /** The kernel refused to open or filter the interface (no CAP_NET_RAW, not Ethernet, bad filter). */
   OpenFailed: 'OPEN_FAILED',
   /** Sending a frame failed. */
   SendFailed: 'SEND_FAILED',
+  /**
+   * The native piece (koffi, an optional dependency) is missing or cannot load, or the platform
+   * has no AF_PACKET. The message says how to fix it; codecs and fakes work without it.
+   */
+  NativeUnavailable: 'NATIVE_UNAVAILABLE',
+  /** An open link reported an error (the interface went down or was deleted). */
+  LinkError: 'LINK_ERROR',
 } as const;
 export type RawLinkErrorCode = (typeof RawLinkErrorCode)[keyof typeof RawLinkErrorCode];
 

@@ -48,16 +48,20 @@ export type L2Event =
 
 export type L2EventType = L2Event['type'];
 
-/** Per-address counters (issue 6): requests received, replies sent, gratuitous sent, conflicts. */
+/**
+ * Per-address counters (issue 6): requests received, replies sent, gratuitous frames sent,
+ * conflicts seen, and requests ignored because the kernel would ignore them too (issue 14).
+ */
 export interface L2Counters {
   requests: number;
   replies: number;
   gratuitous: number;
   conflicts: number;
+  ignored: number;
 }
 
 export function emptyCounters(): L2Counters {
-  return { requests: 0, replies: 0, gratuitous: 0, conflicts: 0 };
+  return { requests: 0, replies: 0, gratuitous: 0, conflicts: 0, ignored: 0 };
 }
 
 /** Counters are a fold over events: one place decides what each event counts as. */

@@ -1,7 +1,19 @@
 // @ironlb/raw-link public API. Named re-exports only (DESIGN.md §3).
 export { RawLinkError, RawLinkErrorCode } from './errors.js';
-export { systemClock, silentLogger } from './deps.js';
-export type { Clock, Logger } from './deps.js';
+export type { InterfaceWatcherDeps, L2ResponderDeps } from './deps.js';
+export {
+  BPF_ACCEPT,
+  BPF_MAX_INSTRUCTIONS,
+  BpfAncillary,
+  BpfBuilder,
+  BpfOp,
+  PacketType,
+  emitFrameGuards,
+  encodeBpfProgram,
+  runBpf,
+  validateBpf,
+} from './codec/bpf.js';
+export type { BpfContext, BpfInstruction, BpfProgram } from './codec/bpf.js';
 export {
   BROADCAST_MAC,
   ZERO_MAC,
@@ -22,8 +34,13 @@ export {
 } from './codec/ethernet.js';
 export type { EthernetFrame } from './codec/ethernet.js';
 export { canonicalIp, formatIPv4, formatIPv6, parseIPv4, parseIPv6 } from './codec/ip.js';
-export type { Link, LinkOpenOptions, LinkOpener } from './link.js';
-export { capImmediateModeAvailable, openCapLink, readInterfaceMac } from './io/cap-link.js';
+export type { Link, LinkOpenOptions, LinkOpener, LinkStats } from './link.js';
+export {
+  DEFAULT_RING_BYTES,
+  RING_FRAME_BYTES,
+  openPacketLink,
+  readInterfaceMac,
+} from './io/packet-link.js';
 export {
   DEFAULT_INTERFACE_EXCLUDES,
   IfFlag,
@@ -36,7 +53,6 @@ export type {
   InterfaceChange,
   InterfaceInfo,
   InterfaceWatcher,
-  InterfaceWatcherDeps,
   InterfaceWatcherOptions,
 } from './io/interfaces.js';
 export {
@@ -56,8 +72,15 @@ export type {
 } from './machine/announce.js';
 export { countEvent, emptyCounters } from './events.js';
 export type { L2Counters, L2Event, L2EventType } from './events.js';
-export type { L2Action, L2MachineEvent, L2MachineState, L2Protocol } from './machine/protocol.js';
+export type {
+  L2Action,
+  L2IgnoreReason,
+  L2MachineEvent,
+  L2MachineState,
+  L2Protocol,
+  L2ProtocolFactory,
+} from './machine/protocol.js';
 export { announcingProtocol } from './machine/announcing-protocol.js';
 export type { AnnouncingProtocolSpec } from './machine/announcing-protocol.js';
 export { createL2Responder } from './io/responder.js';
-export type { L2Responder, L2ResponderDeps, L2ResponderOptions } from './io/responder.js';
+export type { L2Responder, L2ResponderOptions } from './io/responder.js';

@@ -6,6 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import * as glueModule from '@ironlb/k8s-glue';
 import { KINDS, buildCrd, buildValidatingWebhookConfiguration } from '@ironlb/k8s-glue';
 import {
   chartDir,
@@ -542,7 +543,7 @@ describe('deploy/README.md', () => {
 
 // The apps' own flag parsers (k8s-glue), once they exist on this branch, must accept exactly what
 // the manifests pass: a manifest change that an app would refuse fails here, before the lab.
-const glue = (await import('@ironlb/k8s-glue')) as unknown as Record<string, unknown>;
+const glue = glueModule as unknown as Record<string, unknown>;
 type FlagParser = (
   argv: readonly string[],
   env: Record<string, string | undefined>,

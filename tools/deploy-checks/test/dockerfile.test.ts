@@ -94,19 +94,13 @@ describe('Dockerfiles (deploy/images/<app>.Dockerfile)', () => {
     });
   }
 
-  it('speaker: cap is compiled in the build stage (its glibc and libpcap) and libpcap is in the runtime', () => {
+  it('speaker: nothing is compiled — koffi ships prebuilt binaries, so no toolchain and no libpcap in either stage', () => {
     const df = parseDockerfile(read('deploy/images/speaker.Dockerfile'));
-    const build = df.stages.find((s) => s.name === 'build') as DockerStage;
-    const runs = build.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args);
-    expect(runs.some((r) => r.includes('libpcap-dev'))).toBe(true);
-    const rebuild = runs.findIndex((r) => r === 'npm rebuild cap');
-    const tree = runs.findIndex((r) => r.includes('tools/scripts/image-tree.ts'));
-    expect(rebuild).toBeGreaterThanOrEqual(0);
-    expect(rebuild).toBeLessThan(tree);
-    const final = df.stages[df.stages.length - 1] as DockerStage;
-    expect(
-      final.instructions.some((i) => i.keyword === 'RUN' && i.args.includes('libpcap0.8')),
-    ).toBe(true);
+    const runs = df.stages.flatMap((st) =>
+      st.instructions.filter((i) => i.keyword === 'RUN').map((i) => i.args),
+    );
+    expect(runs.some((r) => /libpcap|g\+\+|npm rebuild/.test(r))).toBe(false);
+    expect(runs.some((r) => /^npm ci --ignore-scripts\b/.test(r))).toBe(true);
   });
 
   it("replaying the build stage's image-tree command on a stub app yields the tree the final stage copies", () => {

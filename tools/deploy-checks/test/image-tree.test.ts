@@ -349,15 +349,15 @@ describe('image-tree: layout of the final stage', () => {
   });
 });
 
-describe('image-tree with the real cap (the speaker image)', () => {
-  const capDir = join(repoRoot, 'node_modules', 'cap');
-  const skip = existsSync(join(capDir, 'build', 'Release', 'cap.node'))
+describe('image-tree with the real koffi (the speaker image)', () => {
+  const koffiDir = join(repoRoot, 'node_modules', 'koffi');
+  const skip = existsSync(join(koffiDir, 'package.json'))
     ? undefined
-    : 'cap is not built (run tools/bootstrap.sh)';
+    : 'koffi is not installed (run tools/bootstrap.sh)';
   it.skipIf(skip !== undefined)(
-    `a speaker bundle importing cap gets cap.node and nan, no build leftovers, and loads it${skip ? ` — SKIPPED: ${skip}` : ''}`,
+    `a speaker bundle importing koffi gets it and its linux-x64 binary package, and loads it from the tree${skip ? ` — SKIPPED: ${skip}` : ''}`,
     () => {
-      const root = tmp('ilb-cap-');
+      const root = tmp('ilb-koffi-');
       symlinkSync(join(repoRoot, 'node_modules'), join(root, 'node_modules'));
       pkg(join(root, 'apps', 'speaker'), {
         name: '@ironlb/speaker',
@@ -366,20 +366,27 @@ describe('image-tree with the real cap (the speaker image)', () => {
       });
       write(
         join(root, 'apps', 'speaker', 'dist', 'main.js'),
-        'import { createRequire } from "node:module";\nimport cap from "cap";\nconsole.log(typeof cap.Cap, typeof cap.decoders);\n',
+        // The shape esbuild gives the raw-link driver's lazy require (the addon loads only when a
+        // link opens).
+        'import { createRequire } from "node:module";\nvar __require = createRequire(import.meta.url);\nconst koffi = __require("koffi");\nconsole.log(typeof koffi.load, typeof koffi.load("libc.so.6").func);\n',
       );
       const r = buildImageTree({ root, app: 'speaker', outDir: join(root, 'out') });
-      expect(r.packages.map((p) => p.path)).toEqual(['node_modules/cap', 'node_modules/nan']);
-      expect(r.files).toContain('node_modules/cap/build/Release/cap.node');
-      expect(r.files.some((f) => f.includes('obj.target') || f.includes('/.deps/'))).toBe(false);
-      const elsewhere = tmp('ilb-cap-run-');
+      // koffi 3 ships each platform's binary as an optional dependency of its own.
+      expect(r.packages.map((p) => p.path)).toEqual([
+        'node_modules/@koromix/koffi-linux-x64',
+        'node_modules/koffi',
+      ]);
+      const binary = (f: string) =>
+        f.startsWith('node_modules/@koromix/koffi-linux-x64/') && f.endsWith('.node');
+      expect(r.files.some(binary)).toBe(true);
+      const elsewhere = tmp('ilb-koffi-run-');
       execFileSync('cp', ['-a', r.dir, join(elsewhere, 'speaker')]);
       const run = spawnSync(node, [join(elsewhere, 'speaker', 'main.js')], {
         encoding: 'utf8',
         cwd: tmpdir(),
       });
       expect(run.stderr).toBe('');
-      expect(run.stdout.trim()).toBe('function object');
+      expect(run.stdout.trim()).toBe('function function');
     },
   );
 });

@@ -3,10 +3,19 @@ import { KitError } from './errors.ts';
 
 export type LineMatcher = RegExp | string | ((line: string) => boolean);
 
-function matches(m: LineMatcher, line: string): boolean {
-  if (typeof m === 'string') return line.includes(m);
-  if (m instanceof RegExp) return m.test(line);
-  return m(line);
+/**
+ * A line predicate without hidden state. A RegExp with the `g` or `y` flag keeps `lastIndex`
+ * between `test()` calls, so reusing it across lines skips matches (a line that matches after a
+ * line that matched further right is reported as not matching): such a RegExp is copied without
+ * those flags.
+ */
+function lineTest(m: LineMatcher): (line: string) => boolean {
+  if (typeof m === 'string') return (line) => line.includes(m);
+  if (m instanceof RegExp) {
+    const re = m.global || m.sticky ? new RegExp(m.source, m.flags.replace(/[gy]/g, '')) : m;
+    return (line) => re.test(line);
+  }
+  return m;
 }
 
 export interface ExitStatus {
@@ -99,8 +108,19 @@ export class NsProcess {
   }
 
   /**
-   * Resolves with the first stdout line (from the start of the output, or only lines after index
-   * `from`) that matches; rejects when the process exits first or the time is up.
+   * How many complete lines of a stream have been read so far: pass it as `from` to wait only for
+   * lines that arrive after this point. A line the process wrote just before may still be in the
+   * pipe and count as later, so match on what a line says (see {@link waitForJson}), not only on
+   * when it came.
+   */
+  lineCount(stream: 'stdout' | 'stderr' = 'stdout'): number {
+    return stream === 'stderr' ? this.errLines.length : this.lines.length;
+  }
+
+  /**
+   * Resolves with the first line of stdout (or stderr with `stderr: true`) at index `from` or later
+   * (default 0: from the start of the output) that matches; rejects when the process exits first
+   * or the time is up. `from` counts lines of the stream being searched ({@link lineCount}).
    */
   waitForLine(
     matcher: LineMatcher,
@@ -108,12 +128,13 @@ export class NsProcess {
     opts: { from?: number; stderr?: boolean } = {},
   ): Promise<string> {
     const source = opts.stderr ? this.errLines : this.lines;
+    const test = lineTest(matcher);
     let next = opts.from ?? 0;
     return new Promise((resolve, reject) => {
       const check = (): boolean => {
         for (; next < source.length; next++) {
           const line = source[next] as string;
-          if (matches(matcher, line)) {
+          if (test(line)) {
             done();
             resolve(line);
             return true;
@@ -150,17 +171,34 @@ export class NsProcess {
     });
   }
 
+  /**
+   * Resolves with the first stdout line that is a JSON object satisfying `predicate` (at index
+   * `from` or later). Match on the parsed event — `(e) => e.removed.includes('eth5')` — rather than
+   * on its text: a regular expression over serialized JSON (`/"removed":\["eth5"\]/`) silently
+   * stops matching when the event legitimately carries more (`"removed":["br0","eth5"]`), which
+   * looks like a missed line.
+   */
+  async waitForJson<T = Record<string, unknown>>(
+    predicate: (event: T) => boolean,
+    timeoutMs = 10_000,
+    opts: { from?: number } = {},
+  ): Promise<T> {
+    const test = (l: string) => {
+      const o = parseJsonObject(l);
+      return o !== undefined && predicate(o as T);
+    };
+    // Timeout and exit messages name the predicate, not this wrapper.
+    test.toString = () => `a JSON line satisfying ${String(predicate)}`;
+    const line = await this.waitForLine(test, timeoutMs, opts);
+    return parseJsonObject(line) as T;
+  }
+
   /** Parses stdout lines that are JSON objects (JSON-lines event streams of our CLIs). */
   jsonLines<T = Record<string, unknown>>(): T[] {
     const out: T[] = [];
     for (const l of this.lines) {
-      const t = l.trim();
-      if (!t.startsWith('{')) continue;
-      try {
-        out.push(JSON.parse(t) as T);
-      } catch {
-        // not an event line
-      }
+      const o = parseJsonObject(l);
+      if (o !== undefined) out.push(o as T);
     }
     return out;
   }
@@ -203,5 +241,19 @@ export class NsProcess {
       this.kill('SIGKILL');
       return this.waitForExit(5_000);
     }
+  }
+}
+
+/** The JSON object on a line, or undefined for anything else (log text, arrays, bad JSON). */
+function parseJsonObject(line: string): Record<string, unknown> | undefined {
+  const t = line.trim();
+  if (!t.startsWith('{')) return undefined;
+  try {
+    const o: unknown = JSON.parse(t);
+    return o !== null && typeof o === 'object' && !Array.isArray(o)
+      ? (o as Record<string, unknown>)
+      : undefined;
+  } catch {
+    return undefined;
   }
 }

@@ -13,6 +13,8 @@
 //   - watch fan-out: 10 client-node watchers resuming from before N status writes, each receiving
 //     all N events; delivered objects/s across all watchers, anchored on a single watcher.
 //   - server memory (RSS) after loading the Services and at the end.
+//   - kubectl apply -f of one 1,000-object file (seconds), anchored on the same apply through
+//     client-node in the same run (bench/apply.ts).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { Agent, createServer, request } from 'node:http';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -23,6 +25,7 @@ import type { AddressInfo } from 'node:net';
 import { CoreV1Api, KubeConfig, Watch, type V1Service } from '@kubernetes/client-node';
 import { BenchReport, median } from '@ironlb/bench-kit';
 import { kubeconfigFor } from '../src/start.ts';
+import { applyBench } from './apply.ts';
 
 const N = Number(process.env.APISERVER_BENCH_SERVICES ?? 10_000);
 const WATCHERS = 10;
@@ -360,6 +363,9 @@ async function main(): Promise<void> {
       anchor: listRate,
       anchorName: 'unpaged list',
     });
+
+    // Last, with the 10k Services still stored: what a user applying a big file waits for.
+    await applyBench(report, kc, join(dir, 'kubeconfig'), dir);
   } finally {
     proc.kill('SIGTERM');
     await new Promise((r) => proc.on('exit', r));

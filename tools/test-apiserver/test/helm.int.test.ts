@@ -1,11 +1,12 @@
 // The real helm v4 against the test API server: install (server-side apply, helm v4's default)
 // of a small chart with a CRD, a Deployment, a Secret and a custom resource, then upgrade,
 // rollback, list, status, history and uninstall; `upgrade --install --create-namespace` as the
-// seeds run it. Release state lives in Secrets (`sh.helm.release.v1.<name>.v<revision>`).
+// seeds run it, with a post-install hook of kind Job that helm waits for (the test plays the job
+// controller). Release state lives in Secrets (`sh.helm.release.v1.<name>.v<revision>`).
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { skipReason, startCliServer, type CliServer } from './cli/harness.ts';
+import { renderTable, skipReason, startCliServer, type CliServer } from './cli/harness.ts';
 
 const skip = skipReason();
 
@@ -161,20 +162,27 @@ describe.skipIf(skip !== undefined)(`helm v4${skip ? ` — SKIPPED: ${skip}` : '
     );
   });
 
-  it('upgrade --install --create-namespace (the seeds\u2019 command) and a post-install hook stored as an object (a ConfigMap: batch/v1 Job is not served yet)', async () => {
-    const hook = join(chart, 'templates', 'hook.yaml');
+  it('upgrade --install --create-namespace (the seeds\u2019 command) with a post-install hook of kind Job, which helm waits for until the job controller (here the test) completes it', async () => {
     writeFileSync(
-      hook,
-      `apiVersion: v1
-kind: ConfigMap
+      join(chart, 'templates', 'hook.yaml'),
+      `apiVersion: batch/v1
+kind: Job
 metadata:
-  name: {{ .Release.Name }}-hook
+  name: {{ .Release.Name }}-migrate
   annotations:
     "helm.sh/hook": post-install
-data: {ran: "yes"}
+spec:
+  template:
+    spec:
+      restartPolicy: Never
+      containers:
+      - name: migrate
+        image: busybox:1.36
+        command: ["true"]
 `,
     );
-    await helm([
+    const created = c.clock.now;
+    const upgrade = helm([
       'upgrade',
       '--install',
       '--create-namespace',
@@ -183,9 +191,74 @@ data: {ran: "yes"}
       'metallb',
       chart,
     ]);
+    let done = false;
+    void upgrade.finally(() => (done = true));
+    // helm creates the hook Job after the release's objects, then watches it until Complete.
+    let uid = '';
+    for (let i = 0; i < 600 && uid === '' && !done; i++) {
+      const r = await c.kubectl([
+        'get',
+        'job',
+        'metallb-migrate',
+        '-n',
+        'metallb-system',
+        '-o',
+        'jsonpath={.metadata.uid}',
+        '--ignore-not-found',
+      ]);
+      uid = r.code === 0 ? r.stdout : '';
+      if (uid === '') await new Promise((res) => setTimeout(res, 100));
+    }
+    expect(uid).not.toBe('');
+    // A second later helm is still waiting: the hook is not done until the Job completes.
+    await new Promise((res) => setTimeout(res, 1000));
+    expect(done).toBe(false);
+    expect(
+      await jp(
+        ['get', 'job', 'metallb-migrate', '-n', 'metallb-system'],
+        '{.spec.selector.matchLabels} {.spec.template.spec.restartPolicy}',
+      ),
+    ).toBe(`{"batch.kubernetes.io/controller-uid":"${uid}"} Never`);
+    // What the job controller writes once its pod succeeded (1.35: SuccessCriteriaMet first).
+    const at = (ms: number) => new Date(created + ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+    const cond = (type: string) => ({
+      type,
+      status: 'True',
+      lastProbeTime: at(7000),
+      lastTransitionTime: at(7000),
+    });
+    const patched = await c.kubectl([
+      'patch',
+      'job',
+      'metallb-migrate',
+      '-n',
+      'metallb-system',
+      '--subresource=status',
+      '--type=merge',
+      '-p',
+      JSON.stringify({
+        status: {
+          startTime: at(1000),
+          completionTime: at(7000),
+          succeeded: 1,
+          ready: 0,
+          terminating: 0,
+          uncountedTerminatedPods: {},
+          conditions: [cond('SuccessCriteriaMet'), cond('Complete')],
+        },
+      }),
+    ]);
+    expect(patched.stderr).toBe('');
+    expect(await upgrade).toMatch(/^STATUS: deployed$/m);
     expect(await jp(['get', 'ns', 'metallb-system'], '{.status.phase}')).toBe('Active');
-    expect(await jp(['get', 'cm', 'metallb-hook', '-n', 'metallb-system'], '{.data.ran}')).toBe(
-      'yes',
+    // printJob's columns (jobColumnDefinitions: NAME STATUS COMPLETIONS DURATION AGE): completed
+    // 1 of completions 1, DURATION completion - start = 6s.
+    c.clock.now = created + 42_000;
+    expect((await c.kubectl(['get', 'jobs', '-n', 'metallb-system'])).stdout).toBe(
+      renderTable([
+        ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE'],
+        ['metallb-migrate', 'Complete', '1/1', '6s', '42s'],
+      ]),
     );
     const list = await helm(['list', '-A']);
     expect(list).toMatch(/^metallb\s+metallb-system\s+1\s/m);

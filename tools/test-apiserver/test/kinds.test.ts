@@ -276,13 +276,22 @@ describe('built-in kinds', () => {
       failurePolicy: 'Fail',
       timeoutSeconds: 10,
       matchPolicy: 'Equivalent',
+      clientConfig: { service: { port: 443 } },
     });
+    // SetDefaults_Rule stores scope '*' (what a missing scope also matches).
+    expect(stored.webhooks?.[0]?.rules?.[0]?.scope).toBe('*');
     const bad = await statusOf(() =>
       adm.createValidatingWebhookConfiguration({
         body: {
           metadata: { name: 'x' },
           webhooks: [
-            { name: 'short', admissionReviewVersions: [], sideEffects: 'Some', clientConfig: {} },
+            {
+              name: 'short',
+              admissionReviewVersions: [],
+              sideEffects: 'Some',
+              clientConfig: {},
+              rules: [{ operations: ['CREATE'], scope: 'Global' }],
+            },
           ],
         },
       }),
@@ -292,7 +301,11 @@ describe('built-in kinds', () => {
       'webhooks[0].clientConfig',
       'webhooks[0].admissionReviewVersions',
       'webhooks[0].sideEffects',
+      'webhooks[0].rules[0].scope',
     ]);
+    expect(bad.details?.causes?.[4]?.message).toBe(
+      'Unsupported value: "Global": supported values: "*", "Cluster", "Namespaced"',
+    );
   });
 
   it('dryRun validates and allocates nothing', async () => {

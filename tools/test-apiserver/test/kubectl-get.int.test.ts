@@ -423,12 +423,151 @@ describe.skipIf(skip !== undefined)(
           ['nginx-abc12', 'IPv4', '80', '198.18.1.10,198.18.1.11', '0s'],
         ]),
       );
+      // serviceAccountColumnDefinitions in 1.35: NAME and AGE (the SECRETS count went in
+      // kubernetes#117160).
+      await k(['create', 'serviceaccount', 'speaker', '-n', 'metallb-system']);
+      expect(await k(['get', 'sa', 'speaker', '-n', 'metallb-system'])).toBe(
+        renderTable([
+          ['NAME', 'AGE'],
+          ['speaker', '0s'],
+        ]),
+      );
       const ar = await k(['api-resources']);
       expect(ar.split('\n')[0]).toMatch(/^NAME\s+SHORTNAMES\s+APIVERSION\s+NAMESPACED\s+KIND$/);
       expect(ar).toMatch(/^services\s+svc\s+v1\s+true\s+Service$/m);
       expect(ar).toMatch(/^ipaddresspools\s+metallb\.io\/v1beta1\s+true\s+IPAddressPool$/m);
       const ci = await k(['cluster-info']);
       expect(ci).toContain(`Kubernetes control plane is running at ${c.server.url}`);
+    });
+
+    it('get priorityclasses (priorityClassColumnDefinitions; the server prints wide, so PREEMPTIONPOLICY shows)', async () => {
+      const tGet = t0 + 200 * M;
+      c.clock.now = tGet - 30 * S;
+      // `create priorityclass` is a typed command: a protobuf body (scheduling.k8s.io/v1).
+      expect(
+        await k([
+          'create',
+          'priorityclass',
+          'metallb-high',
+          '--value=1000000',
+          '--preemption-policy=Never',
+          '--description=speakers first',
+        ]),
+      ).toBe('priorityclass.scheduling.k8s.io/metallb-high created\n');
+      c.clock.now = tGet;
+      // printPriorityClass: name, int64(value), globalDefault, age, preemptionPolicy. The two
+      // system classes exist since the server started (t0): 200 minutes = 3h20m.
+      expect(await k(['get', 'priorityclasses'])).toBe(
+        renderTable([
+          ['NAME', 'VALUE', 'GLOBAL-DEFAULT', 'AGE', 'PREEMPTIONPOLICY'],
+          ['metallb-high', '1000000', 'false', '30s', 'Never'],
+          ['system-cluster-critical', '2000000000', 'false', '3h20m', 'PreemptLowerPriority'],
+          ['system-node-critical', '2000001000', 'false', '3h20m', 'PreemptLowerPriority'],
+        ]),
+      );
+    });
+
+    it('get jobs through a job\u2019s life (jobColumnDefinitions: NAME STATUS COMPLETIONS DURATION AGE; -o wide)', async () => {
+      const t = t0 + 300 * M;
+      c.clock.now = t;
+      // `create job` is a typed command: a protobuf batch/v1 Job with restartPolicy Never.
+      expect(
+        await k([
+          'create',
+          'job',
+          'pi',
+          '--image=perl:5.34.0',
+          '--',
+          'perl',
+          '-Mbignum=bpi',
+          '-wle',
+          'print bpi(20)',
+        ]),
+      ).toBe('job.batch/pi created\n');
+      await k(
+        ['apply', '-f', '-'],
+        JSON.stringify({
+          apiVersion: 'batch/v1',
+          kind: 'Job',
+          metadata: { name: 'work-queue' },
+          spec: {
+            parallelism: 3,
+            template: {
+              spec: {
+                restartPolicy: 'OnFailure',
+                containers: [{ name: 'worker', image: 'busybox:1.36' }],
+              },
+            },
+          },
+        }),
+      );
+      c.clock.now = t + 5 * S;
+      // printJob: no startTime yet, so DURATION is empty; completions "<succeeded>/<completions>",
+      // or "<succeeded>/1 of <parallelism>" when completions is unset and parallelism > 1.
+      expect(await k(['get', 'jobs'])).toBe(
+        renderTable([
+          ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE'],
+          ['pi', 'Running', '0/1', '', '5s'],
+          ['work-queue', 'Running', '0/1 of 3', '', '5s'],
+        ]),
+      );
+      const iso = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
+      const status = (st: object) =>
+        k([
+          'patch',
+          'job',
+          'pi',
+          '--subresource=status',
+          '--type=merge',
+          '-p',
+          JSON.stringify({ status: st }),
+        ]);
+      await status({ startTime: iso(t + S), active: 1, ready: 1 });
+      c.clock.now = t + 80 * S;
+      const uid = await k(['get', 'job', 'pi', '-o', 'jsonpath={.metadata.uid}']);
+      // Running: DURATION is the time since startTime (79s); -o wide adds the priority-1
+      // CONTAINERS, IMAGES and the generated SELECTOR.
+      expect(await k(['get', 'job', 'pi', '-o', 'wide'])).toBe(
+        renderTable([
+          ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE', 'CONTAINERS', 'IMAGES', 'SELECTOR'],
+          [
+            'pi',
+            'Running',
+            '0/1',
+            '79s',
+            '80s',
+            'pi',
+            'perl:5.34.0',
+            `batch.kubernetes.io/controller-uid=${uid}`,
+          ],
+        ]),
+      );
+      const cond = (type: string) => ({
+        type,
+        status: 'True',
+        lastProbeTime: iso(t + 130 * S),
+        lastTransitionTime: iso(t + 130 * S),
+      });
+      await status({
+        startTime: iso(t + S),
+        completionTime: iso(t + 130 * S),
+        active: 0,
+        ready: 0,
+        succeeded: 1,
+        conditions: [cond('SuccessCriteriaMet'), cond('Complete')],
+      });
+      // What scripts wait for after a Job (conditions are matched case-insensitively).
+      expect(await k(['wait', '--for=condition=complete', 'job/pi', '--timeout=10s'])).toBe(
+        'job.batch/pi condition met\n',
+      );
+      c.clock.now = t + 15 * M;
+      // Complete: DURATION is completionTime - startTime (129s = 2m9s), AGE keeps going.
+      expect(await k(['get', 'job', 'pi'])).toBe(
+        renderTable([
+          ['NAME', 'STATUS', 'COMPLETIONS', 'DURATION', 'AGE'],
+          ['pi', 'Complete', '1/1', '2m9s', '15m'],
+        ]),
+      );
     });
 
     it('get -w streams rows (header once) and the server drops the watcher when kubectl goes', async () => {

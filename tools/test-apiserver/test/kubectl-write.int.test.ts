@@ -2,8 +2,8 @@
 // last-applied annotation), server-side apply (managedFields, the 409 conflict as kubectl prints
 // it, --force-conflicts), the typed commands that send protobuf bodies (create namespace,
 // create deployment, create secret generic, expose, scale), patch (strategic, merge, JSON),
-// label, annotate, edit, delete --cascade, wait, diff, --dry-run=server and the seeds' strictARP
-// pipeline (get -o yaml | sed | diff / apply).
+// label, annotate, edit, replace (and --force), delete --cascade, wait, diff, --dry-run=server
+// and the seeds' strictARP pipeline (get -o yaml | sed | diff / apply).
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { skipReason, startCliServer, type CliServer } from './cli/harness.ts';
 
@@ -253,6 +253,181 @@ describe.skipIf(skip !== undefined)(`kubectl writes${skip ? ` — SKIPPED: ${ski
     );
     const ghost = await c.kubectl(['get', 'ns', 'ghost']);
     expect(ghost.stderr).toContain('Error from server (NotFound): namespaces "ghost" not found');
+  });
+
+  it('replace -f (PUT of the file) and replace --force (delete, wait, create)', async () => {
+    const cm = (v: string) =>
+      JSON.stringify({
+        apiVersion: 'v1',
+        kind: 'ConfigMap',
+        metadata: { name: 'settings', labels: { v } },
+        data: { mode: v },
+      });
+    await k(['create', '-f', '-'], cm('a'));
+    const uid = await jp(['get', 'cm', 'settings'], '{.metadata.uid}');
+    expect(await k(['replace', '-f', '-'], cm('b'))).toBe('configmap/settings replaced\n');
+    expect(
+      await jp(['get', 'cm', 'settings'], '{.data.mode} {.metadata.labels.v} {.metadata.uid}'),
+    ).toBe(`b b ${uid}`);
+    // Replacing something that does not exist is a NotFound, as kubectl reports it.
+    const missing = await c.kubectl(['replace', '-f', '-'], {
+      stdin: cm('c').replace('"settings"', '"nowhere"'),
+    });
+    expect(missing.code).toBe(1);
+    expect(missing.stderr).toContain(
+      'Error from server (NotFound): error when replacing "STDIN": configmaps "nowhere" not found',
+    );
+    // A Job from a file has no generated selector: a plain replace is refused (immutable
+    // selector and template); --force deletes it, waits until it is gone, creates it anew.
+    const job = JSON.stringify({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'migrate' },
+      spec: {
+        template: {
+          spec: {
+            restartPolicy: 'Never',
+            containers: [{ name: 'migrate', image: 'busybox:1.36', command: ['true'] }],
+          },
+        },
+      },
+    });
+    expect(await k(['create', '-f', '-'], job)).toBe('job.batch/migrate created\n');
+    const jobUid = await jp(['get', 'job', 'migrate'], '{.metadata.uid}');
+    const plain = await c.kubectl(['replace', '-f', '-'], { stdin: job });
+    expect(plain.code).toBe(1);
+    expect(plain.stderr).toContain('The Job "migrate" is invalid');
+    expect(plain.stderr).toContain('spec.selector: Required value');
+    expect(plain.stderr).toMatch(/spec\.template: Invalid value: .*field is immutable/);
+    expect(await k(['replace', '--force', '-f', '-'], job)).toBe(
+      'job.batch "migrate" deleted from default namespace\njob.batch/migrate replaced\n',
+    );
+    const newUid = await jp(['get', 'job', 'migrate'], '{.metadata.uid}');
+    expect(newUid).not.toBe(jobUid);
+    expect(await jp(['get', 'job', 'migrate'], '{.spec.selector.matchLabels}')).toBe(
+      `{"batch.kubernetes.io/controller-uid":"${newUid}"}`,
+    );
+  });
+
+  it('a Job applied client-side, then server-side twice: the generated selector is owned by no manager, so the upgrade keeps it', async () => {
+    const job = JSON.stringify({
+      apiVersion: 'batch/v1',
+      kind: 'Job',
+      metadata: { name: 'seed' },
+      spec: {
+        template: {
+          spec: {
+            restartPolicy: 'OnFailure',
+            containers: [{ name: 'seed', image: 'busybox:1.36', command: ['true'] }],
+          },
+        },
+      },
+    });
+    expect(await k(['apply', '-f', '-'], job)).toBe('job.batch/seed created\n');
+    expect(await k(['apply', '-f', '-'], job)).toBe('job.batch/seed unchanged\n');
+    // The first server-side apply migrates kubectl-client-side-apply's fields to the applier
+    // (csaupgrade); had the create recorded the selector PrepareForCreate generates, the applier
+    // would now drop it and the Job would be invalid.
+    for (let i = 0; i < 2; i++) {
+      const r = await c.kubectl(['apply', '--server-side', '-f', '-'], { stdin: job });
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('job.batch/seed serverside-applied\n');
+    }
+    const mf = JSON.parse(
+      await jp(['get', 'job', 'seed', '--show-managed-fields'], '{.metadata.managedFields}'),
+    ) as { manager: string; fieldsV1: { 'f:spec'?: Record<string, unknown> } }[];
+    expect(mf.some((m) => m.fieldsV1['f:spec']?.['f:selector'] !== undefined)).toBe(false);
+  });
+
+  it('webhook rules get scope "*" stored; a configuration that spells it out re-applies unchanged, one without is configured every time (as on a real cluster)', async () => {
+    const vwc = (scope: boolean) =>
+      JSON.stringify({
+        apiVersion: 'admissionregistration.k8s.io/v1',
+        kind: 'ValidatingWebhookConfiguration',
+        metadata: { name: scope ? 'with-scope' : 'without-scope' },
+        webhooks: [
+          {
+            name: 'pools.example.metallb.io',
+            admissionReviewVersions: ['v1'],
+            sideEffects: 'None',
+            failurePolicy: 'Ignore',
+            clientConfig: { url: 'https://192.0.2.1:9443/validate' },
+            rules: [
+              {
+                apiGroups: ['metallb.io'],
+                apiVersions: ['v1beta1'],
+                operations: ['CREATE'],
+                resources: ['ipaddresspools'],
+                ...(scope ? { scope: '*' } : {}),
+              },
+            ],
+          },
+        ],
+      });
+    const kind = 'validatingwebhookconfiguration.admissionregistration.k8s.io';
+    for (const scope of [true, false]) {
+      const name = scope ? 'with-scope' : 'without-scope';
+      expect(await k(['apply', '-f', '-'], vwc(scope))).toBe(`${kind}/${name} created\n`);
+      expect(
+        await jp(['get', 'validatingwebhookconfiguration', name], '{.webhooks[0].rules[0].scope}'),
+      ).toBe('*');
+      // `rules` is atomic (no patchStrategy): kubectl's three-way merge re-sends the file's rules
+      // when they differ from the live ones, which carry the default.
+      expect(await k(['apply', '-f', '-'], vwc(scope))).toBe(
+        `${kind}/${name} ${scope ? 'unchanged' : 'configured'}\n`,
+      );
+    }
+  });
+
+  it('server-side apply after a certificate manager set caBundle: webhooks merge by name, so re-applying the manifest does not conflict', async () => {
+    // admissionregistration/v1: `webhooks` is +listType=map +listMapKey=name. The controller's
+    // certificate manager owns only clientConfig.caBundle of each webhook; the manifest, which
+    // never sets it, re-applies cleanly (found by the lab: deploy/ironlb-native.yaml conflicted).
+    const vwc = JSON.stringify({
+      apiVersion: 'admissionregistration.k8s.io/v1',
+      kind: 'ValidatingWebhookConfiguration',
+      metadata: { name: 'ssa-cabundle' },
+      webhooks: [
+        {
+          name: 'pools.example.metallb.io',
+          admissionReviewVersions: ['v1'],
+          sideEffects: 'None',
+          failurePolicy: 'Ignore',
+          clientConfig: {
+            service: { name: 'metallb-webhook-service', namespace: 'default', path: '/validate' },
+          },
+          rules: [
+            {
+              apiGroups: ['metallb.io'],
+              apiVersions: ['v1beta1'],
+              operations: ['CREATE'],
+              resources: ['ipaddresspools'],
+              scope: '*',
+            },
+          ],
+        },
+      ],
+    });
+    await k(['apply', '--server-side', '-f', '-'], vwc);
+    const ca = Buffer.from('-----BEGIN CERTIFICATE-----\n').toString('base64');
+    await k([
+      'patch',
+      'validatingwebhookconfiguration',
+      'ssa-cabundle',
+      '--type=json',
+      '--field-manager=ironlb-controller',
+      '-p',
+      JSON.stringify([{ op: 'add', path: '/webhooks/0/clientConfig/caBundle', value: ca }]),
+    ]);
+    expect(await k(['apply', '--server-side', '-f', '-'], vwc)).toBe(
+      'validatingwebhookconfiguration.admissionregistration.k8s.io/ssa-cabundle serverside-applied\n',
+    );
+    expect(
+      await jp(
+        ['get', 'validatingwebhookconfiguration', 'ssa-cabundle'],
+        '{.webhooks[0].clientConfig.caBundle}',
+      ),
+    ).toBe(ca);
   });
 
   it('delete --cascade, wait --for (condition, jsonpath, delete)', async () => {

@@ -6,10 +6,19 @@
 //     moduleResolution node16 and bundler, skipLibCheck false and no @types/node;
 //   - every shipped example (examples/*.ts) runs from the consumer project.
 // Integration layer: it needs the built dist/ and the npm registry (or its cache).
-import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Topology } from '@ironlb/netns-kit';
 import { libraries, must, packAll, run, specifier, writeConsumer } from './consumer.js';
 
 const root = resolve(import.meta.dirname, '../../..');
@@ -17,25 +26,18 @@ const libs = libraries(root);
 const node = process.execPath;
 let work = '';
 let app = '';
+let tarballs = new Map<string, string>();
 
-// node-gyp must build native addons (cap) against the Node that runs them, as the bootstrap does
-// (DESIGN.md §8): the machine's npmrc points nodedir at Node 20's headers.
-function nativeEnv(): NodeJS.ProcessEnv {
-  const version = process.version.slice(1);
-  return {
-    ...process.env,
-    npm_config_nodedir: '',
-    npm_config_devdir: join(root, 'node_modules', '.cache', 'node-gyp'),
-    npm_config_target: version,
-    npm_config_audit: 'false',
-    npm_config_fund: 'false',
-    npm_config_loglevel: 'error',
-  };
-}
+const npmEnv: NodeJS.ProcessEnv = {
+  ...process.env,
+  npm_config_audit: 'false',
+  npm_config_fund: 'false',
+  npm_config_loglevel: 'error',
+};
 
 beforeAll(() => {
   work = mkdtempSync(join(tmpdir(), 'ilb-consumer-'));
-  const tarballs = packAll(root, libs, join(work, 'tarballs'));
+  tarballs = packAll(root, libs, join(work, 'tarballs'));
   app = join(work, 'app');
   writeConsumer(app, tarballs, {
     ts59: 'npm:typescript@5.9.3',
@@ -43,7 +45,7 @@ beforeAll(() => {
     pino: '^10.4.0',
     'prom-client': '^15.1.3',
   });
-  must(run('npm', ['install'], app, nativeEnv(), 600_000), 'npm install of the tarballs');
+  must(run('npm', ['install'], app, npmEnv, 600_000), 'npm install of the tarballs');
 }, 900_000);
 
 afterAll(() => {
@@ -151,4 +153,56 @@ describe('every shipped example runs from the consumer project', () => {
       });
     }
   }
+});
+
+describe('without the native piece (optional dependencies omitted, as when koffi cannot install)', () => {
+  it('installs, imports the codecs and fakes, and opening a link is the typed error that says how to fix it', async () => {
+    let out = '';
+    // Only the Layer 2 packages: bgp-speaker and bfd need koffi outright (TCP-MD5, the BFD TTL
+    // filter), so a project with them would have it installed anyway.
+    const bare = join(work, 'bare');
+    const l2 = [
+      '@ironlb/clock',
+      '@ironlb/raw-link',
+      '@ironlb/arp-responder',
+      '@ironlb/ndp-responder',
+      '@ironlb/l2-announcer',
+    ];
+    writeConsumer(bare, new Map([...tarballs].filter(([n]) => l2.includes(n))), {});
+    must(
+      run('npm', ['install', '--omit=optional'], bare, npmEnv, 600_000),
+      'npm install --omit=optional',
+    );
+    const script = [
+      "import { decodeArp } from '@ironlb/arp-responder';",
+      "import { openPacketLink, RawLinkError } from '@ironlb/raw-link';",
+      "import { createL2Announcer } from '@ironlb/l2-announcer';",
+      'let err;',
+      "try { openPacketLink('lo', { etherType: 0x0806, filter: [] }); } catch (e) { err = e; }",
+      'console.log(JSON.stringify({ codec: typeof decodeArp, announcer: typeof createL2Announcer, typed: err instanceof RawLinkError, code: err?.code, message: err?.message }));',
+    ].join('\n');
+    // An Ethernet interface to open: a veth pair in a throw-away namespace.
+    const topo = await Topology.create('consumer');
+    try {
+      const ns = await topo.addNamespace('c');
+      await topo.link(ns, 'eth0', ns, 'eth1');
+      const r0 = await ns.exec(
+        [node, '--input-type=module', '-e', script.replace("'lo'", "'eth0'")],
+        { cwd: bare },
+      );
+      if (r0.code !== 0) throw new Error(`run without koffi failed: ${r0.stderr}`);
+      out = r0.stdout;
+    } finally {
+      await topo.destroy();
+    }
+    const r = JSON.parse(out.trim().split('\n').pop() ?? '{}') as Record<string, unknown>;
+    expect(r).toMatchObject({
+      codec: 'function',
+      announcer: 'function',
+      typed: true,
+      code: 'NATIVE_UNAVAILABLE',
+    });
+    expect(String(r.message)).toContain('npm install koffi');
+    expect(existsSync(join(bare, 'node_modules', 'koffi'))).toBe(false);
+  });
 });

@@ -1,9 +1,7 @@
-import type { AnnounceOptions, L2Responder, L2ResponderDeps } from '@ironlb/raw-link';
-import { createL2Responder, openCapLink } from '@ironlb/raw-link';
-import { arpProtocol } from '../machine/arp-machine.js';
-
-/** Every dependency is optional: `openLink` defaults to libpcap via cap, the clock to the real one. */
-export type ArpResponderDeps = Partial<L2ResponderDeps>;
+import type { AnnounceOptions, L2Responder } from '@ironlb/raw-link';
+import { createL2Responder, openPacketLink } from '@ironlb/raw-link';
+import type { ArpResponderDeps } from '../deps.js';
+import { arpProtocolFactory } from '../machine/arp-machine.js';
 
 export interface ArpResponderOptions {
   /** Interface to answer on (must exist; its MAC is used in every reply). */
@@ -14,14 +12,14 @@ export interface ArpResponderOptions {
   burstDurationMs?: number;
   /** Periodic gratuitous ARP after the burst, milliseconds; 0 = off. Default 0 (MetalLB #2910 for why you may want it). */
   refreshIntervalMs?: number;
-  /** Kernel capture buffer, bytes. Default 4 MiB. */
-  bufferSizeBytes?: number;
+  /** Receive ring, bytes. Default 4 MiB. */
+  ringSizeBytes?: number;
 }
 
 /**
  * Starts answering ARP on `options.iface` for the addresses later passed to `announce()`.
- * Default link driver: libpcap via cap (needs CAP_NET_RAW). Throws RawLinkError if the interface
- * cannot be opened.
+ * The default link needs CAP_NET_RAW and the optional dependency koffi. Throws RawLinkError if the
+ * interface cannot be opened (NO_SUCH_INTERFACE, OPEN_FAILED, NATIVE_UNAVAILABLE).
  */
 export function createArpResponder(
   deps: ArpResponderDeps,
@@ -33,13 +31,11 @@ export function createArpResponder(
   if (options.refreshIntervalMs !== undefined)
     announce.refreshIntervalMs = options.refreshIntervalMs;
   return createL2Responder(
-    { ...deps, openLink: deps.openLink ?? openCapLink },
+    { ...deps, openLink: deps.openLink ?? openPacketLink },
     {
       iface: options.iface,
-      ...(options.bufferSizeBytes !== undefined
-        ? { bufferSizeBytes: options.bufferSizeBytes }
-        : {}),
+      ...(options.ringSizeBytes !== undefined ? { ringSizeBytes: options.ringSizeBytes } : {}),
     },
-    (mac) => arpProtocol({ iface: options.iface, mac, announce }),
+    arpProtocolFactory({ iface: options.iface, announce }),
   );
 }

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { L2Event } from '@ironlb/raw-link';
-import { formatIPv4, formatMac, parseIPv4, parseMac } from '@ironlb/raw-link';
-import { FakeSegment, ManualClock } from '@ironlb/raw-link/testing';
+import { PacketType, formatIPv4, formatMac, parseIPv4, parseMac, runBpf } from '@ironlb/raw-link';
 import { ArpOp, decodeArpFrame, encodeArpFrame } from '../codec/arp.js';
 import { createArpResponder } from '../io/arp-responder.js';
-import { arpRequestFrame } from '../testing/frames.js';
+import { FakeSegment, ManualClock, MemoryMetrics, arpRequestFrame } from '../testing/index.js';
+import { ARP_FILTER_MAX_ADDRESSES, arpFilter } from './arp-machine.js';
 
 const OUR = '02:00:00:00:00:0b';
 const CLIENT = '02:00:00:00:00:0a';
@@ -15,21 +15,82 @@ function setup(opts: { refreshIntervalMs?: number } = {}) {
   const link = seg.attach('eth0', OUR);
   const clock = new ManualClock(1_000);
   const events: L2Event[] = [];
+  const metrics = new MemoryMetrics();
   const r = createArpResponder(
-    { openLink: seg.opener(), clock, onEvent: (e) => events.push(e) },
+    { openLink: seg.opener(), clock, metrics, onEvent: (e) => events.push(e) },
     { iface: 'eth0', ...opts },
   );
   const repliesTo = (mac: string) =>
     link.sent
       .map((f) => decodeArpFrame(f))
       .filter((f) => f.arp.op === ArpOp.Reply && formatMac(f.dst) === mac);
-  return { seg, link, clock, events, r, repliesTo };
+  return { seg, link, clock, events, metrics, r, repliesTo };
 }
 
+const request = (fromIp: string, targetIp = VIP, fromMac = CLIENT) =>
+  arpRequestFrame({ fromMac, fromIp, targetIp });
+
 describe('ARP responder (machine + io on a fake segment)', () => {
-  it('opens the link with a tight filter that excludes our own frames', () => {
-    const { link } = setup();
-    expect(link.filter).toBe(`arp and not ether src ${OUR}`);
+  it('opens an ARP link whose kernel filter follows the announced set', () => {
+    const { link, r } = setup();
+    expect(link.etherType).toBe(0x0806);
+    const passes = (f: Uint8Array, packetType: number = PacketType.Broadcast) =>
+      runBpf(link.filter!, f, { packetType }) > 0;
+    // Nothing announced: nothing wakes the process.
+    expect(passes(request('198.51.100.1'))).toBe(false);
+    r.announce(VIP);
+    expect(passes(request('198.51.100.1'))).toBe(true);
+    // requests for other hosts, our own frames, other stations' unicast, tagged frames: dropped
+    expect(passes(request('198.51.100.1', '198.51.100.77'))).toBe(false);
+    expect(passes(request('198.51.100.1', VIP, OUR))).toBe(false);
+    expect(passes(request('198.51.100.1'), PacketType.OtherHost)).toBe(false);
+    expect(runBpf(link.filter!, request('198.51.100.1'), { vlanTagPresent: true })).toBe(0);
+    // someone else speaking for our address (SPA = VIP) passes: that is a conflict to report
+    expect(passes(request(VIP, '198.51.100.1', '02:00:00:00:00:cc'))).toBe(true);
+    r.withdraw(VIP);
+    expect(passes(request('198.51.100.1'))).toBe(false);
+    expect(link.filters).toHaveLength(3);
+  });
+
+  it('lists up to ARP_FILTER_MAX_ADDRESSES addresses in the filter, then passes all ARP', () => {
+    const mac = parseMac(OUR);
+    const many = (n: number) => Array.from({ length: n }, (_, i) => `10.0.${i >> 8}.${i & 255}`);
+    const listed = arpFilter(mac, many(ARP_FILTER_MAX_ADDRESSES));
+    expect(listed.length).toBeLessThanOrEqual(4096);
+    expect(runBpf(listed, request('198.51.100.1', '10.0.0.255'))).toBeGreaterThan(0);
+    expect(runBpf(listed, request('198.51.100.1', '10.0.1.0'))).toBe(0);
+    const open = arpFilter(mac, many(ARP_FILTER_MAX_ADDRESSES + 1));
+    expect(runBpf(open, request('198.51.100.1', '198.51.100.99'))).toBeGreaterThan(0);
+    expect(runBpf(open, request('198.51.100.1', '198.51.100.99', OUR))).toBe(0);
+  });
+
+  it('ignores and counts requests from sender addresses no host can have, as the kernel does (issue 14)', () => {
+    const { seg, r, events, metrics, repliesTo } = setup();
+    r.announce(VIP);
+    const martians = ['255.255.255.255', '224.0.0.1', '239.1.2.3', '127.0.0.1', '127.255.0.9'];
+    for (const spa of martians) seg.inject(request(spa));
+    expect(repliesTo(CLIENT)).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'request' || e.type === 'reply')).toEqual([]);
+    expect(r.counters().get(VIP)).toMatchObject({ requests: 0, replies: 0, ignored: 5 });
+    expect(metrics.value('layer2_requests_ignored', { ip: VIP, reason: 'bad-sender' })).toBe(5);
+    // a probe (0.0.0.0, RFC 5227) and senders the kernel answers too are answered
+    for (const spa of ['0.0.0.0', '198.51.100.1', '0.1.2.3', '240.0.0.1', '169.254.1.1'])
+      seg.inject(request(spa));
+    expect(repliesTo(CLIENT)).toHaveLength(5);
+    expect(r.counters().get(VIP)).toMatchObject({ requests: 5, replies: 5, ignored: 5 });
+  });
+
+  it("counts into MetalLB's layer2 metrics, labelled by ip, and shows its MAC as text", () => {
+    const { seg, r, metrics, clock } = setup();
+    expect(r.mac).toBe(OUR);
+    expect([...r.macBytes]).toEqual([...parseMac(OUR)]);
+    r.announce(VIP);
+    seg.inject(request('198.51.100.1'));
+    clock.advance(10_000);
+    expect(metrics.value('layer2_requests_received', { ip: VIP })).toBe(1);
+    expect(metrics.value('layer2_responses_sent', { ip: VIP })).toBe(1);
+    expect(metrics.value('layer2_gratuitous_sent', { ip: VIP })).toBe(12);
+    expect(metrics.value('layer2_conflicts_detected', { ip: VIP })).toBe(0);
   });
 
   it('answers a broadcast request for an announced address with our MAC, unicast to the requester', () => {
@@ -119,6 +180,23 @@ describe('ARP responder (machine + io on a fake segment)', () => {
     expect(clock.pendingTimers).toBe(0);
   });
 
+  it('keeps bursting when the timer fires a little before its deadline (libuv rounds to ms)', () => {
+    const seg = new FakeSegment();
+    const link = seg.attach('eth0', OUR);
+    const manual = new ManualClock(1_000);
+    // Timers that fire 1 ms early: the first tick finds nothing due and must re-arm.
+    const early = {
+      now: () => manual.now(),
+      setTimeout: (fn: () => void, delayMs: number) =>
+        manual.setTimeout(fn, delayMs > 1 ? delayMs - 1 : delayMs),
+      clearTimeout: (h: unknown) => manual.clearTimeout(h),
+    };
+    const r = createArpResponder({ openLink: seg.opener(), clock: early }, { iface: 'eth0' });
+    r.announce(VIP);
+    manual.advance(30_000);
+    expect(link.sent).toHaveLength(12);
+  });
+
   it('refreshes periodically when refreshIntervalMs is set, and stops after withdrawal', () => {
     const { link, clock, r } = setup({ refreshIntervalMs: 60_000 });
     r.announce(VIP);
@@ -133,13 +211,26 @@ describe('ARP responder (machine + io on a fake segment)', () => {
   });
 
   it("reports another MAC's reply, announcement or probe for our address as a conflict", () => {
-    const { seg, r, events, repliesTo } = setup();
+    const { seg, link, r, events, repliesTo } = setup();
     r.announce(VIP);
     const other = parseMac('02:00:00:00:00:cc');
     const vip = parseIPv4(VIP);
     const bcast = parseMac('ff:ff:ff:ff:ff:ff');
+    // A reply unicast to another station is that station's business: a switch would not even
+    // deliver it, and on a hub the kernel filter drops it (another host's traffic).
+    const filtered = link.filtered;
     seg.inject(
       encodeArpFrame(parseMac(CLIENT), other, {
+        op: ArpOp.Reply,
+        senderMac: other,
+        senderIp: vip,
+        targetMac: parseMac(CLIENT),
+        targetIp: parseIPv4('198.51.100.1'),
+      }),
+    );
+    expect(link.filtered).toBe(filtered + 1);
+    seg.inject(
+      encodeArpFrame(bcast, other, {
         op: ArpOp.Reply,
         senderMac: other,
         senderIp: vip,
@@ -176,9 +267,18 @@ describe('ARP responder (machine + io on a fake segment)', () => {
     expect(repliesTo('02:00:00:00:00:cc')).toHaveLength(1);
   });
 
-  it('rejects non-IPv4 addresses with ArpError INVALID_ADDRESS', () => {
+  it('rejects non-IPv4 and non-unicast addresses with ArpError INVALID_ADDRESS', () => {
     const { r } = setup();
-    for (const bad of ['2001:db8::1', '198.51.100', 'eth0', ''])
+    for (const bad of [
+      '2001:db8::1',
+      '198.51.100',
+      'eth0',
+      '',
+      '0.0.0.0',
+      '127.0.0.1',
+      '224.0.0.5',
+      '255.255.255.255',
+    ])
       expect(() => r.announce(bad)).toThrow(
         expect.objectContaining({ name: 'ArpError', code: 'INVALID_ADDRESS' }),
       );

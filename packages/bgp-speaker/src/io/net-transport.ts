@@ -26,7 +26,7 @@ import type {
 
 export interface NetTransportOptions {
   /** Timers (the forced close after end()). Default: @ironlb/clock's backgroundClock. */
-  clock: Clock;
+  clock?: Clock;
   /** Milliseconds end() waits for the peer to close before destroying the socket. Default 1000. */
   closeTimeoutMs?: number;
 }
@@ -76,7 +76,7 @@ function wrap(sock: net.Socket, o: NetTransportOptions): BgpSocket {
       if (closed) return;
       sock.end();
       // Do not wait forever for a peer that never closes its side (nor for one that never reads).
-      o.clock.setTimeout(() => sock.destroy(), o.closeTimeoutMs ?? 1000);
+      (o.clock ?? backgroundClock).setTimeout(() => sock.destroy(), o.closeTimeoutMs ?? 1000);
     },
     onData: (fn) => sock.on('data', fn),
     setSocketOptions: (so) => {
@@ -103,7 +103,7 @@ const needsFd = (o: SocketOptions) =>
   o.ttl !== undefined || o.minTtl !== undefined || o.md5Password !== undefined;
 
 /** node:net, with TTL / GTSM / TCP-MD5 through FFI when a session asks for them. */
-export function createNetTransport(options: NetTransportOptions): Transport {
+export function createNetTransport(options: NetTransportOptions = {}): Transport {
   return {
     enableSocketOptions: loadSockopt,
     connect(o: ConnectOptions, onConnect, onError): PendingConnect {
@@ -204,4 +204,4 @@ export function createNetTransport(options: NetTransportOptions): Transport {
 }
 
 /** node:net with the defaults: unref'd close timers. */
-export const netTransport: Transport = createNetTransport({ clock: backgroundClock });
+export const netTransport: Transport = createNetTransport();

@@ -112,6 +112,15 @@ export interface AnnounceOptions {
   nextHop?: string;
 }
 
+function isAddress(v: string): boolean {
+  try {
+    parseAddress(v);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 export function optionError(option: string, message: string, value?: unknown): BgpError {
   return new BgpError(BgpErrorCode.InvalidOption, message, {
     detail: { option, ...(value !== undefined ? { value } : {}) },
@@ -201,7 +210,7 @@ export function bool(o: Record<string, unknown>, key: string): boolean | undefin
 }
 
 export function address(v: unknown, key: string): { family: AddressFamily; text: string } {
-  if (typeof v !== 'string' || !ipaddr.isValid(v))
+  if (typeof v !== 'string' || !isAddress(v))
     throw optionError(
       key,
       v === undefined ? `${key} is required: an IP address` : `${key} must be an IP address`,
@@ -225,7 +234,7 @@ export function normaliseNextHop(text: unknown, family: AddressFamily, what: str
       );
     return text;
   }
-  const a = typeof text === 'string' && ipaddr.isValid(text) ? parseAddress(text) : undefined;
+  const a = typeof text === 'string' && isAddress(text) ? parseAddress(text) : undefined;
   if (a?.family !== 'ipv4')
     throw new BgpError(
       BgpErrorCode.InvalidValue,

@@ -17,6 +17,7 @@ import { initialSessionState, step, established } from '../machine/session.js';
 import type { SessionAction, SessionConfig, SessionEvent, SessionState } from '../machine/types.js';
 import { RibSync } from '../machine/rib-sync.js';
 import type { Route } from '../machine/rib.js';
+import type { SlotTable } from '../machine/adj-rib-out.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import type {
   BgpSocket,
@@ -50,6 +51,8 @@ export interface PeerDriverDeps {
   linkLocal: (local: string, peer: string) => string | undefined;
   /** The speaker's desired routes (shared, read-only here). */
   routes: ReadonlyMap<string, Route>;
+  /** The speaker's prefix slots, shared by every peer's Adj-RIB-Out. */
+  slots: SlotTable;
   /** How many desired routes are of these families. */
   routeCount: (families: AddressFamily[]) => number;
 }
@@ -360,7 +363,7 @@ export class PeerDriver {
             nextHopIpv4: this.options.nextHopIpv4 ?? selfNextHop('ipv4', c.socket),
             nextHopIpv6: this.options.nextHopIpv6 ?? selfNextHopV6(c.socket, d.linkLocal),
           },
-          { families: n.families, enhancedRouteRefresh: n.enhancedRouteRefresh },
+          { families: n.families, enhancedRouteRefresh: n.enhancedRouteRefresh, slots: d.slots },
         );
         this.pump();
         return;

@@ -8,7 +8,9 @@ import { encodeNotification } from '../codec/notification.js';
 import { parseAddress, parseNetwork, prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { DEFAULT_SESSION_CONFIG } from '../machine/session.js';
-import { attributesKeyOf, checkRouteEncodable } from '../machine/rib.js';
+import { checkRouteEncodable } from '../machine/rib.js';
+import { AttributeSets } from './attribute-sets.js';
+import { SlotTable } from '../machine/adj-rib-out.js';
 import type { Route, RouteAttributes } from '../machine/rib.js';
 import type { SessionConfig } from '../machine/types.js';
 import type { BgpSocket, Listener, SpeakerDeps } from '../deps.js';
@@ -77,6 +79,9 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
   const linkLocal = deps.linkLocal ?? ((local: string, peer: string) => linkLocalFor(local, peer));
   const createdAt = clock.now();
   const routes = new Map<string, Route>();
+  const attributeSets = new AttributeSets();
+  // One slot per prefix for every peer's Adj-RIB-Out (machine/adj-rib-out.ts).
+  const slots = new SlotTable();
   const routeCount: Record<AddressFamily, number> = { ipv4: 0, ipv6: 0 };
   const peers = new Map<string, PeerDriver>();
   const resolved = new Map<string, ResolvedPeer>();
@@ -234,6 +239,7 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
           transport,
           emit,
           routes,
+          slots,
           routeCount: (fams) => fams.reduce((n, f) => n + routeCount[f], 0),
           linkLocal,
         },
@@ -301,18 +307,36 @@ export function createBgpSpeaker(deps: SpeakerDeps, options: SpeakerOptions): Bg
       if (attrs.med !== undefined) attributes.med = attrs.med;
       if (attrs.nextHop !== undefined)
         attributes.nextHop = normaliseNextHop(attrs.nextHop, p.family, 'nextHop');
-      // The largest AS_PATH any session could add (a 4-octet ASN, with AS4_PATH to old peers).
-      checkRouteEncodable(p, attributes, 0xffffffff);
+      const set = attributeSets.acquire(attributes);
+      try {
+        // The largest AS_PATH any session could add (a 4-octet ASN, with AS4_PATH to old
+        // peers); checked once per attribute set, family and prefix size.
+        set.checkEncodable(p, () => checkRouteEncodable(p, set.attributes, 0xffffffff));
+      } catch (err) {
+        attributeSets.release(set.key);
+        throw err;
+      }
       const key = prefixKey(p);
-      if (!routes.has(key)) routeCount[p.family]++;
-      routes.set(key, { prefix: p, attributes, attributesKey: attributesKeyOf(attributes) });
+      const old = routes.get(key);
+      if (old) attributeSets.release(old.attributesKey ?? '');
+      else routeCount[p.family]++;
+      routes.set(key, {
+        prefix: p,
+        attributes: set.attributes,
+        attributesKey: set.key,
+        key,
+        slot: slots.slot(key),
+      });
       dirty.add(key);
       scheduleFlush();
     },
     withdraw(prefix) {
       const p = parseNetwork(prefix);
       const key = prefixKey(p);
-      if (routes.delete(key)) {
+      const old = routes.get(key);
+      if (old) {
+        routes.delete(key);
+        attributeSets.release(old.attributesKey ?? '');
         routeCount[p.family]--;
         dirty.add(key);
         scheduleFlush();

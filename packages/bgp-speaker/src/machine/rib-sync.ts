@@ -12,10 +12,13 @@
 import { RouteRefreshSubtype } from '../codec/constants.js';
 import { encodeRouteRefresh } from '../codec/notification.js';
 import { afiSafiOf } from '../codec/open.js';
+import { prefixKey } from '../codec/prefix.js';
 import type { AddressFamily } from '../codec/prefix.js';
 import { encodeEndOfRib } from '../codec/update.js';
-import { attributesKeyOf, planUpdates } from './rib.js';
-import type { AdjRibOut, PeerExportContext, Plan, Route } from './rib.js';
+import { attributesKeyOf, planEntries, planUpdates } from './rib.js';
+import type { PeerExportContext, Plan, Route } from './rib.js';
+import { AdjRibOut } from './adj-rib-out.js';
+import type { SlotTable } from './adj-rib-out.js';
 
 export interface RibSyncOptions {
   /** Negotiated families, in the order End-of-RIB markers go out. */
@@ -29,6 +32,8 @@ export interface RibSyncOptions {
    * bytes of attributes each), so this bounds a chunk's bytes: 64 × 4 KiB plus the prefixes.
    */
   batchAttributeSets?: number;
+  /** The speaker's slot table, shared by its peers (see adj-rib-out.ts). Default: a new one. */
+  slots?: SlotTable;
 }
 
 /** What one call to next() produced, in wire order in `messages`. */
@@ -51,14 +56,14 @@ interface Pass {
   families: Set<AddressFamily>;
   /** The initial dump after Established (ends with End-of-RIB) rather than a refresh. */
   initial: boolean;
-  cursor: Iterator<[string, Route]>;
+  cursor: Iterator<Route>;
   /** Routes of these families when the pass started, and how many of them were visited. */
   total: number;
   visited: number;
 }
 
 export class RibSync {
-  readonly adjOut: AdjRibOut = new Map();
+  readonly adjOut: AdjRibOut;
   private readonly dirty = new Set<string>();
   private pass: Pass | null = null;
   private readonly queuedRefresh = new Set<AddressFamily>();
@@ -71,6 +76,7 @@ export class RibSync {
     private readonly ctx: PeerExportContext,
     private readonly options: RibSyncOptions,
   ) {
+    this.adjOut = new AdjRibOut(options.slots);
     this.batch = Math.max(1, options.batchPrefixes ?? 4096);
     this.maxSets = Math.max(1, options.batchAttributeSets ?? 64);
     this.families = new Set(options.families);
@@ -129,7 +135,7 @@ export class RibSync {
         refresh: [],
       };
       if (this.dirty.size > 0) {
-        this.plan(c, this.takeDirty(), false);
+        this.merge(c, planUpdates(this.routes, this.adjOut, this.ctx, this.takeDirty()));
       } else if (this.pass) {
         this.advancePass(this.pass, c);
       } else if (this.queuedRefresh.size > 0) {
@@ -157,20 +163,20 @@ export class RibSync {
   private startPass(families: Set<AddressFamily>, initial: boolean): Pass {
     let total = 0;
     if (initial) for (const r of this.routes.values()) if (families.has(r.prefix.family)) total++;
-    return { families, initial, cursor: this.routes.entries(), total, visited: 0 };
+    return { families, initial, cursor: this.routes.values(), total, visited: 0 };
   }
 
-  /** True when a chunk holding `keys` and attribute sets `sets` has room for no more. */
-  private full(keys: string[], sets: Set<string>): boolean {
-    return keys.length >= this.batch || sets.size >= this.maxSets;
+  /** True when a chunk holding `keys` prefixes and attribute sets `sets` has room for no more. */
+  private full(keys: number, sets: Set<string>): boolean {
+    return keys >= this.batch || sets.size >= this.maxSets;
   }
 
-  private takeDirty(): string[] {
-    const keys: string[] = [];
+  private takeDirty(): Set<string> {
+    const keys = new Set<string>();
     const sets = new Set<string>();
     for (const k of this.dirty) {
-      if (this.full(keys, sets)) break;
-      keys.push(k);
+      if (this.full(keys.size, sets)) break;
+      keys.add(k);
       this.dirty.delete(k);
       const r = this.routes.get(k);
       if (r) sets.add(r.attributesKey ?? attributesKeyOf(r.attributes));
@@ -179,22 +185,27 @@ export class RibSync {
   }
 
   private advancePass(p: Pass, c: SyncChunk): void {
+    // The cursor yields distinct routes with their keys: no lookups needed to plan them.
     const keys: string[] = [];
+    const routes: Route[] = [];
     const sets = new Set<string>();
+    let last: string | undefined;
     let done = false;
-    while (!this.full(keys, sets)) {
+    while (!this.full(keys.length, sets)) {
       const r = p.cursor.next();
       if (r.done) {
         done = true;
         break;
       }
-      const [key, route] = r.value;
+      const route = r.value;
       if (!p.families.has(route.prefix.family)) continue;
       p.visited++;
-      keys.push(key);
-      sets.add(route.attributesKey ?? attributesKeyOf(route.attributes));
+      keys.push(route.key ?? prefixKey(route.prefix));
+      routes.push(route);
+      const ak = route.attributesKey ?? attributesKeyOf(route.attributes);
+      if (ak !== last) sets.add((last = ak));
     }
-    if (keys.length) this.plan(c, keys, true);
+    if (keys.length) this.merge(c, planEntries(keys, routes, this.adjOut, this.ctx, true));
     if (!done) return;
     this.pass = null;
     for (const f of this.ordered(p.families)) {
@@ -210,12 +221,12 @@ export class RibSync {
     }
   }
 
-  private plan(c: SyncChunk, keys: string[], force: boolean): void {
-    const p = planUpdates(this.routes, this.adjOut, this.ctx, keys, { force });
-    for (const m of p.messages) c.messages.push(m);
-    for (const k of p.announced) c.announced.push(k);
-    for (const k of p.withdrawn) c.withdrawn.push(k);
-    for (const k of p.skipped) c.skipped.push(k);
-    for (const f of p.failed) c.failed.push(f);
+  private merge(c: SyncChunk, p: Plan): void {
+    const join = <T>(a: T[], b: T[]) => (a.length === 0 ? b : b.length === 0 ? a : a.concat(b));
+    c.messages = join(c.messages, p.messages);
+    c.announced = join(c.announced, p.announced);
+    c.withdrawn = join(c.withdrawn, p.withdrawn);
+    c.skipped = join(c.skipped, p.skipped);
+    c.failed = join(c.failed, p.failed);
   }
 }

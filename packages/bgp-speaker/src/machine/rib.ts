@@ -14,6 +14,7 @@ import { encodeAttributes } from '../codec/attributes-encode.js';
 import { announcementFixedBytes, packAnnouncements, packWithdrawals } from '../codec/update.js';
 import { prefixWireLength } from '../codec/prefix.js';
 import { BgpError, BgpErrorCode } from '../errors.js';
+import type { AdjRibOut } from './adj-rib-out.js';
 
 /** Attributes a user attaches to an announced prefix. */
 export interface RouteAttributes {
@@ -34,6 +35,10 @@ export interface Route {
    * announce time so planning 10k routes does not serialise 10k attribute sets; derived if absent.
    */
   attributesKey?: string;
+  /** The route's key in the desired table (its prefix in text form), when the table set it. */
+  key?: string;
+  /** Its slot in the speaker's SlotTable (see adj-rib-out.ts), when the table set it. */
+  slot?: number;
 }
 
 export function attributesKeyOf(a: RouteAttributes): string {
@@ -86,8 +91,7 @@ export interface PeerExportContext {
   defaultLocalPref?: number;
 }
 
-/** Signature of what was sent for each prefix key; equal signature → nothing to send. */
-export type AdjRibOut = Map<string, string>;
+export { AdjRibOut } from './adj-rib-out.js';
 
 export interface Plan {
   messages: Uint8Array[];
@@ -140,10 +144,11 @@ interface Group {
   family: AddressFamily;
   attrs: PathAttributes;
   nextHops: string[];
+  /** What the Adj-RIB-Out stores for these prefixes once their UPDATEs are encoded. */
+  stored: string;
   prefixes: Prefix[];
-  /** Adj-RIB-Out key and its value before this plan, to roll back if encoding fails. */
   keys: string[];
-  before: (string | undefined)[];
+  slots: number[];
 }
 
 interface Effective {
@@ -179,37 +184,80 @@ export function planUpdates(
   dirty?: Iterable<string>,
   options: PlanOptions = {},
 ): Plan {
-  const keys = dirty ? new Set(dirty) : new Set([...desired.keys(), ...adjOut.keys()]);
+  const keys: Iterable<string> =
+    dirty instanceof Set
+      ? dirty
+      : dirty
+        ? new Set(dirty)
+        : new Set([...desired.keys(), ...adjOut.keys()]);
+  const ks: string[] = [];
+  const rs: (Route | undefined)[] = [];
+  for (const k of keys) {
+    ks.push(k);
+    rs.push(desired.get(k));
+  }
+  return planEntries(ks, rs, adjOut, ctx, options.force ?? false);
+}
+
+/**
+ * planUpdates for routes already at hand: distinct `keys`, each with its desired route at the same
+ * index of `routes` (undefined: withdraw it). A resend pass gives the routes straight from its
+ * cursor, so planning 100k of them costs no lookups in the desired table, and with `force` none in
+ * the Adj-RIB-Out either.
+ */
+export function planEntries(
+  keys: readonly string[],
+  routes: readonly (Route | undefined)[],
+  adjOut: AdjRibOut,
+  ctx: PeerExportContext,
+  force: boolean,
+): Plan {
   const withdraw: Record<AddressFamily, Prefix[]> = { ipv4: [], ipv6: [] };
   const groups: Group[] = [];
   const skipped: string[] = [];
   const withdrawnKeys: string[] = [];
-  const memo = new Map<string, Effective | null>();
-  const announcedKeys: string[] = [];
-  for (const key of keys) {
-    const r = desired.get(key);
-    const had = adjOut.get(key);
-    // Effective attributes depend only on (family, attributes, peer): memoise per plan.
+  // Effective attributes depend only on (family, attributes, peer): memoised per plan and family,
+  // keyed by the route's attributesKey (a shared string: no key is built per route). Routes of
+  // one set usually come in runs, so the last lookup is kept too.
+  const memo: Record<AddressFamily, Map<string, Effective | null>> = {
+    ipv4: new Map(),
+    ipv6: new Map(),
+  };
+  let lastFam: AddressFamily | undefined;
+  let lastKey: string | undefined;
+  let lastEff: Effective | null = null;
+  for (let i = 0; i < keys.length; i++) {
+    const key = keys[i] as string;
+    const r = routes[i];
     let eff: Effective | null = null;
-    if (r && ctx.families.has(r.prefix.family)) {
-      const memoKey = `${r.prefix.family}|${r.attributesKey ?? attributesKeyOf(r.attributes)}`;
-      const cached = memo.get(memoKey);
-      if (cached !== undefined) eff = cached;
+    const fam = r?.prefix.family;
+    if (r !== undefined && fam !== undefined && ctx.families.has(fam)) {
+      const ak = r.attributesKey ?? attributesKeyOf(r.attributes);
+      if (ak === lastKey && fam === lastFam) eff = lastEff;
       else {
-        const e = effectiveAttributes(r, ctx);
-        // One `stored` string per attribute set, shared by every prefix that uses it.
-        eff = e
-          ? {
-              ...e,
-              stored: `${r.prefix.family === 'ipv4' ? '4' : '6'}${signature(e.attrs, e.nextHops)}`,
-              group: null,
-            }
-          : null;
-        memo.set(memoKey, eff);
+        const m = memo[fam];
+        const cached = m.get(ak);
+        if (cached !== undefined) eff = cached;
+        else {
+          const e = effectiveAttributes(r, ctx);
+          // One `stored` string per attribute set, shared by every prefix that uses it.
+          eff = e
+            ? {
+                ...e,
+                stored: `${fam === 'ipv4' ? '4' : '6'}${signature(e.attrs, e.nextHops)}`,
+                group: null,
+              }
+            : null;
+          m.set(ak, eff);
+        }
+        lastKey = ak;
+        lastFam = fam;
+        lastEff = eff;
       }
+      if (!eff) skipped.push(formatPrefix(r.prefix));
     }
-    if (r && ctx.families.has(r.prefix.family) && !eff) skipped.push(formatPrefix(r.prefix));
     if (!eff) {
+      const had = adjOut.get(key);
       if (had !== undefined) {
         withdraw[had.startsWith('4') ? 'ipv4' : 'ipv6'].push(r?.prefix ?? parsePrefix(key));
         adjOut.delete(key);
@@ -217,23 +265,25 @@ export function planUpdates(
       }
       continue;
     }
-    const fam = (r as Route).prefix.family;
-    if (had === eff.stored && !options.force) continue;
-    adjOut.set(key, eff.stored);
-    if (!eff.group) {
-      eff.group = {
-        family: fam,
+    const slot = (r as Route).slot ?? adjOut.slots.slot(key);
+    // Unchanged for the peer: nothing to send (unless this is a resend).
+    if (!force && adjOut.getSlot(slot) === eff.stored) continue;
+    let g = eff.group;
+    if (!g) {
+      g = eff.group = {
+        family: fam as AddressFamily,
         attrs: eff.attrs,
         nextHops: eff.nextHops,
+        stored: eff.stored,
         prefixes: [],
         keys: [],
-        before: [],
+        slots: [],
       };
-      groups.push(eff.group);
+      groups.push(g);
     }
-    eff.group.prefixes.push((r as Route).prefix);
-    eff.group.keys.push(key);
-    eff.group.before.push(had);
+    g.prefixes.push((r as Route).prefix);
+    g.keys.push(key);
+    g.slots.push(slot);
   }
   const messages: Uint8Array[] = [];
   for (const fam of ['ipv4', 'ipv6'] as const) {
@@ -241,6 +291,7 @@ export function planUpdates(
       messages.push(...packWithdrawals(fam, withdraw[fam], ctx.maxMessageBytes));
   }
   const failed: Plan['failed'] = [];
+  const announcedKeys: string[] = [];
   for (const g of groups) {
     let packed: Uint8Array[];
     try {
@@ -250,13 +301,8 @@ export function planUpdates(
         ctx.maxMessageBytes,
       );
     } catch (err) {
-      // One group that cannot be encoded must not stop the others (nor crash the flush): keep
-      // the peer's Adj-RIB-Out as it was for these keys and report them.
-      g.keys.forEach((k, i) => {
-        const b = g.before[i];
-        if (b === undefined) adjOut.delete(k);
-        else adjOut.set(k, b);
-      });
+      // One group that cannot be encoded must not stop the others (nor crash the flush). The
+      // Adj-RIB-Out is only written once a group is encoded, so it still says what the peer has.
       failed.push({
         prefixes: g.prefixes.map(formatPrefix),
         reason: err instanceof Error ? err.message : String(err),
@@ -264,7 +310,8 @@ export function planUpdates(
       });
       continue;
     }
-    messages.push(...packed);
+    for (const m of packed) messages.push(m);
+    for (const slot of g.slots) adjOut.setSlot(slot, g.stored);
     for (const k of g.keys) announcedKeys.push(k);
   }
   return { messages, announced: announcedKeys, withdrawn: withdrawnKeys, skipped, failed };

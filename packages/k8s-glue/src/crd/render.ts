@@ -268,8 +268,17 @@ export function buildValidatingWebhookConfiguration(
       },
       failurePolicy: 'Fail',
       name: `${w.name}.metallb.io`,
+      // `scope` spelled out as kube-apiserver defaults it ('*'): `rules` is an atomic list, so
+      // kubectl's three-way merge would re-send a rule without it on every apply (reported
+      // "configured" each time) — MetalLB's manifests leave it out and show exactly that.
       rules: [
-        { apiGroups: [GROUP], apiVersions: [w.version], operations: w.ops, resources: [w.plural] },
+        {
+          apiGroups: [GROUP],
+          apiVersions: [w.version],
+          operations: w.ops,
+          resources: [w.plural],
+          scope: '*',
+        },
       ],
       sideEffects: 'None',
     })),

@@ -64,6 +64,7 @@ export interface NdpPacket {
 }
 
 const isUnspecified = (a: Uint8Array) => a.every((b) => b === 0);
+const isLoopback = (a: Uint8Array) => a[15] === 1 && a.subarray(0, 15).every((b) => b === 0);
 const isMulticast = (a: Uint8Array) => a[0] === 0xff;
 
 /** RFC 4291 §2.7.1: ff02::1:ffXX:XXXX, the low 24 bits of the address. */
@@ -159,7 +160,8 @@ function encodeOptions(options: readonly NdpOption[]): Uint8Array {
 /**
  * Decodes an Ethernet frame carrying an IPv6 Neighbor Solicitation or Advertisement and applies
  * the validity checks of RFC 4861 §7.1.1 / §7.1.2 that do not need interface state: hop limit 255,
- * correct checksum, code 0, ICMP length ≥ 24, target not multicast, no zero-length option; for NS
+ * correct checksum, code 0, ICMP length ≥ 24, target not multicast, no zero-length option, and a
+ * source that is neither multicast nor loopback (RFC 4291 §2.7, §2.5.3, as the kernel); for NS
  * from :: the destination is a solicited-node group and there is no SLLA option; for an NA to a
  * multicast destination S is 0. Only NdpError escapes (fuzzed).
  */
@@ -197,6 +199,12 @@ export function decodeNdpFrame(frame: Uint8Array): NdpPacket {
   const type = icmp[0] ?? 0;
   if (type !== IcmpV6Type.NeighborSolicitation && type !== IcmpV6Type.NeighborAdvertisement)
     throw new NdpError(NdpErrorCode.NotNdp, `ICMPv6 type ${type} is not NS/NA`, { type });
+  // Sources no packet from another node may carry; the kernel drops these before NDP sees them
+  // (net/ipv6/ip6_input.c ip6_rcv_core), so answering would differ from every other host (issue 14).
+  if (isMulticast(src))
+    throw new NdpError(NdpErrorCode.Invalid, 'source address is multicast (RFC 4291 §2.7)', {});
+  if (isLoopback(src))
+    throw new NdpError(NdpErrorCode.Invalid, 'source address is ::1 (RFC 4291 §2.5.3)', {});
   if (hopLimit !== NDP_HOP_LIMIT)
     throw new NdpError(NdpErrorCode.Invalid, 'hop limit is not 255', { hopLimit });
   if ((icmp[1] ?? 0) !== 0)

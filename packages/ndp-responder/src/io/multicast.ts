@@ -1,7 +1,7 @@
 import { createSocket } from 'node:dgram';
 import type { Socket } from 'node:dgram';
-import type { Logger } from '@ironlb/raw-link';
-import { silentLogger } from '@ironlb/raw-link';
+import type { Logger } from '@ironlb/clock';
+import { silentLogger } from '@ironlb/clock';
 import { NdpError, NdpErrorCode } from '../errors.js';
 
 /** Joins and leaves IPv6 multicast groups on an interface. */

@@ -1,20 +1,10 @@
-import type { AnnounceOptions, L2Responder, L2ResponderDeps } from '@ironlb/raw-link';
-import {
-  createL2Responder,
-  formatIPv6,
-  openCapLink,
-  parseIPv6,
-  silentLogger,
-} from '@ironlb/raw-link';
+import type { AnnounceOptions, L2Responder } from '@ironlb/raw-link';
+import type { NdpResponderDeps } from '../deps.js';
+import { silentLogger } from '@ironlb/clock';
+import { createL2Responder, formatIPv6, openPacketLink, parseIPv6 } from '@ironlb/raw-link';
 import { solicitedNodeGroup } from '../codec/ndp.js';
-import { ndpProtocol } from '../machine/ndp-machine.js';
-import type { MulticastMembership } from './multicast.js';
+import { ndpProtocolFactory } from '../machine/ndp-machine.js';
 import { createUdp6Membership } from './multicast.js';
-
-export type NdpResponderDeps = Partial<L2ResponderDeps> & {
-  /** Solicited-node group membership; default an unprivileged udp6 socket. */
-  membership?: MulticastMembership;
-};
 
 export interface NdpResponderOptions {
   /** Interface to answer on. */
@@ -25,8 +15,8 @@ export interface NdpResponderOptions {
   burstDurationMs?: number;
   /** Periodic unsolicited NA after the burst, milliseconds; 0 = off. Default 0 (see MetalLB #2910). */
   refreshIntervalMs?: number;
-  /** Kernel capture buffer, bytes. Default 4 MiB. */
-  bufferSizeBytes?: number;
+  /** Receive ring, bytes. Default 4 MiB. */
+  ringSizeBytes?: number;
 }
 
 /**
@@ -68,19 +58,18 @@ export function createNdpResponder(
   if (options.refreshIntervalMs !== undefined)
     announce.refreshIntervalMs = options.refreshIntervalMs;
   const r = createL2Responder(
-    { ...deps, openLink: deps.openLink ?? openCapLink, onMembership },
+    { ...deps, openLink: deps.openLink ?? openPacketLink, onMembership },
     {
       iface,
-      ...(options.bufferSizeBytes !== undefined
-        ? { bufferSizeBytes: options.bufferSizeBytes }
-        : {}),
+      ...(options.ringSizeBytes !== undefined ? { ringSizeBytes: options.ringSizeBytes } : {}),
     },
-    (mac) => ndpProtocol({ iface, mac, announce }),
+    ndpProtocolFactory({ iface, announce }),
   );
   return {
     ...r,
     iface: r.iface,
     mac: r.mac,
+    macBytes: r.macBytes,
     close() {
       r.close();
       if (ownMembership) membership.close();

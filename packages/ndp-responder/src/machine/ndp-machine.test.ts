@@ -1,12 +1,16 @@
 import { describe, expect, it } from 'vitest';
 import type { L2Event } from '@ironlb/raw-link';
-import { formatIPv6, formatMac, parseIPv6, parseMac } from '@ironlb/raw-link';
-import { FakeSegment, ManualClock } from '@ironlb/raw-link/testing';
+import { PacketType, formatIPv6, formatMac, parseIPv6, parseMac, runBpf } from '@ironlb/raw-link';
 import { NdpOptionType, decodeNdpFrame, linkLayerOption } from '../codec/ndp.js';
 import { createNdpResponder } from '../io/ndp-responder.js';
-import { RecordingMembership } from '../testing/membership.js';
-import { neighborSolicitationFrame } from '../testing/frames.js';
-import { buildAdvertisement } from './ndp-machine.js';
+import {
+  FakeSegment,
+  ManualClock,
+  MemoryMetrics,
+  RecordingMembership,
+  neighborSolicitationFrame,
+} from '../testing/index.js';
+import { NDP_FILTER_MAX_ADDRESSES, buildAdvertisement, ndpFilter } from './ndp-machine.js';
 
 const OUR = '02:00:00:00:00:0b';
 const CLIENT = '02:00:00:00:00:0a';
@@ -19,8 +23,9 @@ function setup(opts: { refreshIntervalMs?: number } = {}) {
   const clock = new ManualClock(5_000);
   const events: L2Event[] = [];
   const membership = new RecordingMembership();
+  const metrics = new MemoryMetrics();
   const r = createNdpResponder(
-    { openLink: seg.opener(), clock, membership, onEvent: (e) => events.push(e) },
+    { openLink: seg.opener(), clock, membership, metrics, onEvent: (e) => events.push(e) },
     { iface: 'eth0', ...opts },
   );
   const sentNas = () => link.sent.map((f) => decodeNdpFrame(f));
@@ -28,15 +33,72 @@ function setup(opts: { refreshIntervalMs?: number } = {}) {
     sentNas().filter(
       (p) => p.message.kind === 'na' && p.message.solicited && formatMac(p.dstMac) === mac,
     );
-  return { seg, link, clock, events, r, membership, sentNas, solicitedTo };
+  return { seg, link, clock, events, metrics, r, membership, sentNas, solicitedTo };
 }
 
+const ns = (fromIp: string, target = VIP, extra: { hopLimit?: number } = {}) =>
+  neighborSolicitationFrame({ fromMac: CLIENT, fromIp, target, ...extra });
+
 describe('NDP responder (machine + io on a fake segment)', () => {
-  it('filters NS/NA only, excluding our own frames', () => {
-    const { link } = setup();
-    expect(link.filter).toBe(
-      `icmp6 and ip6[6] = 58 and (ip6[40] = 135 or ip6[40] = 136) and not ether src ${OUR}`,
+  it('opens an IPv6 link whose kernel filter passes only NS/NA for announced targets', () => {
+    const { link, r, seg } = setup();
+    expect(link.etherType).toBe(0x86dd);
+    const passes = (f: Uint8Array, packetType: number = PacketType.Multicast) =>
+      runBpf(link.filter!, f, { packetType }) > 0;
+    expect(passes(ns(CLIENT_IP))).toBe(false);
+    r.announce(VIP);
+    expect(passes(ns(CLIENT_IP))).toBe(true);
+    expect(passes(ns(CLIENT_IP, '2001:db8:1::77'))).toBe(false);
+    expect(passes(ns(CLIENT_IP), PacketType.OtherHost)).toBe(false);
+    expect(runBpf(link.filter!, ns(CLIENT_IP), { vlanTagPresent: true })).toBe(0);
+    // our own frames never come back
+    const ownNa = buildAdvertisement(
+      parseMac(OUR),
+      parseIPv6(VIP),
+      { ip: parseIPv6(CLIENT_IP), mac: parseMac(CLIENT) },
+      { solicited: true, override: true },
     );
+    expect(passes(ownNa, PacketType.Host)).toBe(false);
+    // another station's NA for our target passes: a conflict to report
+    const otherNa = buildAdvertisement(
+      parseMac('02:00:00:00:00:cc'),
+      parseIPv6(VIP),
+      { ip: parseIPv6('ff02::1'), mac: parseMac('33:33:00:00:00:01') },
+      { solicited: false, override: true },
+    );
+    expect(passes(otherNa)).toBe(true);
+    r.withdraw(VIP);
+    expect(passes(ns(CLIENT_IP))).toBe(false);
+    void seg;
+  });
+
+  it('lists up to NDP_FILTER_MAX_ADDRESSES targets in the filter, then passes all NS/NA', () => {
+    const mac = parseMac(OUR);
+    const many = (n: number) =>
+      Array.from({ length: n }, (_, i) => `2001:db8:2::${(i + 1).toString(16)}`);
+    const listed = ndpFilter(mac, many(NDP_FILTER_MAX_ADDRESSES));
+    expect(listed.length).toBeLessThanOrEqual(4096);
+    expect(runBpf(listed, ns(CLIENT_IP, '2001:db8:2::100'))).toBeGreaterThan(0);
+    expect(runBpf(listed, ns(CLIENT_IP, '2001:db8:2::101'))).toBe(0);
+    const open = ndpFilter(mac, many(NDP_FILTER_MAX_ADDRESSES + 1));
+    expect(runBpf(open, ns(CLIENT_IP, '2001:db8:9::1'))).toBeGreaterThan(0);
+  });
+
+  it('ignores and counts solicitations the kernel ignores: multicast or loopback source, bad hop limit (issue 14)', () => {
+    const { seg, r, solicitedTo, metrics, events } = setup();
+    r.announce(VIP);
+    seg.inject(ns('ff02::1'));
+    seg.inject(ns('ff05::1:3'));
+    seg.inject(ns('::1'));
+    seg.inject(ns(CLIENT_IP, VIP, { hopLimit: 64 }));
+    expect(solicitedTo(CLIENT)).toHaveLength(0);
+    expect(events.filter((e) => e.type === 'request')).toEqual([]);
+    expect(r.counters().get(VIP)).toMatchObject({ requests: 0, ignored: 4 });
+    expect(metrics.value('layer2_requests_ignored', { ip: VIP, reason: 'invalid' })).toBe(4);
+    // link-local, global and IPv4-mapped sources are answered (the kernel answers all three)
+    for (const src of ['fe80::1', CLIENT_IP, '::ffff:192.0.2.1']) seg.inject(ns(src));
+    expect(solicitedTo(CLIENT)).toHaveLength(3);
+    expect(metrics.value('layer2_responses_sent', { ip: VIP })).toBe(3);
   });
 
   it('answers a multicast NS with a solicited NA: S=1, O=1, Target LLA = our MAC, to the SLLA', () => {
@@ -163,14 +225,26 @@ describe('NDP responder (machine + io on a fake segment)', () => {
   });
 
   it("reports another MAC's NA for our address as a conflict, ignores NAs naming our MAC", () => {
-    const { seg, r, events } = setup();
+    const { seg, link, r, events } = setup();
     r.announce(VIP);
     const other = parseMac('02:00:00:00:00:cc');
+    // Another station's answer to a client is not ours to see: the kernel filter drops it.
+    const filtered = link.filtered;
     seg.inject(
       buildAdvertisement(
         other,
         parseIPv6(VIP),
         { ip: parseIPv6(CLIENT_IP), mac: parseMac(CLIENT) },
+        { solicited: true, override: true },
+      ),
+    );
+    expect(link.filtered).toBe(filtered + 1);
+    // ...one that reaches us names another MAC for our address: a conflict
+    seg.inject(
+      buildAdvertisement(
+        other,
+        parseIPv6(VIP),
+        { ip: parseIPv6('2001:db8:1::2'), mac: parseMac(OUR) },
         { solicited: true, override: true },
       ),
     );

@@ -82,7 +82,14 @@ describe('IP text', () => {
     expect(formatIPv6(parseIPv6('2001:db8:0:0:1:0:0:1'))).toBe('2001:db8::1:0:0:1');
     expect(formatIPv6(parseIPv6('2001:db8:1:1:1:1:0:1'))).toBe('2001:db8:1:1:1:1:0:1');
     expect(formatIPv6(parseIPv6('::'))).toBe('::');
-    expect(formatIPv6(parseIPv6('::ffff:198.51.100.7'))).toBe('::ffff:c633:6407');
+    // RFC 5952 §5: IPv4-mapped addresses in mixed notation, however they were written.
+    expect(formatIPv6(parseIPv6('::ffff:198.51.100.7'))).toBe('::ffff:198.51.100.7');
+    expect(formatIPv6(parseIPv6('::ffff:c000:201'))).toBe('::ffff:192.0.2.1');
+    expect(formatIPv6(parseIPv6('0:0:0:0:0:FFFF:C000:0201'))).toBe('::ffff:192.0.2.1');
+    // Only ::ffff:0:0/96: neighbours keep the hex form.
+    expect(formatIPv6(parseIPv6('::fffe:c000:201'))).toBe('::fffe:c000:201');
+    expect(formatIPv6(parseIPv6('1::ffff:c000:201'))).toBe('1::ffff:c000:201');
+    expect(formatIPv6(parseIPv6('::c000:201'))).toBe('::c000:201');
     expect(canonicalIp('198.51.100.010'.replace('010', '10'))).toBe('198.51.100.10');
   });
   it('rejects malformed addresses with INVALID', () => {

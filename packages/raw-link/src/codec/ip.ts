@@ -43,8 +43,14 @@ export function parseIPv6(text: string): Uint8Array {
   return out;
 }
 
-/** RFC 5952 canonical text: lower case, longest run (≥ 2) of zero groups compressed, first wins. */
+/**
+ * RFC 5952 canonical text: lower case, longest run (≥ 2) of zero groups compressed, first wins;
+ * an IPv4-mapped address (::ffff:0:0/96) in mixed notation, `::ffff:192.0.2.1` (RFC 5952 §5).
+ */
 export function formatIPv6(bytes: Uint8Array, offset = 0): string {
+  let mapped = bytes[offset + 10] === 0xff && bytes[offset + 11] === 0xff;
+  for (let i = 0; mapped && i < 10; i++) mapped = (bytes[offset + i] ?? 0) === 0;
+  if (mapped) return `::ffff:${formatIPv4(bytes, offset + 12)}`;
   const g: number[] = [];
   for (let i = 0; i < 8; i++)
     g.push(((bytes[offset + i * 2] ?? 0) << 8) | (bytes[offset + i * 2 + 1] ?? 0));

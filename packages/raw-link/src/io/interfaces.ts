@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import type { Clock, Logger } from '../deps.js';
-import { silentLogger, systemClock } from '../deps.js';
+import type { InterfaceWatcherDeps } from '../deps.js';
+import { defaultClock, silentLogger } from '../deps.js';
 
 /** Linux interface flags (include/uapi/linux/if.h). Append-only. */
 export const IfFlag = {
@@ -109,13 +109,6 @@ export interface InterfaceChange {
   current: EligibleInterface[];
 }
 
-export interface InterfaceWatcherDeps {
-  clock?: Clock;
-  logger?: Logger;
-  /** Source of interface facts; default {@link readInterfaces}. */
-  read?: () => InterfaceInfo[];
-}
-
 export interface InterfaceWatcherOptions {
   /** Rescan period in milliseconds. Default 10 000 (MetalLB rescans every 10 s). */
   rescanIntervalMs?: number;
@@ -143,7 +136,7 @@ export function createInterfaceWatcher(
   options: InterfaceWatcherOptions,
   onChange: (change: InterfaceChange) => void,
 ): InterfaceWatcher {
-  const clock = deps.clock ?? systemClock;
+  const clock = deps.clock ?? defaultClock;
   const logger = deps.logger ?? silentLogger;
   const read = deps.read ?? (() => readInterfaces());
   const interval = options.rescanIntervalMs ?? 10_000;

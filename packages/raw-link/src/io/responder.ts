@@ -1,34 +1,31 @@
-import type { Clock, Logger } from '../deps.js';
-import { silentLogger, systemClock } from '../deps.js';
+import type { Clock, L2ResponderDeps, Logger } from '../deps.js';
+import { defaultClock, noMetrics, silentLogger } from '../deps.js';
+import { formatMac } from '../codec/mac.js';
 import type { L2Counters, L2Event } from '../events.js';
 import { countEvent, emptyCounters } from '../events.js';
-import type { Link, LinkOpener } from '../link.js';
+import type { Link, LinkStats } from '../link.js';
 import { nextAnnounceDeadline } from '../machine/announce.js';
-import type { L2Action, L2MachineState, L2Protocol } from '../machine/protocol.js';
-
-export interface L2ResponderDeps {
-  /** Opens the raw link; {@link openCapLink} in production, a FakeSegment opener in tests. */
-  openLink: LinkOpener;
-  clock?: Clock;
-  logger?: Logger;
-  /** Called for every request, reply, gratuitous round and conflict. Must not throw. */
-  onEvent?: (event: L2Event) => void;
-  /** Called after an address enters (`added`) or leaves (`removed`) the announced set. */
-  onMembership?: (change: 'added' | 'removed', address: string) => void;
-}
+import type {
+  L2Action,
+  L2MachineState,
+  L2Protocol,
+  L2ProtocolFactory,
+} from '../machine/protocol.js';
 
 export interface L2ResponderOptions {
   /** Interface to answer on. */
   iface: string;
-  /** Kernel capture buffer in bytes. Default 4 MiB. */
-  bufferSizeBytes?: number;
+  /** Receive ring size in bytes. Default 4 MiB (see {@link LinkOpenOptions}). */
+  ringSizeBytes?: number;
 }
 
 /** A running responder on one interface. */
 export interface L2Responder {
   readonly iface: string;
-  /** The interface MAC the responder answers with. */
-  readonly mac: Uint8Array;
+  /** The MAC the responder answers with, as text (`aa:bb:cc:dd:ee:ff`). */
+  readonly mac: string;
+  /** The same MAC as 6 bytes. */
+  readonly macBytes: Uint8Array;
   /** Adds one reference to `address` (first one: start answering, send the burst). */
   announce(address: string): void;
   /** Drops one reference; the last one stops answering for `address`. */
@@ -37,66 +34,143 @@ export interface L2Responder {
   reannounce(address: string): void;
   /** Canonical addresses currently announced. */
   announced(): string[];
-  /** Counters of one address, or of all addresses (kept after withdrawal). */
+  /** Counters per address (kept after withdrawal). */
   counters(): ReadonlyMap<string, Readonly<L2Counters>>;
+  /** The link's counters: frames received, skipped, dropped by the kernel, failed sends. */
+  linkStats(): LinkStats;
   /** Stops answering and closes the link. Idempotent. */
   close(): void;
 }
 
+/** The metrics a responder updates (MetalLB's names, without the `metallb_` prefix). */
+function instruments(deps: L2ResponderDeps) {
+  const m = deps.metrics ?? noMetrics;
+  const ip = ['ip'];
+  return {
+    requests: m.counter({
+      name: 'layer2_requests_received',
+      help: 'Number of layer2 requests received for owned IPs',
+      labelNames: ip,
+    }),
+    responses: m.counter({
+      name: 'layer2_responses_sent',
+      help: 'Number of layer2 responses sent for owned IPs',
+      labelNames: ip,
+    }),
+    gratuitous: m.counter({
+      name: 'layer2_gratuitous_sent',
+      help: 'Number of gratuitous layer2 packets sent for owned IPs',
+      labelNames: ip,
+    }),
+    conflicts: m.counter({
+      name: 'layer2_conflicts_detected',
+      help: 'Number of times another station claimed an owned IP (reply, announcement or probe)',
+      labelNames: ip,
+    }),
+    ignored: m.counter({
+      name: 'layer2_requests_ignored',
+      help: 'Number of requests for owned IPs ignored as the kernel ignores them (bad sender, invalid)',
+      labelNames: ['ip', 'reason'],
+    }),
+  };
+}
+
 /**
  * The io half of a responder: owns the link, the single timer and the machine state, and executes
- * the machine's actions. All decisions are in `proto.step` (pure, DESIGN.md §3).
+ * the machine's actions. All decisions are in `proto.step` (pure, DESIGN.md §3). The kernel filter
+ * follows the announced set, so frames about other addresses never wake the process.
  */
 export function createL2Responder<S extends L2MachineState>(
   deps: L2ResponderDeps,
   options: L2ResponderOptions,
-  makeProtocol: (mac: Uint8Array) => L2Protocol<S>,
+  factory: L2ProtocolFactory<S>,
 ): L2Responder {
-  const clock = deps.clock ?? systemClock;
-  const logger = deps.logger ?? silentLogger;
+  const clock: Clock = deps.clock ?? defaultClock;
+  const logger: Logger = deps.logger ?? silentLogger;
+  const metrics = instruments(deps);
   const counters = new Map<string, L2Counters>();
+  const iface = options.iface;
   let protocol: L2Protocol<S> | undefined;
-  const link: Link = deps.openLink(options.iface, {
-    filter: (m) => (protocol ??= makeProtocol(m)).filter(),
-    ...(options.bufferSizeBytes !== undefined ? { bufferSizeBytes: options.bufferSizeBytes } : {}),
+  const link: Link = deps.openLink(iface, {
+    etherType: factory.etherType,
+    filter: (m) => (protocol ??= factory.create(m)).filter([]),
+    ...(options.ringSizeBytes !== undefined ? { ringSizeBytes: options.ringSizeBytes } : {}),
+    onError: (err) => logger.warn({ err, iface }, 'link error'),
   });
-  const mac = link.mac;
-  const proto = (protocol ??= makeProtocol(mac));
+  const macBytes = link.mac;
+  const proto = (protocol ??= factory.create(macBytes));
   let state = proto.initial();
   let timer: unknown;
   let timerAt: number | null = null;
   let closed = false;
 
-  const execute = (actions: readonly L2Action[]) => {
+  const countersOf = (address: string) => {
+    let c = counters.get(address);
+    if (!c) counters.set(address, (c = emptyCounters()));
+    return c;
+  };
+
+  const onEventAction = (e: L2Event) => {
+    countEvent(countersOf(e.address), e);
+    const labels = { ip: e.address };
+    switch (e.type) {
+      case 'request':
+        metrics.requests.inc(labels);
+        break;
+      case 'reply':
+        metrics.responses.inc(labels);
+        break;
+      case 'gratuitous':
+        metrics.gratuitous.inc(labels, e.frames);
+        break;
+      case 'conflict':
+        metrics.conflicts.inc(labels);
+        logger.warn(e, `${proto.name}: address conflict`);
+        break;
+    }
+    if (e.type !== 'conflict') logger.debug(e, `${proto.name}: ${e.type}`);
+    try {
+      deps.onEvent?.(e);
+    } catch (err) {
+      logger.error({ err }, 'onEvent callback threw');
+    }
+  };
+
+  /** Runs actions in order (a reply is sent before anything else happens); true if the set changed. */
+  const execute = (actions: readonly L2Action[]): boolean => {
+    let setChanged = false;
     for (const a of actions) {
       switch (a.type) {
         case 'send':
           try {
             link.send(a.frame);
           } catch (err) {
-            logger.warn({ err, iface: options.iface }, `${proto.name}: send failed`);
+            logger.warn({ err, iface }, `${proto.name}: send failed`);
           }
           break;
-        case 'event': {
-          const e = a.event;
-          let c = counters.get(e.address);
-          if (!c) counters.set(e.address, (c = emptyCounters()));
-          countEvent(c, e);
-          if (e.type === 'conflict') logger.warn({ ...e }, `${proto.name}: address conflict`);
-          else logger.debug(e, `${proto.name}: ${e.type}`);
-          try {
-            deps.onEvent?.(e);
-          } catch (err) {
-            logger.error({ err }, 'onEvent callback threw');
-          }
+        case 'event':
+          onEventAction(a.event);
           break;
-        }
+        case 'ignored':
+          countersOf(a.address).ignored++;
+          metrics.ignored.inc({ ip: a.address, reason: a.reason });
+          break;
         case 'added':
         case 'removed':
-          logger.info({ iface: options.iface, address: a.address }, `${proto.name}: ${a.type}`);
+          setChanged = true;
+          logger.info({ iface, address: a.address }, `${proto.name}: ${a.type}`);
           deps.onMembership?.(a.type, a.address);
           break;
       }
+    }
+    return setChanged;
+  };
+
+  const refilter = () => {
+    try {
+      link.setFilter(proto.filter([...state.announce.addresses.keys()]));
+    } catch (err) {
+      logger.error({ err, iface }, `${proto.name}: cannot update the kernel filter`);
     }
   };
 
@@ -122,15 +196,19 @@ export function createL2Responder<S extends L2MachineState>(
     if (closed) return;
     const r = proto.step(state, event, clock.now());
     state = r.state;
-    execute(r.actions);
-    if (event.type !== 'frame' || r.actions.length) rearm();
+    if (r.actions.length && execute(r.actions)) refilter();
+    // Every non-frame event re-arms, even without actions: a timer may fire a little before its
+    // deadline on the monotonic clock (libuv rounds to milliseconds), and the tick that finds
+    // nothing due yet must leave the timer armed or the burst would stop.
+    if (event.type !== 'frame') rearm();
   };
 
   link.onFrame((frame) => feed({ type: 'frame', frame }));
 
   return {
-    iface: options.iface,
-    mac,
+    iface,
+    mac: formatMac(macBytes),
+    macBytes,
     announce(address) {
       feed({ type: 'acquire', address: proto.canonical(address) });
     },
@@ -142,6 +220,7 @@ export function createL2Responder<S extends L2MachineState>(
     },
     announced: () => [...state.announce.addresses.keys()],
     counters: () => counters,
+    linkStats: () => link.stats(),
     close() {
       if (closed) return;
       // Leave the set first so owners of side effects (multicast groups) can undo them.

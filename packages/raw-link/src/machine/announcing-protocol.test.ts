@@ -1,20 +1,24 @@
 import { describe, expect, it } from 'vitest';
+import { BpfBuilder } from '../codec/bpf.js';
 import { parseMac } from '../codec/mac.js';
 import { announcingProtocol } from './announcing-protocol.js';
 import type { L2Action } from './protocol.js';
 
 const MAC = parseMac('02:00:00:00:00:0b');
 const frameFor = (address: string, n: number) => Uint8Array.of(n, address.length);
+const acceptAll = new BpfBuilder().ret(1).build();
+const dropAll = new BpfBuilder().ret(0).build();
 
 function protocol(framesPerRound: number) {
   const seen: Uint8Array[] = [];
   const p = announcingProtocol({
     name: 'test',
+    etherType: 0x88b5,
     iface: 'eth0',
     mac: MAC,
     announce: { burstDurationMs: 0 },
     canonical: (a) => a.toLowerCase(),
-    filter: () => 'arp',
+    filter: (addresses) => (addresses.length ? acceptAll : dropAll),
     onFrame: (_state, frame) => {
       seen.push(frame);
       return [{ type: 'send', frame }];
@@ -58,10 +62,11 @@ describe('announcingProtocol', () => {
     expect(r.state).toBe(st);
     expect(r.actions).toEqual([{ type: 'send', frame }]);
     expect(seen).toEqual([frame]);
-    expect([p.name, p.canonical('2001:DB8::1'), p.filter()]).toEqual([
+    expect([p.name, p.etherType, p.canonical('2001:DB8::1')]).toEqual([
       'test',
+      0x88b5,
       '2001:db8::1',
-      'arp',
     ]);
+    expect([p.filter([]), p.filter(['x'])]).toEqual([dropAll, acceptAll]);
   });
 });

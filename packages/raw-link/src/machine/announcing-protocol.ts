@@ -1,3 +1,4 @@
+import type { BpfProgram } from '../codec/bpf.js';
 import type { Mac } from '../codec/mac.js';
 import { formatMac } from '../codec/mac.js';
 import type { AnnounceOptions } from './announce.js';
@@ -8,6 +9,8 @@ import type { L2Action, L2MachineEvent, L2MachineState, L2Protocol } from './pro
 export interface AnnouncingProtocolSpec {
   /** "arp" or "ndp": used in logs. */
   readonly name: string;
+  /** The EtherType the link receives. */
+  readonly etherType: number;
   /** Interface name (reported in events). */
   readonly iface: string;
   /** The interface's MAC (reported in `gratuitous` events). */
@@ -16,8 +19,8 @@ export interface AnnouncingProtocolSpec {
   readonly announce?: Partial<AnnounceOptions> | undefined;
   /** Validates address text and returns the canonical key; throws the package's error. */
   canonical(address: string): string;
-  /** The kernel BPF filter for this interface (tcpdump syntax). */
-  filter(): string;
+  /** The kernel filter for this interface while `addresses` are announced. */
+  filter(addresses: readonly string[]): BpfProgram;
   /** Reaction to a received frame (pure; the state is not changed by frames). */
   onFrame(state: L2MachineState, frame: Uint8Array): L2Action[];
   /** The frames of one announcement round for `address` (gratuitous ARP pair / unsolicited NA). */
@@ -36,8 +39,9 @@ export function announcingProtocol(spec: AnnouncingProtocolSpec): L2Protocol<L2M
   const macText = formatMac(spec.mac);
   return {
     name: spec.name,
+    etherType: spec.etherType,
     canonical: (address) => spec.canonical(address),
-    filter: () => spec.filter(),
+    filter: (addresses) => spec.filter(addresses),
     initial: () => ({ announce: initialAnnounceState() }),
     step(state: L2MachineState, event: L2MachineEvent, nowMs: number) {
       if (event.type === 'frame') return { state, actions: spec.onFrame(state, event.frame) };

@@ -1,5 +1,7 @@
-import { formatMac, parseMac } from '../codec/mac.js';
-import type { Link, LinkOpener, LinkOpenOptions } from '../link.js';
+import type { BpfProgram } from '../codec/bpf.js';
+import { PacketType, runBpf } from '../codec/bpf.js';
+import { formatMac, isBroadcastMac, isMulticastMac, macEquals, parseMac } from '../codec/mac.js';
+import type { Link, LinkOpener, LinkOpenOptions, LinkStats } from '../link.js';
 
 /** A frame seen on a {@link FakeSegment}, with who sent it. */
 export interface SegmentFrame {
@@ -8,13 +10,14 @@ export interface SegmentFrame {
 }
 
 /**
- * An in-memory Ethernet segment (a hub): every frame sent by one attached link is delivered to all
- * links, including the sender — libpcap on Linux also captures outgoing frames, so responders must
- * ignore their own. Delivery is synchronous.
+ * An in-memory Ethernet segment (a hub). A frame sent by one attached link reaches every other
+ * link that was opened for its EtherType and whose kernel filter — run by the BPF interpreter, as
+ * the kernel would — accepts it; as on Linux, a link does not receive what it sent. Delivery is
+ * synchronous.
  */
 export class FakeSegment {
   readonly links = new Map<string, FakeLink>();
-  /** Every frame sent on the segment, in order. */
+  /** Every frame put on the segment, in order. */
   readonly log: SegmentFrame[] = [];
 
   /** Creates and attaches a link. */
@@ -27,7 +30,7 @@ export class FakeSegment {
   /** Puts a frame on the wire as if some other host sent it. */
   inject(frame: Uint8Array, from = 'external'): void {
     this.log.push({ from, frame: Uint8Array.from(frame) });
-    for (const l of [...this.links.values()]) l.deliver(frame);
+    for (const l of [...this.links.values()]) if (l.name !== from) l.deliver(frame);
   }
 
   /** A LinkOpener that returns the attached link of that name (throws if none). */
@@ -36,20 +39,28 @@ export class FakeSegment {
       const l = this.links.get(iface);
       if (!l) throw new Error(`FakeSegment: no link ${iface}`);
       l.openedWith = options;
-      l.filter = typeof options.filter === 'function' ? options.filter(l.mac) : options.filter;
+      l.etherType = options.etherType;
+      l.setFilter(typeof options.filter === 'function' ? options.filter(l.mac) : options.filter);
       l.closed = false;
       return l;
     };
   }
 }
 
-/** One endpoint of a {@link FakeSegment}. */
+/** One endpoint of a {@link FakeSegment}. Until opened it receives every frame, unfiltered. */
 export class FakeLink implements Link {
   readonly sent: Uint8Array[] = [];
   openedWith: LinkOpenOptions | undefined;
-  /** The BPF filter text the link was opened with (not applied by the fake). */
-  filter: string | undefined;
+  /** The EtherType the link was opened for (undefined: all). */
+  etherType: number | undefined;
+  /** The kernel filter now attached (applied by this fake with the BPF interpreter). */
+  filter: BpfProgram | undefined;
+  /** Every filter attached, in order. */
+  readonly filters: BpfProgram[] = [];
   closed = false;
+  private readonly counts: LinkStats = { received: 0, truncated: 0, kernelDrops: 0, sendErrors: 0 };
+  /** Frames the filter or the EtherType kept from the handler. */
+  filtered = 0;
   private handler: ((frame: Uint8Array) => void) | undefined;
 
   constructor(
@@ -66,12 +77,20 @@ export class FakeLink implements Link {
     if (this.closed) throw new Error(`FakeLink ${this.name} is closed`);
     const copy = Uint8Array.from(frame);
     this.sent.push(copy);
-    this.segment.log.push({ from: this.name, frame: copy });
-    for (const l of [...this.segment.links.values()]) l.deliver(copy);
+    this.segment.inject(copy, this.name);
   }
 
   onFrame(handler: (frame: Uint8Array) => void): void {
     this.handler = handler;
+  }
+
+  setFilter(program: BpfProgram): void {
+    this.filter = program;
+    this.filters.push(program);
+  }
+
+  stats(): LinkStats {
+    return { ...this.counts };
   }
 
   close(): void {
@@ -81,6 +100,26 @@ export class FakeLink implements Link {
 
   /** @internal */
   deliver(frame: Uint8Array): void {
-    if (!this.closed) this.handler?.(Uint8Array.from(frame));
+    if (this.closed || !this.handler) return;
+    if (
+      this.etherType !== undefined &&
+      (((frame[12] ?? 0) << 8) | (frame[13] ?? 0)) !== this.etherType
+    )
+      return;
+    if (this.filter) {
+      const packetType = isBroadcastMac(frame)
+        ? PacketType.Broadcast
+        : isMulticastMac(frame)
+          ? PacketType.Multicast
+          : macEquals(frame, this.mac)
+            ? PacketType.Host
+            : PacketType.OtherHost;
+      if (runBpf(this.filter, frame, { packetType }) === 0) {
+        this.filtered++;
+        return;
+      }
+    }
+    this.counts.received++;
+    this.handler(Uint8Array.from(frame));
   }
 }

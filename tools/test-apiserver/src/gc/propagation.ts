@@ -2,7 +2,8 @@
 // (ValidateDeleteOptions and deletionFinalizersForGarbageCollection in
 // k8s.io/apiserver/pkg/registry/generic/registry/store.go): Orphan adds the `orphan` finalizer,
 // Foreground `foregroundDeletion`, Background neither; without a policy the finalizers already on
-// the object decide; the deprecated orphanDependents still works.
+// the object decide, then the kind's default (shouldOrphanDependents: batch/v1 Jobs orphan); the
+// deprecated orphanDependents still works.
 import { invalidValue, notSupported, type StatusCause } from '../errors.ts';
 import { isObject } from '../schema/structural.ts';
 import { FOREGROUND_FINALIZER, ORPHAN_FINALIZER } from './graph.ts';
@@ -15,7 +16,11 @@ export interface Propagated {
   orphanDependentsFalse: boolean;
 }
 
-export function propagate(current: readonly string[], opts: unknown): Propagated {
+export function propagate(
+  current: readonly string[],
+  opts: unknown,
+  defaultOrphan = false,
+): Propagated {
   const o = isObject(opts) ? opts : {};
   const causes: StatusCause[] = [];
   const policy = o.propagationPolicy;
@@ -38,7 +43,8 @@ export function propagate(current: readonly string[], opts: unknown): Propagated
     ? policy === 'Orphan'
     : hasOrphan
       ? orphanDeps === true
-      : current.includes(ORPHAN_FINALIZER);
+      : current.includes(ORPHAN_FINALIZER) ||
+        (defaultOrphan && !current.includes(FOREGROUND_FINALIZER));
   const shouldForeground = hasPolicy
     ? policy === 'Foreground'
     : hasOrphan

@@ -349,20 +349,9 @@ export const corePrinters: Record<string, Printer> = {
       since(o.metadata.creationTimestamp, now),
     ],
   },
+  // 1.35 dropped the SECRETS count (kubernetes#117160: nothing fills `secrets` since 1.24).
   '/ServiceAccount': {
-    columns: [
-      NAME,
-      col(
-        'Secrets',
-        'string',
-        'Secrets is a list of the secrets in the same namespace that pods running using this ServiceAccount are allowed to use.',
-      ),
-      AGE,
-    ],
-    cells: (o, now) => [
-      o.metadata.name ?? '',
-      arr(o.secrets).length,
-      since(o.metadata.creationTimestamp, now),
-    ],
+    columns: [NAME, AGE],
+    cells: (o, now) => [o.metadata.name ?? '', since(o.metadata.creationTimestamp, now)],
   },
 };

@@ -27,6 +27,7 @@ function templateCells(spec: JsonObject): [string, string, string] {
 const age = (o: KubeObject, now: number) => since(o.metadata.creationTimestamp, now);
 const createdAt = (o: KubeObject): string => str(o.metadata.creationTimestamp);
 
+/** printJob's STATUS (1.35 order: terminal conditions, deletion, then interim conditions). */
 function jobStatus(st: JsonObject, o: KubeObject): string {
   const has = (t: string) =>
     arr(st.conditions)
@@ -35,9 +36,9 @@ function jobStatus(st: JsonObject, o: KubeObject): string {
   if (has('Complete')) return 'Complete';
   if (has('Failed')) return 'Failed';
   if (o.metadata.deletionTimestamp) return 'Terminating';
-  if (has('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
-  if (has('FailureTarget')) return 'FailureTarget';
   if (has('Suspended')) return 'Suspended';
+  if (has('FailureTarget')) return 'FailureTarget';
+  if (has('SuccessCriteriaMet')) return 'SuccessCriteriaMet';
   return 'Running';
 }
 
@@ -183,7 +184,7 @@ export const otherPrinters: Record<string, Printer> = {
       col(
         'Completions',
         'string',
-        'The desired number of successfully finished pods the job should be run with.',
+        'The number of pods which reached phase Succeeded. The value increases monotonically for a given spec. However, it may decrease in reaction to scale down of elastic indexed jobs.',
       ),
       col('Duration', 'string', 'Time required to complete the job.'),
       AGE,
@@ -318,7 +319,8 @@ export const otherPrinters: Record<string, Printer> = {
       num(o.value),
       o.globalDefault === true,
       age(o, now),
-      str(o.preemptionPolicy) || 'PreemptLowerPriority',
+      // A nil PreemptionPolicy prints empty (defaulting makes it rare).
+      str(o.preemptionPolicy),
     ],
   },
 };

@@ -1,7 +1,8 @@
 // Built-in kinds added for install manifests and the lab (issue 15): ReplicaSet,
-// PodDisruptionBudget, NetworkPolicy, PriorityClass. Stored with their real defaults and
-// validation essentials, not run (no controllers).
+// PodDisruptionBudget, NetworkPolicy, PriorityClass, Job (helm hooks). Stored with their real
+// defaults and validation essentials, not run (no controllers).
 import { def } from './builtins.ts';
+import { jobStrategy } from './strategies-batch.ts';
 import { workloadStrategy } from './strategies-other.ts';
 import {
   networkPolicyStrategy,
@@ -22,6 +23,16 @@ export function extraBuiltinTypes(): ResourceType[] {
       shortNames: ['rs'],
       categories: ['all'],
       strategy: workloadStrategy('ReplicaSet'),
+    }),
+    def({
+      group: 'batch',
+      version: 'v1',
+      resource: 'jobs',
+      kind: 'Job',
+      namespaced: true,
+      hasStatus: true,
+      categories: ['all'],
+      strategy: jobStrategy(),
     }),
     def({
       group: 'policy',

@@ -263,11 +263,10 @@ export function webhookConfigStrategy(mutating = false): Strategy {
       w.objectSelector ??= {};
       w.timeoutSeconds ??= 10;
       if (mutating) w.reinvocationPolicy ??= 'Never';
-      // Not defaulted here: `rules[].scope` ('*' in kube-apiserver). `rules` is an atomic list,
-      // so kubectl's three-way merge re-sends it on every apply of a configuration that does not
-      // spell scope out (a real cluster reports it "configured" each time); deploy/'s manifests
-      // do not yet, and their apply-twice test expects "unchanged". Matching treats a missing
-      // scope as '*' (rules.ts), as the real matcher does.
+      // SetDefaults_Rule: scope '*'. `rules` is an atomic list, so kubectl's three-way merge
+      // re-sends a configuration's rules on every apply unless it spells scope out (reported
+      // "configured" each time, as on a real cluster); deploy/'s manifests do.
+      for (const r of Array.isArray(w.rules) ? w.rules : []) if (isObject(r)) r.scope ??= '*';
       const cc = isObject(w.clientConfig) ? w.clientConfig : undefined;
       if (cc && isObject(cc.service)) cc.service.port ??= 443;
     }
@@ -310,6 +309,16 @@ export function webhookConfigStrategy(mutating = false): Strategy {
               'the timeout value must be between 1 and 30 seconds',
             ),
           );
+        (Array.isArray(w.rules) ? w.rules : []).forEach((r, j) => {
+          if (
+            isObject(r) &&
+            r.scope !== undefined &&
+            !['*', 'Cluster', 'Namespaced'].includes(str(r.scope))
+          )
+            out.push(
+              notSupported(`${f}.rules[${j}].scope`, r.scope, ['*', 'Cluster', 'Namespaced']),
+            );
+        });
         // matchConditions are CEL over the request; not evaluated here, so refused, not ignored.
         if (Array.isArray(w.matchConditions) && w.matchConditions.length > 0)
           out.push(

@@ -21,6 +21,13 @@ export interface WriteContext {
 export interface Strategy {
   /** Defaults and system fields for a new object (status reset where the real server resets it). */
   prepareForCreate?(obj: KubeObject, ctx: WriteContext): void;
+  /**
+   * What PrepareForCreate generates beyond the decoded request's defaults (a Job's selector and
+   * labels from its uid): runs after prepareForCreate, and the field manager does not see it —
+   * in kube-apiserver managedFields are computed before the registry's create, so no manager
+   * owns these fields.
+   */
+  generateOnCreate?(obj: KubeObject): void;
   validate?(obj: KubeObject, ctx: WriteContext): StatusCause[];
   /** Main-resource update: keep what the main endpoint may not change (status, usually). */
   prepareForUpdate?(obj: KubeObject, old: KubeObject, ctx: WriteContext): void;
@@ -47,6 +54,11 @@ export interface Strategy {
   generationChanged?(obj: KubeObject, old: KubeObject): boolean;
   /** Whether metadata.generation is maintained (bumped on spec changes). */
   hasGeneration?: boolean;
+  /**
+   * DefaultGarbageCollectionPolicy: `orphan` when a delete without a propagation policy (and no
+   * GC finalizer on the object) orphans the dependents — batch/v1 Jobs, for compatibility.
+   */
+  defaultGcPolicy?: 'orphan';
   /** Name validation: DNS subdomain (default), DNS-1123 label, DNS-1035 label, or path segment. */
   nameRule?: 'subdomain' | 'label' | 'dns1035' | 'path';
 }

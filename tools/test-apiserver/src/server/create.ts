@@ -28,6 +28,7 @@ export function prepareCreate(
   q: WriteQuery,
   presetManagedFields?: ManagedEntry[],
   carriedWarnings: readonly string[] = [],
+  uid: string = randomUUID(),
 ): PendingWrite {
   const ctx = writeContext(q);
   ctx.warnings.push(...carriedWarnings);
@@ -50,17 +51,32 @@ export function prepareCreate(
     meta.name = generateName(meta.generateName);
   checkNamespace(cx.store, t, ns, o, true);
   for (const f of SYSTEM_META) delete meta[f];
+  // The uid exists before PrepareForCreate (FillObjectMetaSystemFields; a Job's generated
+  // selector names it) but not in what admission webhooks see, as in kube-apiserver, where
+  // mutating admission runs before the registry's create.
+  meta.uid = uid;
   t.strategy.prepareForCreate?.(o, ctx);
+  // What managers own: the request as decoded and defaulted, without the registry's additions.
+  const owned = t.strategy.generateOnCreate ? structuredClone(o) : o;
+  t.strategy.generateOnCreate?.(o);
   const causes = [
     ...validateObjectMeta(meta, t.namespaced, t.strategy.nameRule ?? 'subdomain'),
     ...(t.strategy.validate?.(o, ctx) ?? []),
   ];
+  delete meta.uid;
   // A missing name is an error now; other validation failures wait for mutating admission.
   if (typeof meta.name !== 'string' || meta.name === '')
     throw invalid(t.kind, t.group, String(meta.name ?? ''), causes);
   const failed = causes.length ? invalid(t.kind, t.group, meta.name, causes) : undefined;
   if (presetManagedFields) meta.managedFields = presetManagedFields as unknown as Json;
-  else recordManagedFields(cx, t, undefined, o, requested, q, undefined);
+  else {
+    delete owned.metadata.uid;
+    recordManagedFields(cx, t, undefined, owned, requested, q, undefined);
+    if (owned !== o) {
+      if (owned.metadata.managedFields === undefined) delete meta.managedFields;
+      else meta.managedFields = owned.metadata.managedFields;
+    }
+  }
   const name = meta.name;
   const key = storeKey(t, ns, name);
   if (cx.store.get(t.storageKey, key)) throw alreadyExists(gr(t), name);
@@ -79,10 +95,10 @@ export function prepareCreate(
   return {
     attrs,
     invalid: failed,
-    redo: (mutated) => prepareCreate(cx, t, ns, mutated, q, presetManagedFields, ctx.warnings),
+    redo: (mutated) => prepareCreate(cx, t, ns, mutated, q, presetManagedFields, ctx.warnings, uid),
     commit: () => {
       if (failed) throw failed;
-      return commitCreate(cx, t, key, o, ctx);
+      return commitCreate(cx, t, key, o, ctx, uid);
     },
   };
 }
@@ -93,6 +109,7 @@ function commitCreate(
   key: string,
   o: KubeObject,
   ctx: WriteContext,
+  uid: string,
 ): WriteResult {
   const meta = o.metadata;
   const name = meta.name as string;
@@ -101,7 +118,7 @@ function commitCreate(
   toServed(t, toStorage(t, o));
   const alloc = t.strategy.beforeCommit?.(o, undefined) ?? [];
   if (alloc.length) throw invalid(t.kind, t.group, name, alloc);
-  meta.uid = randomUUID();
+  meta.uid = uid;
   meta.creationTimestamp = nowTime(cx.nowMs());
   if (t.strategy.hasGeneration) meta.generation = 1;
   if (ctx.dryRun) {

@@ -58,7 +58,7 @@ export function deleteNow(
     String,
   );
   // propagationPolicy becomes the collector's finalizers (gc/propagation.ts).
-  const gc = propagate(current, opts);
+  const gc = propagate(current, opts, t.strategy.defaultGcPolicy === 'orphan');
   if (gc.causes.length) throw invalid('DeleteOptions', 'meta.k8s.io', '', gc.causes);
   const fins = cx.gcEnabled ? gc.finalizers : current;
   const changed = fins.length !== current.length || fins.some((f, i) => f !== current[i]);

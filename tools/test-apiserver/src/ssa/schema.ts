@@ -32,6 +32,8 @@ const BUILTIN_LIST_KEYS: Record<string, string[]> = {
   taints: ['key', 'effect'],
   hostAliases: ['ip'],
   topologySpreadConstraints: ['topologyKey', 'whenUnsatisfiable'],
+  // admissionregistration/v1 Validating/MutatingWebhookConfiguration: +listType=map +listMapKey=name.
+  webhooks: ['name'],
 };
 
 /** LabelSelector is +structType=atomic; Service.spec.selector and nodeSelector are +mapType=atomic. */

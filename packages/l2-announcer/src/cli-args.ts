@@ -3,40 +3,55 @@ import { parseArgs } from 'node:util';
 
 /** Parsed `ironlb-l2 announce` invocation. */
 export interface L2CliConfig {
-  iface: string;
-  ipv4: string[];
-  ipv6: string[];
+  /** Interfaces to answer on; empty = every eligible interface. */
+  interfaces: string[];
+  addresses: string[];
+  /** Extra interface name patterns to skip (added to MetalLB's defaults). */
+  exclude: string[];
   refreshIntervalMs: number;
   burstIntervalMs: number;
   burstDurationMs: number;
-  logLevel: string;
+  rescanIntervalMs: number;
+  /** On SIGTERM/SIGINT, keep answering until another node announces each address, up to this. */
+  handoverWaitMs: number;
+  /** MetalLB's --log-level values. */
+  logLevel: 'all' | 'debug' | 'info' | 'warn' | 'error' | 'none';
 }
 
 export type L2CliParse =
   { kind: 'help' } | { kind: 'run'; config: L2CliConfig } | { kind: 'error'; message: string };
 
-export const USAGE = `Usage: ironlb-l2 announce --interface IF [options] ADDR...
+export const USAGE = `Usage: ironlb-l2 announce [--interface IF]... [options] ADDR...
 
-Answers ARP (IPv4) and NDP (IPv6) for ADDR... on interface IF, as MetalLB's Layer 2 mode does,
-without configuring the addresses on the host. Sends a gratuitous ARP / unsolicited NA burst at
-start (at once, then every 1.1 s for 5 s). Runs until SIGTERM or SIGINT, then stops answering and
-exits 0. Needs CAP_NET_RAW (root).
+Answers ARP (IPv4) and NDP (IPv6) for ADDR... as MetalLB's Layer 2 mode does, without configuring
+the addresses on the host: on each --interface, or on every eligible interface (up, not enslaved,
+not NOARP, not excluded by name) when none is given, following interfaces that come and go. Sends
+a gratuitous ARP / unsolicited NA burst at start (at once, then every 1.1 s for 5 s). Runs until
+SIGTERM or SIGINT, then stops answering (after a handover, see --handover-wait) and exits 0.
+Needs CAP_NET_RAW (root).
 
 Options:
-  -i, --interface IF           interface to answer on (required)
+  -i, --interface IF           interface to answer on (repeatable; default: every eligible one)
+  -x, --exclude REGEX          skip interfaces whose name matches (repeatable; added to MetalLB's
+                               defaults ^docker ^cbr ^dummy ^virbr ^lxcbr ^veth ^lo$ ^cali ^tunl
+                               ^flannel ^kube-ipvs ^cni ^nodelocaldns ^lxc)
   -r, --refresh-interval DUR   re-announce every DUR after the burst (MetalLB #2910); 0 = off (default 0)
       --burst-interval DUR     spacing of burst rounds (default 1.1s)
       --burst-duration DUR     keep bursting until DUR after the last trigger (default 5s)
-      --log-level LEVEL        stderr log level: trace|debug|info|warn|error|silent (default info)
+      --rescan-interval DUR    how often interfaces are rescanned (default 10s)
+      --handover-wait DUR      on SIGTERM/SIGINT keep answering each address until another node
+                               announces it, for at most DUR (default 0: stop at once)
+      --log-level LEVEL        stderr log level: all|debug|info|warn|error|none (default info)
   -h, --help                   show this help
 
 DUR is a number with a unit: 500ms, 1.5s, 2m, 1h (or 0).
 
 Output: one JSON object per line on stdout, each with "time" (RFC 3339, milliseconds) and
-"event": ready, request, reply, gratuitous, conflict, stopped. Logs go to stderr.
+"event": ready, request, reply, gratuitous, conflict, interfaces, open-failed, draining,
+handover, stopped. Logs go to stderr.
 
 Exit codes: 0 after SIGTERM/SIGINT, 2 for bad arguments (unknown interface, malformed address),
-1 when the interface cannot be opened (e.g. missing CAP_NET_RAW).
+1 when no interface could be opened (e.g. missing CAP_NET_RAW).
 
 Example:
   ironlb-l2 announce --interface eth0 --refresh-interval 30s 198.51.100.10 2001:db8::10
@@ -52,6 +67,19 @@ export function parseDurationMs(text: string): number | undefined {
   return Math.round(Number(m[1]) * (UNITS[m[2] ?? 's'] ?? 1));
 }
 
+// Older spellings (pino's level names) are still accepted.
+const LEVELS: Record<string, L2CliConfig['logLevel']> = {
+  all: 'all',
+  trace: 'all',
+  debug: 'debug',
+  info: 'info',
+  warn: 'warn',
+  error: 'error',
+  fatal: 'error',
+  none: 'none',
+  silent: 'none',
+};
+
 /** Pure argument parsing: no I/O, so every error path is unit-tested. */
 export function parseL2Args(argv: readonly string[]): L2CliParse {
   let parsed;
@@ -61,10 +89,13 @@ export function parseL2Args(argv: readonly string[]): L2CliParse {
       allowPositionals: true,
       strict: true,
       options: {
-        interface: { type: 'string', short: 'i' },
+        interface: { type: 'string', short: 'i', multiple: true },
+        exclude: { type: 'string', short: 'x', multiple: true },
         'refresh-interval': { type: 'string', short: 'r' },
         'burst-interval': { type: 'string' },
         'burst-duration': { type: 'string' },
+        'rescan-interval': { type: 'string' },
+        'handover-wait': { type: 'string' },
         'log-level': { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -79,25 +110,31 @@ export function parseL2Args(argv: readonly string[]): L2CliParse {
     return { kind: 'error', message: 'missing command: expected "announce" (see --help)' };
   if (command !== 'announce')
     return { kind: 'error', message: `unknown command "${command}": expected "announce"` };
-  if (!values.interface) return { kind: 'error', message: 'missing --interface' };
   if (addresses.length === 0) return { kind: 'error', message: 'no address given' };
-  const ipv4: string[] = [];
-  const ipv6: string[] = [];
   for (const a of addresses) {
-    if (isIPv4(a)) ipv4.push(a);
-    else if (isIPv6(a) && !a.includes('%') && !a.toLowerCase().startsWith('ff') && a !== '::')
-      ipv6.push(a);
-    else
+    const ok =
+      isIPv4(a) ||
+      (isIPv6(a) && !a.includes('%') && !a.toLowerCase().startsWith('ff') && a !== '::');
+    if (!ok)
       return {
         kind: 'error',
         message: `malformed address "${a}": expected an IPv4 or IPv6 unicast address`,
       };
+  }
+  for (const x of values.exclude ?? []) {
+    try {
+      new RegExp(x);
+    } catch {
+      return { kind: 'error', message: `malformed --exclude "${x}": not a regular expression` };
+    }
   }
   const durations: Record<string, number> = {};
   for (const [flag, def] of [
     ['refresh-interval', '0'],
     ['burst-interval', '1100ms'],
     ['burst-duration', '5s'],
+    ['rescan-interval', '10s'],
+    ['handover-wait', '0'],
   ] as const) {
     const text = values[flag] ?? def;
     const ms = parseDurationMs(text);
@@ -110,18 +147,25 @@ export function parseL2Args(argv: readonly string[]): L2CliParse {
   }
   if ((durations['burst-interval'] ?? 0) <= 0)
     return { kind: 'error', message: '--burst-interval must be greater than 0' };
-  const logLevel = values['log-level'] ?? 'info';
-  if (!['trace', 'debug', 'info', 'warn', 'error', 'fatal', 'silent'].includes(logLevel))
-    return { kind: 'error', message: `unknown --log-level "${logLevel}"` };
+  if ((durations['rescan-interval'] ?? 0) <= 0)
+    return { kind: 'error', message: '--rescan-interval must be greater than 0' };
+  const logLevel = LEVELS[values['log-level'] ?? 'info'];
+  if (!logLevel)
+    return {
+      kind: 'error',
+      message: `unknown --log-level "${values['log-level']}": expected all, debug, info, warn, error or none`,
+    };
   return {
     kind: 'run',
     config: {
-      iface: values.interface,
-      ipv4,
-      ipv6,
+      interfaces: values.interface ?? [],
+      addresses,
+      exclude: values.exclude ?? [],
       refreshIntervalMs: durations['refresh-interval'] ?? 0,
       burstIntervalMs: durations['burst-interval'] ?? 1100,
       burstDurationMs: durations['burst-duration'] ?? 5000,
+      rescanIntervalMs: durations['rescan-interval'] ?? 10_000,
+      handoverWaitMs: durations['handover-wait'] ?? 0,
       logLevel,
     },
   };

@@ -1,5 +1,6 @@
-// Integration-test harness for createL2Announcer: discovers interfaces of this namespace every
-// 300 ms. stdin: "announce ADDR [IFACE,...]" | "withdraw ADDR"; stdout: JSON lines.
+// Integration-test harness for createL2Announcer: discovers the interfaces of this namespace every
+// 300 ms (the real timer). stdin: "announce ADDR [IFACE,...] [OWNER]" | "withdraw ADDR [OWNER]" |
+// "status"; stdout: JSON lines — every announcer event, and an "ack" per command.
 import { createInterface } from 'node:readline';
 import { createL2Announcer } from '../src/index.js';
 
@@ -11,14 +12,17 @@ const ann = createL2Announcer(
 out({ event: 'ready', interfaces: ann.interfaces().map((i) => i.name) });
 const keepAlive = setInterval(() => {}, 1 << 30);
 createInterface({ input: process.stdin }).on('line', (line) => {
-  const [cmd, addr = '', ifaces] = line.trim().split(/\s+/);
+  const [cmd, addr = '', ifaces = '', owner = ''] = line.trim().split(/\s+/);
   try {
     if (cmd === 'announce')
-      out({ event: 'ack', ...ann.announce(addr, ifaces ? ifaces.split(',') : undefined) });
+      out({
+        event: 'ack',
+        ...ann.announce(addr, { interfaces: ifaces ? ifaces.split(',') : [], owner }),
+      });
     else if (cmd === 'withdraw') {
-      ann.withdraw(addr);
-      out({ event: 'ack', address: addr });
-    }
+      ann.withdraw(addr, { owner: ifaces });
+      out({ event: 'ack', status: ann.status() });
+    } else out({ event: 'ack', status: ann.status() });
   } catch (e) {
     out({ event: 'error', code: (e as { code?: string }).code });
   }
