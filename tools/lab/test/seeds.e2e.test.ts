@@ -10,6 +10,7 @@ import { netnsSkipReason, nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { curlArgv, downLab, kubectl, upLab, type LabInfo } from '../src/lab.ts';
 import { rewriteSeedAddresses } from '../src/demo.ts';
 import { resolveScenario } from '../src/plan.ts';
+import { rbacReport } from './rbac.ts';
 
 const skip = netnsSkipReason(['nft', 'curl', 'nsenter', 'unshare', 'setpriv', '/usr/lib/frr/bgpd']);
 const name = `s${process.pid}`.slice(0, 10);
@@ -215,5 +216,37 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
       (s) => s !== '',
     );
     expect(ip).toMatch(/^198\.51\.100\.17\d$/);
+  });
+
+  it('deleting the Service withdraws it and removes its ServiceL2Status', async () => {
+    k(['delete', 'service', 'nginx-lb']);
+    await until(
+      'no ServiceL2Status for nginx-lb',
+      () => k(['get', 'servicel2statuses', '-n', 'metallb-system', '-o', 'json']),
+      (o) => !o.includes('"nginx-lb"'),
+    );
+    await until(
+      'no answer on 198.51.100.200',
+      () =>
+        spawnSync(
+          curlArgv(lab, 'client', '198.51.100.200:8080')[0] as string,
+          curlArgv(lab, 'client', '198.51.100.200:8080').slice(1),
+          { encoding: 'utf8' },
+        ).status,
+      (code) => code !== 0,
+    );
+  });
+
+  it('RBAC (issue 19): every API call IronLB made in this run was allowed by deploy/ironlb-native.yaml, and every granted verb was used', async () => {
+    for (const sa of ['ironlb-controller', 'ironlb-speaker']) {
+      const r = await rbacReport(lab.name, sa);
+      expect(r.calls).toBeGreaterThan(5);
+      expect({ sa, refused: r.refused, notAllowedByRoles: r.notAllowedByRoles }).toEqual({
+        sa,
+        refused: [],
+        notAllowedByRoles: [],
+      });
+      expect({ sa, unusedGrants: r.unusedGrants }).toEqual({ sa, unusedGrants: [] });
+    }
   });
 });
