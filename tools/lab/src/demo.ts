@@ -26,6 +26,41 @@ interface Row {
 
 const SEEDS = join(workspaceRoot, 'tools', 'lab', 'fixtures', 'seeds');
 
+// BGP to the lab's router (AS 64512, dynamic neighbours), IPv4 and IPv6 sessions, a pool in
+// documentation ranges that only Services asking for it get.
+const BGP_CONFIG = `apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: router, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64512, peerAddress: 198.51.100.1}
+---
+apiVersion: metallb.io/v1beta2
+kind: BGPPeer
+metadata: {name: router-v6, namespace: metallb-system}
+spec: {myASN: 64500, peerASN: 64512, peerAddress: "2001:db8:1::1"}
+---
+apiVersion: metallb.io/v1beta1
+kind: IPAddressPool
+metadata: {name: bgp-pool, namespace: metallb-system}
+spec: {addresses: [192.0.2.0/26, "2001:db8:3::/120"], autoAssign: false, avoidBuggyIPs: true}
+---
+apiVersion: metallb.io/v1beta1
+kind: BGPAdvertisement
+metadata: {name: bgp, namespace: metallb-system}
+spec: {ipAddressPools: [bgp-pool], communities: ["64512:100"], localPref: 120}
+`;
+
+const DUAL_STACK_SERVICE = `apiVersion: v1
+kind: Service
+metadata: {name: web-bgp, namespace: default, annotations: {metallb.io/address-pool: bgp-pool}}
+spec:
+  type: LoadBalancer
+  externalTrafficPolicy: Local
+  ipFamilyPolicy: RequireDualStack
+  ipFamilies: [IPv4, IPv6]
+  selector: {app: nginx}
+  ports: [{port: 80, targetPort: 80}]
+`;
+
 /** The seeds' pool addresses are private ranges; the lab uses documentation ones. */
 export function rewriteSeedAddresses(
   yaml: string,
@@ -244,8 +279,83 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
         .join('\n'),
     );
 
+    step(
+      '5. A dual-stack Service over BGP: the router learns it from every node (ECMP), IPv4 and IPv6',
+    );
+    // Three nginx replicas, one per node, and externalTrafficPolicy Local: every node has an
+    // endpoint, announces, and serves what reaches it — so the answers show which node ECMP chose.
+    k(['scale', 'deployment', 'nginx', '--replicas', '3']);
+    await waitFor(
+      '3 nginx replicas ready',
+      () =>
+        kubectl(lab, [
+          'get',
+          'deploy',
+          'nginx',
+          '-o',
+          'jsonpath={.status.readyReplicas}',
+        ]).stdout.trim(),
+      (s) => s === '3',
+      30_000,
+    );
+    say(k(['apply', '-f', '-'], BGP_CONFIG).replace(/^/gm, '   '));
+    k(['apply', '-f', '-'], DUAL_STACK_SERVICE);
+    const ips = await waitFor(
+      'two addresses',
+      () =>
+        kubectl(lab, [
+          'get',
+          'svc',
+          'web-bgp',
+          '-o',
+          'jsonpath={.status.loadBalancer.ingress[*].ip}',
+        ])
+          .stdout.trim()
+          .split(/\s+/)
+          .filter(Boolean),
+      (a) => a.length === 2,
+      30_000,
+    );
+    say(k(['get', 'svc', 'web-bgp']).replace(/^/gm, '   '));
+    const routes = await waitFor(
+      'the router holding both prefixes with three next hops',
+      () =>
+        spawnSync(
+          inHost(lab, 'router', ['ip', '-j', 'route', 'show', 'proto', 'bgp'])[0] as string,
+          inHost(lab, 'router', ['ip', '-j', 'route', 'show', 'proto', 'bgp']).slice(1),
+          { encoding: 'utf8' },
+        ).stdout,
+      (o) => ips.every((ip) => o.includes(`"${ip}"`)) && (o.match(/"gateway"/g) ?? []).length >= 3,
+      60_000,
+    );
+    const v4 = ips.find((ip) => !ip.includes(':')) as string;
+    const v6 = ips.find((ip) => ip.includes(':')) as string;
+    const hops =
+      (JSON.parse(routes) as { dst: string; nexthops?: { gateway: string }[] }[])
+        .find((r) => r.dst === v4)
+        ?.nexthops?.map((n) => n.gateway) ?? [];
+    say(`   router: ${v4}/32 via ${hops.join(', ')}`);
+    const spread = new Map<string, number>();
+    for (let i = 0; i < 60; i++) {
+      const argv = inHost(lab, 'client-wan', ['curl', '-s', '-m', '2', `http://${v4}/`]);
+      const m = /node=(\S+)/.exec(
+        spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' }).stdout,
+      );
+      if (m?.[1]) spread.set(m[1], (spread.get(m[1]) ?? 0) + 1);
+    }
+    const argv6 = inHost(lab, 'client-wan', ['curl', '-s', '-m', '2', `http://[${v6}]/`]);
+    const over6 = spawnSync(argv6[0] as string, argv6.slice(1), { encoding: 'utf8' }).stdout.trim();
+    say(
+      `   client-wan → ${v4}: 60 requests served by ${[...spread].map(([n, c]) => `${n} ${c}`).join(', ')}; → [${v6}]: ${over6}`,
+    );
+    rows.push({
+      step: 'BGP: dual-stack Service, ECMP from client-wan',
+      result: `${hops.length} next hops, ${spread.size} nodes serving, IPv6 ${over6 ? 'ok' : 'failed'}`,
+      ok: hops.length === 3 && spread.size >= 2 && over6.startsWith('pod='),
+    });
+
     // Failover: crash the node announcing the address, measure at the client.
-    step('5. Crash the announcing node; the client measures failover');
+    step('6. Crash the announcing node; the client measures failover');
     k(['scale', 'deployment', 'nginx', '--replicas', '3']);
     await waitFor(
       '3 nginx replicas ready',
@@ -293,7 +403,7 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     });
     await control(lab.name, 'restore', { node: announcer });
 
-    step('6. Drain the node now announcing: a planned handover, zero failed requests expected');
+    step('7. Drain the node now announcing: a planned handover, zero failed requests expected');
     const now = await waitFor(
       'a new announcer',
       () =>
@@ -325,7 +435,7 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     });
     await control(lab.name, 'restore', { node: now });
 
-    step("7. The seeds' pre-0.13 ConfigMap, converted and applied");
+    step("8. The seeds' pre-0.13 ConfigMap, converted and applied");
     const legacy = rewriteSeedAddresses(
       readFileSync(join(SEEDS, '000-configmap.yaml'), 'utf8'),
       '198.51.100.150-198.51.100.159',

@@ -229,6 +229,10 @@ try {
       );
       return { node: node.name, evicted, stopped, stopMs };
     },
+    /** What each identity did through the API, as the audit log sums it up (RBAC proof). */
+    async audit(args) {
+      return apiserver.audit.permissionsUsed(args.user ?? '');
+    },
     async logs(args) {
       return kubelet.logs(args.namespace ?? 'default', args.pod ?? '', args.container) ?? null;
     },

@@ -356,7 +356,11 @@ export class Kubelet {
   }
 
   private startProbes(rp: RunningPod, spec: V1Container, c: Container): void {
-    const target = (): ProbeTarget => ({ podIP: rp.ips[0] as string, ports: spec.ports ?? [] });
+    const target = (): ProbeTarget => ({
+      podIP: rp.ips[0] as string,
+      ports: spec.ports ?? [],
+      nodeNetns: namespaceName(this.d.lab, rp.node.label),
+    });
     for (const [kind, probe] of [
       ['readiness', spec.readinessProbe],
       ['liveness', spec.livenessProbe],

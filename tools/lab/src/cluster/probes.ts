@@ -10,6 +10,24 @@ import type { V1ContainerPort, V1Probe } from '@kubernetes/client-node';
 export interface ProbeTarget {
   podIP: string;
   ports: V1ContainerPort[];
+  /** The node's network namespace: the kubelet probes from there (a `host: 127.0.0.1` probe of a
+   * host-network speaker means the node's own loopback). */
+  nodeNetns: string;
+}
+
+const LOOPBACK = /^(127\.|::1$|localhost$)/;
+
+/** A loopback probe runs inside the node's namespace, where the kubelet would make it. */
+function inNode(netns: string, argv: string[], timeoutMs: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const child = spawn('ip', ['netns', 'exec', netns, ...argv], { stdio: 'ignore' });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs + 500);
+    child.on('exit', (code) => {
+      clearTimeout(timer);
+      resolve(code === 0);
+    });
+    child.on('error', () => resolve(false));
+  });
 }
 
 function portOf(port: number | string | undefined, target: ProbeTarget): number | undefined {
@@ -30,6 +48,26 @@ export async function probeOnce(
     if (port === undefined) return false;
     const host = probe.httpGet.host ?? target.podIP;
     const https = probe.httpGet.scheme === 'HTTPS';
+    if (LOOPBACK.test(host)) {
+      const url = `${https ? 'https' : 'http'}://${host.includes(':') ? `[${host}]` : host}:${port}${probe.httpGet.path ?? '/'}`;
+      // curl -f: 2xx/3xx only (--max-redirs 0 keeps 3xx a success, as the kubelet counts it).
+      return inNode(
+        target.nodeNetns,
+        [
+          'curl',
+          '-sf',
+          '-k',
+          '--max-redirs',
+          '0',
+          '-o',
+          '/dev/null',
+          '-m',
+          String(timeoutMs / 1000),
+          url,
+        ],
+        timeoutMs,
+      );
+    }
     return new Promise((resolve) => {
       const req = (https ? requestHttps : request)(
         {
@@ -56,6 +94,14 @@ export async function probeOnce(
   if (probe.tcpSocket) {
     const port = portOf(probe.tcpSocket.port as number | string, target);
     if (port === undefined) return false;
+    const tcpHost = probe.tcpSocket.host ?? target.podIP;
+    if (LOOPBACK.test(tcpHost)) {
+      return inNode(
+        target.nodeNetns,
+        ['bash', '-c', `exec 3<>/dev/tcp/${tcpHost}/${port}`],
+        timeoutMs,
+      );
+    }
     return new Promise((resolve) => {
       const s = connect({ host: probe.tcpSocket?.host ?? target.podIP, port, timeout: timeoutMs });
       s.on('connect', () => {

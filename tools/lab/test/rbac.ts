@@ -1,0 +1,74 @@
+// Issue 19's RBAC proof from what really happened: the API server's audit log sums up every call
+// IronLB's service accounts made in the lab (verb, group, resource/subresource, namespace, codes),
+// and deploy/ironlb-native.yaml's Roles are checked against it — every call allowed (no 403), and
+// every granted verb used by some call (nothing more granted).
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { workspaceRoot } from '@ironlb/netns-kit';
+import {
+  allowed,
+  expandGrants,
+  grantsOf,
+  parseManifests,
+  type ApiCall,
+} from '@ironlb/deploy-checks';
+import { control } from '../src/lab.ts';
+
+export interface UsedPermission {
+  verb: string;
+  apiGroup: string;
+  resource: string;
+  subresource: string;
+  namespace: string;
+  codes: number[];
+}
+
+export interface RbacReport {
+  calls: number;
+  refused: string[];
+  notAllowedByRoles: string[];
+  unusedGrants: string[];
+}
+
+const NS = 'metallb-system';
+
+export async function rbacReport(lab: string, serviceAccount: string): Promise<RbacReport> {
+  const used = await control<UsedPermission[]>(lab, 'audit', {
+    user: `system:serviceaccount:${NS}:${serviceAccount}`,
+  });
+  const objs = parseManifests(
+    readFileSync(join(workspaceRoot, 'deploy', 'ironlb-native.yaml'), 'utf8'),
+  );
+  const grants = grantsOf(objs, { name: serviceAccount, namespace: NS });
+  const calls: ApiCall[] = used.map((u) => ({
+    verb: u.verb,
+    group: u.apiGroup,
+    resource: u.subresource ? `${u.resource}/${u.subresource}` : u.resource,
+    ...(u.namespace ? { namespace: u.namespace } : {}),
+    why: `seen in the lab (codes ${u.codes.join(',')})`,
+  }));
+  const show = (c: ApiCall) =>
+    `${c.verb} ${c.group || 'core'}/${c.resource}${c.namespace ? ` in ${c.namespace}` : ' (cluster)'}`;
+  return {
+    calls: calls.length,
+    refused: used
+      .filter((u) => u.codes.includes(403))
+      .map((u, i) => `${show(calls[i] as ApiCall)} → 403`),
+    notAllowedByRoles: calls.filter((c) => !allowed(grants, c)).map(show),
+    unusedGrants: expandGrants(grants)
+      .filter(
+        (g) =>
+          !calls.some(
+            (c) =>
+              c.verb === g.verb &&
+              c.group === g.group &&
+              c.resource === g.resource &&
+              (g.grant.scope === 'cluster' || c.namespace === g.grant.scope),
+          ),
+      )
+      .map(
+        (g) =>
+          `${g.grant.from}: ${g.verb} ${g.group || 'core'}/${g.resource}${g.name ? `/${g.name}` : ''}`,
+      ),
+  };
+}
