@@ -120,16 +120,18 @@ export function startProber(
   };
 }
 
-/** Failover as the client saw it: from `atMs` (ms since the prober started) to the first success via another node. */
-export function failoverMs(
-  records: ProbeRecord[],
-  atMs: number,
-  oldNode: string,
-): number | undefined {
-  const first = records
-    .filter((r) => r.t >= atMs && r.ok && r.node !== oldNode)
-    .sort((a, b) => a.t - b.t)[0];
-  return first ? first.t - atMs : undefined;
+/**
+ * Failover as the client saw it, from `atMs` (ms since the prober started): the outage from the
+ * crash to the first request that succeeded after the last one that failed. The `node` a reply
+ * names is the pod's node, not the node the address reached (kube-proxy forwards), so requests
+ * are judged by success alone. 0 when nothing failed; undefined when nothing succeeded after.
+ */
+export function failoverMs(records: ProbeRecord[], atMs: number): number | undefined {
+  const after = records.filter((r) => r.t >= atMs).sort((a, b) => a.t - b.t);
+  const lastFailed = after.filter((r) => !r.ok).at(-1);
+  if (!lastFailed) return after.length > 0 ? 0 : undefined;
+  const back = after.find((r) => r.ok && r.t > lastFailed.t);
+  return back ? back.t - atMs : undefined;
 }
 
 function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
@@ -317,24 +319,30 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
       30_000,
     );
     say(k(['get', 'svc', 'web-bgp']).replace(/^/gm, '   '));
-    const routes = await waitFor(
-      'the router holding both prefixes with three next hops',
-      () =>
-        spawnSync(
-          inHost(lab, 'router', ['ip', '-j', 'route', 'show', 'proto', 'bgp'])[0] as string,
-          inHost(lab, 'router', ['ip', '-j', 'route', 'show', 'proto', 'bgp']).slice(1),
-          { encoding: 'utf8' },
-        ).stdout,
-      (o) => ips.every((ip) => o.includes(`"${ip}"`)) && (o.match(/"gateway"/g) ?? []).length >= 3,
-      60_000,
-    );
     const v4 = ips.find((ip) => !ip.includes(':')) as string;
     const v6 = ips.find((ip) => ip.includes(':')) as string;
-    const hops =
-      (JSON.parse(routes) as { dst: string; nexthops?: { gateway: string }[] }[])
-        .find((r) => r.dst === v4)
-        ?.nexthops?.map((n) => n.gateway) ?? [];
+    // `ip route` lists one family at a time: ask for each, and wait until each prefix has a next
+    // hop through every node.
+    type Route = { dst: string; nexthops?: { gateway: string }[] };
+    const nextHops = (family: '-4' | '-6', dst: string): string[] => {
+      const argv = inHost(lab, 'router', ['ip', family, '-j', 'route', 'show', 'proto', 'bgp']);
+      const out = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' }).stdout;
+      let routes: Route[] = [];
+      try {
+        routes = JSON.parse(out || '[]') as Route[];
+      } catch {
+        return [];
+      }
+      return routes.find((r) => r.dst === dst)?.nexthops?.map((n) => n.gateway) ?? [];
+    };
+    const [hops, hops6] = await waitFor(
+      'the router holding both prefixes with three next hops each',
+      () => [nextHops('-4', v4), nextHops('-6', v6)] as const,
+      ([a, b]) => a.length === 3 && b.length === 3,
+      60_000,
+    );
     say(`   router: ${v4}/32 via ${hops.join(', ')}`);
+    say(`   router: ${v6}/128 via ${hops6.join(', ')}`);
     const spread = new Map<string, number>();
     for (let i = 0; i < 60; i++) {
       const argv = inHost(lab, 'client-wan', ['curl', '-s', '-m', '2', `http://${v4}/`]);
@@ -350,8 +358,8 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     );
     rows.push({
       step: 'BGP: dual-stack Service, ECMP from client-wan',
-      result: `${hops.length} next hops, ${spread.size} nodes serving, IPv6 ${over6 ? 'ok' : 'failed'}`,
-      ok: hops.length === 3 && spread.size >= 2 && over6.startsWith('pod='),
+      result: `${hops.length}/${hops6.length} next hops (v4/v6), ${spread.size} nodes serving, IPv6 ${over6 ? 'ok' : 'failed'}`,
+      ok: hops.length === 3 && hops6.length === 3 && spread.size >= 2 && over6.startsWith('pod='),
     });
 
     // Failover: crash the node announcing the address, measure at the client.
@@ -391,10 +399,10 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     await control(lab.name, 'crash', { node: announcer });
     await new Promise((r) => setTimeout(r, 4000));
     const recs = await probe.stop();
-    const fo = failoverMs(recs, crashAt, announcer);
+    const fo = failoverMs(recs, crashAt);
     const failed = recs.filter((r) => r.t >= crashAt && !r.ok).length;
     say(
-      `   failover at the client: ${fo === undefined ? 'no reply via another node' : `${fo} ms`} (${failed} requests failed meanwhile; MetalLB needs ~6 s just to detect)`,
+      `   failover at the client: ${fo === undefined ? 'no success after the crash' : `${fo} ms`} (${failed} requests failed meanwhile; MetalLB needs ~6 s just to detect)`,
     );
     rows.push({
       step: `L2 crash failover (${announcer})`,
@@ -436,6 +444,24 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     await control(lab.name, 'restore', { node: now });
 
     step("8. The seeds' pre-0.13 ConfigMap, converted and applied");
+    // The webhook answers from the controller, which may have run on a node crashed or drained
+    // above: wait until its Service has a ready endpoint again, or `kubectl apply` fails ("no endpoints available").
+    await waitFor(
+      'the webhook Service to have an endpoint',
+      () =>
+        kubectl(lab, [
+          'get',
+          'endpointslices',
+          '-n',
+          'metallb-system',
+          '-l',
+          'kubernetes.io/service-name=metallb-webhook-service',
+          '-o',
+          'jsonpath={.items[*].endpoints[?(@.conditions.ready==true)].addresses[*]}',
+        ]).stdout.trim(),
+      (s) => s !== '',
+      60_000,
+    );
     const legacy = rewriteSeedAddresses(
       readFileSync(join(SEEDS, '000-configmap.yaml'), 'utf8'),
       '198.51.100.150-198.51.100.159',
