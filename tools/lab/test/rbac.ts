@@ -21,6 +21,8 @@ export interface UsedPermission {
   subresource: string;
   namespace: string;
   codes: number[];
+  /** Object names used ('' = a collection), for Roles with resourceNames. */
+  names: string[];
 }
 
 export interface RbacReport {
@@ -40,20 +42,23 @@ export async function rbacReport(lab: string, serviceAccount: string): Promise<R
     readFileSync(join(workspaceRoot, 'deploy', 'ironlb-native.yaml'), 'utf8'),
   );
   const grants = grantsOf(objs, { name: serviceAccount, namespace: NS });
-  const calls: ApiCall[] = used.map((u) => ({
-    verb: u.verb,
-    group: u.apiGroup,
-    resource: u.subresource ? `${u.resource}/${u.subresource}` : u.resource,
-    ...(u.namespace ? { namespace: u.namespace } : {}),
-    why: `seen in the lab (codes ${u.codes.join(',')})`,
-  }));
+  // One call per (permission, name): a rule with resourceNames allows only the named objects.
+  const calls: (ApiCall & { codes: number[] })[] = used.flatMap((u) =>
+    (u.names.length ? u.names : ['']).map((name) => ({
+      verb: u.verb,
+      group: u.apiGroup,
+      resource: u.subresource ? `${u.resource}/${u.subresource}` : u.resource,
+      ...(u.namespace ? { namespace: u.namespace } : {}),
+      ...(name ? { name } : {}),
+      codes: u.codes,
+      why: `seen in the lab (codes ${u.codes.join(',')})`,
+    })),
+  );
   const show = (c: ApiCall) =>
-    `${c.verb} ${c.group || 'core'}/${c.resource}${c.namespace ? ` in ${c.namespace}` : ' (cluster)'}`;
+    `${c.verb} ${c.group || 'core'}/${c.resource}${c.name ? `/${c.name}` : ''}${c.namespace ? ` in ${c.namespace}` : ' (cluster)'}`;
   return {
     calls: calls.length,
-    refused: used
-      .filter((u) => u.codes.includes(403))
-      .map((u, i) => `${show(calls[i] as ApiCall)} → 403`),
+    refused: calls.filter((c) => c.codes.includes(403)).map((c) => `${show(c)} → 403`),
     notAllowedByRoles: calls.filter((c) => !allowed(grants, c)).map(show),
     unusedGrants: expandGrants(grants)
       .filter(
@@ -63,6 +68,7 @@ export async function rbacReport(lab: string, serviceAccount: string): Promise<R
               c.verb === g.verb &&
               c.group === g.group &&
               c.resource === g.resource &&
+              (g.name === undefined || c.name === g.name) &&
               (g.grant.scope === 'cluster' || c.namespace === g.grant.scope),
           ),
       )

@@ -67,6 +67,7 @@ describe('AuditLog', () => {
         subresource: '',
         namespace: 'metallb-system',
         codes: [200],
+        names: ['memberlist'],
       },
       {
         verb: 'list',
@@ -75,6 +76,7 @@ describe('AuditLog', () => {
         subresource: '',
         namespace: '',
         codes: [403],
+        names: [''],
       },
       {
         verb: 'update',
@@ -83,6 +85,7 @@ describe('AuditLog', () => {
         subresource: 'status',
         namespace: 'default',
         codes: [200, 403],
+        names: ['web'],
       },
     ]);
     expect(log.entries({ resource: 'nodes' })).toHaveLength(1);

@@ -52,7 +52,15 @@ export interface UsedPermission {
   namespace: string;
   /** HTTP codes seen for it, ascending (403 = it was tried and refused). */
   codes: number[];
+  /**
+   * The object names it was used on, sorted ('' = a collection: list, watch, create), so a
+   * Role's `resourceNames` can be checked; at most MAX_NAMES_PER_PERMISSION kept.
+   */
+  names: string[];
 }
+
+/** Names kept per summarised permission: a client touching many objects is not a memory hog. */
+const MAX_NAMES_PER_PERMISSION = 64;
 
 function micro(d: Date): string {
   return d.toISOString().replace(/\.(\d{3})Z$/, '.$1000Z');
@@ -199,12 +207,17 @@ export class AuditLog {
         subresource: i.subresource,
         namespace: i.namespace,
         codes: [],
+        names: [],
       };
       mine.set(key, cur);
     }
     if (!cur.codes.includes(r.code)) {
       cur.codes.push(r.code);
       cur.codes.sort((a, b) => a - b);
+    }
+    if (!cur.names.includes(i.name) && cur.names.length < MAX_NAMES_PER_PERMISSION) {
+      cur.names.push(i.name);
+      cur.names.sort();
     }
   }
 
@@ -214,7 +227,7 @@ export class AuditLog {
     if (!mine) return [];
     return [...mine.entries()]
       .sort(([a], [b]) => a.localeCompare(b))
-      .map(([, v]) => ({ ...v, codes: [...v.codes] }));
+      .map(([, v]) => ({ ...v, codes: [...v.codes], names: [...v.names] }));
   }
 
   clear(): void {
