@@ -34,9 +34,17 @@ describe('parseSpeakerFlags', () => {
       lbClass: '',
       kubeconfig: '',
       tlsMinVersion: 'TLSv1.3',
+      allowMetalLB: false,
     });
     // METALLB_BGP_TYPE unset = native: accepted, with a note that IronLB validates as frr-k8s.
     expect(warnings).toHaveLength(1);
+  });
+
+  it('--allow-metallb (the coexistence guard, issue 19) is a boolean and in --help', () => {
+    expect(parseSpeakerFlags(['--node-name', 'n1', '--allow-metallb']).flags.allowMetalLB).toBe(
+      true,
+    );
+    expect(speakerUsage()).toContain('-allow-metallb');
   });
 
   it('reads MetalLB’s environment, flags win over it', () => {
