@@ -125,7 +125,7 @@ describe('the coexistence guard in the controller', () => {
     expect(line?.msg).toContain('--allow-metallb');
 
     expect(s.api.events).toHaveLength(1);
-    const ev = s.api.events[0] as Record<string, unknown> & { involvedObject: object };
+    const ev = s.api.events[0] as unknown as { involvedObject: object; message: string };
     expect(ev).toMatchObject({
       type: 'Warning',
       reason: METALLB_RUNNING_REASON,
