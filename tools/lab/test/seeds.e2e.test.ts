@@ -10,7 +10,7 @@ import { netnsSkipReason, nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { curlArgv, downLab, kubectl, upLab, type LabInfo } from '../src/lab.ts';
 import { rewriteSeedAddresses } from '../src/demo.ts';
 import { resolveScenario } from '../src/plan.ts';
-import { rbacReport } from './rbac.ts';
+import { CONDITIONAL_GRANTS, rbacReport } from './rbac.ts';
 
 const skip = netnsSkipReason(['nft', 'curl', 'nsenter', 'unshare', 'setpriv', '/usr/lib/frr/bgpd']);
 const name = `s${process.pid}`.slice(0, 10);
@@ -237,16 +237,28 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
     );
   });
 
-  it('RBAC (issue 19): every API call IronLB made in this run was allowed by deploy/ironlb-native.yaml, and every granted verb was used', async () => {
-    for (const sa of ['ironlb-controller', 'ironlb-speaker']) {
+  it('RBAC (issue 19): every API call IronLB made in this run was allowed by deploy/ironlb-native.yaml, and every granted verb was used or is justified', async () => {
+    const reports = [];
+    for (const sa of ['ironlb-controller', 'ironlb-speaker'] as const) {
       const r = await rbacReport(lab.name, sa);
-      expect(r.calls).toBeGreaterThan(5);
-      expect({ sa, refused: r.refused, notAllowedByRoles: r.notAllowedByRoles }).toEqual({
+      reports.push({
         sa,
+        calls: r.calls > 5,
+        refused: r.refused,
+        notAllowedByRoles: r.notAllowedByRoles,
+        // Grants this run did not exercise must be the ones rbac.ts explains (used on paths the
+        // journeys do not take); anything else is more than IronLB needs.
+        unjustifiedUnused: r.unusedGrants.filter((g) => !(g in CONDITIONAL_GRANTS[sa])),
+      });
+    }
+    expect(reports).toEqual(
+      (['ironlb-controller', 'ironlb-speaker'] as const).map((sa) => ({
+        sa,
+        calls: true,
         refused: [],
         notAllowedByRoles: [],
-      });
-      expect({ sa, unusedGrants: r.unusedGrants }).toEqual({ sa, unusedGrants: [] });
-    }
+        unjustifiedUnused: [],
+      })),
+    );
   });
 });
