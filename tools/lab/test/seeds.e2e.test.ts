@@ -218,6 +218,46 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
     expect(ip).toMatch(/^198\.51\.100\.17\d$/);
   });
 
+  it('seed 003: its pool and L2Advertisement, then the pool options (autoAssign: false, avoidBuggyIPs) re-applied', async () => {
+    const range = '198.51.100.180-198.51.100.189';
+    const crs = rewriteSeedAddresses(readFileSync(join(seeds, '003-crs.yaml'), 'utf8'), range);
+    expect(crs.from).toEqual(['172.25.1.1-172.25.1.100']);
+    const applied = k(['apply', '-f', '-'], crs.yaml);
+    expect(applied).toMatch(/ipaddresspool.metallb.io\/ip-pool created/);
+    expect(applied).toMatch(/l2advertisement.metallb.io\/l2advertise created/);
+    k(['create', 'deploy', 'web3', '--image', 'nginx:latest', '--port', '80']);
+    k(['expose', 'deployment', 'web3', '--port', '80', '--type', 'LoadBalancer']);
+    k(['annotate', 'service', 'web3', 'metallb.io/address-pool=ip-pool']);
+    const ip = await until(
+      'an address from ip-pool',
+      () => k(['get', 'svc', 'web3', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']),
+      (v) => v !== '',
+    );
+    expect(ip).toMatch(/^198\.51\.100\.18\d$/);
+    const opts = rewriteSeedAddresses(
+      readFileSync(join(seeds, '003-pool-options.yaml'), 'utf8'),
+      range,
+    );
+    expect(k(['apply', '-f', '-'], opts.yaml)).toMatch(
+      /ipaddresspool.metallb.io\/ip-pool configured/,
+    );
+    expect(
+      k([
+        'get',
+        'ipaddresspool',
+        'ip-pool',
+        '-n',
+        'metallb-system',
+        '-o',
+        'jsonpath={.spec.autoAssign} {.spec.avoidBuggyIPs}',
+      ]),
+    ).toBe('false true');
+    // The Service keeps its address: a pool option change reshuffles nothing.
+    expect(k(['get', 'svc', 'web3', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])).toBe(
+      ip,
+    );
+  });
+
   it('deleting the Service withdraws it and removes its ServiceL2Status', async () => {
     k(['delete', 'service', 'nginx-lb']);
     await until(
