@@ -234,27 +234,11 @@ export const SPEAKER_CALLS: ApiCall[] = [
   ...['servicel2statuses', 'servicebgpstatuses'].flatMap((r): ApiCall[] => [
     ...watch('metallb.io', r, 'informer: own status objects', NS),
     {
-      verb: 'get',
-      group: 'metallb.io',
-      resource: r,
-      namespace: NS,
-      name: 'l2-x',
-      why: 'status object',
-    },
-    {
       verb: 'create',
       group: 'metallb.io',
       resource: r,
       namespace: NS,
       why: 'status object for an announced Service',
-    },
-    {
-      verb: 'update',
-      group: 'metallb.io',
-      resource: r,
-      namespace: NS,
-      name: 'l2-x',
-      why: 'labels / owner',
     },
     {
       verb: 'delete',

@@ -78,3 +78,35 @@ export async function rbacReport(lab: string, serviceAccount: string): Promise<R
       ),
   };
 }
+
+/**
+ * Grants the lab's journeys do not exercise, each with the path that uses it. The e2e test fails
+ * on any other unused grant (IronLB would hold more than it needs).
+ */
+export const CONDITIONAL_GRANTS: Record<
+  'ironlb-controller' | 'ironlb-speaker',
+  Record<string, string>
+> = {
+  'ironlb-controller': {
+    'ClusterRole/ironlb:controller: patch core/events':
+      'a repeated event is aggregated into the earlier one (its count patched), as client-go does',
+    'Role/metallb-system/ironlb-controller: update core/secrets':
+      'the webhook certificate is renewed in place (replaceSecret) when it nears expiry or is unusable',
+    'Role/metallb-system/ironlb-controller: list core/pods':
+      'the coexistence guard lists the namespace’s Pods for MetalLB’s (when the controller runs with it)',
+    'Role/metallb-system/ironlb-controller: get metallb.io/configurationstates':
+      'creating ConfigurationState met AlreadyExists (the informer had not seen it yet): read it back',
+  },
+  'ironlb-speaker': {
+    'ClusterRole/ironlb:speaker: patch core/events':
+      'a repeated event is aggregated into the earlier one (its count patched), as client-go does',
+    'Role/metallb-system/ironlb-speaker: create metallb.io/servicebgpstatuses':
+      'a BGP Service announced from this node (the seeds are Layer 2 only; the demo runs BGP)',
+    'Role/metallb-system/ironlb-speaker: delete metallb.io/servicebgpstatuses':
+      'a BGP Service no longer announced from this node',
+    'Role/metallb-system/ironlb-speaker: update metallb.io/servicebgpstatuses/status':
+      'a BGP Service’s peers changed',
+    'Role/metallb-system/ironlb-speaker: get metallb.io/configurationstates':
+      'creating ConfigurationState met AlreadyExists (the informer had not seen it yet): read it back',
+  },
+};

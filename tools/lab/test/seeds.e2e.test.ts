@@ -10,7 +10,7 @@ import { netnsSkipReason, nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { curlArgv, downLab, kubectl, upLab, type LabInfo } from '../src/lab.ts';
 import { rewriteSeedAddresses } from '../src/demo.ts';
 import { resolveScenario } from '../src/plan.ts';
-import { rbacReport } from './rbac.ts';
+import { CONDITIONAL_GRANTS, rbacReport } from './rbac.ts';
 
 const skip = netnsSkipReason(['nft', 'curl', 'nsenter', 'unshare', 'setpriv', '/usr/lib/frr/bgpd']);
 const name = `s${process.pid}`.slice(0, 10);
@@ -218,6 +218,46 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
     expect(ip).toMatch(/^198\.51\.100\.17\d$/);
   });
 
+  it('seed 003: its pool and L2Advertisement, then the pool options (autoAssign: false, avoidBuggyIPs) re-applied', async () => {
+    const range = '198.51.100.180-198.51.100.189';
+    const crs = rewriteSeedAddresses(readFileSync(join(seeds, '003-crs.yaml'), 'utf8'), range);
+    expect(crs.from).toEqual(['172.25.1.1-172.25.1.100']);
+    const applied = k(['apply', '-f', '-'], crs.yaml);
+    expect(applied).toMatch(/ipaddresspool.metallb.io\/ip-pool created/);
+    expect(applied).toMatch(/l2advertisement.metallb.io\/l2advertise created/);
+    k(['create', 'deploy', 'web3', '--image', 'nginx:latest', '--port', '80']);
+    k(['expose', 'deployment', 'web3', '--port', '80', '--type', 'LoadBalancer']);
+    k(['annotate', 'service', 'web3', 'metallb.io/address-pool=ip-pool']);
+    const ip = await until(
+      'an address from ip-pool',
+      () => k(['get', 'svc', 'web3', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']),
+      (v) => v !== '',
+    );
+    expect(ip).toMatch(/^198\.51\.100\.18\d$/);
+    const opts = rewriteSeedAddresses(
+      readFileSync(join(seeds, '003-pool-options.yaml'), 'utf8'),
+      range,
+    );
+    expect(k(['apply', '-f', '-'], opts.yaml)).toMatch(
+      /ipaddresspool.metallb.io\/ip-pool configured/,
+    );
+    expect(
+      k([
+        'get',
+        'ipaddresspool',
+        'ip-pool',
+        '-n',
+        'metallb-system',
+        '-o',
+        'jsonpath={.spec.autoAssign} {.spec.avoidBuggyIPs}',
+      ]),
+    ).toBe('false true');
+    // The Service keeps its address: a pool option change reshuffles nothing.
+    expect(k(['get', 'svc', 'web3', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}'])).toBe(
+      ip,
+    );
+  });
+
   it('deleting the Service withdraws it and removes its ServiceL2Status', async () => {
     k(['delete', 'service', 'nginx-lb']);
     await until(
@@ -237,16 +277,28 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
     );
   });
 
-  it('RBAC (issue 19): every API call IronLB made in this run was allowed by deploy/ironlb-native.yaml, and every granted verb was used', async () => {
-    for (const sa of ['ironlb-controller', 'ironlb-speaker']) {
+  it('RBAC (issue 19): every API call IronLB made in this run was allowed by deploy/ironlb-native.yaml, and every granted verb was used or is justified', async () => {
+    const reports = [];
+    for (const sa of ['ironlb-controller', 'ironlb-speaker'] as const) {
       const r = await rbacReport(lab.name, sa);
-      expect(r.calls).toBeGreaterThan(5);
-      expect({ sa, refused: r.refused, notAllowedByRoles: r.notAllowedByRoles }).toEqual({
+      reports.push({
         sa,
+        calls: r.calls > 5,
+        refused: r.refused,
+        notAllowedByRoles: r.notAllowedByRoles,
+        // Grants this run did not exercise must be the ones rbac.ts explains (used on paths the
+        // journeys do not take); anything else is more than IronLB needs.
+        unjustifiedUnused: r.unusedGrants.filter((g) => !(g in CONDITIONAL_GRANTS[sa])),
+      });
+    }
+    expect(reports).toEqual(
+      (['ironlb-controller', 'ironlb-speaker'] as const).map((sa) => ({
+        sa,
+        calls: true,
         refused: [],
         notAllowedByRoles: [],
-      });
-      expect({ sa, unusedGrants: r.unusedGrants }).toEqual({ sa, unusedGrants: [] });
-    }
+        unjustifiedUnused: [],
+      })),
+    );
   });
 });

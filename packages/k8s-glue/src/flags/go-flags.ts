@@ -276,7 +276,9 @@ export function parseBgpType(
       `invalid METALLB_BGP_TYPE ${JSON.stringify(bgpType)}: expected native, frr or frr-k8s`,
     );
   }
-  if (bgpType !== 'frr-k8s') {
+  // Unset is IronLB's own default and says nothing; a MetalLB manifest's explicit native / frr is
+  // worth a word, since IronLB accepts what MetalLB's native mode would refuse.
+  if (env.METALLB_BGP_TYPE !== undefined && bgpType !== 'frr-k8s') {
     warnings.push(
       `METALLB_BGP_TYPE=${bgpType}: IronLB validates the configuration for its own speaker (as MetalLB's frr-k8s mode: IPv6, BFD, large communities accepted)`,
     );

@@ -36,8 +36,12 @@ describe('parseSpeakerFlags', () => {
       tlsMinVersion: 'TLSv1.3',
       allowMetalLB: false,
     });
-    // METALLB_BGP_TYPE unset = native: accepted, with a note that IronLB validates as frr-k8s.
-    expect(warnings).toHaveLength(1);
+    // METALLB_BGP_TYPE unset = native, IronLB's own default: nothing to warn about.
+    expect(warnings).toEqual([]);
+    // Set explicitly (a MetalLB manifest's native mode): a note that IronLB validates as frr-k8s.
+    expect(
+      parseSpeakerFlags(['--node-name', 'n'], { METALLB_BGP_TYPE: 'native' }).warnings,
+    ).toEqual([expect.stringMatching(/METALLB_BGP_TYPE=native: IronLB validates/)]);
   });
 
   it('--allow-metallb (the coexistence guard, issue 19) is a boolean and in --help', () => {
