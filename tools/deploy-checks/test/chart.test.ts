@@ -581,6 +581,7 @@ describe.skipIf(skip !== undefined)(title("the apps accept the manifests' comman
             'tls.controllerMetricsTLSSecret=m',
             'tls.speakerMetricsTLSSecret=m',
             'controller.webhookMode=onlywebhook',
+            'controller.allowMetalLB=true',
           ],
           ['controller.leaderElection.enabled=false'],
         ]) {
