@@ -97,6 +97,8 @@ export async function startSpeakerApp(
     }
   };
   try {
+    // Layer 2 is the app's (its sockets are open already): closed whatever fails below.
+    stack.push(() => deps.layer2.close());
     // The lean loader: client-node's KubeConfig only for what it cannot read itself (issue 17's
     // memory budget).
     const rest =
@@ -133,7 +135,6 @@ export async function startSpeakerApp(
         'memberlist started (fast dead node detection)',
       );
     }
-    stack.push(() => deps.layer2.close());
     const speaker = new IronlbSpeaker(
       {
         rest,

@@ -239,11 +239,14 @@ describe('terminating MetalLB pods (a migration in progress)', () => {
 });
 
 describe('the coexistence guard in the speaker', () => {
+  let layer2Closed = false;
   const layer2: Layer2Port = {
     apply: () => new Map(),
     handOver: async () => [],
     setExcludedInterfaces: () => {},
-    close: async () => {},
+    close: async () => {
+      layer2Closed = true;
+    },
   };
   const bgp: BgpPort = { apply: async () => [], sessions: () => [], stop: async () => {} };
 
@@ -276,6 +279,7 @@ describe('the coexistence guard in the speaker', () => {
     }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(MetalLBRunningError);
     expect(membershipStarted).toBe(false);
+    expect(layer2Closed).toBe(true);
     expect(s.api.events).toHaveLength(1);
     expect(s.api.events[0]).toMatchObject({
       reason: METALLB_RUNNING_REASON,
