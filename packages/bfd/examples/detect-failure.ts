@@ -1,4 +1,3 @@
-/* eslint-disable @nx/enforce-module-boundaries -- written the way a consumer imports it, by package name */
 // examples/detect-failure.ts — a node and a router run BFD over an in-memory network on a manual
 // clock (no sockets, no root, no waiting); the router's link dies and the node's session goes
 // down one Detection Time after the router's last packet. Run it with `node` (Node ≥ 24) after

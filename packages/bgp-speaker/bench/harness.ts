@@ -19,6 +19,7 @@ import { runInNewContext } from 'node:vm';
 // The package as it ships (dist, built by the bench target), under plain node: what a user runs,
 // and no TypeScript loader in the process (tsx's startup work lands right in a session's first
 // milliseconds, and its source-mapped stack traces make every error there slow).
+// eslint-disable-next-line @nx/enforce-module-boundaries -- the built package, on purpose (above)
 import { createBgpSpeaker, packAnnouncements, parsePrefix } from '@ironlb/bgp-speaker';
 
 const argv = process.argv.slice(2);

@@ -28,7 +28,9 @@ const routeArb = fc.record({
   speakerMade: fc.boolean(),
 });
 
-function table(rs: fc.RecordValue<typeof routeArb>[], slots: SlotTable): Route[] {
+type RouteCase = typeof routeArb extends fc.Arbitrary<infer T> ? T : never;
+
+function table(rs: RouteCase[], slots: SlotTable): Route[] {
   const out = new Map<string, Route>();
   for (const r of rs) {
     const length = r.v6 ? r.length : Math.min(r.length, 32);
