@@ -5,7 +5,10 @@
 //     success after the last failure. Beside it, memberlist's detection alone: the new owner's
 //     speaker logging the member `dead` (its pod log, as `kubectl logs` shows it).
 //   - planned handover: the same loop while the announcing node is drained (the lab's `drain`:
-//     app pods evicted, SIGTERM to the speaker, cable pulled once it exited); failed requests.
+//     app pods evicted, SIGTERM to the speaker, cable pulled once it exited); failed requests,
+//     told apart by when they were sent: during the pods' eviction (a connection kube-proxy had
+//     already sent to the evicted pod is reset — the lab's pod server, like nginx on SIGTERM, does
+//     not finish it) or from the speaker's SIGTERM on (IronLB's handover).
 import { control, kubectl, type LabInfo } from '../src/lab.ts';
 import { failoverMs, l2Announcer, startProber, waitFor } from '../src/demo.ts';
 
@@ -19,8 +22,12 @@ export interface Crash {
 
 export interface Handover {
   node: string;
+  /** Requests sent from the drain's start on. */
   requests: number;
+  /** Failed requests sent once the speaker got SIGTERM: the handover itself. */
   failed: number;
+  /** Failed requests sent before, while the node's app pods were evicted (kube-proxy's part). */
+  failedEviction: number;
   slowestMs: number;
   stopMs: number;
   failures: string[];
@@ -173,7 +180,8 @@ export async function drainOnce(lab: LabInfo, ip: string): Promise<Handover> {
   });
   await sleep(1500);
   const drainAt = Date.now() - probe.startedAt;
-  const d = await control<{ stopMs: number }>(lab.name, 'drain', { node });
+  const d = await control<{ stopMs: number; stoppingAt: number }>(lab.name, 'drain', { node });
+  const sigtermAt = d.stoppingAt - probe.startedAt;
   await sleep(2000);
   const recs = (await probe.stop()).filter((r) => r.t >= drainAt);
   const bad = recs.filter((r) => !r.ok);
@@ -181,11 +189,13 @@ export async function drainOnce(lab: LabInfo, ip: string): Promise<Handover> {
   return {
     node,
     requests: recs.length,
-    failed: bad.length,
+    failed: bad.filter((r) => r.t >= sigtermAt).length,
+    failedEviction: bad.filter((r) => r.t < sigtermAt).length,
     slowestMs: Math.max(0, ...recs.map((r) => r.ms ?? 0)),
     stopMs: d.stopMs,
     failures: bad.map(
-      (r) => `sent ${(r.t - drainAt).toFixed(0)} ms after the drain began: ${r.error ?? 'status'}`,
+      (r) =>
+        `sent ${(r.t - drainAt).toFixed(0)} ms after the drain began (speaker SIGTERM at +${(sigtermAt - drainAt).toFixed(0)} ms): ${r.error ?? 'status'}`,
     ),
   };
 }
