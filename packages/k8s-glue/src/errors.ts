@@ -9,7 +9,9 @@ export type K8sGlueErrorCode =
   | 'CERTIFICATE_ERROR'
   | 'KUBE_CLIENT_ERROR'
   /** A factory or flag got a value it cannot use (the reconcile harness, the controller's flags). */
-  | 'INVALID_OPTION';
+  | 'INVALID_OPTION'
+  /** The coexistence guard found MetalLB running in IronLB's namespace (issue 19). */
+  | 'METALLB_RUNNING';
 
 export class K8sGlueError extends Error {
   readonly code: K8sGlueErrorCode;

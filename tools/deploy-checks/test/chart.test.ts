@@ -328,6 +328,7 @@ describe.skipIf(skip !== undefined)(title("values: MetalLB's names where they ap
       '--ignore-exclude-lb',
       '--tls-curve-preferences=29',
       '--tls-min-version=VersionTLS12',
+      '--allow-metallb',
       '--gratuitous-arp-interval=60s',
     ]);
   });
@@ -580,6 +581,7 @@ describe.skipIf(skip !== undefined)(title("the apps accept the manifests' comman
             'tls.controllerMetricsTLSSecret=m',
             'tls.speakerMetricsTLSSecret=m',
             'controller.webhookMode=onlywebhook',
+            'controller.allowMetalLB=true',
           ],
           ['controller.leaderElection.enabled=false'],
         ]) {

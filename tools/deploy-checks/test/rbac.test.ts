@@ -226,7 +226,7 @@ export const SPEAKER_CALLS: ApiCall[] = [
     group: '',
     resource: 'pods',
     namespace: NS,
-    why: 'memberlist peers by METALLB_ML_LABELS',
+    why: 'memberlist peers by METALLB_ML_LABELS; the coexistence guard looks for MetalLB’s Pods',
   },
   ...watch('', 'secrets', 'informer: BGP passwords', NS),
   ...watch('', 'configmaps', 'informer: bgpextras (rejected with a reason)', NS),

@@ -92,8 +92,6 @@ export const CONDITIONAL_GRANTS: Record<
       'a repeated event is aggregated into the earlier one (its count patched), as client-go does',
     'Role/metallb-system/ironlb-controller: update core/secrets':
       'the webhook certificate is renewed in place (replaceSecret) when it nears expiry or is unusable',
-    'Role/metallb-system/ironlb-controller: list core/pods':
-      'the coexistence guard lists the namespace’s Pods for MetalLB’s (when the controller runs with it)',
     'Role/metallb-system/ironlb-controller: get metallb.io/configurationstates':
       'creating ConfigurationState met AlreadyExists (the informer had not seen it yet): read it back',
   },

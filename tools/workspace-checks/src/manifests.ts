@@ -69,5 +69,28 @@ export function libraryManifestProblems(pkg: WorkspacePackage): string[] {
   if (!tags.includes('scope:proto') && !tags.includes('scope:k8s'))
     problems.push('nx tags must include scope:proto or scope:k8s');
   if (!existsSync(join(pkg.dir, 'README.md'))) problems.push('README.md missing');
+  else problems.push(...readmeLinkProblems(pkg));
+  return problems;
+}
+
+/**
+ * npm shows the README without the repository around it: a relative link works only when it
+ * points to a file the package ships (`files`). Links into src/, test/, ../ or the root's
+ * documents must be absolute (the repository's URL).
+ */
+export function readmeLinkProblems(pkg: WorkspacePackage): string[] {
+  const text = readFileSync(join(pkg.dir, 'README.md'), 'utf8');
+  const shipped = ((pkg.manifest.files ?? []) as string[]).map((f) => f.replace(/\/$/, ''));
+  const problems: string[] = [];
+  for (const m of text.matchAll(/\]\(([^)\s]+)\)/g)) {
+    const target = (m[1] as string).split('#')[0] as string;
+    if (target === '' || /^[a-z][a-z0-9+.-]*:/i.test(target)) continue; // anchor, http:, mailto:
+    const path = target.replace(/^\.\//, '');
+    const ok =
+      !path.startsWith('../') &&
+      shipped.some((f) => path === f || path.startsWith(`${f}/`)) &&
+      existsSync(join(pkg.dir, path));
+    if (!ok) problems.push(`README links to ${target}, which the npm package does not ship`);
+  }
   return problems;
 }

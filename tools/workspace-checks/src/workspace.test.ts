@@ -1,10 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { ESLint } from 'eslint';
 import { libraryManifestProblems, workspacePackages } from './index.ts';
+import { readmeLinkProblems } from './manifests.ts';
 
 const root = resolve(fileURLToPath(new URL('../../..', import.meta.url)));
 
@@ -126,5 +128,34 @@ describe('dependency rules (DESIGN.md §1) are enforced by lint', () => {
       filePath: join(root, 'packages/ipam/src/index.ts'),
     });
     expect(result?.messages.some((m) => m.ruleId === 'no-restricted-syntax')).toBe(true);
+  });
+});
+
+describe('README links (npm shows the README without the repository)', () => {
+  it('refuses relative links to files the package does not ship, accepts shipped ones', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'ilb-readme-'));
+    try {
+      mkdirSync(join(dir, 'examples'));
+      writeFileSync(join(dir, 'examples', 'a.ts'), '');
+      writeFileSync(
+        join(dir, 'README.md'),
+        [
+          '[ok](examples/a.ts) [ok](./examples/a.ts#L1) [anchor](#api) [web](https://x.test/y)',
+          '[bad](src/index.ts) [bad](../clock/README.md) [bad](examples/missing.ts)',
+        ].join('\n'),
+      );
+      const problems = readmeLinkProblems({
+        dir,
+        group: 'packages',
+        manifest: { files: ['dist', 'README.md', 'examples'] },
+      });
+      expect(problems).toEqual([
+        'README links to src/index.ts, which the npm package does not ship',
+        'README links to ../clock/README.md, which the npm package does not ship',
+        'README links to examples/missing.ts, which the npm package does not ship',
+      ]);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 });

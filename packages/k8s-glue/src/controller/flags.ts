@@ -68,6 +68,8 @@ export interface ControllerFlags {
   readonly renewDeadlineMs: number;
   /** --leader-elect-retry-period (default 2s). */
   readonly retryPeriodMs: number;
+  /** --allow-metallb (IronLB; default false): start even though MetalLB's pods run in the namespace. */
+  readonly allowMetalLB: boolean;
   readonly help: boolean;
 }
 
@@ -186,6 +188,11 @@ export const CONTROLLER_FLAGS: Readonly<Record<string, FlagDef>> = {
     def: '2s',
     help: 'time between attempts to acquire or renew the Lease',
   },
+  'allow-metallb': {
+    kind: 'bool',
+    def: 'false',
+    help: "start even though MetalLB's pods run in the namespace (both would allocate every address; see MIGRATING.md)",
+  },
   help: { kind: 'bool', def: 'false', help: 'print this help' },
 };
 
@@ -246,6 +253,7 @@ export function parseControllerFlags(
     leaseDurationMs: f.durationMs('leader-elect-lease-duration'),
     renewDeadlineMs: f.durationMs('leader-elect-renew-deadline'),
     retryPeriodMs: f.durationMs('leader-elect-retry-period'),
+    allowMetalLB: f.bool('allow-metallb'),
     help: f.bool('help'),
   };
   return { flags, warnings };

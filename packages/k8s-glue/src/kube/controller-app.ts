@@ -11,6 +11,7 @@ import { CertManager } from '../webhook/cert-manager.js';
 import { startCertRotation, type CertRotation } from '../webhook/rotation.js';
 import { createWebhookServer, type WebhookServer } from '../webhook/server.js';
 import { readPair, resolveNamespace, selfSigned } from './app-common.js';
+import { guardCoexistence, type CoexistenceGuardOptions } from './coexistence-guard.js';
 import { IronlbController } from './controller.js';
 import { loadKubeConfig } from './kubeconfig.js';
 import { createHealthServer, createMetricsServer, type OpsServer } from './ops-server.js';
@@ -34,6 +35,8 @@ export interface ControllerAppDeps {
   readonly rest?: KubeRest;
   /** User-Agent of API requests (default ironlb-controller). */
   readonly userAgent?: string;
+  /** The coexistence guard's timing (tests); defaults in CoexistenceGuardOptions. */
+  readonly coexistence?: Pick<CoexistenceGuardOptions, 'recheckIntervalMs' | 'maxWaitMs'>;
 }
 
 export interface ControllerApp {
@@ -45,7 +48,11 @@ export interface ControllerApp {
   stop(): Promise<void>;
 }
 
-/** Starts the controller process described by `flags`; resolves once it serves. */
+/**
+ * Starts the controller process described by `flags`; resolves once it serves. Rejects with
+ * MetalLBRunningError (code METALLB_RUNNING) before starting anything when MetalLB's pods run in
+ * the namespace and --allow-metallb is not set.
+ */
 export async function startControllerApp(
   flags: ControllerFlags,
   deps: ControllerAppDeps,
@@ -61,6 +68,24 @@ export async function startControllerApp(
         userAgent: deps.userAgent ?? 'ironlb-controller',
       },
     );
+  // The coexistence guard, before informers and leader election: a controller beside MetalLB's
+  // would allocate every address a second time.
+  try {
+    await guardCoexistence(
+      { rest, clock, wallClock, logger },
+      {
+        namespace,
+        allowMetalLB: flags.allowMetalLB,
+        identity: flags.deployment ? { controllerDeployment: flags.deployment } : {},
+        podName: flags.podName,
+        component: 'metallb-controller',
+        ...deps.coexistence,
+      },
+    );
+  } catch (e) {
+    rest.close();
+    throw e;
+  }
   const mode = flags.webhookMode;
   const controller = new IronlbController(
     { rest, clock, wallClock, logger, metrics: deps.metrics, randomBytes: deps.randomBytes },

@@ -32,6 +32,8 @@ export class EventRecorder {
   private readonly correlator: EventCorrelator;
   private readonly component: string;
   private seq = 0;
+  /** Writes submitted and not settled yet (their promises never reject). */
+  private readonly inflight = new Set<Promise<unknown>>();
   readonly stats = { created: 0, patched: 0, dropped: 0, failed: 0 };
 
   constructor(
@@ -83,7 +85,7 @@ export class EventRecorder {
       reportingComponent: this.component,
       reportingInstance: this.options.instance ?? '',
     };
-    this.deps.writer
+    const created = this.deps.writer
       .submit('low', (timeoutMs) =>
         this.deps.rest.request({
           method: 'POST',
@@ -101,11 +103,25 @@ export class EventRecorder {
         },
         (err: unknown) => this.failed(d.key, err),
       );
+    this.track(created);
+  }
+
+  /**
+   * Resolves once every event recorded so far was written or given up on (each bounded by the
+   * Writer's timeout): a process about to exit (the coexistence guard) waits for its event.
+   */
+  async flush(): Promise<void> {
+    while (this.inflight.size > 0) await Promise.all([...this.inflight]);
+  }
+
+  private track(p: Promise<unknown>): void {
+    this.inflight.add(p);
+    void p.finally(() => this.inflight.delete(p));
   }
 
   private patch(ns: string, name: string, count: number, message: string, key: string): void {
     const lastTimestamp = rfc3339(this.deps.wallClock.epochMs());
-    this.deps.writer
+    const patched = this.deps.writer
       .submit('low', (timeoutMs) =>
         this.deps.rest.request({
           method: 'PATCH',
@@ -120,6 +136,7 @@ export class EventRecorder {
         () => this.stats.patched++,
         (err: unknown) => this.failed(key, err),
       );
+    this.track(patched);
   }
 
   private failed(key: string, err: unknown): void {

@@ -20,6 +20,8 @@ export type { InformerDeps, InformerHandlers, InformerOptions, KubeObject } from
 export { FencedError, Writer, openGate } from './writer.js';
 export type { Priority, WriteGate, WriterOptions } from './writer.js';
 export { EventRecorder } from './event-recorder.js';
+export { MetalLBRunningError, guardCoexistence } from './coexistence-guard.js';
+export type { CoexistenceGuardDeps, CoexistenceGuardOptions } from './coexistence-guard.js';
 export type { EventRecorderDeps, EventRecorderOptions } from './event-recorder.js';
 export { LeaderElector } from './leader-elector.js';
 export type { LeaderElectorDeps, LeaderElectorOptions } from './leader-elector.js';

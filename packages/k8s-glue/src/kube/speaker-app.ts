@@ -13,6 +13,7 @@ import type { Clock, Logger, Metrics, WallClock } from '@ironlb/clock';
 import { memberlistPlan, type MemberlistPlan } from '../announce/speaker-config.js';
 import type { SpeakerFlags } from '../speaker/flags.js';
 import { readPair, resolveNamespace } from './app-common.js';
+import { guardCoexistence, type CoexistenceGuardOptions } from './coexistence-guard.js';
 import { selfSignedServingCert } from './self-signed.js';
 import { loadKubeAuth } from './lean-config.js';
 import { createHealthServer, createMetricsServer } from './ops-server.js';
@@ -41,6 +42,8 @@ export interface SpeakerAppDeps {
   readonly bgp: BgpPort;
   /** Starts memberlist as planned (called when METALLB_ML_BIND_ADDR and _LABELS are set). */
   readonly startMembership: (plan: EnabledMemberlistPlan) => Promise<MembershipPort>;
+  /** The coexistence guard's timing (tests); defaults in CoexistenceGuardOptions. */
+  readonly coexistence?: Pick<CoexistenceGuardOptions, 'recheckIntervalMs' | 'maxWaitMs'>;
 }
 
 export interface SpeakerApp {
@@ -56,7 +59,11 @@ export interface SpeakerApp {
   stop(options?: { readonly handOver?: boolean }): Promise<void>;
 }
 
-/** Starts the speaker described by `flags`; resolves once it has made its first decisions. */
+/**
+ * Starts the speaker described by `flags`; resolves once it has made its first decisions. Rejects
+ * with MetalLBRunningError (code METALLB_RUNNING) before binding anything when MetalLB's pods run
+ * in the namespace and --allow-metallb is not set.
+ */
 export async function startSpeakerApp(
   flags: SpeakerFlags,
   deps: SpeakerAppDeps,
@@ -90,17 +97,7 @@ export async function startSpeakerApp(
     }
   };
   try {
-    // memberlist first: a port taken by another speaker is a reason not to start at all.
-    let membership: MembershipPort | undefined;
-    if (plan.enabled) {
-      membership = await deps.startMembership(plan);
-      const m = membership;
-      stack.push(() => m.close());
-      logger.info(
-        { op: 'startup', bind: plan.bindAddr, profile: plan.profile },
-        'memberlist started (fast dead node detection)',
-      );
-    }
+    // Layer 2 is the app's (its sockets are open already): closed whatever fails below.
     stack.push(() => deps.layer2.close());
     // The lean loader: client-node's KubeConfig only for what it cannot read itself (issue 17's
     // memory budget).
@@ -115,6 +112,29 @@ export async function startSpeakerApp(
         { userAgent: deps.userAgent ?? 'ironlb-speaker' },
       );
     stack.push(() => rest.close());
+    // The coexistence guard before anything is bound or announced: MetalLB's speakers answer for
+    // the same addresses, and its memberlist cannot talk to ours.
+    await guardCoexistence(
+      { rest, clock, wallClock, logger },
+      {
+        namespace,
+        allowMetalLB: flags.allowMetalLB,
+        podName: flags.podName,
+        component: 'metallb-speaker',
+        ...deps.coexistence,
+      },
+    );
+    // memberlist next: a port taken by another speaker is a reason not to start at all.
+    let membership: MembershipPort | undefined;
+    if (plan.enabled) {
+      membership = await deps.startMembership(plan);
+      const m = membership;
+      stack.push(() => m.close());
+      logger.info(
+        { op: 'startup', bind: plan.bindAddr, profile: plan.profile },
+        'memberlist started (fast dead node detection)',
+      );
+    }
     const speaker = new IronlbSpeaker(
       {
         rest,

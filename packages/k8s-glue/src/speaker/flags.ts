@@ -67,6 +67,8 @@ export interface SpeakerFlags extends TlsFlags {
   readonly bgpType: string;
   /** --kubeconfig (IronLB; '' = in-cluster or $KUBECONFIG / ~/.kube/config). */
   readonly kubeconfig: string;
+  /** --allow-metallb (IronLB; default false): start even though MetalLB's pods run in the namespace. */
+  readonly allowMetalLB: boolean;
   readonly help: boolean;
 }
 
@@ -220,6 +222,11 @@ export const SPEAKER_FLAGS: Readonly<Record<string, FlagDef>> = {
     def: '2m',
     help: 'a changed memberlist key is accepted at once and used to send after this long, when every node has read it',
   },
+  'allow-metallb': {
+    kind: 'bool',
+    def: 'false',
+    help: "start even though MetalLB's pods run in the namespace (both would announce every address; see MIGRATING.md)",
+  },
   help: { kind: 'bool', def: 'false', help: 'print this help' },
 };
 
@@ -291,6 +298,7 @@ export function parseSpeakerFlags(
     ...tls,
     bgpType,
     kubeconfig: get('kubeconfig'),
+    allowMetalLB: f.bool('allow-metallb'),
     help,
   };
   return { flags, warnings };

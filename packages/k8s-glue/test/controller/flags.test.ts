@@ -40,8 +40,15 @@ describe('parseControllerFlags', () => {
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
       webhookPort: 9443,
+      allowMetalLB: false,
     });
     expect(warnings).toEqual([]);
+  });
+
+  it('--allow-metallb (the coexistence guard, issue 19) is a boolean and in --help', () => {
+    expect(parse(['--allow-metallb']).flags.allowMetalLB).toBe(true);
+    expect(parse(['-allow-metallb=false']).flags.allowMetalLB).toBe(false);
+    expect(controllerUsage()).toContain('-allow-metallb');
   });
 
   it("Go's flag syntax: -x v, --x v, --x=v, boolean --x and --x=false", () => {

@@ -34,6 +34,7 @@ describe('parseSpeakerFlags', () => {
       lbClass: '',
       kubeconfig: '',
       tlsMinVersion: 'TLSv1.3',
+      allowMetalLB: false,
     });
     // METALLB_BGP_TYPE unset = native, IronLB's own default: nothing to warn about.
     expect(warnings).toEqual([]);
@@ -41,6 +42,13 @@ describe('parseSpeakerFlags', () => {
     expect(
       parseSpeakerFlags(['--node-name', 'n'], { METALLB_BGP_TYPE: 'native' }).warnings,
     ).toEqual([expect.stringMatching(/METALLB_BGP_TYPE=native: IronLB validates/)]);
+  });
+
+  it('--allow-metallb (the coexistence guard, issue 19) is a boolean and in --help', () => {
+    expect(parseSpeakerFlags(['--node-name', 'n1', '--allow-metallb']).flags.allowMetalLB).toBe(
+      true,
+    );
+    expect(speakerUsage()).toContain('-allow-metallb');
   });
 
   it('reads MetalLB’s environment, flags win over it', () => {
