@@ -1,5 +1,5 @@
 import { createAllocator } from '@ironlb/ipam';
-import { handleConfig, handleService, type ControllerState } from '../src/index.js';
+import { handleConfig, handleService, type ControllerState } from '@ironlb/k8s-glue';
 
 // The controller's decisions are pure functions of cached objects; the harness
 // (@ironlb/k8s-glue/kube) does the writing.

@@ -217,6 +217,7 @@ describe.skipIf(skip !== undefined)(
             namespace: NS,
             // 200 as itself; 403 when it tried to impersonate bob (checked before RBAC).
             codes: [200, 403],
+            names: [''],
           },
           {
             verb: 'get',
@@ -225,6 +226,7 @@ describe.skipIf(skip !== undefined)(
             subresource: '',
             namespace: 'default',
             codes: [403],
+            names: ['settings'],
           },
           {
             verb: 'list',
@@ -233,6 +235,7 @@ describe.skipIf(skip !== undefined)(
             subresource: '',
             namespace: NS,
             codes: [403],
+            names: [''],
           },
         ]),
       );

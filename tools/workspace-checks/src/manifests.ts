@@ -70,6 +70,20 @@ export function libraryManifestProblems(pkg: WorkspacePackage): string[] {
     problems.push('nx tags must include scope:proto or scope:k8s');
   if (!existsSync(join(pkg.dir, 'README.md'))) problems.push('README.md missing');
   else problems.push(...readmeLinkProblems(pkg));
+  problems.push(...exampleImportProblems(pkg));
+  return problems;
+}
+
+/** Shipped examples run in a user's project: they import the package by name, never ../src. */
+export function exampleImportProblems(pkg: WorkspacePackage): string[] {
+  const dir = join(pkg.dir, 'examples');
+  if (!existsSync(dir)) return [];
+  const problems: string[] = [];
+  for (const f of readdirSync(dir).filter((n) => /\.[cm]?[jt]s$/.test(n))) {
+    const text = readFileSync(join(dir, f), 'utf8');
+    for (const m of text.matchAll(/from\s+['"](\.\.\/[^'"]*)['"]/g))
+      problems.push(`examples/${f} imports ${m[1]}: import the package by its name`);
+  }
   return problems;
 }
 
