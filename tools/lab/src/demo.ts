@@ -28,7 +28,7 @@ const SEEDS = join(workspaceRoot, 'tools', 'lab', 'fixtures', 'seeds');
 
 // BGP to the lab's router (AS 64512, dynamic neighbours), IPv4 and IPv6 sessions, a pool in
 // documentation ranges that only Services asking for it get.
-const BGP_CONFIG = `apiVersion: metallb.io/v1beta2
+export const BGP_CONFIG = `apiVersion: metallb.io/v1beta2
 kind: BGPPeer
 metadata: {name: router, namespace: metallb-system}
 spec: {myASN: 64500, peerASN: 64512, peerAddress: 198.51.100.1}
@@ -49,7 +49,7 @@ metadata: {name: bgp, namespace: metallb-system}
 spec: {ipAddressPools: [bgp-pool], communities: ["64512:100"], localPref: 120}
 `;
 
-const DUAL_STACK_SERVICE = `apiVersion: v1
+export const DUAL_STACK_SERVICE = `apiVersion: v1
 kind: Service
 metadata: {name: web-bgp, namespace: default, annotations: {metallb.io/address-pool: bgp-pool}}
 spec:
@@ -78,20 +78,36 @@ export function rewriteSeedAddresses(
 }
 
 export interface ProbeRecord {
+  /** ms since `startProber` was called (the caller's clock, from the prober's `at`). */
   t: number;
+  /** When the request was sent, epoch ms. */
+  at?: number;
   ok: boolean;
   node?: string;
   error?: string;
+  /** How long the request took, ms. */
+  ms?: number;
 }
 
-/** Starts the request loop in a client host; `stop()` returns every request's record. */
+export interface ProberOptions {
+  /** Each request's deadline. Default 250 ms. */
+  timeoutMs?: number;
+  /** Stop after this many requests. Default: only the duration bounds it. */
+  count?: number;
+}
+
+/**
+ * Starts the request loop in a client host; `stop()` ends it and `done()` waits for it to end by
+ * itself (duration or count), both returning every request's record.
+ */
 export function startProber(
   info: LabInfo,
   from: string,
   url: string,
   durationMs: number,
   intervalMs = 20,
-): { stop(): Promise<ProbeRecord[]>; startedAt: number } {
+  opts: ProberOptions = {},
+): { stop(): Promise<ProbeRecord[]>; done(): Promise<ProbeRecord[]>; startedAt: number } {
   const argv = inHost(info, from, [
     nodeBinary(),
     join(workspaceRoot, 'tools', 'lab', 'src', 'prober.ts'),
@@ -101,21 +117,32 @@ export function startProber(
     String(intervalMs),
     '--duration-ms',
     String(durationMs),
+    ...(opts.timeoutMs !== undefined ? ['--timeout-ms', String(opts.timeoutMs)] : []),
+    ...(opts.count !== undefined ? ['--count', String(opts.count)] : []),
   ]);
   const child = spawn(argv[0] as string, argv.slice(1), { stdio: ['ignore', 'pipe', 'inherit'] });
   const startedAt = Date.now();
   let out = '';
   child.stdout.setEncoding('utf8').on('data', (d: string) => (out += d));
   const exited = new Promise<void>((r) => child.on('exit', () => r()));
+  // The prober's own `t` starts once node has started in the host, a few hundred ms after
+  // startedAt: rebase on its wall-clock `at` so `t` is on the caller's timeline.
+  const records = () =>
+    out
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l) as ProbeRecord)
+      .map((r) => (r.at === undefined ? r : { ...r, t: r.at - startedAt }));
   return {
     startedAt,
     async stop() {
       child.kill('SIGTERM');
       await exited;
-      return out
-        .split('\n')
-        .filter(Boolean)
-        .map((l) => JSON.parse(l) as ProbeRecord);
+      return records();
+    },
+    async done() {
+      await exited;
+      return records();
     },
   };
 }
@@ -134,12 +161,12 @@ export function failoverMs(records: ProbeRecord[], atMs: number): number | undef
   return back ? back.t - atMs : undefined;
 }
 
-function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
+export function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
   if (r.code !== 0) throw new Error(`${what} failed: ${r.stderr || r.stdout}`);
   return r.stdout;
 }
 
-async function waitFor<T>(
+export async function waitFor<T>(
   what: string,
   fn: () => T,
   ok: (v: T) => boolean,
@@ -152,6 +179,32 @@ async function waitFor<T>(
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 250));
   }
+}
+
+/** The next hops the lab's router holds for a BGP-learned prefix (`ip route` is per family). */
+export function routerNextHops(lab: LabInfo, family: '-4' | '-6', dst: string): string[] {
+  type Route = { dst: string; nexthops?: { gateway: string }[] };
+  const argv = inHost(lab, 'router', ['ip', family, '-j', 'route', 'show', 'proto', 'bgp']);
+  const out = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' }).stdout;
+  let routes: Route[] = [];
+  try {
+    routes = JSON.parse(out || '[]') as Route[];
+  } catch {
+    return [];
+  }
+  return routes.find((r) => r.dst === dst)?.nexthops?.map((n) => n.gateway) ?? [];
+}
+
+/** The node announcing the lab's first Layer 2 Service (its ServiceL2Status). */
+export function l2Announcer(lab: LabInfo): string {
+  return kubectl(lab, [
+    'get',
+    'servicel2statuses',
+    '-n',
+    'metallb-system',
+    '-o',
+    'jsonpath={.items[0].status.node}',
+  ]).stdout.trim();
 }
 
 export async function runDemo(o: DemoOptions): Promise<Row[]> {
@@ -323,18 +376,7 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     const v6 = ips.find((ip) => ip.includes(':')) as string;
     // `ip route` lists one family at a time: ask for each, and wait until each prefix has a next
     // hop through every node.
-    type Route = { dst: string; nexthops?: { gateway: string }[] };
-    const nextHops = (family: '-4' | '-6', dst: string): string[] => {
-      const argv = inHost(lab, 'router', ['ip', family, '-j', 'route', 'show', 'proto', 'bgp']);
-      const out = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8' }).stdout;
-      let routes: Route[] = [];
-      try {
-        routes = JSON.parse(out || '[]') as Route[];
-      } catch {
-        return [];
-      }
-      return routes.find((r) => r.dst === dst)?.nexthops?.map((n) => n.gateway) ?? [];
-    };
+    const nextHops = (family: '-4' | '-6', dst: string) => routerNextHops(lab, family, dst);
     const [hops, hops6] = await waitFor(
       'the router holding both prefixes with three next hops each',
       () => [nextHops('-4', v4), nextHops('-6', v6)] as const,

@@ -227,7 +227,9 @@ try {
       log(
         `drain ${node.name}: evicted ${evicted.join(', ')}; stopped ${stopped.join(', ')} in ${stopMs} ms; link down`,
       );
-      return { node: node.name, evicted, stopped, stopMs };
+      // stoppingAt (epoch ms): when SIGTERM went to the speaker, so a client's timeline can tell
+      // the pods' eviction from the speaker's handover.
+      return { node: node.name, evicted, stopped, stopMs, stoppingAt: t0 };
     },
     /** What each identity did through the API, as the audit log sums it up (RBAC proof). */
     async audit(args) {
