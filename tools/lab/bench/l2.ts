@@ -6,9 +6,9 @@
 //     speaker logging the member `dead` (its pod log, as `kubectl logs` shows it).
 //   - planned handover: the same loop while the announcing node is drained (the lab's `drain`:
 //     app pods evicted, SIGTERM to the speaker, cable pulled once it exited); failed requests,
-//     told apart by when they were sent: during the pods' eviction (a connection kube-proxy had
-//     already sent to the evicted pod is reset — the lab's pod server, like nginx on SIGTERM, does
-//     not finish it) or from the speaker's SIGTERM on (IronLB's handover).
+//     told apart by when they were sent: during the pods' eviction (kube-proxy's and the pods'
+//     part: the kubelet pauses before SIGTERM and the pod server finishes what is in flight) or
+//     from the speaker's SIGTERM on (IronLB's handover).
 import { control, kubectl, type LabInfo } from '../src/lab.ts';
 import { failoverMs, l2Announcer, startProber, waitFor } from '../src/demo.ts';
 

@@ -221,7 +221,7 @@ if (handovers.length) {
     name: `the whole drain, the node's app pods' eviction included: failed requests, total of ${handovers.length} runs`,
     value: evicted + handovers.reduce((n, h) => n + h.failed, 0),
     unit: 'requests',
-    note: `${evicted} sent while the pods were evicted, before the speaker got SIGTERM (a connection kube-proxy had sent to the evicted pod is reset when it exits, as nginx's fast shutdown on SIGTERM does; not the load balancer)${handovers.some((h) => h.failures.length) ? `: ${handovers.flatMap((h) => h.failures.slice(0, 3)).join('; ')}` : ''}`,
+    note: `${evicted} sent while the pods were evicted, before the speaker got SIGTERM (kube-proxy's and the pods' part, not the load balancer's)${handovers.some((h) => h.failures.length) ? `: ${handovers.flatMap((h) => h.failures.slice(0, 3)).join('; ')}` : ''}`,
   });
 }
 if (bgp) {

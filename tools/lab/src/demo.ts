@@ -474,10 +474,16 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     const d = await control<{ stopMs: number }>(lab.name, 'drain', { node: now });
     await new Promise((r) => setTimeout(r, 2000));
     const recs2 = await probe2.stop();
-    const failed2 = recs2.filter((r) => r.t >= drainAt && !r.ok).length;
+    const bad2 = recs2.filter((r) => r.t >= drainAt && !r.ok);
+    const failed2 = bad2.length;
     say(
       `   drained ${now}: speaker stopped in ${d.stopMs} ms; ${recs2.filter((r) => r.t >= drainAt).length} requests, ${failed2} failed`,
     );
+    // A failure says when it was sent and why, so a reader can tell the handover from the rest.
+    for (const r of bad2.slice(0, 5))
+      say(
+        `   failed: sent ${Math.round(r.t - drainAt)} ms into the drain: ${r.error ?? 'bad answer'}`,
+      );
     rows.push({
       step: `planned handover (drain ${now})`,
       result: `${failed2} failed requests`,

@@ -75,8 +75,18 @@ async function sync(): Promise<void> {
 }
 
 process.on('SIGHUP', () => void sync());
+// SIGTERM as a well-behaved server takes it (nginx's graceful SIGQUIT): stop accepting, let the
+// connections in flight finish, then exit — at most 5 s. The kubelet's preStop pause has already
+// let every node's proxy rules drop this pod, so nothing new arrives; a request in flight is not
+// reset by a planned move.
 process.on('SIGTERM', () => {
-  for (const s of open.values()) s.close();
-  process.exit(0);
+  let left = open.size;
+  const done = () => {
+    if (--left <= 0) process.exit(0);
+  };
+  if (left === 0) process.exit(0);
+  // An HTTP server calls back once its last connection ended; a UDP socket once it is closed.
+  for (const s of open.values()) (s as { close(cb: () => void): unknown }).close(done);
+  setTimeout(() => process.exit(0), 5000).unref();
 });
 await sync();
