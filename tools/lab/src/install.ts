@@ -8,7 +8,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { LabError } from './errors.ts';
-import { kubectl, type LabInfo } from './lab.ts';
+import { kubectl, type LabInfo } from './hosts.ts';
 
 export const MANIFEST = join(workspaceRoot, 'deploy', 'ironlb-native.yaml');
 export const NAMESPACE = 'metallb-system';

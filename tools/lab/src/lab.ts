@@ -1,6 +1,6 @@
 // The lab as a library: what the CLI, the demo and the end-to-end tests call. `upLab` builds the
 // network and starts the supervisor; every other call talks to a running lab by name.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { connect } from 'node:net';
 import {
   existsSync,
@@ -14,26 +14,15 @@ import {
 import { join } from 'node:path';
 import { nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { LabError } from './errors.ts';
+import { type LabInfo } from './hosts.ts';
 import { createLabNetwork, destroyLabNetwork, existingLabNamespaces } from './network.ts';
-import {
-  checkLabName,
-  hostByName,
-  namespaceName,
-  planLab,
-  type LabPlan,
-  type Scenario,
-} from './plan.ts';
+import { checkLabName, namespaceName, planLab, type Scenario } from './plan.ts';
 
 export const STATE_ROOT = '/run/ironlb-lab';
 
-export interface LabInfo {
-  name: string;
-  stateDir: string;
-  scenario: Scenario;
-  plan: LabPlan;
-  kubeconfig: string;
-  supervisorPid: number | undefined;
-}
+// Reaching into a running lab (its hosts, kubectl, curl) lives in hosts.ts; re-exported here so
+// callers have one import.
+export { curlArgv, inHost, kubectl, kubectlArgv, kubectlBinary, type LabInfo } from './hosts.ts';
 
 export function stateDirOf(name: string): string {
   return join(STATE_ROOT, checkLabName(name));
@@ -226,39 +215,4 @@ export function control<T = unknown>(
       reject(new LabError('not-running', `lab "${name}" is not answering: ${e.message}`));
     });
   });
-}
-
-export const kubectlBinary = () => join(workspaceRoot, '.tools', 'bin', 'kubectl');
-
-/** argv that runs a command inside one of the lab's hosts. */
-export function inHost(info: LabInfo, host: string, argv: string[]): string[] {
-  const h = hostByName(info.plan, host);
-  return ['ip', 'netns', 'exec', namespaceName(info.name, h.label), ...argv];
-}
-
-/** argv of kubectl pointed at the lab (run from the API server's host, as an admin would). */
-export function kubectlArgv(info: LabInfo, args: string[]): string[] {
-  return inHost(info, 'apiserver', [kubectlBinary(), '--kubeconfig', info.kubeconfig, ...args]);
-}
-
-/** Runs kubectl against the lab and returns its output (tests and the demo). */
-export function kubectl(
-  info: LabInfo,
-  args: string[],
-  input?: string,
-): { code: number; stdout: string; stderr: string } {
-  const [cmd, ...rest] = kubectlArgv(info, args);
-  const r = spawnSync(cmd as string, rest, { input, encoding: 'utf8', timeout: 120_000 });
-  return { code: r.status ?? 1, stdout: r.stdout ?? '', stderr: r.stderr ?? '' };
-}
-
-/** An HTTP request from a client host (curl), as a user would make it. */
-export function curlArgv(info: LabInfo, from: string, target: string, timeoutSec = 2): string[] {
-  const m = /^\[?([0-9a-fA-F:.]+?)\]?(?::(\d+))?$/.exec(target);
-  if (!m)
-    throw new LabError('invalid-argument', `curl target must be ADDRESS[:PORT], got ${target}`);
-  const addr = m[1] as string;
-  const port = m[2] ?? '80';
-  const host = addr.includes(':') ? `[${addr}]` : addr;
-  return inHost(info, from, ['curl', '-sS', '-m', String(timeoutSec), `http://${host}:${port}/`]);
 }
