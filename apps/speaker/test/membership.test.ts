@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { ManualClock, MemoryLogger, MemoryMetrics, seededRandom } from '@ironlb/clock/testing';
 import { deriveKey, keyId } from '@ironlb/memberlist';
 import { InMemoryNetwork } from '@ironlb/memberlist/testing';
-import { startMembership, type Membership } from '../src/membership.js';
+import { MemberlistPortTakenError, startMembership, type Membership } from '../src/membership.js';
 
 interface Node {
   m: Membership;
@@ -162,5 +162,37 @@ describe('startMembership', () => {
     started.push(plain);
     expect(plain.encrypted).toBe(false);
     expect(logger.find('neither authenticated nor encrypted')).toHaveLength(1);
+  });
+});
+
+describe('the memberlist port taken (issue 19: MetalLB’s speaker still on the node)', () => {
+  it('refuses to start with MemberlistPortTakenError naming the port and the migration guide', async () => {
+    const { createServer } = await import('node:net');
+    // Whoever holds the TCP port (MetalLB's memberlist binds TCP and UDP on 7946).
+    const holder = createServer();
+    await new Promise<void>((r) => holder.listen(0, '127.0.0.1', () => r()));
+    const port = (holder.address() as { port: number }).port;
+    try {
+      const err = await startMembership(
+        {
+          clock: new ManualClock(),
+          logger: new MemoryLogger(),
+          metrics: new MemoryMetrics(),
+          random: seededRandom(1),
+        },
+        { nodeName: 'node-1', bindAddr: '127.0.0.1', bindPort: port, secretKeyPath: '' },
+      ).then(
+        () => undefined,
+        (e: unknown) => e,
+      );
+      expect(err).toBeInstanceOf(MemberlistPortTakenError);
+      expect((err as Error).message).toBe(
+        `memberlist port 127.0.0.1:${port} is already in use: is MetalLB's speaker still running on this node? ` +
+          "IronLB's memberlist is not wire-compatible with MetalLB's; stop MetalLB's speakers first " +
+          '(https://github.com/ironlb/ironlb/blob/main/MIGRATING.md)',
+      );
+    } finally {
+      await new Promise((r) => holder.close(r));
+    }
   });
 });
