@@ -129,8 +129,10 @@ async function main(argv: string[]): Promise<number> {
         { encoding: 'utf8' },
       );
       if (k.status === 0 && k.stdout.trim()) {
-        out('layer 2: which node announces which service');
-        for (const l of k.stdout.trim().split('\n')) out(`  ${l}`);
+        out('layer 2: which node announces which service, on which interfaces');
+        // An empty interface list in ServiceL2Status means every eligible interface (MetalLB's
+        // rule, the L2Advertisement named none); kubectl prints it as <none>.
+        for (const l of k.stdout.trim().split('\n')) out(`  ${l.replace(/<none>\s*$/, '(all)')}`);
       }
       return 0;
     }
