@@ -21,7 +21,8 @@ import {
   type OwnerRef,
 } from '../controller/status-objects.js';
 import type { ControllerMetrics } from './controller-metrics.js';
-import { isAlreadyExists, isNotFound } from './errors.js';
+import { isAlreadyExists } from './errors.js';
+import { fetchPodOwner } from './pod-owner.js';
 import { METALLB_KINDS, paths } from './resources.js';
 import type { KubeRest } from './rest.js';
 import type { Writer } from './writer.js';
@@ -253,30 +254,14 @@ export class ControllerWrites {
 
   /** Owner reference to this pod (MetalLB owns ConfigurationState by the pod); cached. */
   private async podOwner(): Promise<OwnerRef | undefined> {
-    if (this.owner !== undefined) return this.owner ?? undefined;
-    if (!this.o.podName) {
-      this.owner = null;
-      return undefined;
-    }
-    try {
-      const pod = await this.deps.rest.request<{ metadata: { name?: string; uid?: string } }>({
-        method: 'GET',
-        path: paths.pod(this.o.namespace, this.o.podName),
-      });
-      this.owner = {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        name: pod.metadata.name ?? this.o.podName,
-        uid: pod.metadata.uid ?? '',
-      };
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      this.deps.logger.warn(
-        { op: 'startup', pod: this.o.podName },
+    // null is an answer too (no pod, or not found): looked up once.
+    if (this.owner === undefined)
+      this.owner = await fetchPodOwner(
+        this.deps,
+        this.o.namespace,
+        this.o.podName,
         'own pod not found: ConfigurationState gets no owner',
       );
-      this.owner = null;
-    }
     return this.owner ?? undefined;
   }
 }

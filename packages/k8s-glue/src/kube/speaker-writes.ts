@@ -25,6 +25,7 @@ import {
   type StatusKind,
 } from '../speaker/status-objects.js';
 import { isAlreadyExists, isNotFound } from './errors.js';
+import { fetchPodOwner } from './pod-owner.js';
 import { METALLB_KINDS, paths } from './resources.js';
 import type { KubeRest } from './rest.js';
 import type { SpeakerMetrics } from './speaker-metrics.js';
@@ -229,30 +230,14 @@ export class SpeakerWrites {
 
   /** Owner reference to this pod (MetalLB owns its status objects by the speaker pod); cached. */
   async podOwner(): Promise<OwnerRef | undefined> {
-    if (this.owner !== undefined) return this.owner ?? undefined;
-    if (!this.o.podName) {
-      this.owner = null;
-      return undefined;
-    }
-    try {
-      const pod = await this.deps.rest.request<{ metadata: { name?: string; uid?: string } }>({
-        method: 'GET',
-        path: paths.pod(this.o.namespace, this.o.podName),
-      });
-      this.owner = {
-        apiVersion: 'v1',
-        kind: 'Pod',
-        name: pod.metadata.name ?? this.o.podName,
-        uid: pod.metadata.uid ?? '',
-      };
-    } catch (e) {
-      if (!isNotFound(e)) throw e;
-      this.deps.logger.warn(
-        { op: 'startup', pod: this.o.podName },
+    // null is an answer too (no pod, or not found): looked up once.
+    if (this.owner === undefined)
+      this.owner = await fetchPodOwner(
+        this.deps,
+        this.o.namespace,
+        this.o.podName,
         'own pod not found: status objects get no owner',
       );
-      this.owner = null;
-    }
     return this.owner ?? undefined;
   }
 }
