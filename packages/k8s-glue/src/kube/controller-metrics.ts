@@ -1,6 +1,7 @@
 // The controller's metrics, named as MetalLB names them once the app adds the `metallb_` prefix
 // (internal/allocator/stats.go, internal/k8s/controllers/stats.go), plus IronLB's own.
 import type { Counter, Gauge, Histogram, Metrics } from '@ironlb/clock';
+import { k8sClientMetrics } from './client-metrics.js';
 import type { Allocator } from '@ironlb/ipam';
 
 export class ControllerMetrics {
@@ -21,22 +22,12 @@ export class ControllerMetrics {
 
   constructor(m: Metrics) {
     const pool = ['pool'];
-    this.updates = m.counter({
-      name: 'k8s_client_updates_total',
-      help: 'Number of k8s object updates that have been processed.',
-    });
-    this.updateErrors = m.counter({
-      name: 'k8s_client_update_errors_total',
-      help: 'Number of k8s object updates that failed for some reason.',
-    });
-    this.configLoaded = m.gauge({
-      name: 'k8s_client_config_loaded_bool',
-      help: '1 if the MetalLB configuration was successfully loaded at least once.',
-    });
-    this.configStale = m.gauge({
-      name: 'k8s_client_config_stale_bool',
-      help: '1 if running on a stale configuration, because the latest config failed to load.',
-    });
+    ({
+      updates: this.updates,
+      updateErrors: this.updateErrors,
+      configLoaded: this.configLoaded,
+      configStale: this.configStale,
+    } = k8sClientMetrics(m));
     this.addressesTotal = m.gauge({
       name: 'allocator_addresses_total',
       help: 'Number of usable IP addresses, per pool',

@@ -2,6 +2,7 @@
 // (speaker/main.go `announcing`, internal/k8s/controllers/stats.go), plus IronLB's failover time.
 // The protocol libraries declare theirs (layer2_*, bgp_*, bfd_*, memberlist_*) on the same Metrics.
 import type { Counter, Gauge, Histogram, Metrics } from '@ironlb/clock';
+import { k8sClientMetrics } from './client-metrics.js';
 
 export class SpeakerMetrics {
   readonly announced: Gauge;
@@ -20,22 +21,12 @@ export class SpeakerMetrics {
       help: 'Services being announced from this node. This is desired state, it does not guarantee that the routing protocols have converged.',
       labelNames: ['service', 'protocol', 'node', 'ip'],
     });
-    this.updates = m.counter({
-      name: 'k8s_client_updates_total',
-      help: 'Number of k8s object updates that have been processed.',
-    });
-    this.updateErrors = m.counter({
-      name: 'k8s_client_update_errors_total',
-      help: 'Number of k8s object updates that failed for some reason.',
-    });
-    this.configLoaded = m.gauge({
-      name: 'k8s_client_config_loaded_bool',
-      help: '1 if the MetalLB configuration was successfully loaded at least once.',
-    });
-    this.configStale = m.gauge({
-      name: 'k8s_client_config_stale_bool',
-      help: '1 if running on a stale configuration, because the latest config failed to load.',
-    });
+    ({
+      updates: this.updates,
+      updateErrors: this.updateErrors,
+      configLoaded: this.configLoaded,
+      configStale: this.configStale,
+    } = k8sClientMetrics(m));
     this.failoverSeconds = m.histogram({
       name: 'speaker_failover_seconds',
       help: 'Time from memberlist reporting a node dead or gone to this node answering for the Layer 2 addresses it took over (IronLB).',
