@@ -11,6 +11,9 @@ import { join } from 'node:path';
 import { nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { control, downLab, inHost, kubectl, upLab, type LabInfo } from './lab.ts';
 import { resolveScenario } from './plan.ts';
+import { waitFor } from './wait.ts';
+
+export { waitFor };
 
 export interface DemoOptions {
   name: string;
@@ -164,21 +167,6 @@ export function failoverMs(records: ProbeRecord[], atMs: number): number | undef
 export function must(r: { code: number; stdout: string; stderr: string }, what: string): string {
   if (r.code !== 0) throw new Error(`${what} failed: ${r.stderr || r.stdout}`);
   return r.stdout;
-}
-
-export async function waitFor<T>(
-  what: string,
-  fn: () => T,
-  ok: (v: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const v = fn();
-    if (ok(v)) return v;
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 250));
-  }
 }
 
 /** The next hops the lab's router holds for a BGP-learned prefix (`ip route` is per family). */

@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listNamespaces, netnsSkipReason } from '@ironlb/netns-kit';
 import { control, curlArgv, downLab, inHost, kubectl, upLab, type LabInfo } from '../src/lab.ts';
 import { resolveScenario } from '../src/plan.ts';
+import { waitFor } from '../src/wait.ts';
 
 const skip = netnsSkipReason(['nft', 'curl', 'nsenter', 'unshare', '/usr/lib/frr/bgpd']);
 const name = `t${process.pid}`.slice(0, 10);
@@ -16,23 +17,6 @@ const name = `t${process.pid}`.slice(0, 10);
 function sh(argv: string[]): { code: number; out: string } {
   const r = spawnSync(argv[0] as string, argv.slice(1), { encoding: 'utf8', timeout: 30_000 });
   return { code: r.status ?? 1, out: (r.stdout ?? '') + (r.stderr ?? '') };
-}
-
-async function until<T>(
-  what: string,
-  fn: () => T | Promise<T>,
-  ok: (v: T) => boolean,
-  timeoutMs = 30_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T = await fn();
-  while (!ok(last)) {
-    if (Date.now() > deadline)
-      throw new Error(`timed out waiting for ${what}; last: ${JSON.stringify(last).slice(0, 500)}`);
-    await new Promise((r) => setTimeout(r, 200));
-    last = await fn();
-  }
-  return last;
 }
 
 const web = (policy: 'Cluster' | 'Local') => `
@@ -102,7 +86,7 @@ describe.skipIf(skip)(`the lab${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
 
   it('runs pods on every node, keeps EndpointSlices in step, and kube-proxy spreads NodePort traffic (ETP=Cluster, masqueraded)', async () => {
     expect(kubectl(lab, ['apply', '--validate=false', '-f', '-'], web('Cluster')).code).toBe(0);
-    const slice = await until(
+    const slice = await waitFor(
       'three ready endpoints',
       () =>
         JSON.parse(
@@ -142,7 +126,7 @@ describe.skipIf(skip)(`the lab${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
       spec: { ports: { nodePort: number }[] };
     };
     const port = svc.spec.ports[0]?.nodePort;
-    await until(
+    await waitFor(
       'Local rules on node-3',
       () => sh(inHost(lab, 'node-3', ['nft', 'list', 'table', 'ip', 'ilbproxy'])).out,
       (o) => o.includes('local_ext'),
@@ -158,7 +142,7 @@ describe.skipIf(skip)(`the lab${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
     const r = await control<{ killed: string[] }>(name, 'crash', { node: 'node-2' });
     expect(r.killed.some((k) => k.startsWith('default/web-'))).toBe(true);
     expect(sh(inHost(lab, 'client', ['ping', '-c1', '-W1', '198.51.100.12'])).code).not.toBe(0);
-    await until(
+    await waitFor(
       'node-2 Ready=Unknown',
       () =>
         kubectl(lab, [
@@ -170,7 +154,7 @@ describe.skipIf(skip)(`the lab${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
         ]).stdout,
       (s) => s === 'Unknown',
     );
-    await until(
+    await waitFor(
       'node-2 endpoint not ready',
       () =>
         kubectl(lab, [
@@ -184,7 +168,7 @@ describe.skipIf(skip)(`the lab${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
     );
     await control(name, 'restore', { node: 'node-2' });
     expect(sh(inHost(lab, 'client', ['ping', '-c1', '-W2', '198.51.100.12'])).code).toBe(0);
-    await until(
+    await waitFor(
       'node-2 endpoint ready again, its container restarted',
       () => kubectl(lab, ['get', 'pods', '-o', 'json']).stdout,
       (s) => {

@@ -10,30 +10,12 @@ import { netnsSkipReason, nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { curlArgv, downLab, kubectl, upLab, type LabInfo } from '../src/lab.ts';
 import { rewriteSeedAddresses } from '../src/demo.ts';
 import { resolveScenario } from '../src/plan.ts';
+import { waitFor } from '../src/wait.ts';
 import { CONDITIONAL_GRANTS, rbacReport } from './rbac.ts';
 
 const skip = netnsSkipReason(['nft', 'curl', 'nsenter', 'unshare', 'setpriv', '/usr/lib/frr/bgpd']);
 const name = `s${process.pid}`.slice(0, 10);
 const seeds = join(workspaceRoot, 'tools', 'lab', 'fixtures', 'seeds');
-
-async function until<T>(
-  what: string,
-  fn: () => T,
-  ok: (v: T) => boolean,
-  timeoutMs = 60_000,
-): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let v = fn();
-  while (!ok(v)) {
-    if (Date.now() > deadline)
-      throw new Error(
-        `timed out waiting for ${what}; last: ${String(JSON.stringify(v)).slice(0, 400)}`,
-      );
-    await new Promise((r) => setTimeout(r, 300));
-    v = fn();
-  }
-  return v;
-}
 
 describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' + skip : ''}`, () => {
   let lab: LabInfo;
@@ -135,7 +117,7 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
       ]),
     ).toMatch(/service\/nginx-lb exposed/);
     // kubectl get svc: the EXTERNAL-IP column filled from the pool (seed 001 shows 192.168.1.240, the pool's first).
-    const svc = await until(
+    const svc = await waitFor(
       'EXTERNAL-IP',
       () => k(['get', 'svc']),
       (o) => /^nginx-lb\s+LoadBalancer\s+198\.18\.\S+\s+198\.51\.100\.200\s+8080:\d+\/TCP/m.test(o),
@@ -143,13 +125,13 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
     expect(svc.split('\n')[0]).toMatch(
       /^NAME\s+TYPE\s+CLUSTER-IP\s+EXTERNAL-IP\s+PORT\(S\)\s+AGE$/,
     );
-    await until(
+    await waitFor(
       'nginx ready',
       () => k(['get', 'deploy', 'nginx', '-o', 'jsonpath={.status.readyReplicas}']),
       (s) => s === '1',
     );
     // curl from the client on the segment: ARP answered by one speaker, kube-proxy to the pod.
-    const curl = await until(
+    const curl = await waitFor(
       'an answer from 198.51.100.200:8080',
       () =>
         spawnSync(
@@ -163,7 +145,7 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
   });
 
   it('kubectl describe service shows IronLB’s events (IPAllocated, nodeAssigned)', async () => {
-    const out = await until(
+    const out = await waitFor(
       'both events',
       () => k(['describe', 'service', 'nginx-lb']),
       (o) => o.includes('nodeAssigned'),
@@ -210,7 +192,7 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
     k(['create', 'deploy', 'web4', '--image', 'nginx:latest', '--port', '80']);
     k(['expose', 'deployment', 'web4', '--port', '80', '--type', 'LoadBalancer']);
     k(['annotate', 'service', 'web4', 'metallb.io/address-pool=lbpool']);
-    const ip = await until(
+    const ip = await waitFor(
       'an address from lbpool',
       () => k(['get', 'svc', 'web4', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']),
       (s) => s !== '',
@@ -228,7 +210,7 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
     k(['create', 'deploy', 'web3', '--image', 'nginx:latest', '--port', '80']);
     k(['expose', 'deployment', 'web3', '--port', '80', '--type', 'LoadBalancer']);
     k(['annotate', 'service', 'web3', 'metallb.io/address-pool=ip-pool']);
-    const ip = await until(
+    const ip = await waitFor(
       'an address from ip-pool',
       () => k(['get', 'svc', 'web3', '-o', 'jsonpath={.status.loadBalancer.ingress[0].ip}']),
       (v) => v !== '',
@@ -260,12 +242,12 @@ describe.skipIf(skip)(`the seeds' journeys on the lab${skip ? ' — SKIPPED: ' +
 
   it('deleting the Service withdraws it and removes its ServiceL2Status', async () => {
     k(['delete', 'service', 'nginx-lb']);
-    await until(
+    await waitFor(
       'no ServiceL2Status for nginx-lb',
       () => k(['get', 'servicel2statuses', '-n', 'metallb-system', '-o', 'json']),
       (o) => !o.includes('"nginx-lb"'),
     );
-    await until(
+    await waitFor(
       'no answer on 198.51.100.200',
       () =>
         spawnSync(
