@@ -3,9 +3,18 @@
 import { spawnSync } from 'node:child_process';
 import { parseArgs } from 'node:util';
 import { LabError } from './errors.ts';
-import { control, curlArgv, downLab, inHost, kubectlArgv, labInfo, upLab } from './lab.ts';
+import {
+  STATE_ROOT,
+  control,
+  curlArgv,
+  downLab,
+  inHost,
+  kubectlArgv,
+  labInfo,
+  upLab,
+} from './lab.ts';
 import { hosts, resolveScenario } from './plan.ts';
-import { readFileSync, existsSync } from 'node:fs';
+import { readFileSync, readdirSync, existsSync } from 'node:fs';
 
 const usage = `usage: npm run lab -- <command> [--lab LAB]
 
@@ -20,7 +29,9 @@ const usage = `usage: npm run lab -- <command> [--lab LAB]
   drain NODE              planned: evict app pods, SIGTERM the speaker, wait, then the node goes away
   curl ADDRESS[:PORT]     an HTTP request from client (--from client-wan for the WAN side)
 
-  --lab LAB               run several labs side by side (default: default; before kubectl's own flags)`;
+  --lab LAB               run several labs side by side (before kubectl's own flags). Default:
+                          $IRONLB_LAB, else the one lab running (\`npm run demo -- --keep\`'s
+                          included), else "default"; \`up\` makes "default"`;
 
 function out(line: string): void {
   process.stdout.write(line + '\n');
@@ -44,12 +55,12 @@ async function main(argv: string[]): Promise<number> {
     args: rest,
     allowPositionals: true,
     options: {
-      lab: { type: 'string', default: process.env.IRONLB_LAB ?? 'default' },
+      lab: { type: 'string' },
       from: { type: 'string', default: 'client' },
       'no-ironlb': { type: 'boolean', default: false },
     },
   });
-  const name = values.lab as string;
+  const name = (values.lab as string | undefined) ?? (cmd === 'up' ? envLab() : defaultLab());
   switch (cmd) {
     case 'up': {
       const arg = positionals[0];
@@ -171,7 +182,21 @@ async function main(argv: string[]): Promise<number> {
 // `--name`, as in `kubectl expose --name`, included).
 function takeName(args: string[]): { name: string; args: string[] } {
   if (args[0] === '--lab' && args[1]) return { name: args[1], args: args.slice(2) };
-  return { name: process.env.IRONLB_LAB ?? 'default', args };
+  return { name: defaultLab(), args };
+}
+
+function envLab(): string {
+  return process.env.IRONLB_LAB ?? 'default';
+}
+
+/**
+ * The lab a command means when none is named: $IRONLB_LAB, else the only lab running (so the
+ * commands `npm run demo -- --keep` prints work as they are), else "default".
+ */
+function defaultLab(): string {
+  if (process.env.IRONLB_LAB) return process.env.IRONLB_LAB;
+  const running = existsSync(STATE_ROOT) ? readdirSync(STATE_ROOT) : [];
+  return running.length === 1 ? (running[0] as string) : 'default';
 }
 
 function runInherit(argv: string[]): number {
