@@ -19,7 +19,10 @@ export default defineConfig([
     dts: false,
     clean: true,
     sourcemap: true,
-    splitting: false,
+    // Chunks: client-node's KubeConfig (for kubeconfigs k8s-glue's lean loader leaves to it: exec
+    // plugins, auth providers, proxies) is a file of its own, loaded only then — a Pod's service
+    // account and ordinary kubeconfigs never evaluate it (~30 ms of start-up, ~10 MiB of heap).
+    splitting: true,
     noExternal: [/^(?!@ironlb\/clock|pino|prom-client)/],
     external: ['@ironlb/clock', 'pino', 'prom-client'],
     banner,

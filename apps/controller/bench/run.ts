@@ -233,6 +233,9 @@ function rss(pid: number): { rss: number; hwm: number } {
 
 // CONTROLLER_BENCH_CPU_PROF=DIR: the controller writes a V8 CPU profile there when it stops.
 const PROF = process.env.CONTROLLER_BENCH_CPU_PROF;
+// CONTROLLER_BENCH_NODE_ARGS='--trace-gc ...': Node options for the controller (its stdout shown);
+// the launcher keeps a --max-semi-space-size given here instead of its own.
+const NODE_ARGS = process.env.CONTROLLER_BENCH_NODE_ARGS;
 
 function startController(
   api: Api,
@@ -244,6 +247,7 @@ function startController(
     process.execPath,
     [
       ...(PROF ? ['--cpu-prof', '--cpu-prof-dir', PROF] : []),
+      ...(NODE_ARGS ? NODE_ARGS.split(' ') : []),
       ...nodeArgs,
       entry,
       '--kubeconfig',
@@ -260,7 +264,7 @@ function startController(
       'error',
     ],
     {
-      stdio: ['ignore', 'ignore', 'inherit'],
+      stdio: ['ignore', NODE_ARGS ? 'inherit' : 'ignore', 'inherit'],
       env: { ...process.env, METALLB_BGP_TYPE: 'frr-k8s', ...env },
     },
   );
@@ -400,12 +404,15 @@ async function round(r: number): Promise<Round> {
       if (hasAddress(s)) addressed.add(s.metadata.name);
       if (firstAt === 0) firstAt = at;
     });
+    const api0 = cpuSec(api.proc.pid!);
+    const me0 = process.cpuUsage();
     const c0 = performance.now();
     const ctl = startController(api);
     await until(() => addressed.size === N, 300_000, 'all Services addressed');
     const coldSec = (performance.now() - c0) / 1000;
     const ctlCpu = cpuSec(ctl.pid!);
     const apiCpuCold = cpuSec(api.proc.pid!);
+    const me = process.cpuUsage(me0);
     // Let the events (sent after the status writes) and the pool status land.
     let events = 0;
     for (let i = 0; i < 120; i++) {
@@ -428,7 +435,7 @@ async function round(r: number): Promise<Round> {
     const rawAfter = await bestRaw(api, names);
     const rawSec = (rawBefore + rawAfter) / 2;
     stage(
-      `round ${r}: raw ${rawBefore.toFixed(2)} / ${rawAfter.toFixed(2)} s, cold ${coldSec.toFixed(2)} s (${(coldSec / rawSec).toFixed(2)}×; first address after ${((firstAt - c0) / 1000).toFixed(2)} s; controller CPU ${ctlCpu.toFixed(2)} s, API server CPU so far ${apiCpuCold.toFixed(1)} s), ${statusEvents} status writes, ${events} events, RSS ${(mem.rss / MiB).toFixed(0)} MiB`,
+      `round ${r}: raw ${rawBefore.toFixed(2)} / ${rawAfter.toFixed(2)} s, cold ${coldSec.toFixed(2)} s (${(coldSec / rawSec).toFixed(2)}×; first address after ${((firstAt - c0) / 1000).toFixed(2)} s; CPU: controller ${ctlCpu.toFixed(2)} s, API server ${(apiCpuCold - api0).toFixed(2)} s, observer ${((me.user + me.system) / 1e6).toFixed(2)} s), ${statusEvents} status writes, ${events} events, RSS ${(mem.rss / MiB).toFixed(0)} MiB`,
     );
 
     // Steady state with the N Services present: create → address on a watch. The controller

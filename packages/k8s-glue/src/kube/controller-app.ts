@@ -13,7 +13,7 @@ import { createWebhookServer, type WebhookServer } from '../webhook/server.js';
 import { readPair, resolveNamespace, selfSigned } from './app-common.js';
 import { guardCoexistence, type CoexistenceGuardOptions } from './coexistence-guard.js';
 import { IronlbController } from './controller.js';
-import { loadKubeConfig } from './kubeconfig.js';
+import { loadKubeAuth } from './lean-config.js';
 import { createHealthServer, createMetricsServer, type OpsServer } from './ops-server.js';
 import { createKubeRest, type KubeRest } from './rest.js';
 import { webhookClientFromRest } from './webhook-client.js';
@@ -61,8 +61,11 @@ export async function startControllerApp(
   const namespace = resolveNamespace(flags.namespace);
   const rest =
     deps.rest ??
+    // The lean loader, as the speaker's: client-node's KubeConfig is loaded only for what it
+    // cannot read itself (exec plugins, auth providers, several files), so a Pod's service
+    // account and ordinary kubeconfigs start without evaluating it.
     createKubeRest(
-      loadKubeConfig({ kubeconfig: flags.kubeconfig, ...(deps.env ? { env: deps.env } : {}) }),
+      await loadKubeAuth({ kubeconfig: flags.kubeconfig, ...(deps.env ? { env: deps.env } : {}) }),
       { clock },
       {
         userAgent: deps.userAgent ?? 'ironlb-controller',

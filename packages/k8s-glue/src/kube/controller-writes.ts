@@ -62,6 +62,29 @@ export function serviceStatusPatch(svc: ServiceObject, u: ServiceUpdate): Record
   };
 }
 
+/**
+ * What the cache holds after our status write succeeded: the object the write was based on with
+ * the fields the write can change (annotations, status) and the resourceVersion taken from the
+ * API server's answer. The write was conditional on the cached resourceVersion, so nothing else
+ * changed; keeping the cached object's other fields (spec, labels: unchanged, already old in the
+ * heap) instead of caching the whole parsed answer is what lets the garbage collector drop the
+ * answer young — 10k answers promoted to the old generation cost the cold start more than their
+ * parsing.
+ */
+export function afterStatusWrite<S extends ServiceObject>(
+  based: S,
+  written: ServiceObject,
+): S {
+  const { annotations, resourceVersion } = written.metadata;
+  const metadata = { ...based.metadata, resourceVersion };
+  if (annotations) metadata.annotations = annotations;
+  else delete metadata.annotations;
+  const out = { ...based, metadata };
+  if (written.status) out.status = written.status;
+  else delete out.status;
+  return out;
+}
+
 export class ControllerWrites {
   private owner: OwnerRef | null | undefined;
 

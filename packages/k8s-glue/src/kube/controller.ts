@@ -27,7 +27,7 @@ import { handleService, type ControllerState } from '../controller/service-handl
 import { serviceKey, type ServiceObject } from '../controller/service.js';
 import { legacyConfigMapEvent } from '../controller/status-objects.js';
 import { WorkQueue } from '../reconcile/workqueue.js';
-import { ControllerWrites } from './controller-writes.js';
+import { afterStatusWrite, ControllerWrites } from './controller-writes.js';
 import { ControllerMetrics } from './controller-metrics.js';
 import { isConflict, isNotFound } from './errors.js';
 import { EventRecorder } from './event-recorder.js';
@@ -94,6 +94,8 @@ const CONFIG = 'config';
 const RELOAD = 'reload';
 const CONFIG_STATE = 'configstate';
 const ML_SECRET = 'mlsecret';
+/** Status writes a reprocess-all keeps queued or in flight at most (4× the default concurrency). */
+const RELOAD_BACKLOG = 256;
 
 interface Memo {
   rv: string | undefined;
@@ -619,7 +621,11 @@ export class IronlbController {
     let n = 0;
     for (const snapshot of reprocessOrder(services)) {
       if (++n % 64 === 0) {
-        await new Promise<void>((r) => setImmediate(r));
+        // Decide no faster than the API server takes the writes: a bounded backlog (the writes
+        // hold their objects until sent) and a turn for the watches in between.
+        await (this.writer.pendingHigh > RELOAD_BACKLOG
+          ? this.writer.highAtMost(RELOAD_BACKLOG / 2)
+          : new Promise<void>((r) => setImmediate(r)));
         if (g !== this.gen) return;
       }
       const key = serviceKey(snapshot);
@@ -694,7 +700,7 @@ export class IronlbController {
       .serviceStatus(svc, outcome.update)
       .then(
         (written) => {
-          this.informers.services?.writeThrough(written, rv);
+          this.informers.services?.writeThrough(afterStatusWrite(svc, written), rv);
           if (g === this.gen) {
             this.memo.set(key, {
               rv: written.metadata.resourceVersion,

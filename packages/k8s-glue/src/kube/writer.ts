@@ -49,7 +49,7 @@ export class Writer {
   private readonly low: Task[] = [];
   private runningHigh = 0;
   private runningLow = 0;
-  private idleWaiters: (() => void)[] = [];
+  private idleWaiters: { below: number; resolve: () => void }[] = [];
   private readonly concurrency: number;
   private readonly lowConcurrency: number;
   private readonly timeoutMs: number;
@@ -89,8 +89,18 @@ export class Writer {
 
   /** Resolves when no high-priority write is queued or in flight. */
   idleHigh(): Promise<void> {
-    if (this.pendingHigh === 0) return Promise.resolve();
-    return new Promise((resolve) => this.idleWaiters.push(resolve));
+    return this.highAtMost(0);
+  }
+
+  /**
+   * Resolves when at most `n` high-priority writes are queued or in flight: a producer of many
+   * writes (the controller's reprocess-all) waits here instead of queueing them all, so that what
+   * a write holds (the object, its body, its promise) lives for a few milliseconds, not for the
+   * whole pass — 10k queued writes cost the garbage collector more than they cost to send.
+   */
+  highAtMost(n: number): Promise<void> {
+    if (this.pendingHigh <= n) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push({ below: n, resolve }));
   }
 
   /** Rejects everything queued with FencedError (writes in flight finish or hit their deadline). */
@@ -145,8 +155,11 @@ export class Writer {
   }
 
   private checkIdle(): void {
-    if (this.pendingHigh === 0 && this.idleWaiters.length > 0) {
-      for (const w of this.idleWaiters.splice(0)) w();
-    }
+    if (this.idleWaiters.length === 0) return;
+    const pending = this.pendingHigh;
+    const ready = this.idleWaiters.filter((w) => pending <= w.below);
+    if (ready.length === 0) return;
+    this.idleWaiters = this.idleWaiters.filter((w) => pending > w.below);
+    for (const w of ready) w.resolve();
   }
 }

@@ -81,6 +81,31 @@ describe('Writer', () => {
   });
 });
 
+describe('Writer.highAtMost', () => {
+  it('lets a producer wait until the status writes queued or in flight are down to n', async () => {
+    const w = new Writer(new ManualClock(), undefined, { concurrency: 2 });
+    const gates = Array.from({ length: 5 }, () => deferred());
+    const all = gates.map((g) => w.submit('high', () => g.p));
+    expect(w.pendingHigh).toBe(5);
+    let at2 = false;
+    let at0 = false;
+    void w.highAtMost(2).then(() => (at2 = true));
+    void w.highAtMost(0).then(() => (at0 = true));
+    await expect(w.highAtMost(5)).resolves.toBeUndefined();
+    for (const i of [0, 1]) gates[i]!.resolve();
+    await flush();
+    expect(w.pendingHigh).toBe(3);
+    expect(at2).toBe(false);
+    gates[2]!.resolve();
+    await flush();
+    expect([at2, at0]).toEqual([true, false]);
+    for (const i of [3, 4]) gates[i]!.resolve();
+    await Promise.all(all);
+    await flush();
+    expect(at0).toBe(true);
+  });
+});
+
 describe('EventRecorder', () => {
   const svc = {
     kind: 'Service',
@@ -165,5 +190,68 @@ describe('EventRecorder', () => {
       lastTimestamp: '2026-01-02T03:05:05Z',
     });
     expect(t.rec.stats).toMatchObject({ created: 1, patched: 2 });
+  });
+
+  it('hands at most `window` events to the Writer, the rest in recorded order with their recorded times', async () => {
+    const rest = new FakeRest();
+    const held: (() => void)[] = [];
+    rest.handler = () => new Promise<void>((r) => held.push(r));
+    const clock = new ManualClock();
+    const wall = new ManualWallClock(Date.UTC(2026, 0, 2, 3, 4, 5));
+    const writer = new Writer(clock);
+    const rec = new EventRecorder({ rest, writer, clock, wallClock: wall }, { window: 2 });
+    for (let i = 0; i < 5; i++) {
+      rec.record({
+        object: { ...svc, name: `web-${i}`, uid: `u${i}` },
+        type: 'Normal',
+        reason: 'IPAllocated',
+        message: `Assigned IP ["192.0.2.${i}"]`,
+      });
+      wall.advance(1000);
+    }
+    await flush();
+    expect(rest.requests).toHaveLength(2);
+    expect(rec.queuedCount).toBe(3);
+    let flushed = false;
+    const done = rec.flush().then(() => (flushed = true));
+    for (let round = 0; round < 3; round++) {
+      for (const r of held.splice(0)) r();
+      await flush(10);
+    }
+    for (const r of held.splice(0)) r();
+    await done;
+    expect(flushed).toBe(true);
+    expect(
+      rest.requests.map(
+        (r) => (r.body as { involvedObject: { name: string } }).involvedObject.name,
+      ),
+    ).toEqual(['web-0', 'web-1', 'web-2', 'web-3', 'web-4']);
+    // Sent seconds later, stamped when recorded.
+    expect((rest.requests[4]!.body as { firstTimestamp: string }).firstTimestamp).toBe(
+      '2026-01-02T03:04:09Z',
+    );
+    expect(rec.stats).toMatchObject({ created: 5, dropped: 0 });
+  });
+
+  it('the queue is bounded: beyond maxQueued, new events are dropped and counted', async () => {
+    const rest = new FakeRest();
+    rest.handler = () => new Promise<void>(() => undefined); // the API server never answers
+    const clock = new ManualClock();
+    const writer = new Writer(clock);
+    const rec = new EventRecorder(
+      { rest, writer, clock, wallClock: new ManualWallClock(0) },
+      { window: 1, maxQueued: 3 },
+    );
+    for (let i = 0; i < 10; i++)
+      rec.record({
+        object: { ...svc, name: `web-${i}`, uid: `u${i}` },
+        type: 'Normal',
+        reason: 'IPAllocated',
+        message: 'x',
+      });
+    await flush();
+    expect(rest.requests).toHaveLength(1);
+    expect(rec.queuedCount).toBe(3);
+    expect(rec.stats.dropped).toBe(6);
   });
 });
