@@ -7,6 +7,11 @@
 // (dist/main.js, with its launcher's Node tuning), for the plain import (the same sources compiled
 // file by file, packages resolved from node_modules as `tsc` output would, client-node's package
 // root and undici included), and for the bundle with Node's defaults; bare Node is the anchor.
+// Experiments: SPEAKER_BENCH_RSS_EXTRA='{"ENV":"value"}' and/or SPEAKER_BENCH_RSS_EXTRA_ARGS='--v8-flag'
+// add a variant of the bundle; SPEAKER_BENCH_RSS_VARIANTS=0,3 picks variants by index;
+// SPEAKER_BENCH_SMAPS=1 prints where the loaded RSS goes (mappings, V8 spaces), and with
+// SPEAKER_BENCH_SNAPSHOT=1 also signals SIGUSR2 first (a variant started with
+// --heapsnapshot-signal=SIGUSR2 writes a heap snapshot).
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { build } from 'esbuild';
@@ -74,6 +79,8 @@ interface Variant {
   readonly name: string;
   readonly main: string;
   readonly env: Record<string, string>;
+  /** Node options before the script (SPEAKER_BENCH_RSS_EXTRA_ARGS, space-separated). */
+  readonly args?: readonly string[];
 }
 
 export async function measureRss(
@@ -83,15 +90,17 @@ export async function measureRss(
 ): Promise<void> {
   const plain = await buildPlain();
   const only = process.env.SPEAKER_BENCH_RSS_VARIANTS?.split(',');
-  const extra: Variant[] = process.env.SPEAKER_BENCH_RSS_EXTRA
-    ? [
-        {
-          name: 'experiment',
-          main: BUNDLE,
-          env: JSON.parse(process.env.SPEAKER_BENCH_RSS_EXTRA) as Record<string, string>,
-        },
-      ]
-    : [];
+  const extra: Variant[] =
+    process.env.SPEAKER_BENCH_RSS_EXTRA || process.env.SPEAKER_BENCH_RSS_EXTRA_ARGS
+      ? [
+          {
+            name: 'experiment',
+            main: BUNDLE,
+            env: JSON.parse(process.env.SPEAKER_BENCH_RSS_EXTRA ?? '{}') as Record<string, string>,
+            args: process.env.SPEAKER_BENCH_RSS_EXTRA_ARGS?.split(' ') ?? [],
+          },
+        ]
+      : [];
   const all: Variant[] = [
     { name: 'bundle (what ships)', main: BUNDLE, env: {} },
     { name: 'plain import', main: plain, env: {} },
@@ -152,6 +161,7 @@ export async function measureRss(
       const speaker = node.spawn(
         [
           nodeBinary(),
+          ...(v.args ?? []),
           v.main,
           '--kubeconfig',
           kubeconfig,
@@ -176,6 +186,10 @@ export async function measureRss(
         (await node.exec(['curl', '-s', '-m', '2', 'http://127.0.0.1:17472/readyz'])).stdout ===
         'ok';
       for (let i = 0; i < 120 && !(await ready()); i++) await sleep(500);
+      if (!(await ready()))
+        throw new Error(
+          `${v.name}: the speaker never got ready\n${speaker.lines.slice(-10).join('\n')}`,
+        );
       await sleep(3000);
       const idleRss = await sampleRss(speaker.pid, 4000);
       const heap = async () => {
@@ -227,6 +241,19 @@ export async function measureRss(
             .join('\n') + '\n',
         );
         process.stderr.write(readFileSync(`/proc/${speaker.pid}/smaps_rollup`, 'utf8'));
+        if (process.env.SPEAKER_BENCH_SNAPSHOT) {
+          process.kill(speaker.pid, 'SIGUSR2');
+          await sleep(15_000);
+        }
+        const mr = await node.exec(['curl', '-sk', '-m', '5', 'https://127.0.0.1:9120/metrics']);
+        process.stderr.write(
+          mr.stdout
+            .split('\n')
+            .filter((l) =>
+              /^(nodejs_heap|nodejs_external|process_resident|ironlb_.*(heap|worker))/.test(l),
+            )
+            .join('\n') + '\n',
+        );
       }
       results.set(v.name, {
         idle: idleRss,

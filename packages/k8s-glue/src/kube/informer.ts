@@ -300,19 +300,20 @@ export class Informer<T extends KubeObject> {
         },
         timeoutMs: this.options.listTimeoutMs ?? 120_000,
       });
-      for (const it of page.items ?? []) items.push(it);
+      // Shaped page by page (managedFields dropped now, not after the last page): what the cache
+      // does not keep dies young instead of being promoted with 10k objects still to come.
+      for (const it of page.items ?? []) items.push(this.shape(it));
       rv = page.metadata?.resourceVersion ?? rv;
       cont = page.metadata?.continue || undefined;
     } while (cont);
     return { items, rv };
   }
 
-  /** Replaces the cache with a list, telling handlers only about differences. */
+  /** Replaces the cache with a list (shaped already), telling handlers only about differences. */
   private replace(items: readonly T[], rv: string): void {
     this.echoes.clear();
     const seen = new Set<string>();
-    for (const raw of items) {
-      const obj = this.shape(raw);
+    for (const obj of items) {
       const key = objectKey(obj);
       seen.add(key);
       this.upsert(key, obj);
