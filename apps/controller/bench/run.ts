@@ -13,6 +13,9 @@
 //     create request to the status seen on a watch (target p99 < 50 ms). Anchor: the same creates
 //     timed to their own ADDED event on the watch with no controller running.
 //   npx nx run controller:bench       (2-4 minutes; CONTROLLER_BENCH_SERVICES=2000 for a smoke run)
+// Experiments: CONTROLLER_BENCH_ROUNDS, CONTROLLER_BENCH_STEADY (counts), CONTROLLER_BENCH_CPU_PROF=DIR
+// (the controller's V8 CPU profile), CONTROLLER_BENCH_NODE_ARGS / CONTROLLER_BENCH_API_ARGS (Node
+// options for the controller / the API server, e.g. --trace-gc or --cpu-prof --cpu-prof-dir DIR).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request, type IncomingMessage } from 'node:http';
@@ -50,6 +53,9 @@ async function startApi(): Promise<Api> {
   const proc = spawn(
     process.execPath,
     [
+      ...(process.env.CONTROLLER_BENCH_API_ARGS
+        ? process.env.CONTROLLER_BENCH_API_ARGS.split(' ')
+        : []),
       CLI,
       '--http',
       '--listen',
