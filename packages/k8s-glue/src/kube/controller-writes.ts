@@ -71,10 +71,7 @@ export function serviceStatusPatch(svc: ServiceObject, u: ServiceUpdate): Record
  * answer young — 10k answers promoted to the old generation cost the cold start more than their
  * parsing.
  */
-export function afterStatusWrite<S extends ServiceObject>(
-  based: S,
-  written: ServiceObject,
-): S {
+export function afterStatusWrite<S extends ServiceObject>(based: S, written: ServiceObject): S {
   const { annotations, resourceVersion } = written.metadata;
   const metadata = { ...based.metadata, resourceVersion };
   if (annotations) metadata.annotations = annotations;
