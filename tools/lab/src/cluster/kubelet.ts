@@ -76,6 +76,13 @@ interface RunningPod {
 }
 
 const isV6 = (a: string) => a.includes(':');
+/**
+ * Where a container finds the workspace's Node 24, bind-mounted read-only (the image's `node`).
+ * Mounted, not reached through the workspace's own path: a pod that runs as another user
+ * (the controller: uid 65534, as in MetalLB's manifests) cannot enter a workspace below a 0700
+ * folder (what `mktemp -d` makes), and would otherwise start the machine's older Node.
+ */
+export const POD_NODE_DIR = '/opt/ironlb-lab/node/bin';
 
 export class Kubelet {
   private readonly pods = new Map<string, RunningPod>();
@@ -284,7 +291,7 @@ export class Kubelet {
       try {
         const img = this.d.image(c.image ?? '');
         const env = {
-          PATH: `${dirname(this.d.nodeBinary)}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
+          PATH: `${POD_NODE_DIR}:/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin`,
           ...containerEnv(this.context(rp, pod), c),
         };
         const mounts = await this.mountsFor(rp, pod, c);
@@ -306,6 +313,11 @@ export class Kubelet {
         } else {
           if (img.tree)
             mounts.unshift({ source: img.tree.source, target: img.tree.target, readOnly: true });
+          mounts.unshift({
+            source: dirname(this.d.nodeBinary),
+            target: POD_NODE_DIR,
+            readOnly: true,
+          });
           argv = containerArgv(c, env, img.entrypoint);
         }
         const script = containerScript(
