@@ -15,7 +15,9 @@
 //   npx nx run controller:bench       (2-4 minutes; CONTROLLER_BENCH_SERVICES=2000 for a smoke run)
 // Experiments: CONTROLLER_BENCH_ROUNDS, CONTROLLER_BENCH_STEADY (counts), CONTROLLER_BENCH_CPU_PROF=DIR
 // (the controller's V8 CPU profile), CONTROLLER_BENCH_NODE_ARGS / CONTROLLER_BENCH_API_ARGS (Node
-// options for the controller / the API server, e.g. --trace-gc or --cpu-prof --cpu-prof-dir DIR).
+// options for the controller / the API server, e.g. --trace-gc or --cpu-prof --cpu-prof-dir DIR),
+// CONTROLLER_BENCH_LOG_LEVEL (the controller's log on stdout), CONTROLLER_BENCH_AB=OTHER/main.js
+// (paired cold starts of this build and another one; see abCompare).
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { Agent, request, type IncomingMessage } from 'node:http';
@@ -242,6 +244,8 @@ const PROF = process.env.CONTROLLER_BENCH_CPU_PROF;
 // CONTROLLER_BENCH_NODE_ARGS='--trace-gc ...': Node options for the controller (its stdout shown);
 // the launcher keeps a --max-semi-space-size given here instead of its own.
 const NODE_ARGS = process.env.CONTROLLER_BENCH_NODE_ARGS;
+// CONTROLLER_BENCH_LOG_LEVEL=info: the controller's log on stdout (its start-up steps, timed).
+const LOG_LEVEL = process.env.CONTROLLER_BENCH_LOG_LEVEL;
 
 function startController(
   api: Api,
@@ -267,10 +271,10 @@ function startController(
       '--webhook-mode',
       'disabled',
       '--log-level',
-      'error',
+      LOG_LEVEL ?? 'error',
     ],
     {
-      stdio: ['ignore', NODE_ARGS ? 'inherit' : 'ignore', 'inherit'],
+      stdio: ['ignore', NODE_ARGS || LOG_LEVEL ? 'inherit' : 'ignore', 'inherit'],
       env: { ...process.env, METALLB_BGP_TYPE: 'frr-k8s', ...env },
     },
   );
@@ -413,12 +417,18 @@ async function round(r: number): Promise<Round> {
     const api0 = cpuSec(api.proc.pid!);
     const me0 = process.cpuUsage();
     const c0 = performance.now();
+    if (LOG_LEVEL) stage(`round ${r}: controller spawned at ${new Date().toISOString()}`);
     const ctl = startController(api);
     await until(() => addressed.size === N, 300_000, 'all Services addressed');
     const coldSec = (performance.now() - c0) / 1000;
     const ctlCpu = cpuSec(ctl.pid!);
     const apiCpuCold = cpuSec(api.proc.pid!);
     const me = process.cpuUsage(me0);
+    // How many events the API server held when the last address was seen: events go at low
+    // priority, so those sent earlier competed with the status writes for the server's CPU.
+    const eventsAtCold = (
+      await call<{ items: unknown[] }>(api, 'GET', '/api/v1/namespaces/bench/events')
+    ).body.items.length;
     // Let the events (sent after the status writes) and the pool status land.
     let events = 0;
     for (let i = 0; i < 120; i++) {
@@ -441,7 +451,7 @@ async function round(r: number): Promise<Round> {
     const rawAfter = await bestRaw(api, names);
     const rawSec = (rawBefore + rawAfter) / 2;
     stage(
-      `round ${r}: raw ${rawBefore.toFixed(2)} / ${rawAfter.toFixed(2)} s, cold ${coldSec.toFixed(2)} s (${(coldSec / rawSec).toFixed(2)}×; first address after ${((firstAt - c0) / 1000).toFixed(2)} s; CPU: controller ${ctlCpu.toFixed(2)} s, API server ${(apiCpuCold - api0).toFixed(2)} s, observer ${((me.user + me.system) / 1e6).toFixed(2)} s), ${statusEvents} status writes, ${events} events, RSS ${(mem.rss / MiB).toFixed(0)} MiB`,
+      `round ${r}: raw ${rawBefore.toFixed(2)} / ${rawAfter.toFixed(2)} s, cold ${coldSec.toFixed(2)} s (${(coldSec / rawSec).toFixed(2)}×; first address after ${((firstAt - c0) / 1000).toFixed(2)} s; CPU: controller ${ctlCpu.toFixed(2)} s, API server ${(apiCpuCold - api0).toFixed(2)} s, observer ${((me.user + me.system) / 1e6).toFixed(2)} s), ${statusEvents} status writes, ${events} events (${eventsAtCold} by the last address), RSS ${(mem.rss / MiB).toFixed(0)} MiB`,
     );
 
     // Steady state with the N Services present: create → address on a watch. The controller
@@ -558,6 +568,66 @@ async function idleMemory(): Promise<{ bundled: number; unbundled: number }> {
 }
 
 // ---------------------------------------------------------------- main
+
+/**
+ * CONTROLLER_BENCH_AB=OTHER_MAIN_JS: no report; cold starts of this build (A) and of another
+ * build's dist/main.js (B) alternate on one API server, each over N fresh Services (the last
+ * run's deleted first), so that a change is judged by paired runs in the same minutes rather
+ * than by rounds minutes apart on a machine whose speed drifts. Prints wall and CPU per run.
+ */
+async function abCompare(other: string, pairs: number): Promise<void> {
+  const api = await startApi();
+  try {
+    await prepareCluster(api);
+    const names = Array.from({ length: N }, (_, i) => `svc-${i}`);
+    const out: Record<'A' | 'B', { wall: number[]; cpu: number[] }> = {
+      A: { wall: [], cpu: [] },
+      B: { wall: [], cpu: [] },
+    };
+    // A warm-up pair first (each build's first start fills Node's compile cache), not counted.
+    for (let i = -2; i < pairs * 2; i++) {
+      const v = (i === -2 || i % 4 === 0 || i % 4 === 3 ? 'A' : 'B') as 'A' | 'B'; // AB, ABBA …
+      await call(api, 'DELETE', '/api/v1/namespaces/bench/services');
+      await createServices(api, 'bench', names);
+      const rv = await listRv(api, '/api/v1/namespaces/bench/services');
+      const addressed = new Set<string>();
+      const w = watchServices(api, 'bench', rv, (type, s) => {
+        if (type === 'MODIFIED' && hasAddress(s)) addressed.add(s.metadata.name);
+      });
+      await new Promise((r) => setTimeout(r, 300));
+      const c0 = performance.now();
+      const ctl = startController(api, v === 'A' ? MAIN : other);
+      await until(() => addressed.size === N, 300_000, 'all Services addressed');
+      const wall = (performance.now() - c0) / 1000;
+      const cpu = cpuSec(ctl.pid!);
+      const mem = rss(ctl.pid!).rss / MiB;
+      w.close();
+      await stopProc(ctl);
+      if (i >= 0) {
+        out[v].wall.push(wall);
+        out[v].cpu.push(cpu);
+      }
+      stage(
+        `ab ${i < 0 ? 'warm-up' : i + 1}: ${v} cold ${wall.toFixed(2)} s, controller CPU ${cpu.toFixed(2)} s, RSS ${mem.toFixed(0)} MiB`,
+      );
+    }
+    for (const v of ['A', 'B'] as const)
+      stage(
+        `ab ${v}: median cold ${median(out[v].wall).toFixed(2)} s, controller CPU ${median(out[v].cpu).toFixed(2)} s (${v === 'A' ? MAIN : other})`,
+      );
+  } finally {
+    await stopProc(api.proc);
+    rmSync(api.dir, { recursive: true, force: true });
+  }
+}
+
+if (process.env.CONTROLLER_BENCH_AB) {
+  await abCompare(
+    resolve(process.env.CONTROLLER_BENCH_AB),
+    Number(process.env.CONTROLLER_BENCH_AB_PAIRS ?? 4),
+  );
+  process.exit(0);
+}
 
 const rounds: Round[] = [];
 for (let r = 1; r <= ROUNDS; r++) rounds.push(await round(r));

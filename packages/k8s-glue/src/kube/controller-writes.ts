@@ -85,10 +85,15 @@ export function afterStatusWrite<S extends ServiceObject>(based: S, written: Ser
 export class ControllerWrites {
   private owner: OwnerRef | null | undefined;
 
+  /** Sent with every write; frozen, so the client encodes it once. */
+  private readonly fmQuery: Readonly<Record<string, string>>;
+
   constructor(
     private readonly deps: ControllerWritesDeps,
     private readonly o: ControllerWritesOptions,
-  ) {}
+  ) {
+    this.fmQuery = Object.freeze({ fieldManager: o.fieldManager });
+  }
 
   private counted<T>(resource: string, p: Promise<T>): Promise<T> {
     return p.then(
@@ -117,7 +122,7 @@ export class ControllerWrites {
         this.deps.rest.request<ServiceObject>({
           method: 'PATCH',
           path: paths.serviceStatus(ns, name),
-          query: { fieldManager: this.o.fieldManager },
+          query: this.fmQuery,
           body,
           contentType: 'application/merge-patch+json',
           timeoutMs,
@@ -150,7 +155,7 @@ export class ControllerWrites {
           method: 'PATCH',
           contentType: 'application/merge-patch+json',
           path: `${paths.metallb(this.o.namespace, k.version, k.plural)}/${pool.metadata.name ?? ''}/status`,
-          query: { fieldManager: this.o.fieldManager },
+          query: this.fmQuery,
           body,
           timeoutMs,
         }),
@@ -177,7 +182,7 @@ export class ControllerWrites {
             this.deps.rest.request<ConfigurationState>({
               method: 'POST',
               path: base,
-              query: { fieldManager: this.o.fieldManager },
+              query: this.fmQuery,
               body: {
                 apiVersion: 'metallb.io/v1beta1',
                 kind: 'ConfigurationState',
@@ -213,7 +218,7 @@ export class ControllerWrites {
         this.deps.rest.request({
           method: 'PUT',
           path: `${base}/${CONFIGURATION_STATE_NAME}/status`,
-          query: { fieldManager: this.o.fieldManager },
+          query: this.fmQuery,
           body: { ...target, status },
           timeoutMs,
         }),
@@ -260,7 +265,7 @@ export class ControllerWrites {
           rest.request({
             method: 'POST',
             path: paths.secrets(this.o.namespace),
-            query: { fieldManager: this.o.fieldManager },
+            query: this.fmQuery,
             body: { apiVersion: 'v1', kind: 'Secret', ...secret },
             timeoutMs,
           }),

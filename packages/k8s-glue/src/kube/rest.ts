@@ -13,11 +13,13 @@ import { Agent as HttpsAgent, request as httpsRequest, type RequestOptions } fro
 import type { Socket } from 'node:net';
 import type { Clock } from '@ironlb/clock';
 import { KubeApiError } from './errors.js';
+import { LINE_HEAD_BYTES, LineSplitter } from './lines.js';
 
 export interface KubeRequest {
   readonly method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   /** Absolute API path, e.g. `/api/v1/namespaces/ns/services/web/status`. */
   readonly path: string;
+  /** Query parameters (undefined ones left out); a frozen object is encoded once and reused. */
   readonly query?: Readonly<Record<string, string | number | boolean | undefined>>;
   /** An object (sent as JSON) or ready-made JSON text. */
   readonly body?: unknown;
@@ -27,6 +29,11 @@ export interface KubeRequest {
   readonly timeoutMs?: number;
   /** Do not parse a successful response (the caller does not need it); resolves undefined. */
   readonly discardResponse?: boolean;
+  /**
+   * Called once with the start of a successful response's body (its first chunk, Latin-1
+   * decoded), before the rest arrives: a paged list reads the next page's continue token there.
+   */
+  readonly onHead?: (head: string) => void;
 }
 
 export interface WatchEvent<T> {
@@ -50,8 +57,11 @@ export interface KubeRest {
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
-    /** Sees each event's JSON text first; true drops it unparsed (see Informer.expectEcho). */
-    skipLine?: (line: string) => boolean,
+    /**
+     * Sees the start of each event's JSON text first (its first LINE_HEAD_BYTES bytes, Latin-1
+     * decoded); true drops the event unparsed (see Informer.expectEcho).
+     */
+    skipLine?: (head: string) => boolean,
   ): WatchHandle;
   /** Closes idle connections and stops background work. */
   close(): void;
@@ -76,14 +86,24 @@ interface Credentials {
   expiresAt: number;
 }
 
-function queryString(q: KubeRequest['query']): string {
-  if (!q) return '';
+function buildQuery(q: NonNullable<KubeRequest['query']>): string {
   const parts: string[] = [];
   for (const [k, v] of Object.entries(q)) {
     if (v === undefined) continue;
     parts.push(`${encodeURIComponent(k)}=${encodeURIComponent(String(v))}`);
   }
   return parts.length > 0 ? `?${parts.join('&')}` : '';
+}
+
+// A frozen query object (a writer's `{ fieldManager }`, sent with every write) is encoded once.
+const frozenQueries = new WeakMap<object, string>();
+
+function queryString(q: KubeRequest['query']): string {
+  if (!q) return '';
+  if (!Object.isFrozen(q)) return buildQuery(q);
+  let s = frozenQueries.get(q);
+  if (s === undefined) frozenQueries.set(q, (s = buildQuery(q)));
+  return s;
 }
 
 /**
@@ -185,11 +205,18 @@ export function createKubeRest(
     });
   }
 
-  function readBody(res: IncomingMessage): Promise<string> {
+  function readBody(res: IncomingMessage, onHead?: (head: string) => void): Promise<string> {
     return new Promise((resolve, reject) => {
       const chunks: Buffer[] = [];
       let size = 0;
       res.on('data', (d: Buffer) => {
+        if (onHead && size === 0) {
+          try {
+            onHead(d.toString('latin1'));
+          } catch {
+            // Only a hint for the caller; the response itself is unaffected.
+          }
+        }
         size += d.length;
         if (size > maxBody) {
           res.destroy(new KubeApiError(`response larger than ${maxBody} bytes`, res.statusCode));
@@ -197,7 +224,9 @@ export function createKubeRest(
         }
         chunks.push(d);
       });
-      res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      res.on('end', () =>
+        resolve((chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)).toString('utf8')),
+      );
       res.on('error', reject);
       res.on('aborted', () => reject(new KubeApiError('response aborted', res.statusCode)));
     });
@@ -266,10 +295,10 @@ export function createKubeRest(
         ),
       );
       r.on('response', (res) => {
-        readBody(res).then(
+        const status = res.statusCode ?? 0;
+        readBody(res, status < 300 ? req.onHead : undefined).then(
           (text) =>
             finish(() => {
-              const status = res.statusCode ?? 0;
               if (status === 401) creds = undefined;
               if (status >= 400) return reject(apiError(status, text, what));
               try {
@@ -305,7 +334,7 @@ export function createKubeRest(
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
-    skipLine?: (line: string) => boolean,
+    skipLine?: (head: string) => boolean,
   ): WatchHandle {
     let ended = false;
     let closed = false;
@@ -332,28 +361,26 @@ export function createKubeRest(
             );
             return;
           }
-          let buf = '';
-          res.setEncoding('utf8');
-          res.on('data', (chunk: string) => {
-            buf += chunk;
-            let nl: number;
-            while ((nl = buf.indexOf('\n')) >= 0) {
-              const line = buf.slice(0, nl).trim();
-              buf = buf.slice(nl + 1);
-              if (line === '' || ended) continue;
-              if (skipLine?.(line)) continue;
-              let ev: WatchEvent<T>;
-              try {
-                ev = JSON.parse(line) as WatchEvent<T>;
-              } catch {
-                // A torn stream: end it and let the informer resume from its resourceVersion.
-                res.destroy();
-                end(new KubeApiError(`watch ${path}: malformed event`, undefined));
-                return;
-              }
-              onEvent(ev);
+          const lines = new LineSplitter();
+          const onLine = (line: Buffer): boolean => {
+            if (ended) return false;
+            if (skipLine?.(line.toString('latin1', 0, Math.min(line.length, LINE_HEAD_BYTES))))
+              return true;
+            let ev: WatchEvent<T>;
+            try {
+              ev = JSON.parse(line.toString('utf8')) as WatchEvent<T>;
+            } catch {
+              // A torn stream: end it and let the informer resume from its resourceVersion.
+              res.destroy();
+              end(new KubeApiError(`watch ${path}: malformed event`, undefined));
+              return false;
             }
-            if (buf.length > maxBody) {
+            onEvent(ev);
+            return true;
+          };
+          res.on('data', (chunk: Buffer) => {
+            lines.push(chunk, onLine);
+            if (lines.pendingBytes > maxBody && !ended) {
               res.destroy();
               end(new KubeApiError(`watch ${path}: event larger than ${maxBody} bytes`, undefined));
             }

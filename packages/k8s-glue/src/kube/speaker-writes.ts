@@ -69,10 +69,15 @@ const PLURAL: Readonly<Record<StatusKind, string>> = {
 export class SpeakerWrites {
   private owner: OwnerRef | null | undefined;
 
+  /** Sent with every write; frozen, so the client encodes it once. */
+  private readonly fmQuery: Readonly<Record<string, string>>;
+
   constructor(
     private readonly deps: SpeakerWritesDeps,
     private readonly o: SpeakerWritesOptions,
-  ) {}
+  ) {
+    this.fmQuery = Object.freeze({ fieldManager: o.fieldManager });
+  }
 
   private base(kind: StatusKind): string {
     return paths.metallb(this.o.namespace, 'v1beta1', PLURAL[kind]);
@@ -148,7 +153,7 @@ export class SpeakerWrites {
       const obj = await this.send<StatusObject>(PLURAL[kind], {
         method: 'POST',
         path: this.base(kind),
-        query: { fieldManager: this.o.fieldManager },
+        query: this.fmQuery,
         body,
       });
       written.push(obj);
@@ -158,7 +163,7 @@ export class SpeakerWrites {
       this.send<StatusObject>(`${PLURAL[kind]}/status`, {
         method: 'PUT',
         path: `${this.base(kind)}/${t.metadata.name ?? ''}/status`,
-        query: { fieldManager: this.o.fieldManager },
+        query: this.fmQuery,
         body: { ...t, apiVersion: 'metallb.io/v1beta1', kind, status: want },
       });
     target ??= await create();
@@ -193,7 +198,7 @@ export class SpeakerWrites {
         obj = await this.send<ConfigurationState>('configurationstates', {
           method: 'POST',
           path: base,
-          query: { fieldManager: this.o.fieldManager },
+          query: this.fmQuery,
           body: {
             apiVersion: 'metallb.io/v1beta1',
             kind: 'ConfigurationState',
@@ -223,7 +228,7 @@ export class SpeakerWrites {
     await this.send('configurationstates/status', {
       method: 'PUT',
       path: `${base}/${name}/status`,
-      query: { fieldManager: this.o.fieldManager },
+      query: this.fmQuery,
       body: { ...target, status },
     });
   }

@@ -1,6 +1,7 @@
 // A scripted KubeRest for unit tests of the harness's I/O classes: requests are answered by a
 // test-supplied function (on a microtask, like real I/O), watches are handles the test feeds.
 import { KubeApiError } from '../../src/kube/errors.js';
+import { LINE_HEAD_BYTES } from '../../src/kube/lines.js';
 import type { KubeRequest, KubeRest, WatchEvent, WatchHandle } from '../../src/kube/rest.js';
 
 export interface FakeWatch {
@@ -19,7 +20,12 @@ export class FakeRest implements KubeRest {
 
   request<T>(req: KubeRequest): Promise<T> {
     this.requests.push(req);
-    return Promise.resolve().then(() => this.handler(req) as T);
+    return Promise.resolve().then(() => {
+      const out = this.handler(req);
+      // As the real client: a successful answer's first bytes are shown before it is parsed.
+      if (req.onHead && out !== undefined) req.onHead(JSON.stringify(out).slice(0, 4096));
+      return out as T;
+    });
   }
 
   watch<T>(
@@ -27,7 +33,7 @@ export class FakeRest implements KubeRest {
     query: Readonly<Record<string, string | number | boolean | undefined>>,
     onEvent: (e: WatchEvent<T>) => void,
     onEnd: (error?: unknown) => void,
-    skipLine?: (line: string) => boolean,
+    skipLine?: (head: string) => boolean,
   ): WatchHandle {
     let ended = false;
     const w: FakeWatch = {
@@ -36,8 +42,8 @@ export class FakeRest implements KubeRest {
       closed: false,
       emit: (type, object) => {
         if (ended) return;
-        // As the real client: the line's text goes through skipLine before it is parsed.
-        if (skipLine?.(JSON.stringify({ type, object }))) return;
+        // As the real client: the line's first bytes go through skipLine before it is parsed.
+        if (skipLine?.(JSON.stringify({ type, object }).slice(0, LINE_HEAD_BYTES))) return;
         onEvent({ type, object } as WatchEvent<T>);
       },
       end: (error) => {
