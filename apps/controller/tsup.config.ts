@@ -19,10 +19,13 @@ export default defineConfig([
     dts: false,
     clean: true,
     sourcemap: true,
-    // Chunks: client-node's KubeConfig (for kubeconfigs k8s-glue's lean loader leaves to it: exec
-    // plugins, auth providers, proxies) is a file of its own, loaded only then — a Pod's service
-    // account and ordinary kubeconfigs never evaluate it (~30 ms of start-up, ~10 MiB of heap).
-    splitting: true,
+    // No chunks. client-node's KubeConfig is reached only through loadKubeAuth's dynamic import
+    // (kubeconfigs the lean loader leaves to it: exec plugins, auth providers, proxies), and in a
+    // single file esbuild wraps it and everything it imports as modules evaluated on first use, so
+    // a Pod's service account and ordinary kubeconfigs never run it. With splitting on, it went to
+    // a chunk that controller.js also imported (for esbuild's shared helpers and K8sGlueError), so
+    // it was evaluated at every start (found by issue 16's start-up profile; ~5 MiB at start).
+    splitting: false,
     noExternal: [/^(?!@ironlb\/clock|pino|prom-client)/],
     external: ['@ironlb/clock', 'pino', 'prom-client'],
     banner,

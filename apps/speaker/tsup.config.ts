@@ -30,9 +30,11 @@ export default defineConfig([
     ...bundle,
     entry: { speaker: 'src/speaker.ts' },
     clean: true,
-    // Chunks: what only some paths need (client-node's KubeConfig, for kubeconfigs k8s-glue's lean
-    // loader leaves to it) is a file of its own, loaded only then.
-    splitting: true,
+    // No chunks: in one file, client-node's KubeConfig (reached only through loadKubeAuth's dynamic
+    // import, for kubeconfigs the lean loader leaves to it) is wrapped by esbuild to be evaluated on
+    // first use. A split build put it in a chunk speaker.js imported statically (see the
+    // controller's tsup.config.ts).
+    splitting: false,
     esbuildOptions(options) {
       options.alias = { ...(options.alias ?? {}), undici: './src/undici-stub.ts' };
     },

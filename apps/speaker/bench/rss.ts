@@ -8,7 +8,8 @@
 // file by file, packages resolved from node_modules as `tsc` output would, client-node's package
 // root and undici included), and for the bundle with Node's defaults; bare Node is the anchor.
 // Experiments: SPEAKER_BENCH_RSS_EXTRA='{"ENV":"value"}' and/or SPEAKER_BENCH_RSS_EXTRA_ARGS='--v8-flag'
-// add a variant of the bundle; SPEAKER_BENCH_RSS_VARIANTS=0,3 picks variants by index;
+// add a variant of the bundle (SPEAKER_BENCH_RSS_EXTRA_MAIN=PATH/main.js: another build of it);
+// SPEAKER_BENCH_RSS_VARIANTS=0,3 picks variants by index;
 // SPEAKER_BENCH_SMAPS=1 prints where the loaded RSS goes (mappings, V8 spaces), and with
 // SPEAKER_BENCH_SNAPSHOT=1 also signals SIGUSR2 first (a variant started with
 // --heapsnapshot-signal=SIGUSR2 writes a heap snapshot).
@@ -91,11 +92,13 @@ export async function measureRss(
   const plain = await buildPlain();
   const only = process.env.SPEAKER_BENCH_RSS_VARIANTS?.split(',');
   const extra: Variant[] =
-    process.env.SPEAKER_BENCH_RSS_EXTRA || process.env.SPEAKER_BENCH_RSS_EXTRA_ARGS
+    process.env.SPEAKER_BENCH_RSS_EXTRA ||
+    process.env.SPEAKER_BENCH_RSS_EXTRA_ARGS ||
+    process.env.SPEAKER_BENCH_RSS_EXTRA_MAIN
       ? [
           {
             name: 'experiment',
-            main: BUNDLE,
+            main: process.env.SPEAKER_BENCH_RSS_EXTRA_MAIN ?? BUNDLE,
             env: JSON.parse(process.env.SPEAKER_BENCH_RSS_EXTRA ?? '{}') as Record<string, string>,
             args: process.env.SPEAKER_BENCH_RSS_EXTRA_ARGS?.split(' ') ?? [],
           },
