@@ -1,4 +1,6 @@
 import { defineConfig } from 'tsup';
+// eslint-disable-next-line @nx/enforce-module-boundaries -- a build-time esbuild plugin both apps' bundles share, not code they ship
+import { cjsHttp } from '../../tools/scripts/esbuild-cjs-http.ts';
 
 // dist/speaker.js: one self-contained file; every dependency is bundled and tree-shaken, so the
 // process loads only the code it runs (issue 17's memory target: importing @kubernetes/client-node's
@@ -23,6 +25,11 @@ const bundle = {
   noExternal: [/^(?!@ironlb\/clock|pino|prom-client|koffi$)/],
   external: ['@ironlb/clock', 'pino', 'prom-client', 'koffi'],
   banner,
+  // node:http through require (the plugin's file says why).
+  esbuildPlugins: [cjsHttp],
+  // Keep `node:` specifiers, so that the plugin sees `node:http` too (tsup would strip the prefix and
+  // mark the import external before any plugin of ours runs).
+  removeNodeProtocol: false,
 };
 
 export default defineConfig([
@@ -30,11 +37,8 @@ export default defineConfig([
     ...bundle,
     entry: { speaker: 'src/speaker.ts' },
     clean: true,
-    // No chunks: in one file, client-node's KubeConfig (reached only through loadKubeAuth's dynamic
-    // import, for kubeconfigs the lean loader leaves to it) is wrapped by esbuild to be evaluated on
-    // first use. A split build put it in a chunk speaker.js imported statically (see the
-    // controller's tsup.config.ts).
-    splitting: false,
+    // Chunks, as the controller's (its tsup.config.ts says what they cost and save).
+    splitting: true,
     esbuildOptions(options) {
       options.alias = { ...(options.alias ?? {}), undici: './src/undici-stub.ts' };
     },
