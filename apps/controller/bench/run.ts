@@ -71,9 +71,16 @@ async function startApi(): Promise<Api> {
   );
   const url = await new Promise<string>((res, rej) => {
     let out = '';
+    let found = false;
     proc.stdout!.on('data', (d: Buffer) => {
+      // Its first line is the URL; anything else (CONTROLLER_BENCH_API_ARGS='--trace-gc') goes on.
+      if (found) return void process.stdout.write(d);
       out += d.toString();
-      if (out.includes('\n')) res(out.trim());
+      const m = /^https?:\/\/\S+$/m.exec(out);
+      if (!m) return;
+      found = true;
+      res(m[0]);
+      process.stdout.write(out.replace(m[0], ''));
     });
     proc.on('exit', (code) => rej(new Error(`API server exited ${code}`)));
   });
