@@ -452,7 +452,7 @@ describe.skipIf(skip)(`the speaker in the lab${skip ? ` — SKIPPED: ${skip}` : 
     await s.startSpeaker(owner);
   });
 
-  it('SIGTERM hands over with zero failed requests from the client’s loop (old link cut once it exited)', async () => {
+  it('SIGTERM hands over: no connection attempt of the client’s loop fails (old link cut once it exited)', async () => {
     const [ip] = (await ingress('edge')) as [string];
     const owner = await eventually('an owner', () => l2StatusNode('edge'));
     const other = owner === 'node-1' ? 'node-2' : 'node-1';
@@ -461,22 +461,36 @@ describe.skipIf(skip)(`the speaker in the lab${skip ? ` — SKIPPED: ${skip}` : 
       s.metrics(other).includes('metallb_speaker_memberlist_live_members 3'),
     );
     await eventually('the owner answers', () => curl(ip).code === 0);
-    const loop = s
-      .ns('client')
-      .spawn([
-        'bash',
-        '-c',
-        `ok=0; fail=0; end=$(( $(date +%s) + 14 )); while [ $(date +%s) -lt $end ]; do if curl -sS -m 3 http://${ip}/ >/dev/null 2>&1; then ok=$((ok+1)); else fail=$((fail+1)); echo "fail $(date +%s.%N)"; fi; sleep 0.05; done; echo "ok=$ok fail=$fail"`,
-      ]);
+    const loop = s.ns('client').spawn([
+      'bash',
+      '-c',
+      // A failure prints when it happened and curl's own words (reset, timeout, refused).
+      `ok=0; fail=0; end=$(( $(date +%s) + 14 )); while [ $(date +%s) -lt $end ]; do if out=$(curl -sS -m 3 -o /dev/null http://${ip}/ 2>&1); then ok=$((ok+1)); else fail=$((fail+1)); echo "fail $(date +%s.%N) $out"; fi; sleep 0.05; done; echo "ok=$ok fail=$fail"`,
+    ]);
     await sleep(1500);
     const h = s.speakers.get(owner) as { proc: NsProcess };
+    const at = (what: string) => `${what} ${(Date.now() / 1000).toFixed(3)}`;
+    const timeline = [at('SIGTERM')];
     h.proc.kill('SIGTERM');
     const exit = await h.proc.waitForExit(30_000);
+    timeline.push(at('exited'));
     await s.link(owner, 'down');
+    timeline.push(at('old link down'));
     expect(exit.code).toBe(0);
     const result = await loop.waitForLine(/^ok=\d+ fail=\d+$/, 30_000);
     const [, ok, fail] = /^ok=(\d+) fail=(\d+)$/.exec(result) as RegExpExecArray;
-    expect(Number(fail), loop.lines.join('\n')).toBe(0);
+    // A connection open at the instant the client's neighbour entry moves goes on at the new
+    // node, which has no such connection and resets it (curl: "Connection reset by peer", after
+    // connecting): Layer 2 cannot move a TCP connection between nodes, MetalLB neither. The loop
+    // runs one curl at a time, so at most one connection is open at that instant (~1 handover in
+    // 20 here). Any other failure — an attempt nobody answered, or refused — is a gap in the
+    // handover, and there must be none.
+    const why = [...loop.lines, ...timeline].join('\n');
+    const failures = loop.lines.filter((l) => l.startsWith('fail '));
+    const cut = failures.filter((l) => l.includes('Connection reset by peer'));
+    expect(Number(fail), why).toBe(failures.length);
+    expect(failures.length - cut.length, why).toBe(0);
+    expect(cut.length, why).toBeLessThanOrEqual(1);
     expect(Number(ok)).toBeGreaterThan(20);
     expect(neighbour(ip)).toBe(macs.get(other));
     await eventually(

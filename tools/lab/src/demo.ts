@@ -463,9 +463,18 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
     await new Promise((r) => setTimeout(r, 2000));
     const recs2 = await probe2.stop();
     const bad2 = recs2.filter((r) => r.t >= drainAt && !r.ok);
-    const failed2 = bad2.length;
+    // ECONNRESET: an established connection reset. A connection open at the instant the client's
+    // neighbour entry moves goes on at the new node, which has no such connection and resets it:
+    // Layer 2 cannot move a TCP connection between nodes (MetalLB neither). Those are reported;
+    // they must all have been open at one instant (one move). Every other failure is a request
+    // the handover left unanswered, and there must be none.
+    const cut2 = bad2.filter((r) => r.error === 'ECONNRESET');
+    const failed2 = bad2.length - cut2.length;
+    const oneInstant =
+      cut2.length === 0 ||
+      Math.max(...cut2.map((r) => r.t)) <= Math.min(...cut2.map((r) => r.t + (r.ms ?? 0)));
     say(
-      `   drained ${now}: speaker stopped in ${d.stopMs} ms; ${recs2.filter((r) => r.t >= drainAt).length} requests, ${failed2} failed`,
+      `   drained ${now}: speaker stopped in ${d.stopMs} ms; ${recs2.filter((r) => r.t >= drainAt).length} requests, ${failed2} failed${cut2.length > 0 ? `, ${cut2.length} open at the neighbour move reset` : ''}`,
     );
     // A failure says when it was sent and why, so a reader can tell the handover from the rest.
     for (const r of bad2.slice(0, 5))
@@ -474,8 +483,8 @@ export async function runDemo(o: DemoOptions): Promise<Row[]> {
       );
     rows.push({
       step: `planned handover (drain ${now})`,
-      result: `${failed2} failed requests`,
-      ok: failed2 === 0,
+      result: `${failed2} failed requests${cut2.length > 0 ? ` (+${cut2.length} open connection reset)` : ''}`,
+      ok: failed2 === 0 && oneInstant,
     });
     await control(lab.name, 'restore', { node: now });
 
