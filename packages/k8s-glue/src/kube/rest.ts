@@ -82,6 +82,8 @@ export interface KubeRestOptions {
 
 interface Credentials {
   headers: Record<string, string>;
+  /** user-agent, accept and `headers`: what every request sends (built once, not per request). */
+  base: Record<string, string>;
   tls: RequestOptions;
   expiresAt: number;
 }
@@ -175,7 +177,8 @@ export function createKubeRest(
           : new HttpAgent({ keepAlive: true });
       }
     }
-    return { headers, tls, expiresAt: clock.now() + ttl };
+    const everyRequest = { 'user-agent': userAgent, accept: 'application/json', ...headers };
+    return { headers, base: everyRequest, tls, expiresAt: clock.now() + ttl };
   }
 
   async function credentials(): Promise<Credentials> {
@@ -185,23 +188,29 @@ export function createKubeRest(
     return creds;
   }
 
+  // Per client, not per request: where requests go.
+  const hostname = base.hostname.replace(/^\[|\]$/g, '');
+  const port = base.port || (secure ? 443 : 80);
+  const pathPrefix = base.pathname.replace(/\/$/, '');
+
   function send(
     c: Credentials,
     method: string,
     path: string,
-    headers: Record<string, string>,
+    headers: Record<string, string> | undefined,
     useAgent: HttpAgent | HttpsAgent | undefined,
   ) {
     const fn = secure ? httpsRequest : httpRequest;
     return fn({
       protocol: base.protocol,
-      hostname: base.hostname.replace(/^\[|\]$/g, ''),
-      port: base.port || (secure ? 443 : 80),
+      hostname,
+      port,
       method,
-      path: (base.pathname.replace(/\/$/, '') || '') + path,
-      headers: { 'user-agent': userAgent, accept: 'application/json', ...c.headers, ...headers },
+      path: pathPrefix + path,
+      headers: headers ? { ...c.base, ...headers } : c.base,
       agent: useAgent,
-      ...(secure ? c.tls : {}),
+      // Plain HTTP has no TLS server name; saying so spares the Agent working one out per request.
+      ...(secure ? c.tls : { servername: '' }),
     });
   }
 
@@ -256,13 +265,15 @@ export function createKubeRest(
         : typeof req.body === 'string'
           ? req.body
           : JSON.stringify(req.body);
-    const headers: Record<string, string> = {};
-    if (body !== undefined) {
-      headers['content-type'] =
-        req.contentType ??
-        (req.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json');
-      headers['content-length'] = String(Buffer.byteLength(body));
-    }
+    const headers =
+      body === undefined
+        ? undefined
+        : {
+            'content-type':
+              req.contentType ??
+              (req.method === 'PATCH' ? 'application/merge-patch+json' : 'application/json'),
+            'content-length': String(Buffer.byteLength(body)),
+          };
     const what = `${req.method} ${req.path}`;
     const timeout = req.timeoutMs ?? defaultTimeout;
     return new Promise<T>((resolve, reject) => {
@@ -347,7 +358,7 @@ export function createKubeRest(
     credentials().then(
       (c) => {
         if (closed) return end();
-        r = send(c, 'GET', path + queryString({ ...query, watch: true }), {}, watchAgent);
+        r = send(c, 'GET', path + queryString({ ...query, watch: true }), undefined, watchAgent);
         r.on('error', (e) =>
           end(new KubeApiError(`watch ${path}: ${e.message}`, undefined, undefined, undefined, e)),
         );
