@@ -125,4 +125,57 @@ describe('createKubeRest', () => {
     rest.close();
     expect(heads).toEqual([]);
   });
+
+  // A hostile or broken API server: a line that never ends, flooded in many chunks, and garbage.
+  // The stream is ended with a typed error once the bound is passed, and nothing after it is
+  // delivered; the events before it are.
+  const endOf = (rest: ReturnType<typeof createKubeRest>, seen: string[]) =>
+    new Promise<unknown>((done) =>
+      rest.watch<{ metadata: { name: string } }>(
+        '/api/v1/services',
+        {},
+        (e) => seen.push(e.object.metadata.name),
+        (e) => done(e),
+      ),
+    );
+
+  it('an event that never ends is cut at the size bound, however it is chunked', async () => {
+    let wrote = 0;
+    handler = async (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.write(
+        '{"type":"ADDED","object":{"metadata":{"name":"first"}}}\n{"type":"ADDED","object":',
+      );
+      // 64 KiB at a time, many per event-loop turn, far past the bound.
+      const chunk = Buffer.alloc(64 * 1024, 0x61);
+      for (let i = 0; i < 64 && !res.destroyed; i++) {
+        res.write(chunk);
+        wrote += chunk.length;
+        if (i % 8 === 7) await tick();
+      }
+      res.end();
+    };
+    const rest = createKubeRest(auth, { clock: systemClock }, { maxResponseBytes: 512 * 1024 });
+    const seen: string[] = [];
+    const e = await endOf(rest, seen);
+    rest.close();
+    expect(String(e)).toMatch(/event larger than 524288 bytes/);
+    expect(seen).toEqual(['first']);
+    expect(wrote).toBeGreaterThanOrEqual(512 * 1024);
+  });
+
+  it('a line that is not JSON ends the watch as malformed; what came before is delivered', async () => {
+    handler = (_req, res) => {
+      res.writeHead(200, { 'content-type': 'application/json' });
+      res.end(
+        '{"type":"ADDED","object":{"metadata":{"name":"a"}}}\n\u0000garbage{{\n{"type":"ADDED","object":{"metadata":{"name":"b"}}}\n',
+      );
+    };
+    const rest = createKubeRest(auth, { clock: systemClock });
+    const seen: string[] = [];
+    const e = await endOf(rest, seen);
+    rest.close();
+    expect(String(e)).toMatch(/malformed event/);
+    expect(seen).toEqual(['a']);
+  });
 });
